@@ -1,0 +1,65 @@
+# Tidings — the entry points. A newcomer needs two: `make run` and `make test`.
+#
+#   make run       build the SPA and the server (release), migrate the SQLite file,
+#                  seed the demo organisation once, serve on 127.0.0.1:8080
+#   make test      every check CI runs (fmt, clippy, unit + integration tests on SQLite
+#                  and, with TEST_DATABASE_URL=postgres://…, on PostgreSQL; the OpenAPI
+#                  drift test; the wasm check; the SPA build; the browser tests)
+#   make openapi   rewrite openapi/openapi.json from the code
+#
+# Build output lives outside the clone (CARGO_TARGET_DIR), so fresh clones of the same
+# machine reuse it.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tidings-target
+TIDINGS_BIN ?= $(CARGO_TARGET_DIR)/debug/tidings
+RELEASE_BIN := $(CARGO_TARGET_DIR)/release/tidings
+DATABASE_URL ?= sqlite://data/tidings.db
+
+include mk/frontend.mk
+-include mk/e2e.mk
+
+.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain
+
+# rustup installs the toolchain and wasm target named in rust-toolchain.toml on first use.
+toolchain:
+	@command -v $(CARGO) >/dev/null || { echo "Rust is required: https://rustup.rs"; exit 1; }
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+run: toolchain spa
+	$(CARGO) build --release -p tidings-api --bin tidings
+	DATABASE_URL=$(DATABASE_URL) $(RELEASE_BIN) migrate
+	DATABASE_URL=$(DATABASE_URL) $(RELEASE_BIN) seed-demo
+	DATABASE_URL=$(DATABASE_URL) TIDINGS_STATIC_DIR=$(SPA_DIST) $(RELEASE_BIN) serve
+
+openapi:
+	$(CARGO) run --quiet -p tidings-api --bin tidings -- openapi --output openapi/openapi.json
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# The suite on SQLite: a temporary file per test.
+test-sqlite:
+	env -u TEST_DATABASE_URL $(CARGO) test --workspace
+
+# The same integration suite on PostgreSQL: a fresh schema per test, dropped after.
+test-postgres:
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "Integration suite on PostgreSQL"; \
+		$(CARGO) test -p tidings-api --tests; \
+	else \
+		echo "TEST_DATABASE_URL is not set: skipping the PostgreSQL run (CI sets it)"; \
+	fi
+
+wasm-check: toolchain
+	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) check -p tidings-domain --target wasm32-unknown-unknown
+
+server-debug:
+	$(CARGO) build -p tidings-api --bin tidings
+
+test: toolchain fmt-check clippy test-sqlite test-postgres wasm-check spa spa-lint server-debug e2e
+	@echo "All checks passed."

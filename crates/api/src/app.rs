@@ -1,0 +1,108 @@
+//! Building and running the server: the pool, migrations, state and the actix app.
+//! Tests use the same `Application::build` on port 0, so they run the real server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service};
+use actix_web::middleware::{Compress, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::TokenKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::connection::{build_pool, run_migrations};
+use crate::http;
+use crate::metrics::Metrics;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, and binds `config.bind` (port 0 picks a free port).
+    pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
+        let pool = build_pool(&config.database, config.db_pool_size).map_err(|e| e.to_string())?;
+        {
+            let mut conn = pool.get().map_err(|e| format!("could not open the database: {e}"))?;
+            let applied = run_migrations(&mut conn).map_err(|e| e.to_string())?;
+            if applied > 0 {
+                tracing::info!(applied, "migrations applied");
+            }
+        }
+        let state = AppState {
+            pool,
+            tokens: TokenKeys::new(config.jwt_secret.expose().as_bytes()),
+            config: Arc::new(config),
+            clock,
+            throttle: Arc::new(LoginThrottle::default()),
+            metrics: Arc::new(Metrics::default()),
+        };
+        let listener = TcpListener::bind(state.config.bind)
+            .map_err(|e| format!("could not listen on {}: {e}", state.config.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let server = serve(listener, state.clone())?;
+        Ok(Self { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Runs until SIGTERM or Ctrl-C (actix drains in-flight requests first).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// The server future, for tests that spawn it.
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> Result<Server, String> {
+    let data = web::Data::new(state);
+    let openapi = ApiDoc::openapi();
+    let server = HttpServer::new(move || {
+        let metrics = data.metrics.clone();
+        App::new()
+            .app_data(data.clone())
+            .wrap(ErrorHandlers::new().default_handler(http::ensure_problem_json))
+            .wrap(Compress::default())
+            .wrap_fn(move |req, srv| {
+                let started = Instant::now();
+                let method = req.method().to_string();
+                let metrics = metrics.clone();
+                let call = srv.call(req);
+                async move {
+                    let res = call.await?;
+                    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+                    metrics.record(&method, &route, res.status().as_u16(), started.elapsed());
+                    Ok(res)
+                }
+            })
+            .configure(http::configure)
+            .service(web::redirect("/api/docs", "/api/docs/"))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
+            // Last, so it never shadows an API route.
+            .default_service(web::to(http::spa::spa_fallback))
+    })
+    .listen(listener)
+    .map_err(|e| e.to_string())?
+    .shutdown_timeout(30)
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,239 @@
+//! Configuration: every setting is a `tidings serve` flag and an environment variable
+//! (names fixed by DESIGN.md), parsed once into a typed `Config` whose secrets never
+//! print.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use clap::{Args, ValueEnum};
+use rand::RngCore;
+
+use crate::db::connection::{DatabaseError, DatabaseTarget};
+
+/// A secret value: `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Which SMS provider sends and receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderKind {
+    /// No network: realistic delays and failures, replies injected through the API.
+    Simulator,
+    /// Twilio Programmable Messaging.
+    Twilio,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Where the database is (shared by every subcommand that touches it).
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (or a plain path) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/tidings.db", hide_env_values = true)]
+    pub database_url: String,
+}
+
+impl DatabaseArgs {
+    pub fn target(&self) -> Result<DatabaseTarget, DatabaseError> {
+        DatabaseTarget::parse(&self.database_url)
+    }
+}
+
+/// `tidings serve` flags; each also reads its environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Listen address.
+    #[arg(long, env = "TIDINGS_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// The URL the provider calls back; webhook signatures are computed on it.
+    #[arg(long, env = "TIDINGS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+    /// HS256 secret for session tokens, at least 32 bytes. Generated once into the data
+    /// directory for the embedded SQLite default; required with PostgreSQL.
+    #[arg(long, env = "TIDINGS_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// `simulator` or `twilio`.
+    #[arg(long, env = "TIDINGS_PROVIDER", value_enum, default_value = "simulator")]
+    pub provider: ProviderKind,
+    #[arg(long, env = "TWILIO_ACCOUNT_SID")]
+    pub twilio_account_sid: Option<String>,
+    #[arg(long, env = "TWILIO_AUTH_TOKEN", hide_env_values = true)]
+    pub twilio_auth_token: Option<String>,
+    #[arg(long, env = "TWILIO_API_BASE", default_value = "https://api.twilio.com")]
+    pub twilio_api_base: String,
+    /// Directory of the built SPA (index.html, pkg/).
+    #[arg(long, env = "TIDINGS_STATIC_DIR", default_value = "frontend/dist")]
+    pub static_dir: PathBuf,
+    /// Where generated secrets are kept; defaults to the SQLite file's directory.
+    #[arg(long, env = "TIDINGS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Lifetime of a session token, in minutes.
+    #[arg(long, env = "TIDINGS_TOKEN_TTL_MINUTES", default_value_t = 720)]
+    pub token_ttl_minutes: i64,
+    /// Database connections per server.
+    #[arg(long, env = "TIDINGS_DB_POOL_SIZE", default_value_t = 10)]
+    pub db_pool_size: u32,
+}
+
+/// Twilio credentials, present when the provider is Twilio.
+#[derive(Debug, Clone)]
+pub struct TwilioConfig {
+    pub account_sid: String,
+    pub auth_token: Secret,
+    pub api_base: String,
+}
+
+/// The validated configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseTarget,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub jwt_secret: Secret,
+    pub provider: ProviderKind,
+    pub twilio: Option<TwilioConfig>,
+    pub static_dir: PathBuf,
+    pub max_body_bytes: usize,
+    pub token_ttl_minutes: i64,
+    pub db_pool_size: u32,
+}
+
+/// Why the configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error("TIDINGS_JWT_SECRET must be at least 32 bytes (it has {0})")]
+    ShortSecret(usize),
+    #[error("TIDINGS_JWT_SECRET is required with PostgreSQL: every server sharing the database must sign tokens with the same secret")]
+    MissingSecret,
+    #[error("could not read or create the JWT secret file {path}: {source}")]
+    SecretFile { path: String, source: std::io::Error },
+    #[error("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required when TIDINGS_PROVIDER=twilio")]
+    MissingTwilio,
+    #[error("TIDINGS_PUBLIC_URL must start with http:// or https:// (got '{0}')")]
+    PublicUrl(String),
+    #[error("{0} must be positive")]
+    NotPositive(&'static str),
+}
+
+/// Shortest HS256 secret accepted (RFC 7518 §3.2: at least the hash size).
+pub const JWT_SECRET_MIN_BYTES: usize = 32;
+
+impl ServeArgs {
+    /// Validates the flags and resolves the JWT secret.
+    pub fn into_config(self) -> Result<Config, ConfigError> {
+        let database = self.database.target()?;
+        let public_url = self.public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::PublicUrl(public_url));
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::NotPositive("TIDINGS_MAX_BODY_BYTES"));
+        }
+        if self.token_ttl_minutes <= 0 {
+            return Err(ConfigError::NotPositive("TIDINGS_TOKEN_TTL_MINUTES"));
+        }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError::NotPositive("TIDINGS_DB_POOL_SIZE"));
+        }
+        let jwt_secret = match self.jwt_secret {
+            Some(secret) => secret,
+            None => {
+                let dir = match (&self.data_dir, database.sqlite_dir()) {
+                    (Some(dir), _) => dir.clone(),
+                    (None, Some(dir)) => dir.to_path_buf(),
+                    (None, None) => return Err(ConfigError::MissingSecret),
+                };
+                load_or_create_secret(&dir.join("jwt-secret"))?
+            }
+        };
+        if jwt_secret.len() < JWT_SECRET_MIN_BYTES {
+            return Err(ConfigError::ShortSecret(jwt_secret.len()));
+        }
+        let twilio = match self.provider {
+            ProviderKind::Simulator => None,
+            ProviderKind::Twilio => match (self.twilio_account_sid, self.twilio_auth_token) {
+                (Some(account_sid), Some(auth_token)) if !account_sid.is_empty() && !auth_token.is_empty() => {
+                    Some(TwilioConfig {
+                        account_sid,
+                        auth_token: Secret::new(auth_token),
+                        api_base: self.twilio_api_base.trim_end_matches('/').to_owned(),
+                    })
+                }
+                _ => return Err(ConfigError::MissingTwilio),
+            },
+        };
+        Ok(Config {
+            database,
+            bind: self.bind,
+            public_url,
+            jwt_secret: Secret::new(jwt_secret),
+            provider: self.provider,
+            twilio,
+            static_dir: self.static_dir,
+            max_body_bytes: self.max_body_bytes,
+            token_ttl_minutes: self.token_ttl_minutes,
+            db_pool_size: self.db_pool_size,
+        })
+    }
+}
+
+/// Reads the generated secret, or creates it (owner-only permissions) on first start.
+fn load_or_create_secret(path: &Path) -> Result<String, ConfigError> {
+    let file_error = |source| ConfigError::SecretFile { path: path.display().to_string(), source };
+    match std::fs::read_to_string(path) {
+        Ok(secret) => return Ok(secret.trim().to_owned()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(file_error(error)),
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(file_error)?;
+    }
+    let mut bytes = [0_u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    write_private(path, &secret).map_err(file_error)?;
+    tracing::info!(path = %path.display(), "generated a new JWT secret");
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

@@ -1,0 +1,211 @@
+//! Database connections: the backend chosen from the URL scheme, pooled, migrated.
+//!
+//! One `DbConnection` type serves both backends (diesel's `MultiConnection`), so
+//! repositories are written once. The backend is picked from `DATABASE_URL`'s scheme
+//! here, never by "whichever connects", so a typo is a clear start-up error instead of a
+//! silently created empty database.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The pool every request and job borrows connections from.
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+/// A connection borrowed from the pool.
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Which database a `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A SQLite file (the embedded default).
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL, kept whole for libpq.
+    Postgres(String),
+}
+
+/// Why a `DATABASE_URL` was refused or a connection could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    #[error("DATABASE_URL '{0}' is not supported: use sqlite://PATH, a plain file path, or postgres://…")]
+    UnsupportedScheme(String),
+    #[error("DATABASE_URL is empty")]
+    Empty,
+    #[error("could not create the directory {path} for the SQLite database: {source}")]
+    CreateDirectory { path: String, source: std::io::Error },
+    #[error("could not open the database: {0}")]
+    Connect(String),
+    #[error("could not run migrations: {0}")]
+    Migrate(String),
+}
+
+impl DatabaseTarget {
+    /// Parses `sqlite://PATH`, `sqlite:PATH`, a plain path, or `postgres(ql)://…`.
+    pub fn parse(url: &str) -> Result<Self, DatabaseError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(DatabaseError::Empty);
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err(DatabaseError::UnsupportedScheme(url.to_owned()));
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        // Anything with a scheme we do not know (mysql://, http://, postgre://) is a
+        // mistake, not a file name.
+        if url.contains("://") {
+            return Err(DatabaseError::UnsupportedScheme(redact(url)));
+        }
+        Ok(Self::Sqlite(PathBuf::from(url)))
+    }
+
+    /// The directory that holds the SQLite file (where generated secrets live too).
+    pub fn sqlite_dir(&self) -> Option<&Path> {
+        match self {
+            Self::Sqlite(path) => Some(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))),
+            Self::Postgres(_) => None,
+        }
+    }
+
+    /// A name for logs that carries no password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite:{}", path.display()),
+            Self::Postgres(url) => redact(url),
+        }
+    }
+}
+
+/// Removes the password from a URL for logs and error messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..scheme_end], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens connections for the pool and applies SQLite's per-connection settings.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    target: DatabaseTarget,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => {
+                PgConnection::establish(url).map(DbConnection::Postgresql).map_err(r2d2::Error::ConnectionError)
+            }
+            DatabaseTarget::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn = SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the one writer; busy_timeout makes a
+                // writer wait for the lock instead of failing at once; foreign keys are
+                // off by default in SQLite.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool for `target`, creating the SQLite file's directory when needed.
+pub fn build_pool(target: &DatabaseTarget, max_size: u32) -> Result<DbPool, DatabaseError> {
+    if let DatabaseTarget::Sqlite(path) = target {
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| DatabaseError::CreateDirectory { path: dir.display().to_string(), source })?;
+        }
+    }
+    let manager = ConnectionManager { target: target.clone() };
+    // Try one connection first so a bad URL fails now with the real reason instead of
+    // r2d2's 30-second timeout.
+    let mut probe = manager.connect().map_err(|e| DatabaseError::Connect(e.to_string()))?;
+    manager.is_valid(&mut probe).map_err(|e| DatabaseError::Connect(e.to_string()))?;
+    drop(probe);
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| DatabaseError::Connect(e.to_string()))
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DatabaseError> {
+    let applied = match conn {
+        DbConnection::Postgresql(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DatabaseError::Migrate(e.to_string()))
+}
+
+/// Whether every embedded migration has been applied (for `/readyz`).
+pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DatabaseError> {
+    let pending = match conn {
+        DbConnection::Postgresql(pg) => pg.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(sqlite) => sqlite.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    pending.map_err(|e| DatabaseError::Migrate(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_their_backend_by_scheme() {
+        assert_eq!(
+            DatabaseTarget::parse("sqlite://data/tidings.db").ok(),
+            Some(DatabaseTarget::Sqlite(PathBuf::from("data/tidings.db")))
+        );
+        assert_eq!(DatabaseTarget::parse("/tmp/x.db").ok(), Some(DatabaseTarget::Sqlite(PathBuf::from("/tmp/x.db"))));
+        assert!(matches!(DatabaseTarget::parse("postgres://u@h/db"), Ok(DatabaseTarget::Postgres(_))));
+        assert!(matches!(DatabaseTarget::parse("mysql://u@h/db"), Err(DatabaseError::UnsupportedScheme(_))));
+        assert!(matches!(DatabaseTarget::parse(""), Err(DatabaseError::Empty)));
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        let Err(err) = DatabaseTarget::parse("mysql://ann:secret@h/db") else { panic!("refused") };
+        assert!(!err.to_string().contains("secret"));
+        assert_eq!(redact("postgres://ann:secret@h:5432/db"), "postgres://ann:***@h:5432/db");
+    }
+}

@@ -1,0 +1,19 @@
+//! Persistence: connection handling, the schema and one repository module per aggregate.
+
+pub mod api_keys;
+pub mod audit;
+pub mod connection;
+pub mod offices;
+pub mod organisations;
+pub mod schema;
+pub mod tokens;
+pub mod users;
+
+pub use connection::{DbConnection, DbPool};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// Stored timestamps are UTC without zone; this turns one into an instant.
+pub fn utc(timestamp: NaiveDateTime) -> DateTime<Utc> {
+    timestamp.and_utc()
+}

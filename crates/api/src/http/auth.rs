@@ -1,0 +1,66 @@
+//! `/api/v1/auth/*` and `/api/v1/me`: signing in and out, and who am I.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use tidings_domain::auth::{LoginRequest, LoginResponse, Me};
+use tidings_domain::Problem;
+
+use crate::auth::AuthUser;
+use crate::error::ApiResult;
+use crate::http::json::JsonBody;
+use crate::services;
+use crate::state::AppState;
+
+/// Sign in with email and password; answers a bearer token.
+///
+/// Failed attempts are throttled per account and per client address: past the limit
+/// the answer is 429 with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = LoginResponse),
+        (status = 401, description = "Email or password is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/v1/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<LoginRequest>,
+) -> ApiResult<web::Json<LoginResponse>> {
+    // The socket's peer, not X-Forwarded-For: a client can forge that header.
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    services::auth::login(&state, ip, body.into_inner()).await.map(web::Json)
+}
+
+/// Sign out: the session token stops working at once.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    services::auth::logout(&state, &user).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user, with office and organisation.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, description = "The signed-in user", body = Me),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/me")]
+pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Me>> {
+    let id = user.id;
+    state.db(move |conn| services::auth::me(conn, id)).await.map(web::Json)
+}

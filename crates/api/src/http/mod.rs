@@ -1,0 +1,99 @@
+//! The HTTP layer: one module per resource (routes, extractors, DTO mapping,
+//! `#[utoipa::path]`), and the app-wide error plumbing that makes every failure —
+//! including the framework's own — a problem+json.
+
+pub mod api_keys;
+pub mod auth;
+pub mod json;
+pub mod offices;
+pub mod ops;
+pub mod spa;
+pub mod users;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{web, HttpRequest, ResponseError};
+use serde::Serialize;
+use tidings_domain::FieldError;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+
+/// A list answer: `{"items": [...]}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemList<T> {
+    pub items: Vec<T>,
+}
+
+/// Registers every API route. The SPA fallback is registered by the caller *after*
+/// this, so it never shadows an API path.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(auth::login)
+        .service(auth::logout)
+        .service(auth::get_me)
+        .service(offices::list_offices)
+        .service(offices::create_office)
+        .service(offices::get_office)
+        .service(offices::update_office)
+        .service(offices::delete_office)
+        .service(users::list_users)
+        .service(users::create_user)
+        .service(users::get_user)
+        .service(users::update_user)
+        .service(users::delete_user)
+        .service(api_keys::list_api_keys)
+        .service(api_keys::create_api_key)
+        .service(api_keys::delete_api_key);
+}
+
+fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    let field =
+        req.match_info().iter().find(|(_, value)| value.parse::<i64>().is_err()).map(|(name, _)| name.to_owned());
+    let errors = vec![FieldError::new(field.unwrap_or_else(|| "path".to_owned()), "must be a whole number")];
+    tracing::debug!(error = %err, "bad path parameter");
+    ApiError::bad_request_fields("A value in the URL path is not valid.", errors).into()
+}
+
+fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let message = err.to_string();
+    let reason = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
+    let field = reason
+        .split('`')
+        .nth(1)
+        .filter(|_| reason.starts_with("unknown field") || reason.starts_with("missing field"))
+        .map(str::to_owned);
+    let errors = vec![FieldError::new(field.unwrap_or_else(|| "query".to_owned()), reason)];
+    ApiError::bad_request_fields("A query parameter is not valid.", errors).into()
+}
+
+/// Middleware hook: an error response that is not yet a problem+json (a 404 or 405 of
+/// the router, an extractor's own error) is rewritten into one with the same status.
+pub fn ensure_problem_json<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = match status.as_u16() {
+        404 => Some("This endpoint was not found.".to_owned()),
+        405 => Some("This method is not allowed on this endpoint.".to_owned()),
+        _ => None,
+    };
+    let (req, _) = res.into_parts();
+    let problem = ApiError::with_status(status, detail).error_response();
+    let res: ServiceResponse<EitherBody<B, BoxBody>> = ServiceResponse::new(req, problem).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}

@@ -1,0 +1,55 @@
+//! Operations endpoints: liveness, readiness and Prometheus metrics.
+
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use tidings_domain::Problem;
+use utoipa::ToSchema;
+
+use crate::db::connection::migrations_pending;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<Health> {
+    web::Json(Health { status: "ok" })
+}
+
+/// Readiness: the database answers and every migration is applied.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 503, description = "Database unreachable or migrations pending", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
+    let pending = state
+        .db(|conn| {
+            migrations_pending(conn).map_err(|e| {
+                tracing::warn!(error = %e, "readiness check failed");
+                ApiError::unavailable("The database is not ready.")
+            })
+        })
+        .await?;
+    if pending {
+        return Err(ApiError::unavailable("Database migrations are pending; run `tidings migrate`."));
+    }
+    Ok(web::Json(Health { status: "ready" }))
+}
+
+/// Prometheus metrics (text exposition format).
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Metrics", body = String, content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.state();
+    let body = state.metrics.render(pool.connections, pool.idle_connections, state.pool.max_size());
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
+}

@@ -1,0 +1,75 @@
+//! The OpenAPI document: every handler's `#[utoipa::path]` gathered in one place.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::http;
+
+/// The API's OpenAPI description, served at `/api/openapi.json` and committed as
+/// `openapi/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tidings API",
+        description = "Two-way SMS campaigns for organisations with many offices. Errors are RFC 9457 \
+                       `application/problem+json`. Authenticate with `Authorization: Bearer <token>` \
+                       (from `/api/v1/auth/login`) or `Bearer <API key>`.",
+        license(name = "MIT")
+    ),
+    paths(
+        http::ops::healthz,
+        http::ops::readyz,
+        http::ops::metrics,
+        http::auth::login,
+        http::auth::logout,
+        http::auth::get_me,
+        http::offices::list_offices,
+        http::offices::create_office,
+        http::offices::get_office,
+        http::offices::update_office,
+        http::offices::delete_office,
+        http::users::list_users,
+        http::users::create_user,
+        http::users::get_user,
+        http::users::update_user,
+        http::users::delete_user,
+        http::api_keys::list_api_keys,
+        http::api_keys::create_api_key,
+        http::api_keys::delete_api_key,
+    ),
+    components(schemas(tidings_domain::Problem, tidings_domain::FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Signing in and out"),
+        (name = "offices", description = "Offices of the organisation"),
+        (name = "users", description = "Staff accounts"),
+        (name = "api-keys", description = "Keys for integrations"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A session token from /api/v1/auth/login, or an API key (tdk_…)."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as pretty JSON with a trailing newline (what `make openapi` writes).
+pub fn openapi_json() -> Result<String, serde_json::Error> {
+    ApiDoc::openapi().to_pretty_json().map(|mut json| {
+        json.push('\n');
+        json
+    })
+}

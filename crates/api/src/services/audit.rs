@@ -1,0 +1,35 @@
+//! Writing the audit log from services.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::auth::AuthUser;
+use crate::db::audit::{self, NewAuditEntry};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+/// Records that `actor` did `action` to an entity, with JSON details of what changed.
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    entity_type: &str,
+    entity_id: i64,
+    action: &str,
+    details: &impl Serialize,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let details = serde_json::to_string(details).map_err(ApiError::internal)?;
+    audit::record(
+        conn,
+        &NewAuditEntry {
+            organisation_id: actor.organisation_id,
+            actor_user_id: Some(actor.id),
+            entity_type,
+            entity_id,
+            action,
+            details,
+            created_at: at,
+        },
+    )?;
+    Ok(())
+}

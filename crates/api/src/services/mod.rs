@@ -1,0 +1,10 @@
+//! Use cases: authorisation, rules and transactions, one module per area. Handlers and
+//! background jobs call these; these call the repositories in `db`.
+
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod offices;
+pub mod organisations;
+pub mod users;

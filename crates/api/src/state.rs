@@ -1,0 +1,39 @@
+//! What every handler and job shares: the pool, the configuration, the clock, keys.
+
+use std::sync::Arc;
+
+use crate::auth::jwt::TokenKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::connection::PooledConnection;
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+
+/// Shared application state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub tokens: TokenKeys,
+    pub throttle: Arc<LoginThrottle>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// Runs blocking database work on actix's blocking pool, off the async runtime.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut PooledConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+}

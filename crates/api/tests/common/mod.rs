@@ -1,0 +1,259 @@
+//! The integration-test harness: the real server on port 0 with a fresh database per
+//! test — a temporary SQLite file, or, when `TEST_DATABASE_URL` names a PostgreSQL
+//! server, a fresh schema that is dropped afterwards.
+
+#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Utc;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tidings_api::app::Application;
+use tidings_api::clock::ManualClock;
+use tidings_api::config::{Config, ProviderKind, Secret};
+use tidings_api::db::connection::DatabaseTarget;
+use tidings_api::services::organisations::{create_organisation, NewStaff};
+use tidings_domain::Role;
+
+pub const PASSWORD: &str = "correct-horse-battery";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// A database that exists for one test.
+pub enum TestDatabase {
+    Sqlite { _dir: tempfile::TempDir, path: PathBuf },
+    Postgres { admin_url: String, schema: String, url: String },
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => {
+                assert!(url.starts_with("postgres"), "TEST_DATABASE_URL must be a postgres:// URL, got {url}");
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                // No skipping: a configured but unreachable server fails the test.
+                let mut admin = PgConnection::establish(&url)
+                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+                admin.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
+                let separator = if url.contains('?') { '&' } else { '?' };
+                let test_url = format!("{url}{separator}options=-csearch_path%3D{schema}");
+                TestDatabase::Postgres { admin_url: url, schema, url: test_url }
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("test.db");
+                TestDatabase::Sqlite { _dir: dir, path }
+            }
+        }
+    }
+
+    pub fn target(&self) -> DatabaseTarget {
+        match self {
+            TestDatabase::Sqlite { path, .. } => DatabaseTarget::Sqlite(path.clone()),
+            TestDatabase::Postgres { url, .. } => DatabaseTarget::Postgres(url.clone()),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDatabase::Postgres { .. })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, schema, .. } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+/// Knobs a test may turn before the server starts.
+pub struct TestOptions {
+    pub max_body_bytes: usize,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        Self { max_body_bytes: 1024 * 1024 }
+    }
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub app_state: tidings_api::state::AppState,
+    pub static_dir: tempfile::TempDir,
+    pub database: TestDatabase,
+}
+
+/// A seeded organisation: ids and a signed-in token per user.
+pub struct Org {
+    pub id: i64,
+    pub offices: Vec<i64>,
+    pub users: Vec<i64>,
+    pub emails: Vec<String>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(TestOptions::default()).await
+    }
+
+    pub async fn spawn_with(options: TestOptions) -> Self {
+        let database = TestDatabase::create();
+        let static_dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            static_dir.path().join("index.html"),
+            "<!doctype html><title>Tidings</title><div id=app-shell></div>",
+        )
+        .unwrap();
+        std::fs::write(static_dir.path().join("style.css"), "body{}").unwrap();
+        let config = Config {
+            database: database.target(),
+            bind: "127.0.0.1:0".parse().unwrap(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            jwt_secret: Secret::new(JWT_SECRET),
+            provider: ProviderKind::Simulator,
+            twilio: None,
+            static_dir: static_dir.path().to_path_buf(),
+            max_body_bytes: options.max_body_bytes,
+            token_ttl_minutes: 60,
+            db_pool_size: 4,
+        };
+        let clock = Arc::new(ManualClock::new(Utc::now()));
+        let app = Application::build(config, clock.clone()).expect("server builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let app_state = app.state().clone();
+        actix_web::rt::spawn(app.into_server());
+        Self { base, client: reqwest::Client::new(), clock, app_state, static_dir, database }
+    }
+
+    /// Creates an organisation with offices ("Main", "West") and one user per role
+    /// given, all with `PASSWORD`.
+    pub fn seed_org(&self, name: &str, staff: &[(&str, Role, usize, bool)]) -> Org {
+        let mut conn = self.app_state.pool.get().unwrap();
+        let people: Vec<NewStaff<'_>> = staff
+            .iter()
+            .map(|(email, role, office, view_other_offices)| NewStaff {
+                email,
+                name: email.split('@').next().unwrap(),
+                password: PASSWORD,
+                role: *role,
+                office: *office,
+                view_other_offices: *view_other_offices,
+            })
+            .collect();
+        let created = create_organisation(
+            &mut conn,
+            self.clock.as_ref(),
+            name,
+            &[("Main", "America/New_York"), ("West", "America/Los_Angeles")],
+            &people,
+        )
+        .expect("organisation seeds");
+        Org {
+            id: created.organisation_id,
+            offices: created.office_ids,
+            users: created.user_ids,
+            emails: staff.iter().map(|s| s.0.to_owned()).collect(),
+        }
+    }
+
+    /// A standard organisation: admin, standard (sees other offices), agent, limited.
+    pub fn seed_default_org(&self, prefix: &str) -> Org {
+        self.seed_org(
+            &format!("{prefix} College"),
+            &[
+                (&format!("admin@{prefix}.test"), Role::Administrative, 0, true),
+                (&format!("manager@{prefix}.test"), Role::Standard, 0, true),
+                (&format!("agent@{prefix}.test"), Role::Standard, 0, false),
+                (&format!("limited@{prefix}.test"), Role::Limited, 1, false),
+            ],
+        )
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let response = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Sends a request with an optional bearer token and JSON body; answers status and
+    /// body (JSON, or a string for anything else).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        read(response).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+}
+
+/// Reads a response, asserting that errors are problem+json.
+pub async fn read(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let text = response.text().await.unwrap();
+    if status.is_client_error() || status.is_server_error() {
+        assert!(
+            content_type.starts_with("application/problem+json"),
+            "error {status} must be problem+json, was '{content_type}': {text}"
+        );
+    }
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}
+
+/// Asserts a problem body names `field` among its errors.
+pub fn assert_field_error(body: &Value, field: &str) {
+    let errors = body["errors"].as_array().unwrap_or_else(|| panic!("no errors list in {body}"));
+    assert!(
+        errors.iter().any(|e| e["field"] == field && e["reason"].as_str().is_some_and(|r| !r.is_empty())),
+        "expected an error for '{field}' in {body}"
+    );
+}

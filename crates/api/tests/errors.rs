@@ -1,0 +1,109 @@
+//! Every bad input answers an RFC 9457 problem naming the field and the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap fails the test, which is the point")]
+
+mod common;
+
+use common::{TestApp, TestOptions};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[actix_web::test]
+async fn bad_bodies_get_problems_that_name_the_field() {
+    let app = TestApp::spawn().await;
+    app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+
+    let response = app
+        .client
+        .post(app.url("/api/v1/offices"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::read(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "malformed JSON");
+    assert!(body["detail"].as_str().unwrap().contains("not valid JSON"));
+
+    let (status, body) =
+        app.post("/api/v1/offices", &admin, json!({"name": "N", "time_zone": "UTC", "colour": "red"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "unknown field");
+    common::assert_field_error(&body, "colour");
+
+    let (status, body) = app.post("/api/v1/offices", &admin, json!({"name": 5, "time_zone": "UTC"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "wrong type");
+    common::assert_field_error(&body, "name");
+
+    let (status, body) = app.post("/api/v1/offices", &admin, json!({"name": "N"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "missing field");
+    common::assert_field_error(&body, "time_zone");
+
+    let (status, body) = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"email": "a@b.org", "name": "A", "password": "long enough pw", "role": "boss", "office_id": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "unknown enum value");
+    common::assert_field_error(&body, "role");
+
+    let response = app
+        .client
+        .post(app.url("/api/v1/offices"))
+        .bearer_auth(&admin)
+        .header("content-type", "text/plain")
+        .body("name=N")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(common::read(response).await.0, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[actix_web::test]
+async fn bad_path_and_query_values_are_400_with_the_field() {
+    let app = TestApp::spawn().await;
+    app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let (status, body) = app.get("/api/v1/offices/abc", &admin).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    common::assert_field_error(&body, "id");
+    let (status, body) = app.get("/api/v1/users?office_id=north", &admin).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    common::assert_field_error(&body, "query");
+    let (status, body) = app.get("/api/v1/users?colour=red", &admin).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    common::assert_field_error(&body, "colour");
+}
+
+#[actix_web::test]
+async fn a_body_over_the_limit_is_413() {
+    let app = TestApp::spawn_with(TestOptions { max_body_bytes: 256 }).await;
+    app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let (status, body) =
+        app.post("/api/v1/offices", &admin, json!({"name": "x".repeat(400), "time_zone": "UTC"})).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body["detail"].as_str().unwrap().contains("256"));
+}
+
+#[actix_web::test]
+async fn unknown_routes_and_methods_are_problems_and_other_paths_get_the_app() {
+    let app = TestApp::spawn().await;
+    app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let (status, body) = app.get("/api/v1/no-such-thing", &admin).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["status"], 404);
+    let (status, _) = app.call(reqwest::Method::PUT, "/api/v1/me", Some(&admin), None).await;
+    assert!(status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_FOUND, "{status}");
+
+    // Deep links of the SPA answer its index.html so a reload works.
+    let response = app.client.get(app.url("/campaigns/42/activity")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("app-shell"));
+    let response = app.client.get(app.url("/style.css")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "body{}");
+}

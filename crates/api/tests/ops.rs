@@ -1,0 +1,51 @@
+//! Health, readiness, metrics, the OpenAPI document and its committed copy.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap fails the test, which is the point")]
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+
+#[actix_web::test]
+async fn health_readiness_and_metrics_answer() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "migrations ran on start");
+
+    app.seed_default_org("alpha");
+    app.login("admin@alpha.test").await;
+    let _ = app.client.get(app.url("/api/v1/offices/7")).send().await.unwrap();
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        metrics.contains(r#"tidings_http_requests_total{method="POST",route="/api/v1/auth/login",status="200"} 1"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains(r#"route="/api/v1/offices/{id}",status="401""#), "routes are patterns, not raw paths");
+    assert!(metrics.contains("tidings_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("tidings_db_pool_connections{state=\"idle\"}"));
+}
+
+#[actix_web::test]
+async fn the_openapi_document_and_swagger_ui_are_served() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.url("/api/openapi.json")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let doc: serde_json::Value = response.json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/auth/login"]["post"].is_object());
+    let response = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("swagger"));
+}
+
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json")).unwrap_or_default();
+    let generated = tidings_api::openapi::openapi_json().unwrap();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date with the code: run `make openapi` and commit the result"
+    );
+}

@@ -1,0 +1,93 @@
+//! Login, session and API-key wire types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::role::Role;
+
+/// Credentials for `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A signed-in session: the bearer token and who it belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: Me,
+}
+
+/// The organisation a user belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganisationSummary {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The office a user belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeSummary {
+    pub id: i64,
+    pub name: String,
+    pub time_zone: String,
+}
+
+/// The signed-in user (`GET /api/v1/me`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub view_other_offices: bool,
+    /// Without it every campaign and conversation endpoint answers 403.
+    pub two_way_messaging: bool,
+    pub office: OfficeSummary,
+    pub organisation: OrganisationSummary,
+}
+
+/// `POST /api/v1/api-keys`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    /// What the key is for ("SIS nightly sync").
+    pub name: String,
+    /// The user the key acts as; defaults to the admin creating it.
+    #[serde(default)]
+    pub user_id: Option<i64>,
+}
+
+/// An API key as listed: never the secret itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the key, to tell keys apart.
+    pub prefix: String,
+    pub user_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The answer to creating a key: the only time its secret is shown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedApiKey {
+    /// Send as `Authorization: Bearer <key>`. Store it now: it is not shown again.
+    pub key: String,
+    #[serde(flatten)]
+    pub api_key: ApiKey,
+}

@@ -1,0 +1,22 @@
+//! Tidings' domain: the rules and wire types that the server and the SPA share.
+//!
+//! Nothing here performs I/O, so the crate compiles for wasm32 and the browser and the
+//! server can never disagree about a rule. Schema derives for the OpenAPI document sit
+//! behind the `openapi` feature.
+
+pub mod analytics;
+pub mod assistant;
+pub mod auth;
+pub mod campaign;
+pub mod keywords;
+pub mod office;
+pub mod problem;
+pub mod role;
+pub mod segments;
+pub mod tags;
+pub mod template;
+pub mod time_zone;
+pub mod user;
+
+pub use problem::{FieldError, Problem};
+pub use role::Role;

@@ -1,0 +1,80 @@
+// Shared set-up for the tests: a fresh Chromium profile per test, screenshots, and the
+// sign-in steps a user takes.
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const baseUrl = process.env.TIDINGS_E2E_BASE_URL ?? "http://127.0.0.1:8080";
+const artifactsDir =
+  process.env.TIDINGS_E2E_ARTIFACTS ?? join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+export const demoPassword = "demo-password-123";
+export const tokenKey = "tidings.token";
+
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Opens Chromium on a fresh profile and hands `body` a page; always screenshots the
+ * page as `artifacts/<name>.png` and closes the browser. Fails the test when the page
+ * threw an uncaught error (a wasm panic shows up here).
+ */
+export async function withPage(name, body) {
+  const userDataDir = mkdtempSync(join(process.env.TIDINGS_E2E_SCRATCH ?? tmpdir(), "chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  try {
+    await body(page);
+    if (pageErrors.length > 0) {
+      throw new Error(`the page threw: ${pageErrors.join("; ")}`);
+    }
+  } finally {
+    mkdirSync(artifactsDir, { recursive: true });
+    await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true }).catch(() => {});
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves once the page's path is `pathname`. */
+export async function waitForPath(page, pathname) {
+  await page.waitForURL((url) => url.pathname === pathname);
+}
+
+/** Fills in and submits the sign-in form, as a user would. */
+export async function submitSignIn(page, email, password) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in from the login page and waits for the signed-in header. */
+export async function signIn(page, email, password = demoPassword) {
+  await page.goto(`${baseUrl}/login`);
+  await submitSignIn(page, email, password);
+  await page.locator(".account-name").waitFor();
+}
+
+export function storedToken(page) {
+  return page.evaluate((key) => window.localStorage.getItem(key), tokenKey);
+}

@@ -1,0 +1,29 @@
+//! The router: which page each path shows. New pages add a `<Route/>` here.
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::provide_session;
+use crate::pages::{HomePage, LoginPage, NotFoundPage, Shell};
+
+/// The whole app: the session, then the routes.
+///
+/// Every path but `/login` renders inside [`Shell`], which sends signed-out visitors to
+/// the login page and remembers where they were going.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_session();
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/*any") view=NotFoundPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

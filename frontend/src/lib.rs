@@ -1,0 +1,23 @@
+//! Tidings' staff web app: a Leptos client-side-rendered SPA that talks only to the
+//! public API, with the domain crate's wire types.
+//!
+//! `app` holds the router; `auth` the session; `api` the typed client; `pages` one
+//! module per screen; `feedback` the loading and error panels every page shares.
+
+mod api;
+mod app;
+mod auth;
+mod feedback;
+mod pages;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Runs when the wasm module is instantiated: replaces index.html's boot message with
+/// the app.
+#[wasm_bindgen(start)]
+pub fn start() {
+    if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(app::App);
+}
