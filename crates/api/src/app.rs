@@ -19,6 +19,7 @@ use crate::db::connection::{build_pool, run_migrations};
 use crate::http;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
+use crate::providers::{simulator::Simulator, Provider};
 use crate::state::AppState;
 
 /// A bound, not yet running, server.
@@ -31,6 +32,15 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, and binds `config.bind` (port 0 picks a free port).
     pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
+        Self::build_with_provider(config, clock, Arc::new(Simulator::new()))
+    }
+
+    /// As `build`, with a given provider (tests pass a simulator they can inspect).
+    pub fn build_with_provider(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        provider: Arc<dyn Provider>,
+    ) -> Result<Self, String> {
         let pool = build_pool(&config.database, config.db_pool_size).map_err(|e| e.to_string())?;
         {
             let mut conn = pool.get().map_err(|e| format!("could not open the database: {e}"))?;
@@ -46,6 +56,7 @@ impl Application {
             clock,
             throttle: Arc::new(LoginThrottle::default()),
             metrics: Arc::new(Metrics::default()),
+            provider,
         };
         let listener = TcpListener::bind(state.config.bind)
             .map_err(|e| format!("could not listen on {}: {e}", state.config.bind))?;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
+pub mod providers;
 pub mod services;
 pub mod state;
 pub mod telemetry;

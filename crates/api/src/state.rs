@@ -10,6 +10,7 @@ use crate::db::connection::PooledConnection;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::providers::Provider;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<Metrics>,
+    /// The SMS provider (simulator or Twilio).
+    pub provider: Arc<dyn Provider>,
 }
 
 impl AppState {

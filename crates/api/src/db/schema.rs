@@ -71,8 +71,133 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contact_lists (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        office_id -> BigInt,
+        name -> Text,
+        field_names -> Text,
+        contact_count -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        contact_list_id -> BigInt,
+        row_number -> BigInt,
+        first_name -> Text,
+        last_name -> Text,
+        phone -> Text,
+        fields -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    phone_numbers (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        office_id -> BigInt,
+        kind -> Text,
+        e164 -> Text,
+        name -> Text,
+        description -> Text,
+        number_type -> Text,
+        owner_user_id -> Nullable<BigInt>,
+        default_operated_by -> Text,
+        provider_sid -> Nullable<Text>,
+        status -> Text,
+        campaign_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    unsolicited_recipients (id) {
+        id -> BigInt,
+        phone_number_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        office_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        office_id -> BigInt,
+        title -> Text,
+        state -> Text,
+        archive_kind -> Nullable<Text>,
+        operated_by -> Text,
+        phone_number_id -> Nullable<BigInt>,
+        wants_single_use -> Bool,
+        contact_list_id -> Nullable<BigInt>,
+        message_template -> Text,
+        append_opt_out -> Bool,
+        assistant_script -> Nullable<Text>,
+        time_zone -> Text,
+        scheduled_at -> Nullable<Timestamp>,
+        launched_at -> Nullable<Timestamp>,
+        archived_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    campaign_agents (campaign_id, user_id) {
+        campaign_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    campaign_tags (campaign_id, tag_key) {
+        campaign_id -> BigInt,
+        tag -> Text,
+        tag_key -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    opt_outs (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        phone -> Text,
+        source -> Text,
+        campaign_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<BigInt>,
+        lift_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(offices -> organisations (organisation_id));
 diesel::joinable!(users -> offices (office_id));
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(contacts -> contact_lists (contact_list_id));
+diesel::joinable!(contact_lists -> offices (office_id));
+diesel::joinable!(campaigns -> offices (office_id));
+diesel::joinable!(campaigns -> contact_lists (contact_list_id));
+diesel::joinable!(campaigns -> phone_numbers (phone_number_id));
+diesel::joinable!(campaign_agents -> campaigns (campaign_id));
+diesel::joinable!(campaign_agents -> users (user_id));
+diesel::joinable!(campaign_tags -> campaigns (campaign_id));
+diesel::joinable!(unsolicited_recipients -> phone_numbers (phone_number_id));
 
 diesel::allow_tables_to_appear_in_same_query!(organisations, offices, users, api_keys, revoked_tokens, audit_log,);
