@@ -18,7 +18,7 @@ RELEASE_BIN := $(CARGO_TARGET_DIR)/release/tidings
 DATABASE_URL ?= sqlite://data/tidings.db
 
 include mk/frontend.mk
--include mk/e2e.mk
+include mk/e2e.mk
 
 .PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain
 
@@ -40,11 +40,11 @@ fmt-check:
 	$(CARGO) fmt --all --check
 
 clippy:
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets -- -D warnings
 
 # The suite on SQLite: a temporary file per test.
 test-sqlite:
-	env -u TEST_DATABASE_URL $(CARGO) test --workspace
+	env -u TEST_DATABASE_URL $(CARGO) test
 
 # The same integration suite on PostgreSQL: a fresh schema per test, dropped after.
 test-postgres:

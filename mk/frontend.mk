@@ -22,6 +22,7 @@ SPA_DIR := frontend
 SPA_DIST := $(SPA_DIR)/dist
 SPA_PKG := $(SPA_DIST)/pkg
 SPA_RAW_WASM := $(CARGO_TARGET_DIR_WASM)/$(WASM_TARGET)/$(WASM_PROFILE)/tidings_frontend.wasm
+SPA_BUILD_STAMP := $(CARGO_TARGET_DIR_WASM)/tidings-frontend.stamp
 SPA_WASM := $(SPA_PKG)/tidings_frontend_bg.wasm
 SPA_JS := $(SPA_PKG)/tidings_frontend.js
 # Debian's wasm-opt is broken; binaryen from npm, pinned in frontend/package-lock.json.
@@ -52,11 +53,16 @@ $(WASM_OPT): $(SPA_DIR)/package.json $(SPA_DIR)/package-lock.json
 	cd $(SPA_DIR) && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# Cargo leaves the file alone when nothing it tracks changed; touch it so make agrees.
-$(SPA_RAW_WASM): $(SPA_INPUTS) | spa-tools
+# Cargo runs when an input changed; it relinks the wasm only when that changed the
+# program, and make re-reads the wasm's time, so a Cargo.lock edit for the server
+# does not redo the (slow) wasm-bindgen and wasm-opt steps.
+$(SPA_BUILD_STAMP): $(SPA_INPUTS) | spa-tools
 	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) build -p tidings-frontend \
 		--target $(WASM_TARGET) --profile $(WASM_PROFILE)
 	@touch $@
+
+$(SPA_RAW_WASM): $(SPA_BUILD_STAMP)
+	@test -f $@ || { echo "$@ is missing: cargo did not build it"; exit 1; }
 
 # wasm-bindgen writes both the js glue and the wasm; wasm-opt then shrinks the wasm in place.
 $(SPA_WASM): $(SPA_RAW_WASM) $(WASM_OPT) | spa-tools
