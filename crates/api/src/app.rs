@@ -62,6 +62,9 @@ impl Application {
             .map_err(|e| format!("could not listen on {}: {e}", state.config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let server = serve(listener, state.clone())?;
+        if state.config.run_jobs {
+            crate::jobs::spawn_all(state.clone());
+        }
         Ok(Self { port, server, state })
     }
 

@@ -100,6 +100,9 @@ pub struct ServeArgs {
     /// Database connections per server.
     #[arg(long, env = "TIDINGS_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
+    /// Run the background jobs (scheduler) in this process; `false` for API-only replicas.
+    #[arg(long, env = "TIDINGS_RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub run_jobs: bool,
 }
 
 /// Twilio credentials, present when the provider is Twilio.
@@ -123,6 +126,7 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub token_ttl_minutes: i64,
     pub db_pool_size: u32,
+    pub run_jobs: bool,
 }
 
 /// Why the configuration was refused.
@@ -202,6 +206,7 @@ impl ServeArgs {
             max_body_bytes: self.max_body_bytes,
             token_ttl_minutes: self.token_ttl_minutes,
             db_pool_size: self.db_pool_size,
+            run_jobs: self.run_jobs,
         })
     }
 }

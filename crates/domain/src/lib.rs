@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod assistant;
 pub mod auth;
 pub mod campaign;
+pub mod campaign_wire;
 pub mod keywords;
 pub mod office;
 pub mod problem;

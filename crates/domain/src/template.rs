@@ -171,7 +171,7 @@ pub fn placeholders(template: &str) -> Vec<String> {
 
 /// The problems of a template, as reasons. `fields` are the contact list's extra field
 /// names; `None` when no list is chosen yet, which skips the unknown-placeholder check.
-pub(crate) fn template_problems<S: AsRef<str>>(template: &str, fields: Option<&[S]>) -> Vec<String> {
+pub fn template_problems<S: AsRef<str>>(template: &str, fields: Option<&[S]>) -> Vec<String> {
     if template.trim().is_empty() {
         return vec!["must not be empty".to_owned()];
     }

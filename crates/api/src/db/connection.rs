@@ -22,6 +22,19 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+/// Runs the same diesel expression on whichever backend `conn` is. For the few
+/// statements diesel's `MultiConnection` cannot express once for both (multi-row
+/// inserts): the code is still written once.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgresql($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// The pool every request and job borrows connections from.
 pub type DbPool = r2d2::Pool<ConnectionManager>;
 /// A connection borrowed from the pool.
@@ -184,6 +197,39 @@ pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DatabaseError
         DbConnection::Sqlite(sqlite) => sqlite.has_pending_migration(SQLITE_MIGRATIONS),
     };
     pending.map_err(|e| DatabaseError::Migrate(e.to_string()))
+}
+
+/// Runs `work` in a transaction that writes. On SQLite it begins `IMMEDIATE`, taking the
+/// write lock up front: a deferred transaction that reads and then writes can fail with
+/// `SQLITE_BUSY` when another connection wrote in between, and busy_timeout cannot help.
+/// PostgreSQL uses a plain transaction. Must not be called inside another transaction.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if matches!(conn, DbConnection::Postgresql(_)) {
+        return conn.transaction(work);
+    }
+    if let DbConnection::Sqlite(inner) = conn {
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    }
+    let outcome = work(conn);
+    if let DbConnection::Sqlite(inner) = conn {
+        match &outcome {
+            Ok(_) => {
+                if let Err(error) = AnsiTransactionManager::commit_transaction(inner) {
+                    let _ = AnsiTransactionManager::rollback_transaction(inner);
+                    return Err(error.into());
+                }
+            }
+            Err(_) => AnsiTransactionManager::rollback_transaction(inner)?,
+        }
+    }
+    outcome
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod campaigns;
 pub mod connection;
 pub mod offices;
 pub mod organisations;

@@ -200,4 +200,19 @@ diesel::joinable!(campaign_agents -> users (user_id));
 diesel::joinable!(campaign_tags -> campaigns (campaign_id));
 diesel::joinable!(unsolicited_recipients -> phone_numbers (phone_number_id));
 
-diesel::allow_tables_to_appear_in_same_query!(organisations, offices, users, api_keys, revoked_tokens, audit_log,);
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    offices,
+    users,
+    api_keys,
+    revoked_tokens,
+    audit_log,
+    contact_lists,
+    contacts,
+    phone_numbers,
+    unsolicited_recipients,
+    campaigns,
+    campaign_agents,
+    campaign_tags,
+    opt_outs,
+);

@@ -4,6 +4,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod campaigns;
 pub mod json;
 pub mod offices;
 pub mod ops;
@@ -50,7 +51,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::delete_user)
         .service(api_keys::list_api_keys)
         .service(api_keys::create_api_key)
-        .service(api_keys::delete_api_key);
+        .service(api_keys::delete_api_key)
+        // The calendar before `{id}` so its path is not read as an id.
+        .service(campaigns::get_calendar)
+        .service(campaigns::list_campaigns)
+        .service(campaigns::create_campaign)
+        .service(campaigns::get_campaign)
+        .service(campaigns::update_campaign)
+        .service(campaigns::launch_campaign)
+        .service(campaigns::schedule_campaign)
+        .service(campaigns::unschedule_campaign)
+        .service(campaigns::archive_campaign)
+        .service(campaigns::clone_campaign)
+        .service(campaigns::get_campaign_audit)
+        .service(campaigns::list_tags);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {

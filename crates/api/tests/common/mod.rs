@@ -127,6 +127,7 @@ impl TestApp {
             max_body_bytes: options.max_body_bytes,
             token_ttl_minutes: 60,
             db_pool_size: 4,
+            run_jobs: false,
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let app = Application::build(config, clock.clone()).expect("server builds");

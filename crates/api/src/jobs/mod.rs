@@ -1,0 +1,11 @@
+//! Background jobs. Each claims its work with row leases, so several servers sharing one
+//! PostgreSQL database never do the same work twice.
+
+pub mod scheduler;
+
+use crate::state::AppState;
+
+/// Starts every background job on the current actix runtime.
+pub fn spawn_all(state: AppState) {
+    scheduler::spawn(state);
+}

@@ -1,0 +1,239 @@
+//! Wire types of the campaign endpoints: the campaign resource (one shape for the tab
+//! lists and the detail view), create/update bodies, the calendar and the audit trail.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::assistant::AssistantScript;
+use crate::campaign::{ActionAvailability, ArchiveKind, CampaignState, OperatedBy, PhoneNumberKind, Readiness};
+
+/// An id with a display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The number a campaign sends from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignNumber {
+    /// Absent for a single-use number that is provisioned only at launch.
+    pub id: Option<i64>,
+    pub kind: PhoneNumberKind,
+    /// E.164; absent until a single-use number is provisioned.
+    pub e164: Option<String>,
+    /// What the Phone Number column shows ("+1 415 555 0100", "Single-use (at launch)").
+    pub display: String,
+}
+
+/// The contact list a campaign texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignContactList {
+    pub id: i64,
+    pub name: String,
+    pub contact_count: i64,
+}
+
+/// A campaign: the Active tab's columns, its settings, readiness and the actions this
+/// user may take on it now (disabled ones carry the reason).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Campaign {
+    pub id: i64,
+    pub title: String,
+    pub state: CampaignState,
+    /// How an archived campaign ended: discarded draft, cancelled schedule, stopped.
+    pub archive_kind: Option<ArchiveKind>,
+    pub office: NamedRef,
+    pub phone_number: Option<CampaignNumber>,
+    pub contact_list: Option<CampaignContactList>,
+    pub operated_by: OperatedBy,
+    pub tags: Vec<String>,
+    /// IANA zone the campaign's times are shown in.
+    pub time_zone: String,
+    pub message_template: String,
+    /// Whether "Reply STOP to opt out." is appended to the first message.
+    pub append_opt_out: bool,
+    pub agents: Vec<NamedRef>,
+    pub assistant_script: Option<AssistantScript>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub launched_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// The "Last updated" column.
+    pub updated_at: DateTime<Utc>,
+    pub created_by: Option<NamedRef>,
+    pub readiness: Readiness,
+    pub actions: Vec<ActionAvailability>,
+}
+
+/// The number choice in a create or update body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum NumberChoice {
+    /// A reusable number of the campaign's office.
+    Reusable { id: i64 },
+    /// A new number provisioned at launch and released when the campaign ends.
+    SingleUse,
+}
+
+/// `POST /api/v1/campaigns`: a new draft. Only the title is required; the rest can be
+/// filled in later (readiness lists what is missing).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateCampaign {
+    pub title: String,
+    /// Defaults to the creator's office.
+    #[serde(default)]
+    pub office_id: Option<i64>,
+    #[serde(default)]
+    pub operated_by: Option<OperatedBy>,
+    #[serde(default)]
+    pub phone_number: Option<NumberChoice>,
+    #[serde(default)]
+    pub contact_list_id: Option<i64>,
+    #[serde(default)]
+    pub message_template: Option<String>,
+    /// Defaults to true.
+    #[serde(default)]
+    pub append_opt_out: Option<bool>,
+    #[serde(default)]
+    pub agent_ids: Option<Vec<i64>>,
+    #[serde(default)]
+    pub assistant_script: Option<AssistantScript>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// Defaults to the office's time zone.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// `PATCH /api/v1/campaigns/{id}`: fields left out stay; `null` clears the optional
+/// ones (number, contact list, assistant script).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCampaign {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub office_id: Option<i64>,
+    #[serde(default)]
+    pub operated_by: Option<OperatedBy>,
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NumberChoice>))]
+    pub phone_number: Option<Option<NumberChoice>>,
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub contact_list_id: Option<Option<i64>>,
+    #[serde(default)]
+    pub message_template: Option<String>,
+    #[serde(default)]
+    pub append_opt_out: Option<bool>,
+    #[serde(default)]
+    pub agent_ids: Option<Vec<i64>>,
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<AssistantScript>))]
+    pub assistant_script: Option<Option<AssistantScript>>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// Tells a field left out (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// `POST /api/v1/campaigns/{id}/schedule`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleCampaign {
+    /// The launch time (RFC 3339); at least 30 minutes from now.
+    pub launch_at: DateTime<Utc>,
+}
+
+/// A page of campaigns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignPage {
+    pub items: Vec<Campaign>,
+    pub page: u32,
+    pub per_page: u32,
+    /// Campaigns matching the filters across all pages.
+    pub total: i64,
+}
+
+/// One scheduled campaign on a calendar day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarEntry {
+    pub id: i64,
+    pub title: String,
+    /// The provisioned number, or "Single-use (at launch)".
+    pub phone_number: String,
+    pub office: String,
+    pub contact_list: Option<String>,
+    pub launch_at: DateTime<Utc>,
+    pub time_zone: String,
+}
+
+/// A calendar day with scheduled campaigns (days without any are left out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarDay {
+    /// The local date in each campaign's time zone.
+    pub date: NaiveDate,
+    pub count: usize,
+    pub campaigns: Vec<CalendarEntry>,
+}
+
+/// `GET /api/v1/campaigns/calendar`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Calendar {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: Vec<CalendarDay>,
+}
+
+/// A tag in use, for the tag filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagCount {
+    pub tag: String,
+    /// Campaigns (visible to the caller) carrying it.
+    pub campaigns: i64,
+}
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Absent for changes made by the system (the scheduler).
+    pub actor: Option<NamedRef>,
+    pub action: String,
+    /// What changed (field → new value, or facts of the action).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub details: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
