@@ -10,6 +10,7 @@ pub mod auth;
 pub mod campaign;
 pub mod keywords;
 pub mod office;
+pub mod phone_number;
 pub mod problem;
 pub mod role;
 pub mod segments;
