@@ -5,6 +5,7 @@ pub mod audit;
 pub mod connection;
 pub mod offices;
 pub mod organisations;
+pub mod phone_numbers;
 pub mod schema;
 pub mod tokens;
 pub mod users;
