@@ -36,6 +36,13 @@ use crate::http;
         http::api_keys::list_api_keys,
         http::api_keys::create_api_key,
         http::api_keys::delete_api_key,
+        http::phone_numbers::list_phone_numbers,
+        http::phone_numbers::create_phone_number,
+        http::phone_numbers::get_phone_number,
+        http::phone_numbers::update_phone_number,
+        http::phone_numbers::delete_phone_number,
+        http::phone_numbers::get_unsolicited_settings,
+        http::phone_numbers::set_unsolicited_settings,
     ),
     components(schemas(tidings_domain::Problem, tidings_domain::FieldError)),
     modifiers(&BearerAuth),
@@ -44,6 +51,7 @@ use crate::http;
         (name = "offices", description = "Offices of the organisation"),
         (name = "users", description = "Staff accounts"),
         (name = "api-keys", description = "Keys for integrations"),
+        (name = "phone-numbers", description = "Reusable and single-use phone numbers and their unsolicited message settings"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod json;
 pub mod offices;
 pub mod ops;
+pub mod phone_numbers;
 pub mod spa;
 pub mod users;
 
@@ -50,7 +51,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::delete_user)
         .service(api_keys::list_api_keys)
         .service(api_keys::create_api_key)
-        .service(api_keys::delete_api_key);
+        .service(api_keys::delete_api_key)
+        .service(phone_numbers::list_phone_numbers)
+        .service(phone_numbers::create_phone_number)
+        .service(phone_numbers::get_phone_number)
+        .service(phone_numbers::update_phone_number)
+        .service(phone_numbers::delete_phone_number)
+        .service(phone_numbers::get_unsolicited_settings)
+        .service(phone_numbers::set_unsolicited_settings);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
