@@ -48,6 +48,13 @@ use crate::http;
         http::campaigns::clone_campaign,
         http::campaigns::get_campaign_audit,
         http::campaigns::list_tags,
+        http::phone_numbers::list_phone_numbers,
+        http::phone_numbers::create_phone_number,
+        http::phone_numbers::get_phone_number,
+        http::phone_numbers::update_phone_number,
+        http::phone_numbers::delete_phone_number,
+        http::phone_numbers::get_unsolicited_settings,
+        http::phone_numbers::set_unsolicited_settings,
     ),
     components(schemas(tidings_domain::Problem, tidings_domain::FieldError)),
     modifiers(&BearerAuth),
@@ -57,6 +64,7 @@ use crate::http;
         (name = "users", description = "Staff accounts"),
         (name = "api-keys", description = "Keys for integrations"),
         (name = "campaigns", description = "Campaigns: the four tabs, the calendar, state changes"),
+        (name = "phone-numbers", description = "Reusable and single-use phone numbers and their unsolicited message settings"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

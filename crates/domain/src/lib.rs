@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod campaign_wire;
 pub mod keywords;
 pub mod office;
+pub mod phone_number;
 pub mod problem;
 pub mod role;
 pub mod segments;

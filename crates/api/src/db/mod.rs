@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod connection;
 pub mod offices;
 pub mod organisations;
+pub mod phone_numbers;
 pub mod schema;
 pub mod tokens;
 pub mod users;

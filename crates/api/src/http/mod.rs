@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod json;
 pub mod offices;
 pub mod ops;
+pub mod phone_numbers;
 pub mod spa;
 pub mod users;
 
@@ -64,7 +65,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(campaigns::archive_campaign)
         .service(campaigns::clone_campaign)
         .service(campaigns::get_campaign_audit)
-        .service(campaigns::list_tags);
+        .service(campaigns::list_tags)
+        .service(phone_numbers::list_phone_numbers)
+        .service(phone_numbers::create_phone_number)
+        .service(phone_numbers::get_phone_number)
+        .service(phone_numbers::update_phone_number)
+        .service(phone_numbers::delete_phone_number)
+        .service(phone_numbers::get_unsolicited_settings)
+        .service(phone_numbers::set_unsolicited_settings);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {

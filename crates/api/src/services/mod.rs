@@ -8,4 +8,5 @@ pub mod campaigns;
 pub mod demo;
 pub mod offices;
 pub mod organisations;
+pub mod phone_numbers;
 pub mod users;

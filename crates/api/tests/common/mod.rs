@@ -17,6 +17,7 @@ use tidings_api::app::Application;
 use tidings_api::clock::ManualClock;
 use tidings_api::config::{Config, ProviderKind, Secret};
 use tidings_api::db::connection::DatabaseTarget;
+use tidings_api::providers::simulator::Simulator;
 use tidings_api::services::organisations::{create_organisation, NewStaff};
 use tidings_domain::Role;
 
@@ -90,6 +91,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub app_state: tidings_api::state::AppState,
+    /// The server's provider, to check what reached it (`was_released`).
+    pub simulator: Arc<Simulator>,
     pub static_dir: tempfile::TempDir,
     pub database: TestDatabase,
 }
@@ -130,11 +133,12 @@ impl TestApp {
             run_jobs: false,
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
-        let app = Application::build(config, clock.clone()).expect("server builds");
+        let simulator = Arc::new(Simulator::new());
+        let app = Application::build_with_provider(config, clock.clone(), simulator.clone()).expect("server builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let app_state = app.state().clone();
         actix_web::rt::spawn(app.into_server());
-        Self { base, client: reqwest::Client::new(), clock, app_state, static_dir, database }
+        Self { base, client: reqwest::Client::new(), clock, app_state, simulator, static_dir, database }
     }
 
     /// Creates an organisation with offices ("Main", "West") and one user per role

@@ -1,0 +1,911 @@
+//! Phone numbers: reusable numbers owned by an office — registered, or provisioned
+//! through the provider — with their unsolicited message settings; and the single-use
+//! numbers the campaign engine provisions at launch and releases at archive.
+//!
+//! Who may do what: reading needs the two-way messaging permission (administrators
+//! always may) and a visible office; creating, editing, releasing and the unsolicited
+//! settings are administrative. Provider calls are network I/O, so they never run inside
+//! a database transaction: a number is bought before its row is written (and given back
+//! if the write fails), and a reusable number is marked released before the provider
+//! lets it go (and put back in service if the provider refuses), so no campaign can pick
+//! it up in between.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::Connection;
+use phonenumber::metadata::DATABASE as NUMBERING_PLANS;
+use serde::Serialize;
+use serde_json::json;
+use tidings_domain::campaign::{OperatedBy, PhoneNumberKind};
+use tidings_domain::phone_number::{
+    parse_short_code, validate_create, validate_description, validate_number_name, validate_unsolicited, CreateMode,
+    CreatePhoneNumber, NumberType, PhoneNumber, PhoneNumberStatus, UnsolicitedSettings, UpdatePhoneNumber, ValidCreate,
+    DEFAULT_COUNTRY, PHONE_NUMBER_NAME_MAX,
+};
+use tidings_domain::FieldError;
+
+use crate::auth::AuthUser;
+use crate::clock::Clock;
+use crate::db::audit::NewAuditEntry;
+use crate::db::phone_numbers::{
+    self as repo, CampaignUsingNumber, NewPhoneNumber, PhoneNumberChanges, PhoneNumberFilter, PhoneNumberRow,
+};
+use crate::db::{self, utc, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::providers::{self, ProviderError, ProvisionRequest};
+use crate::services::audit;
+use crate::state::AppState;
+
+/// The audit log's name for these entities.
+const ENTITY: &str = "phone_number";
+
+impl From<providers::NumberType> for NumberType {
+    fn from(value: providers::NumberType) -> Self {
+        match value {
+            providers::NumberType::LongCode => NumberType::LongCode,
+            providers::NumberType::TollFree => NumberType::TollFree,
+            providers::NumberType::ShortCode => NumberType::ShortCode,
+            providers::NumberType::Simulator => NumberType::Simulator,
+        }
+    }
+}
+
+/// The wire shape of a stored number.
+pub fn to_phone_number(row: PhoneNumberRow, unsolicited: UnsolicitedSettings) -> ApiResult<PhoneNumber> {
+    let stored = |what: &str, value: &str| ApiError::internal(format!("phone number {} has {what} '{value}'", row.id));
+    let kind = PhoneNumberKind::parse(&row.kind).ok_or_else(|| stored("kind", &row.kind))?;
+    let number_type = NumberType::parse(&row.number_type).ok_or_else(|| stored("number type", &row.number_type))?;
+    let default_operated_by = OperatedBy::parse(&row.default_operated_by)
+        .ok_or_else(|| stored("default operator", &row.default_operated_by))?;
+    let status = PhoneNumberStatus::parse(&row.status).ok_or_else(|| stored("status", &row.status))?;
+    Ok(PhoneNumber {
+        id: row.id,
+        office_id: row.office_id,
+        kind,
+        e164: row.e164,
+        name: row.name,
+        description: row.description,
+        number_type,
+        provider_sid: row.provider_sid,
+        owner_user_id: row.owner_user_id,
+        default_operated_by,
+        status,
+        campaign_id: row.campaign_id,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+        released_at: row.released_at.map(utc),
+        unsolicited,
+    })
+}
+
+/// The unsolicited settings of several numbers, by number id.
+fn settings_of(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<HashMap<i64, UnsolicitedSettings>> {
+    let mut settings: HashMap<i64, UnsolicitedSettings> = HashMap::new();
+    for recipient in repo::recipients(conn, ids)? {
+        let entry = settings.entry(recipient.phone_number_id).or_default();
+        entry.user_ids.extend(recipient.user_id);
+        entry.office_ids.extend(recipient.office_id);
+    }
+    Ok(settings.into_iter().map(|(id, s)| (id, s.normalised())).collect())
+}
+
+fn with_settings(conn: &mut DbConnection, row: PhoneNumberRow) -> ApiResult<PhoneNumber> {
+    let settings = settings_of(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
+    to_phone_number(row, settings)
+}
+
+/// Numbers are read by people who text (and by administrators, who manage them).
+fn require_reader(actor: &AuthUser) -> ApiResult<()> {
+    if actor.role.is_admin() {
+        Ok(())
+    } else {
+        actor.require_messaging()
+    }
+}
+
+fn not_found(error: DieselError) -> ApiError {
+    match error {
+        DieselError::NotFound => ApiError::not_found("The phone number"),
+        other => other.into(),
+    }
+}
+
+/// A number this user may see: in their organisation and in an office they see.
+fn find_visible(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<PhoneNumberRow> {
+    let row = repo::find(conn, actor.organisation_id, id).map_err(not_found)?;
+    if actor.sees_office(row.office_id) {
+        Ok(row)
+    } else {
+        Err(ApiError::not_found("The phone number"))
+    }
+}
+
+/// The numbers this user sees, by name; `status` defaults to active ones.
+pub fn list(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    office_id: Option<i64>,
+    kind: Option<PhoneNumberKind>,
+    status: Option<PhoneNumberStatus>,
+) -> ApiResult<Vec<PhoneNumber>> {
+    require_reader(actor)?;
+    let filter = PhoneNumberFilter {
+        office_id,
+        kind: kind.map(PhoneNumberKind::as_str),
+        status: Some(status.unwrap_or_default().as_str()),
+        visible_offices: (!actor.sees_all_offices()).then(|| vec![actor.office_id]),
+    };
+    let rows = repo::list(conn, actor.organisation_id, &filter)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut settings = settings_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let unsolicited = settings.remove(&row.id).unwrap_or_default();
+            to_phone_number(row, unsolicited)
+        })
+        .collect()
+}
+
+pub fn get(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<PhoneNumber> {
+    require_reader(actor)?;
+    let row = find_visible(conn, actor, id)?;
+    with_settings(conn, row)
+}
+
+/// Reads a number to register: E.164 (or the national format of `country`) checked
+/// against the numbering plan, or a short code's digits. Errors name the request field.
+fn normalise_registered(
+    number: &str,
+    number_type: NumberType,
+    country: &str,
+    provider: &str,
+) -> Result<String, FieldError> {
+    if number_type == NumberType::ShortCode {
+        return parse_short_code(number).map_err(|reason| FieldError::new("e164", reason));
+    }
+    if number_type == NumberType::Simulator && provider != "simulator" {
+        return Err(FieldError::new("number_type", "simulator numbers only exist with the simulator provider"));
+    }
+    let region = phonenumber::country::Id::from_str(country)
+        .map_err(|_| FieldError::new("country", "is not a known country code"))?;
+    let parsed = phonenumber::parse(Some(region), number).map_err(|_| {
+        FieldError::new(
+            "e164",
+            format!("is not a phone number: use E.164 such as +14155550100 (or a {country} number)"),
+        )
+    })?;
+    if parsed.extension().is_some() {
+        return Err(FieldError::new("e164", "must not have an extension"));
+    }
+    // The simulator's numbers are fictional; every real one must exist in its plan.
+    if number_type != NumberType::Simulator {
+        if !parsed.is_valid() {
+            return Err(FieldError::new("e164", "is not a valid phone number for its country"));
+        }
+        let toll_free = parsed.number_type(&NUMBERING_PLANS) == phonenumber::Type::TollFree;
+        if number_type == NumberType::TollFree && !toll_free {
+            return Err(FieldError::new("number_type", "the number is not a toll-free number"));
+        }
+        if number_type == NumberType::LongCode && toll_free {
+            return Err(FieldError::new("number_type", "the number is toll-free: choose toll_free"));
+        }
+    }
+    Ok(parsed.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// The owner must be an active user of the organisation; answers whether they have
+/// the two-way messaging permission.
+fn check_owner(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    owner_user_id: i64,
+    errors: &mut Vec<FieldError>,
+) -> ApiResult<bool> {
+    match repo::users_of_organisation(conn, organisation_id, &[owner_user_id])?.first() {
+        Some(&(_, true, messaging)) => Ok(messaging),
+        Some(_) => {
+            errors.push(FieldError::new("owner_user_id", "this user is deactivated"));
+            Ok(false)
+        }
+        None => {
+            errors.push(FieldError::new("owner_user_id", "no such user in your organisation"));
+            Ok(false)
+        }
+    }
+}
+
+fn check_office(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    office_id: i64,
+    errors: &mut Vec<FieldError>,
+) -> ApiResult<()> {
+    if repo::offices_of_organisation(conn, organisation_id, &[office_id])?.is_empty() {
+        errors.push(FieldError::new("office_id", "no such office in your organisation"));
+    }
+    Ok(())
+}
+
+/// Checks a new reusable number's office and owner, refusing them together with the
+/// field errors found before; answers whether the owner gets the number's unsolicited
+/// messages by default.
+fn check_references(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    input: &CreatePhoneNumber,
+    mut errors: Vec<FieldError>,
+) -> ApiResult<bool> {
+    check_office(conn, actor.organisation_id, input.office_id, &mut errors)?;
+    let owner_receives = match input.owner_user_id {
+        Some(owner) => check_owner(conn, actor.organisation_id, owner, &mut errors)?,
+        None => false,
+    };
+    if errors.is_empty() {
+        Ok(owner_receives)
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+fn is_unique_violation(error: &DieselError) -> bool {
+    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+}
+
+/// "Already in use", telling the caller's own organisation which of its numbers.
+fn number_taken(conn: &mut DbConnection, organisation_id: i64, e164: &str) -> ApiResult<Option<ApiError>> {
+    Ok(repo::find_live_by_e164(conn, e164)?.map(|live| {
+        if live.organisation_id == organisation_id {
+            ApiError::conflict(format!("This number is already in service as '{}'.", live.name))
+                .with_extensions(json!({"phone_number_id": live.id}))
+        } else {
+            ApiError::conflict("This number is already in service in another organisation.")
+        }
+    }))
+}
+
+/// A checked reusable number ready to be stored.
+struct ReusableNumber {
+    valid: ValidCreate,
+    office_id: i64,
+    owner_user_id: Option<i64>,
+    owner_receives: bool,
+    e164: String,
+    number_type: NumberType,
+    provider_sid: Option<String>,
+}
+
+/// Stores a reusable number with its default unsolicited settings (the number's office
+/// inbox, and the owner's personal inbox when the owner texts), in one transaction.
+fn insert_reusable(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    now: NaiveDateTime,
+    number: &ReusableNumber,
+) -> ApiResult<PhoneNumber> {
+    let inserted = conn.transaction::<_, ApiError, _>(|conn| {
+        if let Some(taken) = number_taken(conn, actor.organisation_id, &number.e164)? {
+            return Err(taken);
+        }
+        let id = repo::insert(
+            conn,
+            &NewPhoneNumber {
+                organisation_id: actor.organisation_id,
+                office_id: number.office_id,
+                kind: repo::REUSABLE,
+                e164: &number.e164,
+                name: &number.valid.name,
+                description: &number.valid.description,
+                number_type: number.number_type.as_str(),
+                owner_user_id: number.owner_user_id,
+                default_operated_by: number.valid.default_operated_by.as_str(),
+                provider_sid: number.provider_sid.as_deref(),
+                status: repo::ACTIVE,
+                campaign_id: None,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .map_err(|error| {
+            if is_unique_violation(&error) {
+                // Another request stored the same number since the check above.
+                ApiError::conflict("This number is already in service.")
+            } else {
+                error.into()
+            }
+        })?;
+        let users: Vec<i64> = number.owner_user_id.filter(|_| number.owner_receives).into_iter().collect();
+        repo::replace_recipients(conn, id, &users, &[number.office_id])?;
+        let mode = match number.valid.mode {
+            CreateMode::Register => "register",
+            CreateMode::Provision => "provision",
+        };
+        audit::record(
+            conn,
+            actor,
+            ENTITY,
+            id,
+            "created",
+            &json!({
+                "mode": mode, "e164": number.e164, "name": number.valid.name, "office_id": number.office_id,
+                "number_type": number.number_type.as_str(), "owner_user_id": number.owner_user_id,
+                "default_operated_by": number.valid.default_operated_by.as_str(),
+            }),
+            now,
+        )?;
+        repo::find(conn, actor.organisation_id, id).map_err(ApiError::from)
+    })?;
+    with_settings(conn, inserted)
+}
+
+/// Registers an existing provider number, or provisions a new one through the
+/// provider, as a reusable number of an office (administrators).
+pub async fn create(state: &AppState, actor: AuthUser, input: CreatePhoneNumber) -> ApiResult<PhoneNumber> {
+    actor.require_admin()?;
+    let valid = validate_create(&input).map_err(ApiError::validation)?;
+    match valid.mode {
+        CreateMode::Register => {
+            let (Some(number), Some(number_type)) = (valid.number.as_deref(), valid.number_type) else {
+                return Err(ApiError::internal("a validated registration lacks its number"));
+            };
+            let (e164, number_errors) =
+                match normalise_registered(number, number_type, &valid.country, state.provider.name()) {
+                    Ok(e164) => (e164, Vec::new()),
+                    Err(error) => (String::new(), vec![error]),
+                };
+            let now = state.clock.now_naive();
+            state
+                .db(move |conn| {
+                    let owner_receives = check_references(conn, &actor, &input, number_errors)?;
+                    let number = ReusableNumber {
+                        provider_sid: valid.provider_sid.clone(),
+                        valid,
+                        office_id: input.office_id,
+                        owner_user_id: input.owner_user_id,
+                        owner_receives,
+                        e164,
+                        number_type,
+                    };
+                    insert_reusable(conn, &actor, now, &number)
+                })
+                .await
+        }
+        CreateMode::Provision => {
+            // Check first, so a mistyped office never buys a number.
+            let (checker, checked_input) = (actor.clone(), input.clone());
+            let owner_receives =
+                state.db(move |conn| check_references(conn, &checker, &checked_input, Vec::new())).await?;
+            let request = ProvisionRequest {
+                country: valid.country.clone(),
+                area_code: valid.area_code.clone(),
+                friendly_name: valid.name.clone(),
+            };
+            let provisioned = state.provider.provision_number(request).await.map_err(provider_failure)?;
+            let provider_sid = provisioned.provider_sid.clone();
+            let now = state.clock.now_naive();
+            let number = ReusableNumber {
+                valid,
+                office_id: input.office_id,
+                owner_user_id: input.owner_user_id,
+                owner_receives,
+                e164: provisioned.e164,
+                number_type: provisioned.number_type.into(),
+                provider_sid: Some(provisioned.provider_sid),
+            };
+            let stored = state.db(move |conn| insert_reusable(conn, &actor, now, &number)).await;
+            if stored.is_err() {
+                give_back(state, &provider_sid).await;
+            }
+            stored
+        }
+    }
+}
+
+/// Releases a number we could not store; a failure is logged (the provider's console
+/// shows the number under its friendly name).
+async fn give_back(state: &AppState, provider_sid: &str) {
+    if let Err(error) = state.provider.release_number(provider_sid).await {
+        tracing::error!(%error, provider_sid, "a provisioned number could not be stored nor released");
+    }
+}
+
+fn provider_failure(error: ProviderError) -> ApiError {
+    match error {
+        ProviderError::Rejected { code, message } => {
+            tracing::warn!(?code, %message, "the provider refused a number request");
+            ApiError::conflict(format!("The SMS provider refused: {message}"))
+                .with_extensions(json!({"provider_code": code}))
+        }
+        ProviderError::Unavailable(reason) => {
+            tracing::warn!(%reason, "the provider is unavailable");
+            ApiError::unavailable("The SMS provider is not reachable right now. Try again shortly.")
+        }
+    }
+}
+
+fn campaign_conflict(detail: String, campaign: &CampaignUsingNumber) -> ApiError {
+    ApiError::conflict(detail).with_extensions(json!({
+        "campaign": {"id": campaign.id, "title": campaign.title, "state": campaign.state}
+    }))
+}
+
+fn refuse_unless_reusable_and_active(row: &PhoneNumberRow, doing: &str) -> ApiResult<()> {
+    if row.status != repo::ACTIVE {
+        return Err(ApiError::conflict(format!("This number was released; released numbers cannot {doing}.")));
+    }
+    if row.kind != repo::REUSABLE {
+        return Err(ApiError::conflict(format!("Single-use numbers belong to their campaign and cannot {doing}.")));
+    }
+    Ok(())
+}
+
+/// Edits a reusable number's name, description, office, owner or default behaviour
+/// (administrators). Moving it to another office is refused while a campaign that is
+/// not archived uses it.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    clock: &dyn Clock,
+    id: i64,
+    input: UpdatePhoneNumber,
+) -> ApiResult<PhoneNumber> {
+    actor.require_admin()?;
+    let mut errors = Vec::new();
+    let name = input.name.as_deref().map(|n| validate_number_name(n, &mut errors));
+    let description = input.description.as_deref().map(|d| validate_description(d, &mut errors));
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = clock.now_naive();
+    let row = conn.transaction::<_, ApiError, _>(|conn| {
+        let row = repo::lock(conn, actor.organisation_id, id).map_err(not_found)?;
+        refuse_unless_reusable_and_active(&row, "be edited")?;
+        let mut errors = Vec::new();
+        let office_id = input.office_id.filter(|&office| office != row.office_id);
+        if let Some(office) = office_id {
+            check_office(conn, actor.organisation_id, office, &mut errors)?;
+        }
+        if let Some(Some(owner)) = input.owner_user_id {
+            check_owner(conn, actor.organisation_id, owner, &mut errors)?;
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        if office_id.is_some() {
+            if let Some(campaign) = repo::campaign_using(conn, id, None)? {
+                return Err(campaign_conflict(
+                    format!(
+                        "The campaign '{}' ({}) uses this number; it can move to another office once that \
+                         campaign is archived or texts from another number.",
+                        campaign.title, campaign.state
+                    ),
+                    &campaign,
+                ));
+            }
+        }
+        let changes = PhoneNumberChanges {
+            name: name.clone(),
+            description: description.clone(),
+            office_id,
+            owner_user_id: input.owner_user_id,
+            default_operated_by: input.default_operated_by.map(|o| o.as_str().to_owned()),
+            updated_at: Some(now),
+        };
+        repo::update(conn, actor.organisation_id, id, &changes)?;
+        audit::record(conn, actor, ENTITY, id, "updated", &changed_fields(&changes), now)?;
+        repo::find(conn, actor.organisation_id, id).map_err(ApiError::from)
+    })?;
+    with_settings(conn, row)
+}
+
+/// The audit details of an edit: only the fields it changes (`owner_user_id: null`
+/// means the owner was removed).
+fn changed_fields(changes: &PhoneNumberChanges) -> serde_json::Map<String, serde_json::Value> {
+    let mut fields = serde_json::Map::new();
+    if let Some(name) = &changes.name {
+        fields.insert("name".to_owned(), json!(name));
+    }
+    if let Some(description) = &changes.description {
+        fields.insert("description".to_owned(), json!(description));
+    }
+    if let Some(office_id) = changes.office_id {
+        fields.insert("office_id".to_owned(), json!(office_id));
+    }
+    if let Some(owner) = changes.owner_user_id {
+        fields.insert("owner_user_id".to_owned(), json!(owner));
+    }
+    if let Some(operated_by) = &changes.default_operated_by {
+        fields.insert("default_operated_by".to_owned(), json!(operated_by));
+    }
+    fields
+}
+
+/// Releases a number (administrators): it stops sending and receiving, the provider
+/// takes it back when Tidings knows its provider id, and the row stays for history.
+/// Refused while a campaign in draft, scheduled or active state uses it. Releasing a
+/// released number answers it as it is.
+pub async fn release(state: &AppState, actor: AuthUser, id: i64) -> ApiResult<PhoneNumber> {
+    actor.require_admin()?;
+    let now = state.clock.now_naive();
+    let marker = actor.clone();
+    let (row, newly_released) = state
+        .db(move |conn| {
+            conn.transaction::<_, ApiError, _>(|conn| {
+                let row = repo::lock(conn, marker.organisation_id, id).map_err(not_found)?;
+                if row.status == repo::RELEASED {
+                    return Ok((row, false));
+                }
+                let provisioned_for = row.campaign_id.filter(|_| row.kind == repo::SINGLE_USE);
+                if let Some(campaign) = repo::campaign_using(conn, id, provisioned_for)? {
+                    return Err(campaign_conflict(
+                        format!(
+                            "The campaign '{}' ({}) uses this number; archive it or choose another number for \
+                             it first.",
+                            campaign.title, campaign.state
+                        ),
+                        &campaign,
+                    ));
+                }
+                repo::mark_released(conn, id, now)?;
+                audit::record(conn, &marker, ENTITY, id, "released", &json!({"e164": row.e164}), now)?;
+                Ok((row, true))
+            })
+        })
+        .await?;
+    if newly_released {
+        if let Some(sid) = row.provider_sid.as_deref() {
+            if let Err(error) = state.provider.release_number(sid).await {
+                let restorer = actor.clone();
+                let restored = state
+                    .db(move |conn| {
+                        conn.transaction::<_, ApiError, _>(|conn| {
+                            repo::mark_active_again(conn, id, now)?;
+                            audit::record(conn, &restorer, ENTITY, id, "release_failed", &json!({}), now)
+                        })
+                    })
+                    .await;
+                if let Err(restore_error) = restored {
+                    tracing::error!(%restore_error, phone_number_id = id, "a number the provider kept stays marked released");
+                }
+                return Err(provider_failure(error));
+            }
+        }
+    }
+    state.db(move |conn| get_any_visible(conn, &actor, id)).await
+}
+
+fn get_any_visible(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<PhoneNumber> {
+    let row = repo::find(conn, actor.organisation_id, id).map_err(not_found)?;
+    with_settings(conn, row)
+}
+
+/// The users and office inboxes receiving a number's unsolicited messages.
+pub fn get_unsolicited(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<UnsolicitedSettings> {
+    require_reader(actor)?;
+    let row = find_visible(conn, actor, id)?;
+    Ok(settings_of(conn, &[row.id])?.remove(&row.id).unwrap_or_default())
+}
+
+/// Checks that every id names an active user with the messaging permission, or an
+/// office, of the organisation; errors name the position in the request
+/// (`user_ids[2]`).
+fn check_recipients(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    requested: &UnsolicitedSettings,
+) -> ApiResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let users: HashMap<i64, (bool, bool)> = repo::users_of_organisation(conn, organisation_id, &requested.user_ids)?
+        .into_iter()
+        .map(|(id, active, messaging)| (id, (active, messaging)))
+        .collect();
+    for (i, id) in requested.user_ids.iter().enumerate() {
+        let reason = match users.get(id) {
+            None => Some("no such user in your organisation"),
+            Some((false, _)) => Some("this user is deactivated"),
+            Some((true, false)) => Some("this user does not have the two-way messaging permission"),
+            Some((true, true)) => None,
+        };
+        if let Some(reason) = reason {
+            errors.push(FieldError::new(format!("user_ids[{i}]"), reason));
+        }
+    }
+    let offices = repo::offices_of_organisation(conn, organisation_id, &requested.office_ids)?;
+    for (i, id) in requested.office_ids.iter().enumerate() {
+        if !offices.contains(id) {
+            errors.push(FieldError::new(format!("office_ids[{i}]"), "no such office in your organisation"));
+        }
+    }
+    Ok(errors)
+}
+
+/// Replaces a reusable number's unsolicited message settings (administrators), in one
+/// transaction. An empty set is allowed: then nobody receives those messages.
+pub fn set_unsolicited(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    clock: &dyn Clock,
+    id: i64,
+    input: UnsolicitedSettings,
+) -> ApiResult<UnsolicitedSettings> {
+    actor.require_admin()?;
+    let settings = validate_unsolicited(&input).map_err(ApiError::validation)?;
+    let now = clock.now_naive();
+    conn.transaction::<_, ApiError, _>(|conn| {
+        let row = repo::lock(conn, actor.organisation_id, id).map_err(not_found)?;
+        refuse_unless_reusable_and_active(&row, "take unsolicited message settings")?;
+        let errors = check_recipients(conn, actor.organisation_id, &input)?;
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let before = settings_of(conn, &[id])?.remove(&id).unwrap_or_default();
+        repo::replace_recipients(conn, id, &settings.user_ids, &settings.office_ids)?;
+        repo::update(
+            conn,
+            actor.organisation_id,
+            id,
+            &PhoneNumberChanges { updated_at: Some(now), ..Default::default() },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            ENTITY,
+            id,
+            "unsolicited_settings_changed",
+            &json!({"before": before, "after": settings}),
+            now,
+        )?;
+        Ok(settings)
+    })
+}
+
+// ---------------------------------------------------------------------------------
+// For the campaign engine and the conversation work.
+// ---------------------------------------------------------------------------------
+
+/// Writes an audit entry for something the system did (no acting user).
+fn record_system(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    entity_id: i64,
+    action: &str,
+    details: &impl Serialize,
+    at: NaiveDateTime,
+) -> ApiResult<()> {
+    let details = serde_json::to_string(details).map_err(ApiError::internal)?;
+    db::audit::record(
+        conn,
+        &NewAuditEntry {
+            organisation_id,
+            actor_user_id: None,
+            entity_type: ENTITY,
+            entity_id,
+            action,
+            details,
+            created_at: at,
+        },
+    )?;
+    Ok(())
+}
+
+/// The name a single-use number gets: "Single-use: <campaign title>", cut to fit.
+fn single_use_name(campaign_title: &str) -> String {
+    format!("Single-use: {}", campaign_title.trim()).chars().take(PHONE_NUMBER_NAME_MAX).collect()
+}
+
+/// Provisions a single-use number for a campaign at launch: the provider call first
+/// (outside any transaction — call this *before* the launch transaction, or between
+/// two), then an `active` `single_use` row with `campaign_id` set, named
+/// "Single-use: <title>", in the campaign's office. Audited without an acting user.
+///
+/// Safe to retry: when the campaign already has a live single-use number it is
+/// returned and nothing is bought (a unique index keeps it to one per campaign even
+/// when two launches race; the loser's number is released again).
+///
+/// Errors: the office is not in the organisation → 404; the provider refused → 409
+/// (with `provider_code`); the provider is unreachable → 503 (try again later).
+pub async fn provision_single_use(
+    state: &AppState,
+    organisation_id: i64,
+    office_id: i64,
+    campaign_id: i64,
+    campaign_title: &str,
+) -> ApiResult<PhoneNumberRow> {
+    let existing = state
+        .db(move |conn| {
+            let mut errors = Vec::new();
+            check_office(conn, organisation_id, office_id, &mut errors)?;
+            if !errors.is_empty() {
+                return Err(ApiError::not_found("The office"));
+            }
+            Ok(repo::find_live_for_campaign(conn, campaign_id)?)
+        })
+        .await?;
+    if let Some(existing) = existing {
+        return Ok(existing);
+    }
+    let name = single_use_name(campaign_title);
+    let request =
+        ProvisionRequest { country: DEFAULT_COUNTRY.to_owned(), area_code: None, friendly_name: name.clone() };
+    let provisioned = state.provider.provision_number(request).await.map_err(provider_failure)?;
+    let now = state.clock.now_naive();
+    let number = provisioned.clone();
+    let stored = state
+        .db(move |conn| {
+            let number_type = NumberType::from(number.number_type);
+            let inserted = conn.transaction::<_, SingleUseError, _>(|conn| {
+                let id = repo::insert(
+                    conn,
+                    &NewPhoneNumber {
+                        organisation_id,
+                        office_id,
+                        kind: repo::SINGLE_USE,
+                        e164: &number.e164,
+                        name: &name,
+                        description: "",
+                        number_type: number_type.as_str(),
+                        owner_user_id: None,
+                        default_operated_by: OperatedBy::Agent.as_str(),
+                        provider_sid: Some(&number.provider_sid),
+                        status: repo::ACTIVE,
+                        campaign_id: Some(campaign_id),
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+                let details = json!({"campaign_id": campaign_id, "e164": number.e164});
+                record_system(conn, organisation_id, id, "provisioned", &details, now).map_err(SingleUseError::Api)?;
+                Ok(repo::find_any(conn, id)?)
+            });
+            match inserted {
+                Ok(row) => Ok(Stored::New(row)),
+                // A concurrent launch of the same campaign won the race: use its number.
+                Err(SingleUseError::Taken) => match repo::find_live_for_campaign(conn, campaign_id)? {
+                    Some(row) => Ok(Stored::Existing(row)),
+                    None => {
+                        Err(ApiError::conflict("The provider gave a number that is already in service. Try again."))
+                    }
+                },
+                Err(SingleUseError::Api(error)) => Err(error),
+            }
+        })
+        .await;
+    match stored {
+        Ok(Stored::New(row)) => Ok(row),
+        Ok(Stored::Existing(row)) => {
+            give_back(state, &provisioned.provider_sid).await;
+            Ok(row)
+        }
+        Err(error) => {
+            give_back(state, &provisioned.provider_sid).await;
+            Err(error)
+        }
+    }
+}
+
+enum Stored {
+    New(PhoneNumberRow),
+    Existing(PhoneNumberRow),
+}
+
+/// How storing a single-use number failed: a live row already holds the number or the
+/// campaign (unique indexes), or anything else.
+enum SingleUseError {
+    Taken,
+    Api(ApiError),
+}
+
+impl From<DieselError> for SingleUseError {
+    fn from(error: DieselError) -> Self {
+        if is_unique_violation(&error) {
+            SingleUseError::Taken
+        } else {
+            SingleUseError::Api(error.into())
+        }
+    }
+}
+
+/// Releases a campaign's single-use number at archive: the provider release first,
+/// then the row is marked `released` with `released_at` (it stays for history).
+/// Idempotent: releasing a released number succeeds without calling the provider.
+///
+/// Errors: no such number → 404; not a single-use number → 409 (reusable numbers are
+/// never released by a campaign); the provider refused → 409; the provider is
+/// unreachable → 503, and the number stays active so a later call can finish the job.
+pub async fn release_single_use(state: &AppState, phone_number_id: i64) -> ApiResult<()> {
+    let row = state.db(move |conn| repo::find_any(conn, phone_number_id).map_err(not_found)).await?;
+    if row.kind != repo::SINGLE_USE {
+        return Err(ApiError::conflict("Only single-use numbers are released with their campaign."));
+    }
+    if row.status == repo::RELEASED {
+        return Ok(());
+    }
+    if let Some(sid) = row.provider_sid.as_deref() {
+        state.provider.release_number(sid).await.map_err(provider_failure)?;
+    }
+    let now = state.clock.now_naive();
+    state
+        .db(move |conn| {
+            conn.transaction::<_, ApiError, _>(|conn| {
+                if repo::mark_released(conn, row.id, now)? > 0 {
+                    let details = json!({"campaign_id": row.campaign_id, "e164": row.e164});
+                    record_system(conn, row.organisation_id, row.id, "released", &details, now)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Why a number cannot be a campaign's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnusableNumber {
+    /// No such number in the organisation.
+    NotFound,
+    /// The number was released.
+    Released,
+    /// A single-use number (those are provisioned by the campaign itself).
+    SingleUse,
+    /// The number belongs to another office than the campaign's.
+    OtherOffice,
+}
+
+impl UnusableNumber {
+    /// Why, in words for a field error on `phone_number_id`.
+    pub fn reason(self) -> &'static str {
+        match self {
+            UnusableNumber::NotFound => "no such phone number in your organisation",
+            UnusableNumber::Released => "this phone number was released",
+            UnusableNumber::SingleUse => "this is another campaign's single-use number",
+            UnusableNumber::OtherOffice => "this phone number belongs to another office",
+        }
+    }
+}
+
+/// Validates a reusable number chosen for a campaign of `office_id`: it must exist in
+/// the organisation, be active, be reusable and belong to that office. `Ok(Err(..))`
+/// tells why not (see [`UnusableNumber::reason`]).
+///
+/// It takes the number's row lock, so call it inside the transaction that stores the
+/// choice (or launches): a concurrent release or office move of the number then waits
+/// for that transaction and sees the campaign, and vice versa.
+pub fn number_for_campaign(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    office_id: i64,
+    phone_number_id: i64,
+) -> diesel::QueryResult<Result<PhoneNumberRow, UnusableNumber>> {
+    let row = match repo::lock(conn, organisation_id, phone_number_id) {
+        Ok(row) => row,
+        Err(DieselError::NotFound) => return Ok(Err(UnusableNumber::NotFound)),
+        Err(other) => return Err(other),
+    };
+    Ok(if row.status != repo::ACTIVE {
+        Err(UnusableNumber::Released)
+    } else if row.kind != repo::REUSABLE {
+        Err(UnusableNumber::SingleUse)
+    } else if row.office_id != office_id {
+        Err(UnusableNumber::OtherOffice)
+    } else {
+        Ok(row)
+    })
+}
+
+/// The inboxes that receive a number's unsolicited messages: `(user_ids, office_ids)`,
+/// each ascending. Both may be empty (single-use numbers, or an administrator cleared
+/// the settings); routing then decides a fallback, such as the number's office inbox.
+pub fn unsolicited_inboxes(conn: &mut DbConnection, phone_number_id: i64) -> diesel::QueryResult<(Vec<i64>, Vec<i64>)> {
+    let mut users = Vec::new();
+    let mut offices = Vec::new();
+    for recipient in repo::recipients(conn, &[phone_number_id])? {
+        users.extend(recipient.user_id);
+        offices.extend(recipient.office_id);
+    }
+    users.sort_unstable();
+    users.dedup();
+    offices.sort_unstable();
+    offices.dedup();
+    Ok((users, offices))
+}
