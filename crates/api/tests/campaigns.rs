@@ -534,3 +534,33 @@ async fn every_change_is_in_the_audit_trail() {
     assert_eq!(items[1]["details"]["changes"]["title"], "Audited twice");
     assert_eq!(items[3]["details"]["as"], "stopped");
 }
+
+#[actix_web::test]
+async fn a_single_use_number_is_provisioned_at_launch_and_released_at_archive() {
+    let w = world().await;
+    let mut body = w.ready_body("Pop-up event");
+    body["phone_number"] = json!({"kind": "single_use"});
+    let (status, draft) = w.app.post("/api/v1/campaigns", &w.manager, body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(draft["readiness"]["ready"], true);
+    assert_eq!(draft["phone_number"]["e164"], Value::Null, "nothing is provisioned before launch");
+    let id = draft["id"].as_i64().unwrap();
+
+    let (status, active) = w.app.post(&format!("/api/v1/campaigns/{id}/launch"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{active}");
+    assert_eq!(active["phone_number"]["kind"], "single_use");
+    let e164 = active["phone_number"]["e164"].as_str().unwrap().to_owned();
+    assert!(e164.starts_with("+1"), "{e164}");
+    let number_id = active["phone_number"]["id"].as_i64().unwrap();
+    let (status, number) = w.app.get(&format!("/api/v1/phone-numbers/{number_id}"), &w.manager).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(number["status"], "active");
+    assert_eq!(number["campaign_id"], id);
+
+    let (status, archived) = w.app.post(&format!("/api/v1/campaigns/{id}/archive"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(archived["phone_number"]["e164"], e164.as_str(), "the archived campaign still shows its number");
+    let (_, number) = w.app.get(&format!("/api/v1/phone-numbers/{number_id}"), &w.manager).await;
+    assert_eq!(number["status"], "released");
+    assert!(w.app.simulator.was_released(number["provider_sid"].as_str().unwrap()));
+}

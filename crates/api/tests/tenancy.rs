@@ -191,3 +191,18 @@ async fn limited_users_see_only_themselves_and_the_messaging_flag_is_reported() 
     let (_, me) = app.get("/api/v1/me", &agent).await;
     assert_eq!(me["two_way_messaging"], false);
 }
+
+#[actix_web::test]
+async fn an_office_still_in_use_by_a_campaign_is_not_deleted() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let (_, office) = app.post("/api/v1/offices", &admin, json!({"name": "Pop-up", "time_zone": "UTC"})).await;
+    let (status, _) =
+        app.post("/api/v1/campaigns", &admin, json!({"title": "Uses the office", "office_id": office["id"]})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = app.delete(&format!("/api/v1/offices/{}", office["id"]), &admin).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body["detail"].as_str().unwrap().contains("campaigns"), "{body}");
+    let _ = org;
+}

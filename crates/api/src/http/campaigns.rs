@@ -190,8 +190,7 @@ pub async fn launch_campaign(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Campaign>> {
-    let (id, now) = (id.into_inner(), state.clock.now());
-    state.db(move |conn| campaigns::launch(conn, &user, id, now)).await.map(web::Json)
+    campaigns::launch_now(&state, user, id.into_inner()).await.map(web::Json)
 }
 
 /// Schedule a ready draft to launch at `launch_at`, at least 30 minutes from now (422
@@ -261,9 +260,7 @@ pub async fn archive_campaign(
     user: AuthUser,
     id: web::Path<i64>,
 ) -> ApiResult<web::Json<Campaign>> {
-    let (id, now) = (id.into_inner(), state.clock.now());
-    let archived = state.db(move |conn| campaigns::archive(conn, &user, id, now)).await?;
-    Ok(web::Json(archived.campaign))
+    campaigns::archive_now(&state, user, id.into_inner()).await.map(web::Json)
 }
 
 /// Clone into a new draft "Copy of …" with the same settings (no messages, no

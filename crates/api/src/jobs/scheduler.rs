@@ -40,8 +40,30 @@ pub async fn run_once(state: &AppState, owner: &str) -> ApiResult<usize> {
     let mut launched = 0;
     for id in claimed {
         let owner = owner.to_owned();
+        let needed = state.db(move |conn| services::campaigns::scheduled_number_needed(conn, id)).await?;
+        let provisioned = match needed {
+            Some((organisation_id, office_id, title)) => {
+                match services::phone_numbers::provision_single_use(state, organisation_id, office_id, id, &title).await
+                {
+                    Ok(number) => Some(number.id),
+                    Err(error) => {
+                        // Left claimed: another pass retries once the lease expires.
+                        tracing::warn!(campaign_id = id, %error, "could not provision a single-use number");
+                        continue;
+                    }
+                }
+            }
+            None => None,
+        };
         let now = state.clock.now();
-        match state.db(move |conn| services::campaigns::launch_scheduled(conn, id, &owner, now)).await {
+        let outcome =
+            state.db(move |conn| services::campaigns::launch_scheduled(conn, id, &owner, now, provisioned)).await;
+        if let (Ok(false) | Err(_), Some(number)) = (&outcome, provisioned) {
+            if let Err(error) = services::phone_numbers::release_single_use(state, number).await {
+                tracing::warn!(phone_number_id = number, %error, "could not release a single-use number");
+            }
+        }
+        match outcome {
             Ok(true) => {
                 launched += 1;
                 tracing::info!(campaign_id = id, "scheduled campaign launched");

@@ -31,7 +31,8 @@ use crate::db::campaigns::{CampaignChanges, CampaignFilter, CampaignRow, NewCamp
 use crate::db::connection::write_transaction;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::services::audit;
+use crate::services::{audit, phone_numbers};
+use crate::state::AppState;
 
 /// The audit log's name for campaigns.
 const ENTITY: &str = "campaign";
@@ -507,19 +508,78 @@ fn transition(
     })
 }
 
-/// `POST /campaigns/{id}/launch`: a ready draft becomes active now.
-pub fn launch(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<Utc>) -> ApiResult<Campaign> {
+/// A single-use number a launch has to provision first: (organisation, office, title).
+pub type NumberToProvision = Option<(i64, i64, String)>;
+
+fn single_use_needed(row: &CampaignRow) -> NumberToProvision {
+    (row.wants_single_use && row.phone_number_id.is_none())
+        .then(|| (row.organisation_id, row.office_id, row.title.clone()))
+}
+
+/// Checks that the caller may launch the campaign now; answers the single-use number
+/// to provision before the launch, if any.
+pub fn plan_launch(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<NumberToProvision> {
+    let row = load_visible(conn, actor, id)?;
+    authorise_action(conn, actor, &row, CampaignAction::Launch, now)?;
+    Ok(single_use_needed(&row))
+}
+
+/// A ready draft becomes active now, with the single-use number `provisioned` for it.
+pub fn launch(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    now: DateTime<Utc>,
+    provisioned: Option<i64>,
+) -> ApiResult<Campaign> {
     let row = load_visible(conn, actor, id)?;
     let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Launch, now)?;
+    if single_use_needed(&row).is_some() && provisioned.is_none() {
+        return Err(changed_meanwhile());
+    }
     let stamp = now.naive_utc();
     let changes = CampaignChanges {
         state: Some(CampaignState::Active.as_str().to_owned()),
         launched_at: Some(Some(stamp)),
         updated_at: Some(stamp),
+        phone_number_id: provisioned.map(Some),
         ..CampaignChanges::default()
     };
-    transition(conn, actor, id, state, changes, ("launched", json!({})), stamp)?;
+    transition(conn, actor, id, state, changes, ("launched", json!({ "provisioned_number": provisioned })), stamp)?;
     view(conn, actor, id, now)
+}
+
+/// `POST /campaigns/{id}/launch`: provisions a single-use number when the campaign asks
+/// for one (a provider call, outside any transaction), then launches. A launch that
+/// fails after provisioning gives the number back.
+pub async fn launch_now(state: &AppState, actor: AuthUser, id: i64) -> ApiResult<Campaign> {
+    let now = state.clock.now();
+    let planner = actor.clone();
+    let needed = state.db(move |conn| plan_launch(conn, &planner, id, now)).await?;
+    let provisioned = match needed {
+        Some((organisation_id, office_id, title)) => {
+            Some(phone_numbers::provision_single_use(state, organisation_id, office_id, id, &title).await?.id)
+        }
+        None => None,
+    };
+    let outcome = state.db(move |conn| launch(conn, &actor, id, now, provisioned)).await;
+    if let (Err(_), Some(number)) = (&outcome, provisioned) {
+        give_back(state, number).await;
+    }
+    outcome
+}
+
+/// Releases a single-use number whose campaign did not launch or has ended; a failure
+/// is logged (the number stays active and an administrator can release it).
+async fn give_back(state: &AppState, number: i64) {
+    if let Err(error) = phone_numbers::release_single_use(state, number).await {
+        tracing::warn!(phone_number_id = number, %error, "could not release a single-use number");
+    }
 }
 
 /// `POST /campaigns/{id}/schedule`: a ready draft launches by itself at `launch_at`,
@@ -604,6 +664,16 @@ pub fn archive(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime
         None => None,
     };
     Ok(Archived { campaign: view(conn, actor, id, now)?, release_number })
+}
+
+/// `POST /campaigns/{id}/archive`, then the release of a single-use number.
+pub async fn archive_now(state: &AppState, actor: AuthUser, id: i64) -> ApiResult<Campaign> {
+    let now = state.clock.now();
+    let archived = state.db(move |conn| archive(conn, &actor, id, now)).await?;
+    if let Some(number) = archived.release_number {
+        give_back(state, number).await;
+    }
+    Ok(archived.campaign)
 }
 
 /// `POST /campaigns/{id}/clone`: a new draft with the same settings ("Copy of …"); no
@@ -789,7 +859,13 @@ pub fn audit_trail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiRes
 /// still leased by `owner` and still ready; a campaign that is no longer ready goes
 /// back to draft (audited with what is missing) rather than launching half-configured.
 /// Answers whether it launched.
-pub fn launch_scheduled(conn: &mut DbConnection, id: i64, owner: &str, now: DateTime<Utc>) -> ApiResult<bool> {
+pub fn launch_scheduled(
+    conn: &mut DbConnection,
+    id: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+    provisioned: Option<i64>,
+) -> ApiResult<bool> {
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let Some(row) = db::campaigns::find_by_id(conn, id)? else { return Ok(false) };
@@ -798,7 +874,8 @@ pub fn launch_scheduled(conn: &mut DbConnection, id: i64, owner: &str, now: Date
         }
         let lookups = lookups(conn, row.organisation_id, std::slice::from_ref(&row))?;
         let readiness = readiness_of(&row, &lookups);
-        let (changes, action, details) = if readiness.ready {
+        let ready = readiness.ready && (single_use_needed(&row).is_none() || provisioned.is_some());
+        let (changes, action, details) = if ready {
             (
                 CampaignChanges {
                     state: Some(CampaignState::Active.as_str().to_owned()),
@@ -806,6 +883,7 @@ pub fn launch_scheduled(conn: &mut DbConnection, id: i64, owner: &str, now: Date
                     updated_at: Some(stamp),
                     lease_owner: Some(None),
                     lease_expires_at: Some(None),
+                    phone_number_id: provisioned.map(Some),
                     ..CampaignChanges::default()
                 },
                 "launched",
@@ -840,6 +918,11 @@ pub fn launch_scheduled(conn: &mut DbConnection, id: i64, owner: &str, now: Date
                 created_at: stamp,
             },
         )?;
-        Ok(readiness.ready)
+        Ok(ready)
     })
+}
+
+/// The single-use number the scheduler must provision before launching `id`, if any.
+pub fn scheduled_number_needed(conn: &mut DbConnection, id: i64) -> ApiResult<NumberToProvision> {
+    Ok(db::campaigns::find_by_id(conn, id)?.as_ref().and_then(single_use_needed))
 }

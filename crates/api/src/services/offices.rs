@@ -105,7 +105,17 @@ pub fn delete(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, id: 
                 office.name
             )));
         }
-        db::offices::delete(conn, actor.organisation_id, id)?;
+        // Numbers, contact lists, campaigns and inbox settings keep an office too; the
+        // foreign keys find them all, so their violation is the "still in use" answer.
+        match db::offices::delete(conn, actor.organisation_id, id) {
+            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ForeignKeyViolation, _)) => {
+                return Err(ApiError::conflict(format!(
+                    "The office '{}' still has phone numbers, contact lists or campaigns.",
+                    office.name
+                )));
+            }
+            other => other?,
+        };
         audit::record(conn, actor, "office", id, "deleted", &json!({"name": office.name}), now)?;
         Ok(())
     })
