@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod assistant;
 pub mod auth;
 pub mod campaign;
+pub mod contact_list;
 pub mod keywords;
 pub mod office;
 pub mod problem;
