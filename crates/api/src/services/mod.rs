@@ -7,4 +7,5 @@ pub mod auth;
 pub mod demo;
 pub mod offices;
 pub mod organisations;
+pub mod phones;
 pub mod users;
