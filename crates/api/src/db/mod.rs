@@ -3,7 +3,9 @@
 pub mod api_keys;
 pub mod audit;
 pub mod connection;
+pub mod contact_lists;
 pub mod offices;
+pub mod opt_outs;
 pub mod organisations;
 pub mod schema;
 pub mod tokens;
