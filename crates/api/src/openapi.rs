@@ -36,6 +36,11 @@ use crate::http;
         http::api_keys::list_api_keys,
         http::api_keys::create_api_key,
         http::api_keys::delete_api_key,
+        http::contact_lists::list_contact_lists,
+        http::contact_lists::create_contact_list,
+        http::contact_lists::get_contact_list,
+        http::contact_lists::list_contact_list_contacts,
+        http::contact_lists::delete_contact_list,
     ),
     components(schemas(tidings_domain::Problem, tidings_domain::FieldError)),
     modifiers(&BearerAuth),
@@ -44,6 +49,7 @@ use crate::http;
         (name = "offices", description = "Offices of the organisation"),
         (name = "users", description = "Staff accounts"),
         (name = "api-keys", description = "Keys for integrations"),
+        (name = "contact-lists", description = "Contact lists: CSV or JSON import, contacts, deletion"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -4,6 +4,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod contact_lists;
 pub mod json;
 pub mod offices;
 pub mod ops;
@@ -50,7 +51,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(users::delete_user)
         .service(api_keys::list_api_keys)
         .service(api_keys::create_api_key)
-        .service(api_keys::delete_api_key);
+        .service(api_keys::delete_api_key)
+        .service(contact_lists::list_contact_lists)
+        .service(contact_lists::create_contact_list)
+        .service(contact_lists::get_contact_list)
+        .service(contact_lists::list_contact_list_contacts)
+        .service(contact_lists::delete_contact_list);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod contact_lists;
 pub mod demo;
 pub mod offices;
 pub mod organisations;
