@@ -94,6 +94,9 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Largest upload accepted (contact list imports: a CSV file or JSON rows), in bytes.
+    #[arg(long, env = "TIDINGS_MAX_UPLOAD_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
     /// Lifetime of a session token, in minutes.
     #[arg(long, env = "TIDINGS_TOKEN_TTL_MINUTES", default_value_t = 720)]
     pub token_ttl_minutes: i64,
@@ -124,6 +127,8 @@ pub struct Config {
     pub twilio: Option<TwilioConfig>,
     pub static_dir: PathBuf,
     pub max_body_bytes: usize,
+    /// Largest contact list import (CSV upload or JSON rows).
+    pub max_upload_bytes: usize,
     pub token_ttl_minutes: i64,
     pub db_pool_size: u32,
     pub run_jobs: bool,
@@ -161,6 +166,9 @@ impl ServeArgs {
         }
         if self.max_body_bytes == 0 {
             return Err(ConfigError::NotPositive("TIDINGS_MAX_BODY_BYTES"));
+        }
+        if self.max_upload_bytes == 0 {
+            return Err(ConfigError::NotPositive("TIDINGS_MAX_UPLOAD_BYTES"));
         }
         if self.token_ttl_minutes <= 0 {
             return Err(ConfigError::NotPositive("TIDINGS_TOKEN_TTL_MINUTES"));
@@ -204,6 +212,7 @@ impl ServeArgs {
             twilio,
             static_dir: self.static_dir,
             max_body_bytes: self.max_body_bytes,
+            max_upload_bytes: self.max_upload_bytes,
             token_ttl_minutes: self.token_ttl_minutes,
             db_pool_size: self.db_pool_size,
             run_jobs: self.run_jobs,

@@ -55,6 +55,11 @@ use crate::http;
         http::phone_numbers::delete_phone_number,
         http::phone_numbers::get_unsolicited_settings,
         http::phone_numbers::set_unsolicited_settings,
+        http::contact_lists::list_contact_lists,
+        http::contact_lists::create_contact_list,
+        http::contact_lists::get_contact_list,
+        http::contact_lists::list_contact_list_contacts,
+        http::contact_lists::delete_contact_list,
     ),
     components(schemas(tidings_domain::Problem, tidings_domain::FieldError)),
     modifiers(&BearerAuth),
@@ -65,6 +70,7 @@ use crate::http;
         (name = "api-keys", description = "Keys for integrations"),
         (name = "campaigns", description = "Campaigns: the four tabs, the calendar, state changes"),
         (name = "phone-numbers", description = "Reusable and single-use phone numbers and their unsolicited message settings"),
+        (name = "contact-lists", description = "Contact lists: CSV or JSON import, contacts, deletion"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

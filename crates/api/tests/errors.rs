@@ -79,7 +79,7 @@ async fn bad_path_and_query_values_are_400_with_the_field() {
 
 #[actix_web::test]
 async fn a_body_over_the_limit_is_413() {
-    let app = TestApp::spawn_with(TestOptions { max_body_bytes: 256 }).await;
+    let app = TestApp::spawn_with(TestOptions { max_body_bytes: 256, ..TestOptions::default() }).await;
     app.seed_default_org("alpha");
     let admin = app.login("admin@alpha.test").await;
     let (status, body) =

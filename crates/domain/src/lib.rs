@@ -9,6 +9,7 @@ pub mod assistant;
 pub mod auth;
 pub mod campaign;
 pub mod campaign_wire;
+pub mod contact_list;
 pub mod keywords;
 pub mod office;
 pub mod phone_number;

@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod auth;
 pub mod campaigns;
+pub mod contact_lists;
 pub mod json;
 pub mod offices;
 pub mod ops;
@@ -72,7 +73,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(phone_numbers::update_phone_number)
         .service(phone_numbers::delete_phone_number)
         .service(phone_numbers::get_unsolicited_settings)
-        .service(phone_numbers::set_unsolicited_settings);
+        .service(phone_numbers::set_unsolicited_settings)
+        .service(contact_lists::list_contact_lists)
+        .service(contact_lists::create_contact_list)
+        .service(contact_lists::get_contact_list)
+        .service(contact_lists::list_contact_list_contacts)
+        .service(contact_lists::delete_contact_list);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {

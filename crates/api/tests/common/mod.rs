@@ -77,11 +77,12 @@ impl Drop for TestDatabase {
 /// Knobs a test may turn before the server starts.
 pub struct TestOptions {
     pub max_body_bytes: usize,
+    pub max_upload_bytes: usize,
 }
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024 }
+        Self { max_body_bytes: 1024 * 1024, max_upload_bytes: 64 * 1024 * 1024 }
     }
 }
 
@@ -128,6 +129,7 @@ impl TestApp {
             twilio: None,
             static_dir: static_dir.path().to_path_buf(),
             max_body_bytes: options.max_body_bytes,
+            max_upload_bytes: options.max_upload_bytes,
             token_ttl_minutes: 60,
             db_pool_size: 4,
             run_jobs: false,
