@@ -19,6 +19,8 @@ pub enum Credential {
     Session { jti: String, expires_at: i64 },
     /// An integration's API key.
     ApiKey { id: i64 },
+    /// Work the server does on a user's behalf (the demo seed), never from a request.
+    System,
 }
 
 /// The authenticated user behind a request.
@@ -87,6 +89,13 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
         return Err(ApiError::unauthorized("Use 'Authorization: Bearer <token or API key>'."));
     }
     Ok(token.trim().to_owned())
+}
+
+impl AuthUser {
+    /// Acts as `row` for work the server does itself (seeding), with no credential.
+    pub fn acting_as(row: UserRow) -> Result<AuthUser, ApiError> {
+        from_row(row, Credential::System)
+    }
 }
 
 fn from_row(row: UserRow, credential: Credential) -> Result<AuthUser, ApiError> {

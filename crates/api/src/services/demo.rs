@@ -1,10 +1,19 @@
-//! The demo organisation "Demo College" that `make run` starts with.
+//! The demo organisation "Demo College" that `make run` starts with: two offices, four
+//! users, reusable numbers, contact lists and campaigns in every state, so every tab
+//! and the calendar have something to show on first start.
 
+use chrono::{DateTime, Duration, Utc};
+use tidings_domain::assistant::{AssistantRule, AssistantScript};
+use tidings_domain::campaign::OperatedBy;
+use tidings_domain::campaign_wire::{CreateCampaign, NumberChoice};
 use tidings_domain::Role;
 
+use crate::auth::AuthUser;
 use crate::clock::Clock;
+use crate::db::phone_numbers::NewPhoneNumber;
 use crate::db::{self, DbConnection};
 use crate::error::ApiResult;
+use crate::services::campaigns;
 use crate::services::organisations::{create_organisation, CreatedOrganisation, NewStaff};
 
 pub const DEMO_ORGANISATION: &str = "Demo College";
@@ -23,8 +32,9 @@ pub fn seed_demo(conn: &mut DbConnection, clock: &dyn Clock, password: &str) -> 
         return Ok(None);
     }
     let offices = [("Main Campus", "America/New_York"), ("West Campus", "America/Los_Angeles")];
-    // Office index per demo user: admin, manager and agent at Main Campus, limited at West.
-    let placement = [(0, false), (0, true), (0, false), (1, false)];
+    // Office index and view_other_offices per demo user: admin, manager and agent at
+    // Main Campus (the manager sees every office), limited at West Campus.
+    let placement = [(0, true), (0, true), (0, false), (1, false)];
     let staff: Vec<NewStaff<'_>> = DEMO_USERS
         .iter()
         .zip(placement)
@@ -37,5 +47,181 @@ pub fn seed_demo(conn: &mut DbConnection, clock: &dyn Clock, password: &str) -> 
             view_other_offices,
         })
         .collect();
-    create_organisation(conn, clock, DEMO_ORGANISATION, &offices, &staff).map(Some)
+    let created = create_organisation(conn, clock, DEMO_ORGANISATION, &offices, &staff)?;
+    seed_content(conn, clock.now(), &created)?;
+    Ok(Some(created))
+}
+
+/// A demo reusable number, answered by the office inbox when no campaign runs.
+fn demo_number(
+    conn: &mut DbConnection,
+    created: &CreatedOrganisation,
+    office: usize,
+    e164: &str,
+    name: &str,
+    owner: Option<i64>,
+    now: DateTime<Utc>,
+) -> ApiResult<i64> {
+    let stamp = now.naive_utc();
+    let id = db::phone_numbers::insert(
+        conn,
+        &NewPhoneNumber {
+            organisation_id: created.organisation_id,
+            office_id: created.office_ids[office],
+            kind: db::phone_numbers::REUSABLE,
+            e164,
+            name,
+            description: "Demo number (simulator)",
+            number_type: "simulator",
+            owner_user_id: owner,
+            default_operated_by: OperatedBy::Agent.as_str(),
+            provider_sid: None,
+            status: db::phone_numbers::ACTIVE,
+            campaign_id: None,
+            created_at: stamp,
+            updated_at: stamp,
+        },
+    )?;
+    db::phone_numbers::replace_recipients(
+        conn,
+        id,
+        &owner.into_iter().collect::<Vec<_>>(),
+        &[created.office_ids[office]],
+    )?;
+    Ok(id)
+}
+
+fn demo_script() -> AssistantScript {
+    AssistantScript {
+        greeting: None,
+        rules: vec![
+            AssistantRule {
+                phrases: vec!["deadline".to_owned(), "due".to_owned(), "when".to_owned()],
+                reply: "The FAFSA priority deadline is March 1. Reply HELP for more options.".to_owned(),
+            },
+            AssistantRule {
+                phrases: vec!["documents".to_owned(), "verification".to_owned()],
+                reply: "Upload verification documents in the student portal under Financial Aid > Documents."
+                    .to_owned(),
+            },
+        ],
+        fallback_reply: "I can answer questions about deadlines and documents. Reply AGENT to reach a person."
+            .to_owned(),
+        handoff_phrases: vec!["agent".to_owned(), "talk to a person".to_owned(), "human".to_owned()],
+        max_fallbacks_before_handoff: 2,
+    }
+}
+
+/// Numbers, lists and campaigns in every state across both offices.
+fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOrganisation) -> ApiResult<()> {
+    let manager = AuthUser::acting_as(db::users::find_any(conn, created.user_ids[1])?)?;
+    let agent_id = created.user_ids[2];
+    let main_line = demo_number(conn, created, 0, "+12125550142", "Main Campus Admissions", Some(agent_id), now)?;
+    let aid_line = demo_number(conn, created, 0, "+12125550143", "Financial Aid line", None, now)?;
+    let west_line = demo_number(conn, created, 1, "+14155550142", "West Campus Welcome", None, now)?;
+    let lists = super::demo_lists::seed_lists(conn, &manager, created, now)?;
+
+    let campaign = |title: &str, office: usize, number: Option<NumberChoice>, list: Option<i64>, tags: &[&str]| {
+        CreateCampaign {
+            title: title.to_owned(),
+            office_id: Some(created.office_ids[office]),
+            operated_by: Some(OperatedBy::Agent),
+            phone_number: number,
+            contact_list_id: list,
+            message_template: list.map(|_| {
+                "Hi {first_name}, this is Demo College. Your {Program} application is waiting for one last step: \
+                 log in to finish it."
+                    .to_owned()
+            }),
+            append_opt_out: Some(true),
+            // Main Campus campaigns are worked by the agent and the manager; West Campus
+            // ones by the manager and the West Campus (limited) user.
+            agent_ids: Some(if office == 0 {
+                vec![agent_id, created.user_ids[1]]
+            } else {
+                vec![created.user_ids[1], created.user_ids[3]]
+            }),
+            assistant_script: None,
+            tags: Some(tags.iter().map(|t| (*t).to_owned()).collect()),
+            time_zone: None,
+        }
+    };
+    let reusable = |id: i64| Some(NumberChoice::Reusable { id });
+
+    // Active.
+    let fall = campaigns::create(
+        conn,
+        &manager,
+        campaign(
+            "Fall application reminder",
+            0,
+            reusable(main_line),
+            Some(lists.applicants),
+            &["Admissions", "Fall 2026"],
+        ),
+        now - Duration::days(3),
+    )?;
+    campaigns::launch(conn, &manager, fall.id, now - Duration::days(2), None)?;
+    let mut aid =
+        campaign("Financial aid deadline", 0, reusable(aid_line), Some(lists.financial_aid), &["Financial Aid"]);
+    aid.operated_by = Some(OperatedBy::Assistant);
+    aid.agent_ids = Some(vec![agent_id]);
+    aid.assistant_script = Some(demo_script());
+    aid.message_template =
+        Some("Hi {first_name}, the FAFSA priority deadline is coming up. Questions? Just reply.".to_owned());
+    let aid = campaigns::create(conn, &manager, aid, now - Duration::days(1))?;
+    campaigns::launch(conn, &manager, aid.id, now - Duration::hours(20), None)?;
+    let mut welcome =
+        campaign("West welcome week", 1, reusable(west_line), Some(lists.west_students), &["Orientation"]);
+    welcome.message_template =
+        Some("Welcome to West Campus, {first_name}! Reply with any question about welcome week.".to_owned());
+    let welcome = campaigns::create(conn, &manager, welcome, now - Duration::hours(6))?;
+    campaigns::launch(conn, &manager, welcome.id, now - Duration::hours(5), None)?;
+
+    // Scheduled: several dates, two campaigns on one of them.
+    let day = |days: i64, hour: i64| now + Duration::days(days) + Duration::hours(hour);
+    for (title, office, number, list, at, tags) in [
+        ("Open house invitation", 0, reusable(main_line), lists.applicants, day(2, 0), &["Admissions"][..]),
+        ("Orientation RSVP", 0, reusable(main_line), lists.applicants, day(5, 0), &["Orientation"][..]),
+        ("Housing survey", 0, reusable(aid_line), lists.financial_aid, day(5, 3), &["Housing"][..]),
+        ("West campus tour", 1, Some(NumberChoice::SingleUse), lists.west_students, day(9, 0), &["Orientation"][..]),
+    ] {
+        let draft = campaigns::create(conn, &manager, campaign(title, office, number, Some(list), tags), now)?;
+        campaigns::schedule(conn, &manager, draft.id, at, now)?;
+    }
+
+    // Drafts: one ready to launch, one still missing its number, list and agents.
+    campaigns::create(
+        conn,
+        &manager,
+        campaign(
+            "Spring enrollment nudge",
+            0,
+            reusable(main_line),
+            Some(lists.applicants),
+            &["Admissions", "Spring 2027"],
+        ),
+        now,
+    )?;
+    let mut newsletter = campaign("Alumni newsletter", 0, None, None, &["Alumni"]);
+    newsletter.agent_ids = None;
+    campaigns::create(conn, &manager, newsletter, now)?;
+
+    // Archived: one that ran and was stopped, one draft that was discarded.
+    let summer = campaigns::create(
+        conn,
+        &manager,
+        campaign("Summer bridge program", 0, reusable(main_line), Some(lists.applicants), &["Summer"]),
+        now - Duration::days(40),
+    )?;
+    campaigns::launch(conn, &manager, summer.id, now - Duration::days(39), None)?;
+    campaigns::archive(conn, &manager, summer.id, now - Duration::days(20))?;
+    let discarded = campaigns::create(
+        conn,
+        &manager,
+        campaign("Transfer fair (cancelled)", 1, None, None, &["Transfer"]),
+        now - Duration::days(10),
+    )?;
+    campaigns::archive(conn, &manager, discarded.id, now - Duration::days(9))?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod contact_lists;
 pub mod demo;
+pub mod demo_lists;
 pub mod offices;
 pub mod organisations;
 pub mod phone_numbers;
