@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{campaign_agents, campaign_tags, campaigns, contact_lists, phone_numbers, users};
+use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
 use super::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -224,8 +225,7 @@ fn filtered(filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, super::co
         query = query.filter(campaigns::office_id.eq(office));
     }
     if let Some(text) = &filter.title_contains {
-        let pattern = format!("%{}%", escape_like(text));
-        query = query.filter(lower(campaigns::title).like(pattern).escape('\\'));
+        query = query.filter(lower(campaigns::title).like(contains_pattern(text)).escape(LIKE_ESCAPE));
     }
     if !filter.tag_keys.is_empty() {
         let tagged = campaign_tags::table
@@ -234,13 +234,6 @@ fn filtered(filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, super::co
         query = query.filter(campaigns::id.eq_any(tagged));
     }
     query
-}
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// Escapes LIKE's wildcards so a search for "50%" means the text.
-pub fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// One page of campaigns, newest update first, and the total count.

@@ -8,18 +8,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{campaigns, contact_lists, contacts, offices};
+use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
 use super::DbConnection;
-
-diesel::define_sql_function! {
-    /// SQL `lower()`: ASCII-only on SQLite, Unicode-aware on PostgreSQL.
-    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
 
 /// Campaign states in which a campaign has left draft: it holds on to its list.
 pub const STATES_HOLDING_A_LIST: [&str; 3] = ["scheduled", "active", "archived"];
-
-/// The escape character of `LIKE` patterns built by [`contains_pattern`].
-const LIKE_ESCAPE: char = '\\';
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contact_lists)]
@@ -91,21 +84,6 @@ fn parameter_limit(conn: &DbConnection) -> usize {
 /// Rows per multi-row `INSERT` of contacts on this connection.
 pub fn contacts_per_statement(conn: &DbConnection) -> usize {
     parameter_limit(conn) / CONTACT_PARAMETERS
-}
-
-/// A `LIKE` pattern matching `needle` anywhere, with `%`, `_` and the escape character
-/// taken literally. Use with `.escape(LIKE_ESCAPE)`.
-pub fn contains_pattern(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
-        if c == '%' || c == '_' || c == LIKE_ESCAPE {
-            pattern.push(LIKE_ESCAPE);
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 pub fn insert_list(conn: &mut DbConnection, new: &NewContactList<'_>) -> QueryResult<i64> {

@@ -10,6 +10,7 @@ pub mod opt_outs;
 pub mod organisations;
 pub mod phone_numbers;
 pub mod schema;
+pub mod text_search;
 pub mod tokens;
 pub mod users;
 

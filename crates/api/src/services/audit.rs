@@ -33,3 +33,30 @@ pub fn record(
     )?;
     Ok(())
 }
+
+/// Records something the system did on its own (the scheduler, single-use number
+/// provisioning): no acting user.
+pub fn record_system(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    entity_type: &str,
+    entity_id: i64,
+    action: &str,
+    details: &impl Serialize,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let details = serde_json::to_string(details).map_err(ApiError::internal)?;
+    audit::record(
+        conn,
+        &NewAuditEntry {
+            organisation_id,
+            actor_user_id: None,
+            entity_type,
+            entity_id,
+            action,
+            details,
+            created_at: at,
+        },
+    )?;
+    Ok(())
+}

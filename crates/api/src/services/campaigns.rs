@@ -26,7 +26,6 @@ use tidings_domain::template::template_problems;
 use tidings_domain::{FieldError, Role};
 
 use crate::auth::AuthUser;
-use crate::db::audit::NewAuditEntry;
 use crate::db::campaigns::{CampaignChanges, CampaignFilter, CampaignRow, NewCampaign};
 use crate::db::connection::write_transaction;
 use crate::db::{self, utc, DbConnection};
@@ -906,18 +905,7 @@ pub fn launch_scheduled(
         if db::campaigns::update_in_state(conn, id, CampaignState::Scheduled.as_str(), &changes)? == 0 {
             return Ok(false);
         }
-        db::audit::record(
-            conn,
-            &NewAuditEntry {
-                organisation_id: row.organisation_id,
-                actor_user_id: None,
-                entity_type: ENTITY,
-                entity_id: id,
-                action,
-                details: details.to_string(),
-                created_at: stamp,
-            },
-        )?;
+        audit::record_system(conn, row.organisation_id, ENTITY, id, action, &details, stamp)?;
         Ok(ready)
     })
 }

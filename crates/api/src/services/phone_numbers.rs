@@ -29,11 +29,10 @@ use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
 use crate::clock::Clock;
-use crate::db::audit::NewAuditEntry;
 use crate::db::phone_numbers::{
     self as repo, CampaignUsingNumber, NewPhoneNumber, PhoneNumberChanges, PhoneNumberFilter, PhoneNumberRow,
 };
-use crate::db::{self, utc, DbConnection};
+use crate::db::{utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::providers::{self, ProviderError, ProvisionRequest};
 use crate::services::audit;
@@ -674,20 +673,7 @@ fn record_system(
     details: &impl Serialize,
     at: NaiveDateTime,
 ) -> ApiResult<()> {
-    let details = serde_json::to_string(details).map_err(ApiError::internal)?;
-    db::audit::record(
-        conn,
-        &NewAuditEntry {
-            organisation_id,
-            actor_user_id: None,
-            entity_type: ENTITY,
-            entity_id,
-            action,
-            details,
-            created_at: at,
-        },
-    )?;
-    Ok(())
+    audit::record_system(conn, organisation_id, ENTITY, entity_id, action, details, at)
 }
 
 /// The name a single-use number gets: "Single-use: <campaign title>", cut to fit.
