@@ -2,6 +2,7 @@
 //! and `twilio`. Services call the trait; nothing else knows which one runs.
 
 pub mod simulator;
+pub mod twilio_signature;
 
 use std::future::Future;
 use std::pin::Pin;
