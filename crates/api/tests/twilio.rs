@@ -30,6 +30,10 @@ const RATE_LIMITED_TO: &str = "+15005550429";
 const SERVER_ERROR_TO: &str = "+15005550500";
 /// An area code with nothing for sale.
 const EMPTY_AREA: &str = "999";
+/// Listed for sale, but bought by someone else before our purchase.
+const TAKEN_NUMBER: &str = "+13335550123";
+/// A number sid whose release fails inside Twilio.
+const BROKEN_SID: &str = "PNffffffffffffffffffffffffffffffff";
 
 /// One request the fake received.
 #[derive(Debug, Clone)]
@@ -169,6 +173,9 @@ async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeSta
                 "uri": format!("/2010-04-01/Accounts/{ACCOUNT_SID}/AvailablePhoneNumbers/US/Local.json"),
             }))
         }
+        ("POST", "IncomingPhoneNumbers.json") if received.field("PhoneNumber") == Some(TAKEN_NUMBER) => {
+            twilio_error(400, 21422, "PhoneNumber requested is not available")
+        }
         ("POST", "IncomingPhoneNumbers.json") => HttpResponse::Created().json(json!({
             "sid": sid("PN"),
             "account_sid": ACCOUNT_SID,
@@ -179,7 +186,9 @@ async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeSta
         })),
         ("DELETE", rest) if rest.starts_with("IncomingPhoneNumbers/") => {
             let number_sid = rest.trim_start_matches("IncomingPhoneNumbers/").trim_end_matches(".json").to_owned();
-            if state.released.lock().unwrap().insert(number_sid) {
+            if number_sid == BROKEN_SID {
+                twilio_error(500, 20500, "Internal Server Error")
+            } else if state.released.lock().unwrap().insert(number_sid) {
                 HttpResponse::NoContent().finish()
             } else {
                 twilio_error(404, 20404, "The requested resource was not found")
@@ -306,6 +315,29 @@ async fn an_area_code_without_numbers_falls_back_to_the_country() {
     let searches: Vec<_> = fake.received().into_iter().filter(|r| r.method == "GET").collect();
     assert_eq!(searches.len(), 2);
     assert_eq!(searches[1].query_field("AreaCode"), None);
+}
+
+#[actix_web::test]
+async fn a_number_sold_from_under_us_moves_on_to_the_next_candidate() {
+    let fake = FakeTwilio::start();
+    let request = ProvisionRequest {
+        country: "US".to_owned(),
+        area_code: Some("333".to_owned()),
+        friendly_name: "East".to_owned(),
+    };
+    let number = fake.provider().provision_number(request).await.unwrap();
+    assert_eq!(number.e164, "+13335550124");
+    let purchases: Vec<_> = fake.received().into_iter().filter(|r| r.method == "POST").collect();
+    assert_eq!(purchases.len(), 2);
+    assert_eq!(purchases[0].field("PhoneNumber"), Some(TAKEN_NUMBER));
+}
+
+#[actix_web::test]
+async fn a_release_twilio_fails_is_worth_retrying() {
+    // Releasing twice is harmless (404 is success), so a 500 is "try again", not unknown.
+    let fake = FakeTwilio::start();
+    let error = fake.provider().release_number(BROKEN_SID).await.unwrap_err();
+    assert!(matches!(error, ProviderError::Unavailable(_)), "{error:?}");
 }
 
 #[actix_web::test]

@@ -110,11 +110,15 @@ impl TwilioProvider {
         if let Some(area) = area_code {
             query.push(("AreaCode", area));
         }
-        let response = self.authorised(self.client.get(url).query(&query)).send().await.map_err(transport_failure)?;
+        let response = self
+            .authorised(self.client.get(url).query(&query))
+            .send()
+            .await
+            .map_err(|e| repeatable(transport_failure(e)))?;
         if !response.status().is_success() {
-            return Err(failure(response).await);
+            return Err(repeatable(failure(response).await));
         }
-        let found: AvailableNumbers = response.json().await.map_err(unreadable)?;
+        let found: AvailableNumbers = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
         Ok(found.available_phone_numbers.into_iter().map(|n| n.phone_number).collect())
     }
 
@@ -185,12 +189,13 @@ impl Provider for TwilioProvider {
                 return Err(ProviderError::Rejected { code: None, message: "not a Twilio number sid".to_owned() });
             }
             let url = self.account_url(&format!("IncomingPhoneNumbers/{sid}.json"));
-            let response = self.authorised(self.client.delete(url)).send().await.map_err(transport_failure)?;
+            let response =
+                self.authorised(self.client.delete(url)).send().await.map_err(|e| repeatable(transport_failure(e)))?;
             match response.status() {
                 status if status.is_success() => Ok(()),
                 // Already released (here or in Twilio's console): what we wanted.
                 reqwest::StatusCode::NOT_FOUND => Ok(()),
-                _ => Err(failure(response).await),
+                _ => Err(repeatable(failure(response).await)),
             }
         })
     }
@@ -231,6 +236,15 @@ fn transport_failure(error: reqwest::Error) -> ProviderError {
         ProviderError::Unavailable(format!("could not reach Twilio: {error}"))
     } else {
         ProviderError::Unknown(format!("no answer from Twilio: {error}"))
+    }
+}
+
+/// For searches and releases, which change nothing when repeated (a second release
+/// answers 404, which is success), "unknown" is simply "try again".
+fn repeatable(error: ProviderError) -> ProviderError {
+    match error {
+        ProviderError::Unknown(reason) => ProviderError::Unavailable(reason),
+        other => other,
     }
 }
 
