@@ -14,12 +14,12 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, ProviderKind};
 use crate::db::connection::{build_pool, run_migrations};
 use crate::http;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
-use crate::providers::{simulator::Simulator, Provider};
+use crate::providers::{simulator::Simulator, twilio::TwilioProvider, Provider};
 use crate::state::AppState;
 
 /// A bound, not yet running, server.
@@ -30,9 +30,21 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects, migrates, and binds `config.bind` (port 0 picks a free port).
+    /// Connects, migrates, and binds `config.bind` (port 0 picks a free port), with the
+    /// provider `config.provider` names.
     pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
-        Self::build_with_provider(config, clock, Arc::new(Simulator::new()))
+        let provider: Arc<dyn Provider> = match (config.provider, &config.twilio) {
+            (ProviderKind::Simulator, _) => Arc::new(Simulator::new()),
+            (ProviderKind::Twilio, Some(twilio)) => Arc::new(
+                TwilioProvider::new(twilio.clone(), config.public_url.clone())
+                    .map_err(|e| format!("could not set up the Twilio client: {e}"))?,
+            ),
+            // `ServeArgs::into_config` refuses this; a hand-built `Config` might not.
+            (ProviderKind::Twilio, None) => {
+                return Err("TIDINGS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN".to_owned())
+            }
+        };
+        Self::build_with_provider(config, clock, provider)
     }
 
     /// As `build`, with a given provider (tests pass a simulator they can inspect).

@@ -2,6 +2,8 @@
 //! and `twilio`. Services call the trait; nothing else knows which one runs.
 
 pub mod simulator;
+pub mod twilio;
+pub mod twilio_signature;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,9 +61,38 @@ pub enum ProviderError {
     /// The provider refused for good (bad request, no numbers available).
     #[error("the provider refused: {message} (code {code:?})")]
     Rejected { code: Option<i64>, message: String },
-    /// Worth trying again later (rate limit, outage, network).
+    /// Worth trying again later (rate limit, outage, network): the request did not take
+    /// effect.
     #[error("the provider is unavailable: {0}")]
     Unavailable(String),
+    /// The request reached the provider but we do not know what it did (a 5xx, a timeout
+    /// after sending). Sending is not idempotent — Twilio notes a retried 500 may send
+    /// twice — so the dispatcher marks such a message outcome-unknown and never resends it.
+    #[error("the provider's answer is unknown: {0}")]
+    Unknown(String),
+}
+
+/// One SMS to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundMessage {
+    /// E.164 recipient.
+    pub to: String,
+    /// E.164 sender (one of our numbers).
+    pub from: String,
+    pub body: String,
+    /// Where the provider reports delivery (public URL + the status webhook path).
+    pub status_callback: Option<String>,
+}
+
+/// What the provider said when it took a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReceipt {
+    /// The provider's id for the message (Twilio's `SM…` sid); status callbacks name it.
+    pub provider_message_id: String,
+    /// The provider's status as answered (Twilio: `queued`, `accepted`, …).
+    pub status: String,
+    /// Segments the provider counted, when it said.
+    pub num_segments: Option<u32>,
 }
 
 /// A boxed future, so the trait stays object-safe.
@@ -77,4 +108,8 @@ pub trait Provider: Send + Sync {
 
     /// Gives a number back; releasing one that is already gone succeeds.
     fn release_number(&self, provider_sid: &str) -> ProviderFuture<'_, ()>;
+
+    /// Hands one message to the provider. `Unknown` means it may have been sent: never
+    /// retry it blindly.
+    fn send_message(&self, message: OutboundMessage) -> ProviderFuture<'_, SendReceipt>;
 }

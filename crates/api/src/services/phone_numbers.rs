@@ -421,6 +421,14 @@ fn provider_failure(error: ProviderError) -> ApiError {
             tracing::warn!(%reason, "the provider is unavailable");
             ApiError::unavailable("The SMS provider is not reachable right now. Try again shortly.")
         }
+        // A purchase may have gone through without us hearing of it: say so, so an
+        // administrator looks before buying again.
+        ProviderError::Unknown(reason) => {
+            tracing::error!(%reason, "the provider's answer to a number request is unknown");
+            ApiError::unavailable(
+                "The SMS provider did not answer clearly. Check its console for the number before trying again.",
+            )
+        }
     }
 }
 

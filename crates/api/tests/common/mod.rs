@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tidings_api::app::Application;
 use tidings_api::clock::ManualClock;
-use tidings_api::config::{Config, ProviderKind, Secret};
+use tidings_api::config::{Config, ProviderKind, Secret, TwilioConfig};
 use tidings_api::db::connection::DatabaseTarget;
 use tidings_api::providers::simulator::Simulator;
 use tidings_api::services::organisations::{create_organisation, NewStaff};
@@ -78,11 +78,14 @@ impl Drop for TestDatabase {
 pub struct TestOptions {
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
+    /// Run with `TIDINGS_PROVIDER=twilio` against these settings (a fake Twilio), built
+    /// through `Application::build` as `tidings serve` does; the simulator otherwise.
+    pub twilio: Option<TwilioConfig>,
 }
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024, max_upload_bytes: 64 * 1024 * 1024 }
+        Self { max_body_bytes: 1024 * 1024, max_upload_bytes: 64 * 1024 * 1024, twilio: None }
     }
 }
 
@@ -92,7 +95,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub app_state: tidings_api::state::AppState,
-    /// The server's provider, to check what reached it (`was_released`).
+    /// The server's provider, to check what reached it (`was_released`); unused (the
+    /// server talks to Twilio) when `TestOptions::twilio` is set.
     pub simulator: Arc<Simulator>,
     pub static_dir: tempfile::TempDir,
     pub database: TestDatabase,
@@ -125,8 +129,8 @@ impl TestApp {
             bind: "127.0.0.1:0".parse().unwrap(),
             public_url: "http://127.0.0.1:8080".to_owned(),
             jwt_secret: Secret::new(JWT_SECRET),
-            provider: ProviderKind::Simulator,
-            twilio: None,
+            provider: if options.twilio.is_some() { ProviderKind::Twilio } else { ProviderKind::Simulator },
+            twilio: options.twilio,
             static_dir: static_dir.path().to_path_buf(),
             max_body_bytes: options.max_body_bytes,
             max_upload_bytes: options.max_upload_bytes,
@@ -136,7 +140,11 @@ impl TestApp {
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let simulator = Arc::new(Simulator::new());
-        let app = Application::build_with_provider(config, clock.clone(), simulator.clone()).expect("server builds");
+        let app = if config.provider == ProviderKind::Twilio {
+            Application::build(config, clock.clone()).expect("server builds")
+        } else {
+            Application::build_with_provider(config, clock.clone(), simulator.clone()).expect("server builds")
+        };
         let base = format!("http://127.0.0.1:{}", app.port());
         let app_state = app.state().clone();
         actix_web::rt::spawn(app.into_server());

@@ -1,0 +1,416 @@
+//! The Twilio provider against a fake Twilio on loopback that answers Twilio's documented
+//! JSON shapes and records what it received (form fields, Basic credentials): sending
+//! and its error mapping, buying and releasing numbers, and the whole server started
+//! with `TIDINGS_PROVIDER=twilio`.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap fails the test, which is the point")]
+
+mod common;
+
+use std::collections::HashSet;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use base64::Engine;
+use common::{TestApp, TestOptions};
+use reqwest::StatusCode;
+use serde_json::json;
+use tidings_api::config::{Secret, TwilioConfig};
+use tidings_api::providers::twilio::TwilioProvider;
+use tidings_api::providers::{NumberType, OutboundMessage, Provider, ProviderError, ProvisionRequest};
+
+const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const AUTH_TOKEN: &str = "fake-twilio-auth-token";
+const PUBLIC_URL: &str = "https://tidings.example.edu";
+
+/// Numbers whose sends the fake refuses, as Twilio does.
+const INVALID_TO: &str = "+15005550001";
+const RATE_LIMITED_TO: &str = "+15005550429";
+const SERVER_ERROR_TO: &str = "+15005550500";
+/// An area code with nothing for sale.
+const EMPTY_AREA: &str = "999";
+/// Listed for sale, but bought by someone else before our purchase.
+const TAKEN_NUMBER: &str = "+13335550123";
+/// A number sid whose release fails inside Twilio.
+const BROKEN_SID: &str = "PNffffffffffffffffffffffffffffffff";
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+struct Received {
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    form: Vec<(String, String)>,
+    /// Decoded Basic credentials.
+    credentials: Option<(String, String)>,
+}
+
+impl Received {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.form.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+    fn query_field(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct FakeState {
+    received: Mutex<Vec<Received>>,
+    released: Mutex<HashSet<String>>,
+}
+
+/// A fake Twilio REST API on 127.0.0.1.
+struct FakeTwilio {
+    base: String,
+    state: Arc<FakeState>,
+}
+
+impl FakeTwilio {
+    fn start() -> Self {
+        let state = Arc::new(FakeState::default());
+        let data = web::Data::from(state.clone());
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = HttpServer::new(move || App::new().app_data(data.clone()).default_service(web::to(answer)))
+            .workers(1)
+            .listen(listener)
+            .unwrap()
+            .run();
+        actix_web::rt::spawn(server);
+        Self { base: format!("http://127.0.0.1:{port}"), state }
+    }
+
+    fn config(&self) -> TwilioConfig {
+        TwilioConfig {
+            account_sid: ACCOUNT_SID.to_owned(),
+            auth_token: Secret::new(AUTH_TOKEN),
+            api_base: self.base.clone(),
+        }
+    }
+
+    fn provider(&self) -> TwilioProvider {
+        TwilioProvider::new(self.config(), PUBLIC_URL).unwrap()
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.state.received.lock().unwrap().clone()
+    }
+}
+
+fn twilio_error(status: u16, code: i64, message: &str) -> HttpResponse {
+    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).json(json!({
+        "code": code,
+        "message": message,
+        "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
+        "status": status,
+    }))
+}
+
+fn sid(prefix: &str) -> String {
+    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Every route of the fake: records the request, checks credentials, answers as Twilio.
+async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeState>) -> HttpResponse {
+    let pairs = |text: &str| web::Query::<Vec<(String, String)>>::from_query(text).unwrap().into_inner();
+    let credentials = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|v| base64::engine::general_purpose::STANDARD.decode(v).ok())
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|text| text.split_once(':').map(|(u, p)| (u.to_owned(), p.to_owned())));
+    let received = Received {
+        method: request.method().to_string(),
+        path: request.path().to_owned(),
+        query: pairs(request.query_string()),
+        form: pairs(std::str::from_utf8(&body).unwrap()),
+        credentials: credentials.clone(),
+    };
+    state.received.lock().unwrap().push(received.clone());
+
+    if credentials != Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())) {
+        return twilio_error(401, 20003, "Authenticate");
+    }
+    let Some(rest) = received.path.strip_prefix(&format!("/2010-04-01/Accounts/{ACCOUNT_SID}/")) else {
+        return twilio_error(404, 20404, "The requested resource was not found");
+    };
+    match (received.method.as_str(), rest) {
+        ("POST", "Messages.json") => match received.field("To") {
+            Some(INVALID_TO) => twilio_error(400, 21211, "The 'To' number is not a valid phone number."),
+            Some(RATE_LIMITED_TO) => twilio_error(429, 20429, "Too Many Requests"),
+            Some(SERVER_ERROR_TO) => twilio_error(500, 20500, "Internal Server Error"),
+            _ => HttpResponse::Created().json(json!({
+                "sid": sid("SM"),
+                "account_sid": ACCOUNT_SID,
+                "status": "queued",
+                "num_segments": "1",
+                "to": received.field("To"),
+                "from": received.field("From"),
+                "body": received.field("Body"),
+                "error_code": null,
+                "error_message": null,
+                "date_created": "Thu, 26 Nov 2026 18:00:00 +0000",
+            })),
+        },
+        ("GET", "AvailablePhoneNumbers/US/Local.json") => {
+            let area = received.query_field("AreaCode");
+            let numbers = match area {
+                Some(EMPTY_AREA) => vec![],
+                Some(area) => vec![format!("+1{area}5550123"), format!("+1{area}5550124")],
+                None => vec!["+12125550100".to_owned()],
+            };
+            HttpResponse::Ok().json(json!({
+                "available_phone_numbers": numbers.iter().map(|n| json!({
+                    "phone_number": n,
+                    "friendly_name": n,
+                    "iso_country": "US",
+                    "capabilities": {"SMS": true, "MMS": true, "voice": true},
+                })).collect::<Vec<_>>(),
+                "uri": format!("/2010-04-01/Accounts/{ACCOUNT_SID}/AvailablePhoneNumbers/US/Local.json"),
+            }))
+        }
+        ("POST", "IncomingPhoneNumbers.json") if received.field("PhoneNumber") == Some(TAKEN_NUMBER) => {
+            twilio_error(400, 21422, "PhoneNumber requested is not available")
+        }
+        ("POST", "IncomingPhoneNumbers.json") => HttpResponse::Created().json(json!({
+            "sid": sid("PN"),
+            "account_sid": ACCOUNT_SID,
+            "phone_number": received.field("PhoneNumber"),
+            "friendly_name": received.field("FriendlyName"),
+            "sms_url": received.field("SmsUrl"),
+            "capabilities": {"sms": true, "mms": true, "voice": true},
+        })),
+        ("DELETE", rest) if rest.starts_with("IncomingPhoneNumbers/") => {
+            let number_sid = rest.trim_start_matches("IncomingPhoneNumbers/").trim_end_matches(".json").to_owned();
+            if number_sid == BROKEN_SID {
+                twilio_error(500, 20500, "Internal Server Error")
+            } else if state.released.lock().unwrap().insert(number_sid) {
+                HttpResponse::NoContent().finish()
+            } else {
+                twilio_error(404, 20404, "The requested resource was not found")
+            }
+        }
+        _ => twilio_error(404, 20404, "The requested resource was not found"),
+    }
+}
+
+fn message(to: &str) -> OutboundMessage {
+    OutboundMessage {
+        to: to.to_owned(),
+        from: "+14155550100".to_owned(),
+        body: "Hi Ada, enrolment opens Monday.".to_owned(),
+        status_callback: Some(format!("{PUBLIC_URL}/webhooks/twilio/status")),
+    }
+}
+
+#[actix_web::test]
+async fn a_send_posts_the_form_with_basic_auth_and_answers_twilios_receipt() {
+    let fake = FakeTwilio::start();
+    let receipt = fake.provider().send_message(message("+14155550199")).await.unwrap();
+    assert!(receipt.provider_message_id.starts_with("SM"), "{receipt:?}");
+    assert_eq!(receipt.provider_message_id.len(), 34);
+    assert_eq!(receipt.status, "queued");
+    assert_eq!(receipt.num_segments, Some(1));
+
+    let received = fake.received();
+    assert_eq!(received.len(), 1);
+    let request = &received[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, format!("/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"));
+    assert_eq!(request.credentials, Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())));
+    assert_eq!(request.field("To"), Some("+14155550199"));
+    assert_eq!(request.field("From"), Some("+14155550100"));
+    assert_eq!(request.field("Body"), Some("Hi Ada, enrolment opens Monday."));
+    assert_eq!(request.field("StatusCallback"), Some("https://tidings.example.edu/webhooks/twilio/status"));
+
+    // No callback asked for, no `StatusCallback` sent.
+    let quiet = OutboundMessage { status_callback: None, ..message("+14155550198") };
+    fake.provider().send_message(quiet).await.unwrap();
+    assert_eq!(fake.received()[1].field("StatusCallback"), None);
+}
+
+#[actix_web::test]
+async fn send_errors_keep_twilios_meaning() {
+    let fake = FakeTwilio::start();
+    let provider = fake.provider();
+
+    let refused = provider.send_message(message(INVALID_TO)).await.unwrap_err();
+    assert!(
+        matches!(&refused, ProviderError::Rejected { code: Some(21211), message } if message.contains("not a valid phone number")),
+        "{refused:?}"
+    );
+    let limited = provider.send_message(message(RATE_LIMITED_TO)).await.unwrap_err();
+    assert!(matches!(limited, ProviderError::Unavailable(_)), "{limited:?}");
+    // A 500 may have sent: outcome unknown, never "try again".
+    let unknown = provider.send_message(message(SERVER_ERROR_TO)).await.unwrap_err();
+    assert!(matches!(unknown, ProviderError::Unknown(_)), "{unknown:?}");
+
+    // Wrong credentials: Twilio's 401 is a refusal with its code.
+    let wrong =
+        TwilioProvider::new(TwilioConfig { auth_token: Secret::new("not-the-token"), ..fake.config() }, PUBLIC_URL)
+            .unwrap();
+    let denied = wrong.send_message(message("+14155550199")).await.unwrap_err();
+    assert!(matches!(denied, ProviderError::Rejected { code: Some(20003), .. }), "{denied:?}");
+}
+
+#[actix_web::test]
+async fn nothing_listening_is_unavailable() {
+    // A port that was free a moment ago: the connection is refused, nothing was sent.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = TwilioConfig {
+        account_sid: ACCOUNT_SID.to_owned(),
+        auth_token: Secret::new(AUTH_TOKEN),
+        api_base: format!("http://127.0.0.1:{port}"),
+    };
+    let provider = TwilioProvider::new(config, PUBLIC_URL).unwrap();
+    let error = provider.send_message(message("+14155550199")).await.unwrap_err();
+    assert!(matches!(error, ProviderError::Unavailable(_)), "{error:?}");
+}
+
+#[actix_web::test]
+async fn provisioning_searches_then_buys_with_our_webhook() {
+    let fake = FakeTwilio::start();
+    let request = ProvisionRequest {
+        country: "US".to_owned(),
+        area_code: Some("415".to_owned()),
+        friendly_name: "West outreach".to_owned(),
+    };
+    let number = fake.provider().provision_number(request).await.unwrap();
+    assert_eq!(number.e164, "+14155550123");
+    assert!(number.provider_sid.starts_with("PN") && number.provider_sid.len() == 34, "{number:?}");
+    assert_eq!(number.number_type, NumberType::LongCode);
+
+    let received = fake.received();
+    assert_eq!(received.len(), 2, "{received:?}");
+    let search = &received[0];
+    assert_eq!(search.method, "GET");
+    assert_eq!(search.path, format!("/2010-04-01/Accounts/{ACCOUNT_SID}/AvailablePhoneNumbers/US/Local.json"));
+    assert_eq!(search.query_field("AreaCode"), Some("415"));
+    assert_eq!(search.query_field("SmsEnabled"), Some("true"));
+    assert_eq!(search.credentials, Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())));
+    let purchase = &received[1];
+    assert_eq!(purchase.method, "POST");
+    assert_eq!(purchase.path, format!("/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json"));
+    assert_eq!(purchase.field("PhoneNumber"), Some("+14155550123"));
+    assert_eq!(purchase.field("FriendlyName"), Some("West outreach"));
+    assert_eq!(purchase.field("SmsUrl"), Some("https://tidings.example.edu/webhooks/twilio/inbound"));
+    assert_eq!(purchase.field("SmsMethod"), Some("POST"));
+    assert_eq!(purchase.credentials, Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())));
+}
+
+#[actix_web::test]
+async fn an_area_code_without_numbers_falls_back_to_the_country() {
+    let fake = FakeTwilio::start();
+    let request = ProvisionRequest {
+        country: "us".to_owned(),
+        area_code: Some(EMPTY_AREA.to_owned()),
+        friendly_name: "Anywhere".to_owned(),
+    };
+    let number = fake.provider().provision_number(request).await.unwrap();
+    assert_eq!(number.e164, "+12125550100");
+    let searches: Vec<_> = fake.received().into_iter().filter(|r| r.method == "GET").collect();
+    assert_eq!(searches.len(), 2);
+    assert_eq!(searches[1].query_field("AreaCode"), None);
+}
+
+#[actix_web::test]
+async fn a_number_sold_from_under_us_moves_on_to_the_next_candidate() {
+    let fake = FakeTwilio::start();
+    let request = ProvisionRequest {
+        country: "US".to_owned(),
+        area_code: Some("333".to_owned()),
+        friendly_name: "East".to_owned(),
+    };
+    let number = fake.provider().provision_number(request).await.unwrap();
+    assert_eq!(number.e164, "+13335550124");
+    let purchases: Vec<_> = fake.received().into_iter().filter(|r| r.method == "POST").collect();
+    assert_eq!(purchases.len(), 2);
+    assert_eq!(purchases[0].field("PhoneNumber"), Some(TAKEN_NUMBER));
+}
+
+#[actix_web::test]
+async fn a_release_twilio_fails_is_worth_retrying() {
+    // Releasing twice is harmless (404 is success), so a 500 is "try again", not unknown.
+    let fake = FakeTwilio::start();
+    let error = fake.provider().release_number(BROKEN_SID).await.unwrap_err();
+    assert!(matches!(error, ProviderError::Unavailable(_)), "{error:?}");
+}
+
+#[actix_web::test]
+async fn releasing_deletes_and_an_already_released_number_is_fine() {
+    let fake = FakeTwilio::start();
+    let provider = fake.provider();
+    let number_sid = "PN0123456789abcdef0123456789abcdef";
+    provider.release_number(number_sid).await.unwrap();
+    // Twilio answers 404 the second time: already gone is what we wanted.
+    provider.release_number(number_sid).await.unwrap();
+
+    let received = fake.received();
+    assert_eq!(received.len(), 2);
+    for request in &received {
+        assert_eq!(request.method, "DELETE");
+        assert_eq!(request.path, format!("/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers/{number_sid}.json"));
+        assert_eq!(request.credentials, Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())));
+    }
+    // A sid that could escape the path is refused before any request.
+    let error = provider.release_number("../Messages").await.unwrap_err();
+    assert!(matches!(error, ProviderError::Rejected { .. }), "{error:?}");
+    assert_eq!(fake.received().len(), 2);
+}
+
+#[actix_web::test]
+async fn the_server_started_with_twilio_buys_numbers_from_twilio() {
+    let fake = FakeTwilio::start();
+    let app = TestApp::spawn_with(TestOptions { twilio: Some(fake.config()), ..TestOptions::default() }).await;
+    assert_eq!(app.app_state.provider.name(), "twilio");
+    let org = app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+
+    let (status, number) = app
+        .post(
+            "/api/v1/phone-numbers",
+            &admin,
+            json!({"mode": "provision", "name": "West outreach", "office_id": org.offices[1], "area_code": "415"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{number}");
+    assert_eq!(number["e164"], "+14155550123");
+    assert_eq!(number["number_type"], "long_code");
+    assert_eq!(number["kind"], "reusable");
+
+    let purchases: Vec<_> =
+        fake.received().into_iter().filter(|r| r.path.ends_with("/IncomingPhoneNumbers.json")).collect();
+    assert_eq!(purchases.len(), 1, "{purchases:?}");
+    assert_eq!(purchases[0].field("PhoneNumber"), Some("+14155550123"));
+    assert_eq!(purchases[0].field("FriendlyName"), Some("West outreach"));
+    // The harness's public URL.
+    assert_eq!(purchases[0].field("SmsUrl"), Some("http://127.0.0.1:8080/webhooks/twilio/inbound"));
+    let sid = purchases[0].credentials.clone();
+    assert_eq!(sid, Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())));
+    let (status, read) = app.get(&format!("/api/v1/phone-numbers/{}", number["id"]), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(read["provider_sid"].as_str().unwrap().starts_with("PN"), "{read}");
+}
+
+/// Informational, not a check: how fast sequential sends go against the loopback fake
+/// (the client's own overhead; real Twilio adds network latency and per-sender rates).
+#[actix_web::test]
+async fn sequential_send_rate_against_the_fake() {
+    let fake = FakeTwilio::start();
+    let provider = fake.provider();
+    let sends = 500;
+    let started = Instant::now();
+    for _ in 0..sends {
+        provider.send_message(message("+14155550199")).await.unwrap();
+    }
+    let elapsed = started.elapsed();
+    eprintln!(
+        "{sends} sequential sends to the fake Twilio in {elapsed:?}: {:.0} sends/s",
+        f64::from(sends) / elapsed.as_secs_f64()
+    );
+    assert_eq!(fake.received().len(), 500);
+}
