@@ -44,19 +44,20 @@ fn signed_string(url: &str, params: &[(String, String)]) -> String {
     data
 }
 
-fn mac_of(auth_token: &str, url: &str, params: &[(String, String)]) -> HmacSha1 {
-    // HMAC takes keys of any length, so this arm cannot fail; a fresh MAC keyed with
-    // an empty token would simply never match.
-    let mut mac = HmacSha1::new_from_slice(auth_token.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+fn mac_of(auth_token: &str, url: &str, params: &[(String, String)]) -> Option<HmacSha1> {
+    // HMAC takes keys of any length, so this never answers None in practice; if it did,
+    // no signature would validate (fail closed).
+    let mut mac = HmacSha1::new_from_slice(auth_token.as_bytes()).ok()?;
     mac.update(signed_string(url, params).as_bytes());
-    mac
+    Some(mac)
 }
 
 /// The signature Twilio would send for a request to `url` with these form parameters
 /// (tests and tools sign requests with it).
 pub fn compute_signature(auth_token: &str, url: &str, params: &[(String, String)]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(mac_of(auth_token, url, params).finalize().into_bytes())
+    mac_of(auth_token, url, params)
+        .map(|mac| base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+        .unwrap_or_default()
 }
 
 /// Whether `header` (the `X-Twilio-Signature` value, `None` when absent) signs this
@@ -77,7 +78,7 @@ pub fn is_valid_signature(
         return false;
     };
     let url = signed_url(public_url, path_and_query);
-    mac_of(auth_token, &url, params).verify_slice(&claimed).is_ok()
+    mac_of(auth_token, &url, params).is_some_and(|mac| mac.verify_slice(&claimed).is_ok())
 }
 
 #[cfg(test)]
