@@ -8,31 +8,8 @@ pub mod twilio_signature;
 use std::future::Future;
 use std::pin::Pin;
 
-/// How a number sends, which decides its rate (messages per second).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NumberType {
-    LongCode,
-    TollFree,
-    ShortCode,
-    Simulator,
-}
-
-impl NumberType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NumberType::LongCode => "long_code",
-            NumberType::TollFree => "toll_free",
-            NumberType::ShortCode => "short_code",
-            NumberType::Simulator => "simulator",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<NumberType> {
-        [NumberType::LongCode, NumberType::TollFree, NumberType::ShortCode, NumberType::Simulator]
-            .into_iter()
-            .find(|t| t.as_str() == value)
-    }
-}
+/// How a number sends, which decides its rate (shared with the wire types).
+pub use tidings_domain::phone_number::NumberType;
 
 /// A number the provider gave us.
 #[derive(Debug, Clone, PartialEq, Eq)]

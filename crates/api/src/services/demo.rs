@@ -179,12 +179,28 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
     campaigns::launch(conn, &manager, welcome.id, now - Duration::hours(5), None)?;
 
     // Scheduled: several dates, two campaigns on one of them.
-    let day = |days: i64, hour: i64| now + Duration::days(days) + Duration::hours(hour);
+    // At fixed local times, so the two campaigns of one date share it whatever the hour
+    // of seeding.
+    let day = |days: i64, hour: u32, zone: chrono_tz::Tz| {
+        let date = now.with_timezone(&zone).date_naive() + Duration::days(days);
+        date.and_hms_opt(hour, 0, 0)
+            .and_then(|local| local.and_local_timezone(zone).earliest())
+            .map(|local| local.with_timezone(&Utc))
+            .unwrap_or(now + Duration::days(days))
+    };
+    let (east, west) = (chrono_tz::America::New_York, chrono_tz::America::Los_Angeles);
     for (title, office, number, list, at, tags) in [
-        ("Open house invitation", 0, reusable(main_line), lists.applicants, day(2, 0), &["Admissions"][..]),
-        ("Orientation RSVP", 0, reusable(main_line), lists.applicants, day(5, 0), &["Orientation"][..]),
-        ("Housing survey", 0, reusable(aid_line), lists.financial_aid, day(5, 3), &["Housing"][..]),
-        ("West campus tour", 1, Some(NumberChoice::SingleUse), lists.west_students, day(9, 0), &["Orientation"][..]),
+        ("Open house invitation", 0, reusable(main_line), lists.applicants, day(2, 11, east), &["Admissions"][..]),
+        ("Orientation RSVP", 0, reusable(main_line), lists.applicants, day(5, 10, east), &["Orientation"][..]),
+        ("Housing survey", 0, reusable(aid_line), lists.financial_aid, day(5, 14, east), &["Housing"][..]),
+        (
+            "West campus tour",
+            1,
+            Some(NumberChoice::SingleUse),
+            lists.west_students,
+            day(9, 10, west),
+            &["Orientation"][..],
+        ),
     ] {
         let draft = campaigns::create(conn, &manager, campaign(title, office, number, Some(list), tags), now)?;
         campaigns::schedule(conn, &manager, draft.id, at, now)?;

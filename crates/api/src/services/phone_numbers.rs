@@ -34,23 +34,12 @@ use crate::db::phone_numbers::{
 };
 use crate::db::{utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::providers::{self, ProviderError, ProvisionRequest};
+use crate::providers::{ProviderError, ProvisionRequest};
 use crate::services::audit;
 use crate::state::AppState;
 
 /// The audit log's name for these entities.
 const ENTITY: &str = "phone_number";
-
-impl From<providers::NumberType> for NumberType {
-    fn from(value: providers::NumberType) -> Self {
-        match value {
-            providers::NumberType::LongCode => NumberType::LongCode,
-            providers::NumberType::TollFree => NumberType::TollFree,
-            providers::NumberType::ShortCode => NumberType::ShortCode,
-            providers::NumberType::Simulator => NumberType::Simulator,
-        }
-    }
-}
 
 /// The wire shape of a stored number.
 pub fn to_phone_number(row: PhoneNumberRow, unsolicited: UnsolicitedSettings) -> ApiResult<PhoneNumber> {
@@ -390,7 +379,7 @@ pub async fn create(state: &AppState, actor: AuthUser, input: CreatePhoneNumber)
                 owner_user_id: input.owner_user_id,
                 owner_receives,
                 e164: provisioned.e164,
-                number_type: provisioned.number_type.into(),
+                number_type: provisioned.number_type,
                 provider_sid: Some(provisioned.provider_sid),
             };
             let stored = state.db(move |conn| insert_reusable(conn, &actor, now, &number)).await;
@@ -728,7 +717,7 @@ pub async fn provision_single_use(
     let number = provisioned.clone();
     let stored = state
         .db(move |conn| {
-            let number_type = NumberType::from(number.number_type);
+            let number_type = number.number_type;
             let inserted = conn.transaction::<_, SingleUseError, _>(|conn| {
                 let id = repo::insert(
                     conn,
