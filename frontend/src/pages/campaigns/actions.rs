@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_bindgen::JsCast;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use tidings_domain::campaign::{ActionAvailability, CampaignAction, CampaignState, PhoneNumberKind};
@@ -33,11 +34,34 @@ pub fn ActionMenu(campaign: Campaign) -> impl IntoView {
     let open = move || ctx.open_menu.get() == Some(id);
     let label = format!("Actions for {}", campaign.title);
     let campaign = StoredValue::new(campaign);
+    let toggle_ref = NodeRef::<leptos::html::Button>::new();
+    let menu_ref = NodeRef::<leptos::html::Ul>::new();
+    // Opening the menu puts focus on its first item, as a menu button should.
+    Effect::new(move || {
+        if let Some(menu) = menu_ref.get() {
+            if let Ok(Some(first)) = menu.query_selector("[role=menuitem]") {
+                if let Ok(first) = first.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = first.focus();
+                }
+            }
+        }
+    });
 
     view! {
-        <div class="action-menu">
+        <div
+            class="action-menu"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" && open() {
+                    ctx.open_menu.set(None);
+                    if let Some(button) = toggle_ref.get() {
+                        let _ = button.focus();
+                    }
+                }
+            }
+        >
             <button
                 type="button"
+                node_ref=toggle_ref
                 class="icon-button"
                 aria-haspopup="menu"
                 aria-expanded=move || open().to_string()
@@ -49,15 +73,7 @@ pub fn ActionMenu(campaign: Campaign) -> impl IntoView {
             </button>
             <Show when=open>
                 <div class="menu-backdrop" on:click=move |_| ctx.open_menu.set(None)></div>
-                <ul
-                    class="menu"
-                    role="menu"
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            ctx.open_menu.set(None);
-                        }
-                    }
-                >
+                <ul class="menu" role="menu" node_ref=menu_ref>
                     {
                         let navigate = navigate.clone();
                         offered(&campaign.read_value())

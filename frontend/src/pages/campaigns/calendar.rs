@@ -124,7 +124,7 @@ fn MonthGrid(first: NaiveDate, days: Vec<CalendarDay>, selected: RwSignal<Option
         .collect();
 
     view! {
-        <div class="month-grid">
+        <div class="month-grid" data-month=first.format("%Y-%m").to_string()>
             {["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
                 .into_iter()
                 .map(|d| view! { <div class="weekday" aria-hidden="true">{d}</div> })
