@@ -148,7 +148,7 @@ fn Row(tab: Tab, campaign: Campaign) -> impl IntoView {
                 <A href=href>{title}</A>
             </th>
             <td>{office}</td>
-            <td>{number}</td>
+            <td class="number-cell">{number}</td>
             <td>{list}</td>
             <td>{operated}</td>
             <td>
