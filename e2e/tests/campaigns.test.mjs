@@ -33,6 +33,7 @@ function row(page, title) {
 test("each tab lists its demo campaigns, with the Active tab's columns", async () => {
   await withPage("campaigns-tabs", async (page) => {
     await openTab(page, "active");
+    await row(page, demo.active[0]).waitFor();
     const headings = await page.locator(".campaign-table thead th").allInnerTexts();
     assert.deepEqual(
       headings.map((h) => h.trim().toLowerCase()),
@@ -176,5 +177,24 @@ test("Stop and Archive asks first, then the campaign is in the Archived tab", as
     await row(page, "West welcome week").waitFor({ state: "detached" });
     await page.getByRole("tab", { name: "Archived" }).click();
     await row(page, "West welcome week").waitFor();
+  });
+});
+
+test("End Campaign on the campaign page asks first, then the campaign is archived", async () => {
+  await withPage("campaign-end", async (page) => {
+    await openTab(page, "active");
+    await page.getByRole("link", { name: "Financial aid deadline", exact: true }).click();
+    await page.getByRole("button", { name: "End Campaign" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "End Campaign" }).click();
+    await dialog.getByRole("button", { name: "Stop and Archive" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.locator(".state-pill", { hasText: "Archived" }).waitFor();
+    await page.getByRole("button", { name: "End Campaign" }).waitFor({ state: "detached" });
+    await page.getByRole("link", { name: "Archived tab" }).click();
+    await row(page, "Financial aid deadline").waitFor();
   });
 });

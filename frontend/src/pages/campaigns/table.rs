@@ -52,8 +52,14 @@ pub fn CampaignTable(
         async move { api.campaigns(tab.state(), &search, &tags, number, PER_PAGE).await.map(|page| (tab, page)) }
     });
 
+    // While new filters or another page load, the old rows stay under an "Updating…" line.
+    let pending = RwSignal::new(false);
+
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading campaigns…"/> }>
+        <p class="updating" role="status" aria-live="polite">
+            {move || pending.get().then_some("Updating…")}
+        </p>
+        <Transition fallback=|| view! { <Loading label="Loading campaigns…"/> } set_pending=pending.write_only()>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((tab, list)) => view! { <Table tab list page/> }.into_any(),
