@@ -144,6 +144,11 @@ pub fn CampaignsPage() -> impl IntoView {
                         </div>
                     </Show>
                 </div>
+                <Show when=move || tab.get() == Tab::Scheduled && view_mode.get() == ScheduledView::Calendar>
+                    <p class="muted filter-note">
+                        "The calendar shows every scheduled campaign; search and tags narrow the table view."
+                    </p>
+                </Show>
                 {panel}
             </div>
             <ConfirmDialog/>
