@@ -3,7 +3,10 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use tidings_domain::auth::{LoginRequest, LoginResponse, Me};
+use tidings_domain::campaign::{CampaignAction, CampaignState};
+use tidings_domain::campaign_wire::{Calendar, Campaign, CampaignPage, TagCount};
 use tidings_domain::Problem;
 
 use crate::auth::{use_session, Session};
@@ -88,6 +91,52 @@ impl Api {
         read_empty(response).await
     }
 
+    /// `GET /campaigns`: one page of a tab, narrowed by title search and tags (any of).
+    pub async fn campaigns(
+        &self,
+        state: CampaignState,
+        search: &str,
+        tags: &[String],
+        page: u32,
+        per_page: u32,
+    ) -> Result<CampaignPage, ApiError> {
+        let mut params =
+            vec![("state", state.as_str().to_owned()), ("page", page.to_string()), ("per_page", per_page.to_string())];
+        if !search.is_empty() {
+            params.push(("q", search.to_owned()));
+        }
+        if !tags.is_empty() {
+            params.push(("tags", tags.join(",")));
+        }
+        let request = Request::get(&format!("{API_BASE}/campaigns")).query(params.iter().map(|(k, v)| (*k, v)));
+        read_json(self.send(request).await?).await
+    }
+
+    /// `GET /campaigns/{id}`.
+    pub async fn campaign(&self, id: i64) -> Result<Campaign, ApiError> {
+        read_json(self.send(Request::get(&format!("{API_BASE}/campaigns/{id}"))).await?).await
+    }
+
+    /// `GET /tags`: the tags in use, for the tag filter.
+    pub async fn tags(&self) -> Result<Vec<TagCount>, ApiError> {
+        let list: ItemList<TagCount> = read_json(self.send(Request::get(&format!("{API_BASE}/tags"))).await?).await?;
+        Ok(list.items)
+    }
+
+    /// `GET /campaigns/calendar`: scheduled campaigns per day, `from` and `to` inclusive.
+    pub async fn calendar(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Calendar, ApiError> {
+        let request = Request::get(&format!("{API_BASE}/campaigns/calendar"))
+            .query([("from", from.to_string()), ("to", to.to_string())]);
+        read_json(self.send(request).await?).await
+    }
+
+    /// `POST /campaigns/{id}/{action}` for the actions that need no body (clone, launch,
+    /// unschedule, archive): the campaign afterwards (for clone, the new draft).
+    pub async fn campaign_action(&self, id: i64, action: CampaignAction) -> Result<Campaign, ApiError> {
+        let url = format!("{API_BASE}/campaigns/{id}/{}", action.as_str());
+        read_json(self.send(Request::post(&url)).await?).await
+    }
+
     /// Sends a request with the session's bearer token. A 401 ends the session, unless
     /// the user has signed in again meanwhile with a different token.
     async fn send(&self, request: RequestBuilder) -> Result<Response, ApiError> {
@@ -103,6 +152,12 @@ impl Api {
         }
         Ok(response)
     }
+}
+
+/// The API's list envelope.
+#[derive(Deserialize)]
+struct ItemList<T> {
+    items: Vec<T>,
 }
 
 async fn send_with_token(request: RequestBuilder, token: &str) -> Result<Response, ApiError> {

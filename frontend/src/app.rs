@@ -5,7 +5,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::provide_session;
-use crate::pages::{HomePage, LoginPage, NotFoundPage, Shell};
+use crate::pages::{CampaignDetailPage, CampaignsPage, HomePage, LoginPage, NotFoundPage, Shell};
 
 /// The whole app: the session, then the routes.
 ///
@@ -21,6 +21,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/campaigns") view=CampaignsPage/>
+                    <Route path=path!("/campaigns/:id") view=CampaignDetailPage/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>
             </Routes>

@@ -1,6 +1,7 @@
 //! The home page: who is signed in, where, and what their role lets them do.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use tidings_domain::auth::Me;
 use tidings_domain::Role;
 
@@ -36,6 +37,11 @@ pub fn HomePage() -> impl IntoView {
                     <p class="notice">
                         "Two-way messaging is turned off for your account, so campaigns and \
                          conversations are not available to you. Ask an administrator to turn it on."
+                    </p>
+                })}
+                {me.two_way_messaging.then(|| view! {
+                    <p>
+                        <A href="/campaigns" attr:class="button button-primary">"Go to Campaigns"</A>
                     </p>
                 })}
                 <dl class="facts">

@@ -22,7 +22,7 @@ pub fn use_current_user() -> Option<Me> {
 
 /// The main navigation: path and label. Later pages add their entries here; an entry
 /// is highlighted on its own path and, except home, on the paths below it.
-const NAVIGATION: &[(&str, &str)] = &[("/", "Home")];
+const NAVIGATION: &[(&str, &str)] = &[("/", "Home"), ("/campaigns", "Campaigns")];
 
 /// The parent route of every signed-in page.
 ///

@@ -1,0 +1,131 @@
+//! The search box (title; sent to the API after a pause in typing) and the tag filter
+//! (any of the chosen tags, from `GET /tags`).
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::use_api;
+
+/// How long typing must pause before the search is sent.
+const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Search and tag filter; they write the debounced search and the chosen tags.
+#[component]
+pub fn Filters(search: RwSignal<String>, tags: RwSignal<Vec<String>>) -> impl IntoView {
+    let typed = RwSignal::new(search.get_untracked());
+    // Each keystroke starts a timer; only the latest one's timer sends the search.
+    let keystrokes = StoredValue::new(0u64);
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        typed.set(value.clone());
+        keystrokes.update_value(|n| *n += 1);
+        let this = keystrokes.get_value();
+        set_timeout(
+            move || {
+                if keystrokes.get_value() == this {
+                    search.set(value.trim().to_owned());
+                }
+            },
+            SEARCH_DEBOUNCE,
+        );
+    };
+
+    view! {
+        <div class="filters">
+            <div class="search">
+                <label for="campaign-search" class="visually-hidden">"Search campaigns by title"</label>
+                <input
+                    id="campaign-search"
+                    type="search"
+                    placeholder="Search by title"
+                    prop:value=move || typed.get()
+                    on:input=on_input
+                />
+            </div>
+            <TagFilter tags/>
+        </div>
+    }
+}
+
+/// A drop-down of checkboxes, one per tag in use, with the chosen ones as chips.
+#[component]
+fn TagFilter(tags: RwSignal<Vec<String>>) -> impl IntoView {
+    let api = use_api();
+    let available = LocalResource::new(move || async move { api.tags().await });
+    let toggle = move |tag: String, on: bool| {
+        tags.update(|chosen| {
+            chosen.retain(|t| *t != tag);
+            if on {
+                chosen.push(tag);
+            }
+        });
+    };
+
+    view! {
+        <details class="tag-filter">
+            <summary class="button">
+                "Tags"
+                {move || {
+                    let n = tags.read().len();
+                    (n > 0).then(|| view! { <span class="count-badge">{n}</span> })
+                }}
+            </summary>
+            <div class="tag-options">
+                <Transition fallback=|| view! { <p class="muted">"Loading tags…"</p> }>
+                    {move || Suspend::new(async move {
+                        match available.await {
+                            Ok(list) if list.is_empty() => view! { <p class="muted">"No tags in use."</p> }.into_any(),
+                            Ok(list) => list
+                                .into_iter()
+                                .map(|item| {
+                                    let tag = item.tag.clone();
+                                    let checked_tag = tag.clone();
+                                    let id = format!("tag-option-{}", tag.replace(char::is_whitespace, "-"));
+                                    view! {
+                                        <div class="tag-option">
+                                            <input
+                                                type="checkbox"
+                                                id=id.clone()
+                                                prop:checked=move || tags.read().contains(&checked_tag)
+                                                on:change=move |ev| toggle(tag.clone(), event_target_checked(&ev))
+                                            />
+                                            <label for=id>{item.tag.clone()}</label>
+                                            <span class="muted tag-count">{item.campaigns}</span>
+                                        </div>
+                                    }
+                                })
+                                .collect_view()
+                                .into_any(),
+                            Err(error) => view! {
+                                <p role="alert" class="alert">{error.user_message()}</p>
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </details>
+        <div class="chosen-tags">
+            {move || {
+                tags.get()
+                    .into_iter()
+                    .map(|tag| {
+                        let remove = tag.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="chip chip-removable"
+                                aria-label=format!("Remove tag filter {tag}")
+                                on:click=move |_| toggle(remove.clone(), false)
+                            >
+                                {tag.clone()}
+                                " ×"
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
