@@ -425,7 +425,7 @@ async fn roles_and_organisations_are_enforced_on_every_campaign_endpoint() {
     let id = campaign["id"].as_i64().unwrap();
     let limited_main = {
         let admin = w.app.login("admin@alpha.test").await;
-        let (_, user) = w
+        let (status, _) = w
             .app
             .post(
                 "/api/v1/users",
@@ -433,9 +433,8 @@ async fn roles_and_organisations_are_enforced_on_every_campaign_endpoint() {
                 json!({"email": "lim2@alpha.test", "name": "Lim Main", "password": common::PASSWORD, "role": "limited", "office_id": w.org.offices[0]}),
             )
             .await;
-        let token = w.app.login("lim2@alpha.test").await;
-        let _ = user;
-        token
+        assert_eq!(status, StatusCode::CREATED);
+        w.app.login("lim2@alpha.test").await
     };
     let (status, _) = w.app.post("/api/v1/campaigns", &limited_main, json!({"title": "Nope"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -478,7 +477,6 @@ async fn roles_and_organisations_are_enforced_on_every_campaign_endpoint() {
 #[actix_web::test]
 async fn the_calendar_groups_scheduled_campaigns_by_local_date() {
     let w = world().await;
-    let now = w.app.clock.now(); // 2026-03-02 15:00 UTC
     let schedule = |title: &'static str, at: DateTime<Utc>| {
         let w = &w;
         async move {
@@ -494,7 +492,6 @@ async fn the_calendar_groups_scheduled_campaigns_by_local_date() {
     schedule("Afternoon", Utc.with_ymd_and_hms(2026, 3, 10, 19, 0, 0).unwrap()).await;
     // 02:30 UTC on the 12th is the evening of the 11th in New York.
     schedule("Late", Utc.with_ymd_and_hms(2026, 3, 12, 2, 30, 0).unwrap()).await;
-    let _ = now;
 
     let (status, calendar) = w.app.get("/api/v1/campaigns/calendar?from=2026-03-01&to=2026-03-31", &w.manager).await;
     assert_eq!(status, StatusCode::OK);

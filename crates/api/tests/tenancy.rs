@@ -195,7 +195,7 @@ async fn limited_users_see_only_themselves_and_the_messaging_flag_is_reported() 
 #[actix_web::test]
 async fn an_office_still_in_use_by_a_campaign_is_not_deleted() {
     let app = TestApp::spawn().await;
-    let org = app.seed_default_org("alpha");
+    app.seed_default_org("alpha");
     let admin = app.login("admin@alpha.test").await;
     let (_, office) = app.post("/api/v1/offices", &admin, json!({"name": "Pop-up", "time_zone": "UTC"})).await;
     let (status, _) =
@@ -204,5 +204,4 @@ async fn an_office_still_in_use_by_a_campaign_is_not_deleted() {
     let (status, body) = app.delete(&format!("/api/v1/offices/{}", office["id"]), &admin).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body["detail"].as_str().unwrap().contains("campaigns"), "{body}");
-    let _ = org;
 }

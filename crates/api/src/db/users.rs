@@ -96,3 +96,16 @@ pub fn count_active_admins(conn: &mut DbConnection, organisation_id: i64) -> Que
         .count()
         .get_result(conn)
 }
+
+/// (id, name) of these users of `organisation_id`: the names a page shows, without
+/// loading the whole staff list.
+pub fn names_of(conn: &mut DbConnection, organisation_id: i64, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    users::table
+        .filter(users::organisation_id.eq(organisation_id))
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load(conn)
+}

@@ -18,20 +18,7 @@ pub fn record(
     details: &impl Serialize,
     at: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let details = serde_json::to_string(details).map_err(ApiError::internal)?;
-    audit::record(
-        conn,
-        &NewAuditEntry {
-            organisation_id: actor.organisation_id,
-            actor_user_id: Some(actor.id),
-            entity_type,
-            entity_id,
-            action,
-            details,
-            created_at: at,
-        },
-    )?;
-    Ok(())
+    write(conn, actor.organisation_id, Some(actor.id), (entity_type, entity_id, action), details, at)
 }
 
 /// Records something the system did on its own (the scheduler, single-use number
@@ -45,18 +32,21 @@ pub fn record_system(
     details: &impl Serialize,
     at: NaiveDateTime,
 ) -> Result<(), ApiError> {
+    write(conn, organisation_id, None, (entity_type, entity_id, action), details, at)
+}
+
+fn write(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    actor_user_id: Option<i64>,
+    (entity_type, entity_id, action): (&str, i64, &str),
+    details: &impl Serialize,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
     let details = serde_json::to_string(details).map_err(ApiError::internal)?;
     audit::record(
         conn,
-        &NewAuditEntry {
-            organisation_id,
-            actor_user_id: None,
-            entity_type,
-            entity_id,
-            action,
-            details,
-            created_at: at,
-        },
+        &NewAuditEntry { organisation_id, actor_user_id, entity_type, entity_id, action, details, created_at: at },
     )?;
     Ok(())
 }

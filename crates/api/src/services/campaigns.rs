@@ -100,7 +100,8 @@ fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[CampaignRow]) 
     for (campaign_id, tag) in db::campaigns::tags_of(conn, &ids)? {
         tags.entry(campaign_id).or_default().push(tag);
     }
-    let users = db::users::list(conn, organisation_id, None)?.into_iter().map(|u| (u.id, u.name)).collect();
+    let creators: Vec<i64> = rows.iter().filter_map(|r| r.created_by).collect();
+    let users = db::users::names_of(conn, organisation_id, &creators)?.into_iter().collect();
     Ok(Lookups { offices, numbers, lists, agents, tags, users })
 }
 
@@ -687,8 +688,6 @@ pub fn clone(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<U
         },
         None => None,
     };
-    let single_use =
-        row.wants_single_use || row.phone_number_id.is_some_and(|_| number.is_none() && row.phone_number_id.is_some());
     let agents: Vec<i64> = db::campaigns::agents_of(conn, &[id])?.into_iter().map(|(_, user, _)| user).collect();
     let tags: Vec<String> = db::campaigns::tags_of(conn, &[id])?.into_iter().map(|(_, tag)| tag).collect();
     let title = tidings_domain::campaign::clone_title(&row.title);
@@ -703,7 +702,9 @@ pub fn clone(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<U
                 state: CampaignState::Draft.as_str(),
                 operated_by: &row.operated_by,
                 phone_number_id: number,
-                wants_single_use: single_use && number.is_none(),
+                // A launched single-use campaign keeps its request (its provisioned number
+                // is never a reusable one), so the copy asks for a new number again.
+                wants_single_use: row.wants_single_use,
                 contact_list_id: row.contact_list_id,
                 message_template: &row.message_template,
                 append_opt_out: row.append_opt_out,
@@ -840,9 +841,10 @@ pub fn tags(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<Vec<tidings_
 /// `GET /campaigns/{id}/audit`: every recorded change, oldest first.
 pub fn audit_trail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<Vec<AuditEntry>> {
     load_visible(conn, actor, id)?;
-    let users: HashMap<i64, String> =
-        db::users::list(conn, actor.organisation_id, None)?.into_iter().map(|u| (u.id, u.name)).collect();
-    Ok(db::audit::for_entity(conn, actor.organisation_id, ENTITY, id)?
+    let rows = db::audit::for_entity(conn, actor.organisation_id, ENTITY, id)?;
+    let actors: Vec<i64> = rows.iter().filter_map(|row| row.actor_user_id).collect();
+    let users: HashMap<i64, String> = db::users::names_of(conn, actor.organisation_id, &actors)?.into_iter().collect();
+    Ok(rows
         .into_iter()
         .map(|row| AuditEntry {
             id: row.id,
