@@ -19,7 +19,8 @@ use crate::db::connection::{build_pool, run_migrations};
 use crate::http;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
-use crate::providers::{simulator::Simulator, twilio::TwilioProvider, Provider};
+use crate::providers::simulator::{Simulator, SimulatorSettings};
+use crate::providers::{twilio::TwilioProvider, Provider};
 use crate::state::AppState;
 
 /// A bound, not yet running, server.
@@ -34,7 +35,10 @@ impl Application {
     /// provider `config.provider` names.
     pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Self, String> {
         let provider: Arc<dyn Provider> = match (config.provider, &config.twilio) {
-            (ProviderKind::Simulator, _) => Arc::new(Simulator::new()),
+            (ProviderKind::Simulator, _) => Arc::new(Simulator::with_settings(SimulatorSettings {
+                failure_rate: config.simulator_failure_rate,
+                ..SimulatorSettings::default()
+            })),
             (ProviderKind::Twilio, Some(twilio)) => Arc::new(
                 TwilioProvider::new(twilio.clone(), config.public_url.clone())
                     .map_err(|e| format!("could not set up the Twilio client: {e}"))?,

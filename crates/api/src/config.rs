@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use rand::RngCore;
 
 use crate::db::connection::{DatabaseError, DatabaseTarget};
+use crate::providers::NumberType;
 
 /// A secret value: `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -103,9 +104,82 @@ pub struct ServeArgs {
     /// Database connections per server.
     #[arg(long, env = "TIDINGS_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
-    /// Run the background jobs (scheduler) in this process; `false` for API-only replicas.
+    /// Run the background jobs (scheduler, dispatcher) in this process; `false` for
+    /// API-only replicas.
     #[arg(long, env = "TIDINGS_RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
     pub run_jobs: bool,
+    /// Messages per second per long-code (10DLC) number.
+    #[arg(long, env = "TIDINGS_RATE_LONG_CODE", default_value_t = 1.0)]
+    pub rate_long_code: f64,
+    /// Messages per second per toll-free number.
+    #[arg(long, env = "TIDINGS_RATE_TOLL_FREE", default_value_t = 3.0)]
+    pub rate_toll_free: f64,
+    /// Messages per second per short code.
+    #[arg(long, env = "TIDINGS_RATE_SHORT_CODE", default_value_t = 100.0)]
+    pub rate_short_code: f64,
+    /// Messages per second per simulator number; 0 = unlimited.
+    #[arg(long, env = "TIDINGS_RATE_SIMULATOR", default_value_t = 0.0)]
+    pub rate_simulator: f64,
+    /// Provider calls per message (the first included) before a transient failure is final.
+    #[arg(long, env = "TIDINGS_SEND_MAX_ATTEMPTS", default_value_t = tidings_domain::delivery::DEFAULT_MAX_ATTEMPTS)]
+    pub send_max_attempts: u32,
+    /// Wait before the first retry, in seconds; it doubles per attempt, up to an hour.
+    #[arg(long, env = "TIDINGS_RETRY_BASE_SECONDS", default_value_t = 30)]
+    pub retry_base_seconds: i64,
+    /// Sends in flight at once per number.
+    #[arg(long, env = "TIDINGS_SEND_CONCURRENCY", default_value_t = 32)]
+    pub send_concurrency: usize,
+    /// Share of simulator sends that fail with a real Twilio error code (0.0–1.0).
+    #[arg(long, env = "TIDINGS_SIMULATOR_FAILURE_RATE", default_value_t = 0.1)]
+    pub simulator_failure_rate: f64,
+}
+
+/// Messages per second by number type; `None` means unlimited.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SendRates {
+    pub long_code: f64,
+    pub toll_free: f64,
+    pub short_code: f64,
+    /// 0 = unlimited.
+    pub simulator: f64,
+}
+
+impl SendRates {
+    pub fn per_second(&self, number_type: NumberType) -> Option<f64> {
+        let rate = match number_type {
+            NumberType::LongCode => self.long_code,
+            NumberType::TollFree => self.toll_free,
+            NumberType::ShortCode => self.short_code,
+            NumberType::Simulator => self.simulator,
+        };
+        (rate > 0.0).then_some(rate)
+    }
+}
+
+impl Default for SendRates {
+    fn default() -> Self {
+        Self { long_code: 1.0, toll_free: 3.0, short_code: 100.0, simulator: 0.0 }
+    }
+}
+
+/// How the dispatcher sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliverySettings {
+    pub rates: SendRates,
+    pub max_attempts: u32,
+    pub retry_base: chrono::Duration,
+    pub concurrency: usize,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        Self {
+            rates: SendRates::default(),
+            max_attempts: tidings_domain::delivery::DEFAULT_MAX_ATTEMPTS,
+            retry_base: chrono::Duration::seconds(30),
+            concurrency: 32,
+        }
+    }
 }
 
 /// Twilio credentials, present when the provider is Twilio.
@@ -132,6 +206,9 @@ pub struct Config {
     pub token_ttl_minutes: i64,
     pub db_pool_size: u32,
     pub run_jobs: bool,
+    pub delivery: DeliverySettings,
+    /// Share of simulator sends that fail.
+    pub simulator_failure_rate: f64,
 }
 
 /// Why the configuration was refused.
@@ -151,6 +228,10 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("{0} must be positive")]
     NotPositive(&'static str),
+    #[error("{0} must be a finite number of at least 0")]
+    NotARate(&'static str),
+    #[error("TIDINGS_SIMULATOR_FAILURE_RATE must be between 0 and 1 (got {0})")]
+    FailureRate(f64),
 }
 
 /// Shortest HS256 secret accepted (RFC 7518 §3.2: at least the hash size).
@@ -176,6 +257,40 @@ impl ServeArgs {
         if self.db_pool_size == 0 {
             return Err(ConfigError::NotPositive("TIDINGS_DB_POOL_SIZE"));
         }
+        let rates = SendRates {
+            long_code: self.rate_long_code,
+            toll_free: self.rate_toll_free,
+            short_code: self.rate_short_code,
+            simulator: self.rate_simulator,
+        };
+        for (name, rate) in [
+            ("TIDINGS_RATE_LONG_CODE", rates.long_code),
+            ("TIDINGS_RATE_TOLL_FREE", rates.toll_free),
+            ("TIDINGS_RATE_SHORT_CODE", rates.short_code),
+            ("TIDINGS_RATE_SIMULATOR", rates.simulator),
+        ] {
+            if !rate.is_finite() || rate < 0.0 {
+                return Err(ConfigError::NotARate(name));
+            }
+        }
+        if self.send_max_attempts == 0 {
+            return Err(ConfigError::NotPositive("TIDINGS_SEND_MAX_ATTEMPTS"));
+        }
+        if self.retry_base_seconds <= 0 {
+            return Err(ConfigError::NotPositive("TIDINGS_RETRY_BASE_SECONDS"));
+        }
+        if self.send_concurrency == 0 {
+            return Err(ConfigError::NotPositive("TIDINGS_SEND_CONCURRENCY"));
+        }
+        if !(0.0..=1.0).contains(&self.simulator_failure_rate) {
+            return Err(ConfigError::FailureRate(self.simulator_failure_rate));
+        }
+        let delivery = DeliverySettings {
+            rates,
+            max_attempts: self.send_max_attempts,
+            retry_base: chrono::Duration::seconds(self.retry_base_seconds),
+            concurrency: self.send_concurrency,
+        };
         let jwt_secret = match self.jwt_secret {
             Some(secret) => secret,
             None => {
@@ -216,6 +331,8 @@ impl ServeArgs {
             token_ttl_minutes: self.token_ttl_minutes,
             db_pool_size: self.db_pool_size,
             run_jobs: self.run_jobs,
+            delivery,
+            simulator_failure_rate: self.simulator_failure_rate,
         })
     }
 }

@@ -60,6 +60,8 @@ use crate::http;
         http::contact_lists::get_contact_list,
         http::contact_lists::list_contact_list_contacts,
         http::contact_lists::delete_contact_list,
+        http::messages::list_campaign_messages,
+        http::webhooks::twilio_status,
     ),
     components(schemas(tidings_domain::Problem, tidings_domain::FieldError)),
     modifiers(&BearerAuth),
@@ -71,6 +73,8 @@ use crate::http;
         (name = "campaigns", description = "Campaigns: the four tabs, the calendar, state changes"),
         (name = "phone-numbers", description = "Reusable and single-use phone numbers and their unsolicited message settings"),
         (name = "contact-lists", description = "Contact lists: CSV or JSON import, contacts, deletion"),
+        (name = "messages", description = "Messages and their delivery status"),
+        (name = "webhooks", description = "Provider callbacks (Twilio), signed with X-Twilio-Signature"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assistant::AssistantScript;
 use crate::campaign::{ActionAvailability, ArchiveKind, CampaignState, OperatedBy, PhoneNumberKind, Readiness};
+use crate::delivery::SendCounts;
 
 /// An id with a display name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +67,9 @@ pub struct Campaign {
     /// The "Last updated" column.
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<NamedRef>,
+    /// Where the launch messages are; all zero before launch.
+    #[serde(default)]
+    pub send_counts: SendCounts,
     pub readiness: Readiness,
     pub actions: Vec<ActionAvailability>,
 }

@@ -307,11 +307,15 @@ pub fn claim_due(
         id: i64,
     }
     let rows: Vec<Claimed> = match conn {
+        // A materialised CTE: as `IN (subquery … LIMIT n)` the planner may run the pick
+        // more than once and claim more than `n` campaigns.
         DbConnection::Postgresql(pg) => diesel::sql_query(
-            "UPDATE campaigns SET lease_owner = $1, lease_expires_at = $2 WHERE id IN (\
+            "WITH picked AS MATERIALIZED (\
                SELECT id FROM campaigns WHERE state = 'scheduled' AND scheduled_at <= $3 \
                AND (lease_expires_at IS NULL OR lease_expires_at < $3) \
-               ORDER BY scheduled_at LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING id",
+               ORDER BY scheduled_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             UPDATE campaigns c SET lease_owner = $1, lease_expires_at = $2 FROM picked \
+             WHERE c.id = picked.id RETURNING c.id AS id",
         )
         .bind::<Text, _>(owner)
         .bind::<Timestamp, _>(lease_until)

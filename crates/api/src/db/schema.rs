@@ -187,6 +187,67 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        campaign_id -> Nullable<BigInt>,
+        contact_id -> Nullable<BigInt>,
+        phone_number_id -> BigInt,
+        direction -> Text,
+        author -> Text,
+        author_user_id -> Nullable<BigInt>,
+        from_phone -> Text,
+        to_phone -> Text,
+        body -> Text,
+        encoding -> Text,
+        segments -> BigInt,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        provider_message_id -> Nullable<Text>,
+        error_code -> Nullable<BigInt>,
+        error_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    campaign_send_counts (campaign_id) {
+        campaign_id -> BigInt,
+        queued -> BigInt,
+        pending -> BigInt,
+        sent -> BigInt,
+        delivered -> BigInt,
+        failed -> BigInt,
+        unknown -> BigInt,
+        cancelled -> BigInt,
+        skipped_opted_out -> BigInt,
+        skipped_invalid -> BigInt,
+    }
+}
+
+diesel::table! {
+    dispatch_lanes (phone_number_id) {
+        phone_number_id -> BigInt,
+        owner -> Text,
+        lease_expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    early_status_reports (provider_message_id) {
+        provider_message_id -> Text,
+        status -> Text,
+        error_code -> Nullable<BigInt>,
+        received_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> organisations (organisation_id));
 diesel::joinable!(users -> offices (office_id));
 diesel::joinable!(api_keys -> users (user_id));
@@ -199,6 +260,10 @@ diesel::joinable!(campaign_agents -> campaigns (campaign_id));
 diesel::joinable!(campaign_agents -> users (user_id));
 diesel::joinable!(campaign_tags -> campaigns (campaign_id));
 diesel::joinable!(unsolicited_recipients -> phone_numbers (phone_number_id));
+diesel::joinable!(messages -> campaigns (campaign_id));
+diesel::joinable!(messages -> contacts (contact_id));
+diesel::joinable!(messages -> phone_numbers (phone_number_id));
+diesel::joinable!(campaign_send_counts -> campaigns (campaign_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -215,4 +280,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_agents,
     campaign_tags,
     opt_outs,
+    messages,
+    campaign_send_counts,
+    dispatch_lanes,
+    early_status_reports,
 );

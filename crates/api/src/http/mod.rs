@@ -7,11 +7,13 @@ pub mod auth;
 pub mod campaigns;
 pub mod contact_lists;
 pub mod json;
+pub mod messages;
 pub mod offices;
 pub mod ops;
 pub mod phone_numbers;
 pub mod spa;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -78,7 +80,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(contact_lists::create_contact_list)
         .service(contact_lists::get_contact_list)
         .service(contact_lists::list_contact_list_contacts)
-        .service(contact_lists::delete_contact_list);
+        .service(contact_lists::delete_contact_list)
+        .service(messages::list_campaign_messages)
+        .service(webhooks::twilio_status);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {

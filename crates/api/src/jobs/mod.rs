@@ -1,11 +1,15 @@
 //! Background jobs. Each claims its work with row leases, so several servers sharing one
 //! PostgreSQL database never do the same work twice.
 
+pub mod dispatcher;
 pub mod scheduler;
+pub mod status_reports;
 
 use crate::state::AppState;
 
 /// Starts every background job on the current actix runtime.
 pub fn spawn_all(state: AppState) {
-    scheduler::spawn(state);
+    scheduler::spawn(state.clone());
+    dispatcher::spawn(state.clone());
+    status_reports::spawn(state);
 }

@@ -72,6 +72,16 @@ pub struct SendReceipt {
     pub num_segments: Option<u32>,
 }
 
+/// A provider's word on an outbound message's delivery: Twilio's status callback, or the
+/// simulator's report. Both go through `services::delivery::apply_report`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusReport {
+    pub provider_message_id: String,
+    /// The provider's status (`sent`, `delivered`, `undelivered`, …).
+    pub status: String,
+    pub error_code: Option<i64>,
+}
+
 /// A boxed future, so the trait stays object-safe.
 pub type ProviderFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ProviderError>> + 'a>>;
 
@@ -89,4 +99,10 @@ pub trait Provider: Send + Sync {
     /// Hands one message to the provider. `Unknown` means it may have been sent: never
     /// retry it blindly.
     fn send_message(&self, message: OutboundMessage) -> ProviderFuture<'_, SendReceipt>;
+
+    /// Delivery reports the provider produced itself and that are due now. Twilio posts
+    /// its reports to the status webhook instead, so it has none here.
+    fn due_status_reports(&self) -> Vec<StatusReport> {
+        Vec::new()
+    }
 }

@@ -30,7 +30,7 @@ use crate::db::campaigns::{CampaignChanges, CampaignFilter, CampaignRow, NewCamp
 use crate::db::connection::write_transaction;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, phone_numbers};
+use crate::services::{audit, fanout, phone_numbers};
 use crate::state::AppState;
 
 /// The audit log's name for campaigns.
@@ -79,6 +79,7 @@ struct Lookups {
     agents: HashMap<i64, Vec<NamedRef>>,
     tags: HashMap<i64, Vec<String>>,
     users: HashMap<i64, String>,
+    send_counts: HashMap<i64, tidings_domain::delivery::SendCounts>,
 }
 
 fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[CampaignRow]) -> ApiResult<Lookups> {
@@ -102,7 +103,8 @@ fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[CampaignRow]) 
     }
     let creators: Vec<i64> = rows.iter().filter_map(|r| r.created_by).collect();
     let users = db::users::names_of(conn, organisation_id, &creators)?.into_iter().collect();
-    Ok(Lookups { offices, numbers, lists, agents, tags, users })
+    let send_counts = db::send_counts::of(conn, &ids)?;
+    Ok(Lookups { offices, numbers, lists, agents, tags, users, send_counts })
 }
 
 /// Formats an E.164 number of the North American plan as `+1 415 555 0100`; others as is.
@@ -192,6 +194,7 @@ fn to_campaign(actor: &AuthUser, row: CampaignRow, lookups: &Lookups, now: DateT
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
         created_by: row.created_by.map(|id| NamedRef { id, name: lookups.users.get(&id).cloned().unwrap_or_default() }),
+        send_counts: lookups.send_counts.get(&row.id).copied().unwrap_or_default(),
         readiness,
         actions,
     })
@@ -497,15 +500,69 @@ fn transition(
     id: i64,
     from: CampaignState,
     changes: CampaignChanges,
-    (action, details): (&str, serde_json::Value),
+    audited: (&str, serde_json::Value),
     stamp: NaiveDateTime,
+) -> ApiResult<()> {
+    transition_with(conn, actor, id, from, changes, audited, stamp, |_| Ok(serde_json::Value::Null))
+}
+
+/// A state change that also does `work` in the same transaction (the launch queue, the
+/// cancelling of unsent messages); what `work` answers is audited with the change.
+#[allow(clippy::too_many_arguments, reason = "one transition, spelled out")]
+fn transition_with(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    from: CampaignState,
+    changes: CampaignChanges,
+    (action, mut details): (&str, serde_json::Value),
+    stamp: NaiveDateTime,
+    work: impl FnOnce(&mut DbConnection) -> ApiResult<serde_json::Value>,
 ) -> ApiResult<()> {
     write_transaction(conn, |conn| {
         if db::campaigns::update_in_state(conn, id, from.as_str(), &changes)? == 0 {
             return Err(changed_meanwhile());
         }
+        if let (serde_json::Value::Object(extra), Some(details)) = (work(conn)?, details.as_object_mut()) {
+            details.extend(extra);
+        }
         audit::record(conn, actor, ENTITY, id, action, &details, stamp)
     })
+}
+
+/// Queues the launch messages of campaign `id` (its settings as committed in this
+/// transaction), answering the counts for the audit trail.
+fn queue_launch(conn: &mut DbConnection, id: i64, stamp: NaiveDateTime) -> ApiResult<serde_json::Value> {
+    let row = db::campaigns::find_by_id(conn, id)?.ok_or_else(changed_meanwhile)?;
+    let number = row.phone_number_id.ok_or_else(changed_meanwhile)?;
+    let counts = fanout::enqueue_launch_messages(conn, &row, number, stamp)?;
+    Ok(json!({
+        "queued": counts.queued,
+        "skipped_opted_out": counts.skipped_opted_out,
+        "skipped_invalid": counts.skipped_invalid,
+    }))
+}
+
+/// Withdraws what a stopped campaign has not sent: on a single-use number (released
+/// next) every queued message and those the provider still holds; on a reusable number
+/// the launch messages not yet sent — replies already written still go out, since the
+/// number lives on.
+fn cancel_unsent(conn: &mut DbConnection, row: &CampaignRow, stamp: NaiveDateTime) -> ApiResult<serde_json::Value> {
+    use tidings_domain::delivery::MessageStatus;
+    let single_use = match row.phone_number_id {
+        Some(number) => db::phone_numbers::find_any(conn, number)?.kind == PhoneNumberKind::SingleUse.as_str(),
+        None => false,
+    };
+    let statuses: &[&str] = if single_use { &["queued", "claimed", "pending"] } else { &["queued", "claimed"] };
+    let cancelled = db::messages::cancel_of_campaign(conn, row.id, statuses, !single_use, stamp)?;
+    let mut tally = db::send_counts::Tally::new();
+    for (status, author) in &cancelled {
+        if let Some(from) = MessageStatus::parse(status) {
+            tally.moved(Some(row.id), author, from, MessageStatus::Cancelled);
+        }
+    }
+    tally.write(conn)?;
+    Ok(json!({ "cancelled_messages": cancelled.len() }))
 }
 
 /// A single-use number a launch has to provision first: (organisation, office, title).
@@ -550,7 +607,16 @@ pub fn launch(
         phone_number_id: provisioned.map(Some),
         ..CampaignChanges::default()
     };
-    transition(conn, actor, id, state, changes, ("launched", json!({ "provisioned_number": provisioned })), stamp)?;
+    transition_with(
+        conn,
+        actor,
+        id,
+        state,
+        changes,
+        ("launched", json!({ "provisioned_number": provisioned })),
+        stamp,
+        |conn| queue_launch(conn, id, stamp),
+    )?;
     view(conn, actor, id, now)
 }
 
@@ -655,7 +721,23 @@ pub fn archive(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime
         lease_expires_at: Some(None),
         ..CampaignChanges::default()
     };
-    transition(conn, actor, id, state, changes, ("archived", json!({ "from": state, "as": kind })), stamp)?;
+    let stopping = state == CampaignState::Active;
+    transition_with(
+        conn,
+        actor,
+        id,
+        state,
+        changes,
+        ("archived", json!({ "from": state, "as": kind })),
+        stamp,
+        |conn| {
+            if stopping {
+                cancel_unsent(conn, &row, stamp)
+            } else {
+                Ok(serde_json::Value::Null)
+            }
+        },
+    )?;
     let release_number = match row.phone_number_id {
         Some(number) => db::campaigns::numbers_of(conn, &[number])?
             .into_iter()
@@ -906,6 +988,14 @@ pub fn launch_scheduled(
         };
         if db::campaigns::update_in_state(conn, id, CampaignState::Scheduled.as_str(), &changes)? == 0 {
             return Ok(false);
+        }
+        let mut details = details;
+        if ready {
+            if let (serde_json::Value::Object(counts), Some(details)) =
+                (queue_launch(conn, id, stamp)?, details.as_object_mut())
+            {
+                details.extend(counts);
+            }
         }
         audit::record_system(conn, row.organisation_id, ENTITY, id, action, &details, stamp)?;
         Ok(ready)

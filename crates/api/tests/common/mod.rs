@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tidings_api::app::Application;
 use tidings_api::clock::ManualClock;
-use tidings_api::config::{Config, ProviderKind, Secret, TwilioConfig};
+use tidings_api::config::{Config, DeliverySettings, ProviderKind, Secret, TwilioConfig};
 use tidings_api::db::connection::DatabaseTarget;
 use tidings_api::providers::simulator::Simulator;
 use tidings_api::services::organisations::{create_organisation, NewStaff};
@@ -41,7 +41,10 @@ impl TestDatabase {
                     .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
                 admin.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
                 let separator = if url.contains('?') { '&' } else { '?' };
-                let test_url = format!("{url}{separator}options=-csearch_path%3D{schema}");
+                // Loopback needs no TLS, and libpq's OpenSSL teardown at process exit races
+                // pool threads still holding connections (a SIGSEGV after every test passed).
+                let tls = if url.contains("sslmode=") { "" } else { "&sslmode=disable" };
+                let test_url = format!("{url}{separator}options=-csearch_path%3D{schema}{tls}");
                 TestDatabase::Postgres { admin_url: url, schema, url: test_url }
             }
             _ => {
@@ -81,11 +84,18 @@ pub struct TestOptions {
     /// Run with `TIDINGS_PROVIDER=twilio` against these settings (a fake Twilio), built
     /// through `Application::build` as `tidings serve` does; the simulator otherwise.
     pub twilio: Option<TwilioConfig>,
+    /// Send rates, attempts and retry delays of the dispatcher.
+    pub delivery: DeliverySettings,
 }
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024, max_upload_bytes: 64 * 1024 * 1024, twilio: None }
+        Self {
+            max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
+            twilio: None,
+            delivery: DeliverySettings::default(),
+        }
     }
 }
 
@@ -137,6 +147,8 @@ impl TestApp {
             token_ttl_minutes: 60,
             db_pool_size: 4,
             run_jobs: false,
+            delivery: options.delivery,
+            simulator_failure_rate: 0.0,
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let simulator = Arc::new(Simulator::new());

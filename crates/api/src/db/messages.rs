@@ -1,0 +1,544 @@
+//! Messages: the outbound queue the dispatcher drains, and the record of every message
+//! sent or received.
+//!
+//! The send state machine lives in these statements: `queued` → `claimed` (leased) →
+//! `sending` (committed before the provider call) → `pending`/`failed`/`queued` again.
+//! Every statement that moves a message names the status it expects, so two servers
+//! racing on one row cannot both move it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+
+use super::schema::{dispatch_lanes, early_status_reports, messages};
+use super::DbConnection;
+
+/// Columns bound per message in a multi-row insert.
+const MESSAGE_PARAMETERS: usize = 17;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = messages)]
+pub struct NewMessage {
+    pub organisation_id: i64,
+    pub campaign_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub phone_number_id: i64,
+    pub direction: &'static str,
+    pub author: &'static str,
+    pub author_user_id: Option<i64>,
+    pub from_phone: String,
+    pub to_phone: String,
+    pub body: String,
+    pub encoding: &'static str,
+    pub segments: i64,
+    pub status: &'static str,
+    pub attempts: i64,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub campaign_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub phone_number_id: i64,
+    pub direction: String,
+    pub author: String,
+    pub author_user_id: Option<i64>,
+    pub from_phone: String,
+    pub to_phone: String,
+    pub body: String,
+    pub encoding: String,
+    pub segments: i64,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: NaiveDateTime,
+    pub lease_owner: Option<String>,
+    pub lease_expires_at: Option<NaiveDateTime>,
+    pub provider_message_id: Option<String>,
+    pub error_code: Option<i64>,
+    pub error_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// Inserts messages in multi-row statements under the backend's parameter limit; run
+/// it inside the caller's transaction.
+pub fn insert_all(conn: &mut DbConnection, rows: &[NewMessage]) -> QueryResult<usize> {
+    let per_statement = match conn {
+        DbConnection::Sqlite(_) => 32_766 / MESSAGE_PARAMETERS,
+        DbConnection::Postgresql(_) => 65_535 / MESSAGE_PARAMETERS,
+    };
+    let mut inserted = 0;
+    for chunk in rows.chunks(per_statement) {
+        let statement = diesel::insert_into(messages::table).values(chunk);
+        inserted += crate::on_backend!(conn, |c| statement.execute(c)?);
+    }
+    Ok(inserted)
+}
+
+/// Inserts one message, answering its id.
+pub fn insert_one(conn: &mut DbConnection, row: &NewMessage) -> QueryResult<i64> {
+    diesel::insert_into(messages::table).values(row).returning(messages::id).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MessageRow>> {
+    messages::table.find(id).select(MessageRow::as_select()).first(conn).optional()
+}
+
+/// The message the provider knows as `provider_message_id`.
+pub fn find_by_provider_id(conn: &mut DbConnection, provider_message_id: &str) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .filter(messages::provider_message_id.eq(provider_message_id))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A page of a campaign's messages in id order, after `after_id`, optionally only those
+/// in `statuses`.
+pub fn page_of_campaign(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    statuses: Option<&[&str]>,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<MessageRow>> {
+    let mut query = messages::table
+        .filter(messages::campaign_id.eq(campaign_id))
+        .filter(messages::id.gt(after_id))
+        .select(MessageRow::as_select())
+        .order(messages::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(statuses) = statuses {
+        query = query.filter(messages::status.eq_any(statuses.to_vec()));
+    }
+    query.load(conn)
+}
+
+/// Every message of a campaign, in id order (tests and recounts).
+pub fn all_of_campaign(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<MessageRow>> {
+    messages::table
+        .filter(messages::campaign_id.eq(campaign_id))
+        .select(MessageRow::as_select())
+        .order(messages::id)
+        .load(conn)
+}
+
+/// Numbers with a message due for sending at `now` whose lane no other server holds.
+/// One index probe per number (`messages_queue`), so the cost follows the number of
+/// lanes, not the length of the queue.
+pub fn numbers_with_due_work(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let sql = "SELECT p.id AS id FROM phone_numbers p WHERE p.status = 'active' \
+               AND EXISTS (SELECT 1 FROM messages m WHERE m.phone_number_id = p.id \
+                           AND m.status = 'queued' AND m.next_attempt_at <= ?) \
+               AND NOT EXISTS (SELECT 1 FROM dispatch_lanes l WHERE l.phone_number_id = p.id \
+                               AND l.lease_expires_at >= ?) \
+               ORDER BY p.id LIMIT ?";
+    let rows: Vec<Due> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c)?);
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// Takes (or renews) the lane of `phone_number_id` for `owner` until `until`; answers
+/// whether `owner` holds it. A lane held by another server is taken only once its lease
+/// has expired.
+pub fn claim_lane(
+    conn: &mut DbConnection,
+    phone_number_id: i64,
+    owner: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Held {
+        #[diesel(sql_type = BigInt)]
+        #[allow(dead_code, reason = "only its presence matters")]
+        phone_number_id: i64,
+    }
+    let sql = "INSERT INTO dispatch_lanes (phone_number_id, owner, lease_expires_at) VALUES (?, ?, ?) \
+               ON CONFLICT (phone_number_id) DO UPDATE SET owner = excluded.owner, \
+               lease_expires_at = excluded.lease_expires_at \
+               WHERE dispatch_lanes.owner = excluded.owner OR dispatch_lanes.lease_expires_at < ? \
+               RETURNING phone_number_id";
+    let rows: Vec<Held> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
+        .bind::<BigInt, _>(phone_number_id)
+        .bind::<Text, _>(owner)
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now)
+        .load(c)?);
+    Ok(!rows.is_empty())
+}
+
+/// Gives a lane back.
+pub fn release_lane(conn: &mut DbConnection, phone_number_id: i64, owner: &str) -> QueryResult<usize> {
+    diesel::delete(
+        dispatch_lanes::table
+            .filter(dispatch_lanes::phone_number_id.eq(phone_number_id))
+            .filter(dispatch_lanes::owner.eq(owner)),
+    )
+    .execute(conn)
+}
+
+/// A claimed message: what the dispatcher needs to send it and to count the outcome.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ClaimedMessage {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub campaign_id: Option<i64>,
+    #[diesel(sql_type = Text)]
+    pub author: String,
+    #[diesel(sql_type = Text)]
+    pub from_phone: String,
+    #[diesel(sql_type = Text)]
+    pub to_phone: String,
+    #[diesel(sql_type = Text)]
+    pub body: String,
+    #[diesel(sql_type = BigInt)]
+    pub attempts: i64,
+}
+
+/// Leases up to `limit` due queued messages of one number to `owner` until `until`, in
+/// queue order. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets two servers claim at once
+/// without taking the same row; SQLite has one writer, so its claims never overlap.
+pub fn claim_batch(
+    conn: &mut DbConnection,
+    phone_number_id: i64,
+    owner: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<ClaimedMessage>> {
+    // PostgreSQL: the pick is a materialised CTE. As an `IN (subquery … LIMIT n)` the
+    // planner may run the subquery more than once and lease more than `n` rows.
+    let sql = match conn {
+        DbConnection::Postgresql(_) => {
+            "WITH picked AS MATERIALIZED (\
+               SELECT id FROM messages WHERE phone_number_id = ? AND status = 'queued' AND next_attempt_at <= ? \
+               ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) \
+             UPDATE messages m SET status = 'claimed', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
+             FROM picked WHERE m.id = picked.id AND m.status = 'queued' \
+             RETURNING m.id, m.campaign_id, m.author, m.from_phone, m.to_phone, m.body, m.attempts"
+        }
+        DbConnection::Sqlite(_) => {
+            "WITH picked AS (\
+               SELECT id FROM messages WHERE phone_number_id = ? AND status = 'queued' AND next_attempt_at <= ? \
+               ORDER BY next_attempt_at, id LIMIT ?) \
+             UPDATE messages SET status = 'claimed', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
+             WHERE status = 'queued' AND id IN (SELECT id FROM picked) \
+             RETURNING id, campaign_id, author, from_phone, to_phone, body, attempts"
+        }
+    };
+    let mut rows: Vec<ClaimedMessage> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
+        .bind::<BigInt, _>(phone_number_id)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .bind::<Text, _>(owner)
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(now)
+        .load(c)?);
+    // RETURNING gives no order guarantee; send in queue order.
+    rows.sort_by_key(|row| row.id);
+    Ok(rows)
+}
+
+/// Commits `sending` for the messages `owner` still holds among `ids` — before the
+/// provider is called — and counts the attempt. Answers the ids it moved.
+pub fn mark_sending(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    owner: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<i64>> {
+    diesel::update(
+        messages::table
+            .filter(messages::id.eq_any(ids))
+            .filter(messages::status.eq("claimed"))
+            .filter(messages::lease_owner.eq(owner)),
+    )
+    .set((
+        messages::status.eq("sending"),
+        messages::attempts.eq(messages::attempts + 1),
+        messages::lease_expires_at.eq(until),
+        messages::updated_at.eq(now),
+    ))
+    .returning(messages::id)
+    .get_results(conn)
+}
+
+/// What became of one send, to record.
+#[derive(Debug, Clone)]
+pub struct SendOutcome {
+    pub id: i64,
+    pub status: &'static str,
+    pub provider_message_id: Option<String>,
+    pub error_code: Option<i64>,
+    pub error_reason: Option<String>,
+    /// For a transient failure: when to try again.
+    pub next_attempt_at: Option<NaiveDateTime>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub segments: Option<i64>,
+}
+
+/// Records a send's outcome for a message `owner` had in `sending` — or that crash
+/// recovery meanwhile marked `unknown`: the answer arrived after all, and it is the
+/// truth. Answers whether a row changed.
+pub fn record_outcome(
+    conn: &mut DbConnection,
+    outcome: &SendOutcome,
+    owner: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = messages::table
+        .filter(messages::id.eq(outcome.id))
+        .filter(messages::status.eq_any(["sending", "unknown"]))
+        .filter(messages::lease_owner.eq(owner));
+    let changed = diesel::update(target)
+        .set((
+            messages::status.eq(outcome.status),
+            messages::provider_message_id.eq(outcome.provider_message_id.as_deref()),
+            messages::error_code.eq(outcome.error_code),
+            messages::error_reason.eq(outcome.error_reason.as_deref()),
+            messages::sent_at.eq(outcome.sent_at),
+            messages::lease_owner.eq(None::<String>),
+            messages::lease_expires_at.eq(None::<NaiveDateTime>),
+            messages::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    if let Some(at) = outcome.next_attempt_at {
+        diesel::update(messages::table.find(outcome.id)).set(messages::next_attempt_at.eq(at)).execute(conn)?;
+    }
+    if let Some(segments) = outcome.segments {
+        diesel::update(messages::table.find(outcome.id)).set(messages::segments.eq(segments)).execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// The status a message had when it was looked at, to move it only from there.
+pub fn set_status_from(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    error: Option<(i64, &str)>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = messages::table.filter(messages::id.eq(id)).filter(messages::status.eq(from));
+    let changed = match error {
+        Some((code, reason)) => diesel::update(target)
+            .set((
+                messages::status.eq(to),
+                messages::error_code.eq(Some(code)),
+                messages::error_reason.eq(Some(reason)),
+                messages::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target).set((messages::status.eq(to), messages::updated_at.eq(now))).execute(conn)?,
+    };
+    Ok(changed == 1)
+}
+
+/// Puts a message the provider could not deliver for a passing reason back in the
+/// queue for `next_attempt_at`, forgetting the failed attempt's provider id.
+pub fn requeue_from(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &str,
+    (code, reason): (i64, &str),
+    next_attempt_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(messages::table.filter(messages::id.eq(id)).filter(messages::status.eq(from)))
+        .set((
+            messages::status.eq("queued"),
+            messages::provider_message_id.eq(None::<String>),
+            messages::error_code.eq(Some(code)),
+            messages::error_reason.eq(Some(reason)),
+            messages::next_attempt_at.eq(next_attempt_at),
+            messages::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// A message moved in bulk, to count per campaign.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Moved {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub campaign_id: Option<i64>,
+    #[diesel(sql_type = Text)]
+    pub author: String,
+}
+
+/// Crash recovery: messages left `sending` past their lease may have been sent and
+/// become `unknown`; messages left `claimed` past their lease were never handed over
+/// and go back to the queue.
+pub fn recover_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<(Vec<Moved>, usize)> {
+    let sql = "UPDATE messages SET status = 'unknown', updated_at = ?, \
+               error_reason = 'The server stopped while sending; the message may or may not have been sent.' \
+               WHERE status = 'sending' AND lease_expires_at < ? RETURNING id, campaign_id, author";
+    let unknown: Vec<Moved> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .load(c)?);
+    let requeued = diesel::update(
+        messages::table.filter(messages::status.eq("claimed")).filter(messages::lease_expires_at.lt(now)),
+    )
+    .set((
+        messages::status.eq("queued"),
+        messages::lease_owner.eq(None::<String>),
+        messages::lease_expires_at.eq(None::<NaiveDateTime>),
+        messages::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok((unknown, requeued))
+}
+
+/// Cancels a campaign's outbound messages still in one of `statuses` — only its launch
+/// messages when `launch_only`. Answers each cancelled message as (former status,
+/// author), for the counters: one statement per status, so the former status is exact
+/// even while a dispatcher moves rows.
+pub fn cancel_of_campaign(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    statuses: &[&str],
+    launch_only: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(String, String)>> {
+    let mut cancelled = Vec::new();
+    for status in statuses {
+        let authors: Vec<String> = if launch_only {
+            diesel::update(
+                messages::table
+                    .filter(messages::campaign_id.eq(campaign_id))
+                    .filter(messages::status.eq(*status))
+                    .filter(messages::direction.eq("outbound"))
+                    .filter(messages::author.eq("campaign")),
+            )
+            .set(cancelled_values(now))
+            .returning(messages::author)
+            .get_results(conn)?
+        } else {
+            diesel::update(
+                messages::table
+                    .filter(messages::campaign_id.eq(campaign_id))
+                    .filter(messages::status.eq(*status))
+                    .filter(messages::direction.eq("outbound")),
+            )
+            .set(cancelled_values(now))
+            .returning(messages::author)
+            .get_results(conn)?
+        };
+        cancelled.extend(authors.into_iter().map(|author| ((*status).to_owned(), author)));
+    }
+    Ok(cancelled)
+}
+
+#[allow(clippy::type_complexity, reason = "diesel's changeset tuple")]
+fn cancelled_values(
+    now: NaiveDateTime,
+) -> (
+    diesel::dsl::Eq<messages::status, &'static str>,
+    diesel::dsl::Eq<messages::lease_owner, Option<String>>,
+    diesel::dsl::Eq<messages::lease_expires_at, Option<NaiveDateTime>>,
+    diesel::dsl::Eq<messages::error_reason, Option<&'static str>>,
+    diesel::dsl::Eq<messages::updated_at, NaiveDateTime>,
+) {
+    (
+        messages::status.eq("cancelled"),
+        messages::lease_owner.eq(None),
+        messages::lease_expires_at.eq(None),
+        messages::error_reason.eq(Some("The campaign was stopped before this message was sent.")),
+        messages::updated_at.eq(now),
+    )
+}
+
+/// A status report that arrived before the send it names was recorded.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = early_status_reports)]
+pub struct EarlyReport {
+    pub provider_message_id: String,
+    pub status: String,
+    pub error_code: Option<i64>,
+    pub received_at: NaiveDateTime,
+}
+
+pub fn find_early_report(conn: &mut DbConnection, provider_message_id: &str) -> QueryResult<Option<EarlyReport>> {
+    early_status_reports::table.find(provider_message_id).select(EarlyReport::as_select()).first(conn).optional()
+}
+
+/// Keeps `report` as the early report of its message (replacing a less advanced one,
+/// which the caller decides).
+pub fn store_early_report(conn: &mut DbConnection, report: &EarlyReport) -> QueryResult<()> {
+    diesel::delete(early_status_reports::table.find(&report.provider_message_id)).execute(conn)?;
+    diesel::insert_into(early_status_reports::table).values(report).execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_early_report(conn: &mut DbConnection, provider_message_id: &str) -> QueryResult<usize> {
+    diesel::delete(early_status_reports::table.find(provider_message_id)).execute(conn)
+}
+
+/// Forgets early reports older than `before` that never found their message (a retried
+/// send's earlier attempt, a message of another system on the same account).
+pub fn prune_early_reports(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(early_status_reports::table.filter(early_status_reports::received_at.lt(before))).execute(conn)
+}
+
+/// Rewrites `?` placeholders as `$1, $2, …` for PostgreSQL, so raw statements are
+/// written once. Our statements hold no `?` inside literals.
+fn numbered(conn: &impl HasDialect, sql: &str) -> String {
+    if !conn.numbered_placeholders() {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Which placeholder style a backend connection speaks.
+trait HasDialect {
+    fn numbered_placeholders(&self) -> bool;
+}
+
+impl HasDialect for diesel::PgConnection {
+    fn numbered_placeholders(&self) -> bool {
+        true
+    }
+}
+
+impl HasDialect for diesel::SqliteConnection {
+    fn numbered_placeholders(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,84 @@
+//! Provider webhooks: Twilio's status callbacks. Every request must carry a valid
+//! `X-Twilio-Signature`; anything else is refused with 403 before it changes anything.
+
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use tidings_domain::Problem;
+
+use crate::error::{ApiError, ApiResult};
+use crate::providers::twilio_signature::{is_valid_signature, SIGNATURE_HEADER};
+use crate::providers::StatusReport;
+use crate::services::delivery;
+use crate::state::AppState;
+
+/// A form post's parameters, in the order received.
+type FormParams = Vec<(String, String)>;
+
+/// Refuses a request whose signature does not match what Twilio would send for it.
+fn verify_signature(state: &AppState, request: &HttpRequest, params: &FormParams) -> ApiResult<()> {
+    let Some(twilio) = &state.config.twilio else {
+        return Err(ApiError::forbidden("Twilio webhooks are accepted only when the provider is Twilio."));
+    };
+    let header = request.headers().get(SIGNATURE_HEADER).and_then(|value| value.to_str().ok());
+    let path = request.uri().path_and_query().map_or_else(|| request.path(), |p| p.as_str());
+    if is_valid_signature(twilio.auth_token.expose(), &state.config.public_url, path, params, header) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("The X-Twilio-Signature header is missing or does not sign this request."))
+    }
+}
+
+fn param<'a>(params: &'a FormParams, names: &[&str]) -> Option<&'a str> {
+    names.iter().find_map(|name| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()))
+}
+
+/// Twilio's status callback (`StatusCallback` of every send): moves the message
+/// forward — queued/accepted/sending → pending, sent, delivered, undelivered/failed →
+/// undelivered with the code's reason. Repeated and out-of-order callbacks change
+/// nothing. Unknown parameters are ignored (but signed).
+#[utoipa::path(
+    tag = "webhooks",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+        description = "Twilio's form: MessageSid, MessageStatus, ErrorCode, …"),
+    params(("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and form")),
+    responses(
+        (status = 204, description = "Recorded (or nothing to change)"),
+        (status = 400, description = "MessageSid or MessageStatus missing, ErrorCode not a number", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong signature", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/webhooks/twilio/status")]
+pub async fn twilio_status(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<FormParams>,
+) -> ApiResult<HttpResponse> {
+    let params = form.into_inner();
+    verify_signature(&state, &request, &params)?;
+    let missing = |field: &str| {
+        ApiError::bad_request_fields(
+            "The status callback is incomplete.",
+            vec![tidings_domain::FieldError::new(field, "is required")],
+        )
+    };
+    let sid =
+        param(&params, &["MessageSid", "SmsSid"]).filter(|s| !s.is_empty()).ok_or_else(|| missing("MessageSid"))?;
+    let status = param(&params, &["MessageStatus", "SmsStatus"])
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| missing("MessageStatus"))?;
+    let error_code = match param(&params, &["ErrorCode"]).map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(code) => Some(code.parse::<i64>().map_err(|_| {
+            ApiError::bad_request_fields(
+                "The status callback is malformed.",
+                vec![tidings_domain::FieldError::new("ErrorCode", "must be a number")],
+            )
+        })?)
+        .filter(|code| *code != 0),
+    };
+    let report = StatusReport { provider_message_id: sid.to_owned(), status: status.to_owned(), error_code };
+    let settings = state.config.delivery.clone();
+    let now = state.clock.now();
+    let outcome = state.db(move |conn| delivery::apply_report(conn, &report, &settings, now)).await?;
+    tracing::debug!(?outcome, "status callback");
+    Ok(HttpResponse::NoContent().finish())
+}

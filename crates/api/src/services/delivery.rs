@@ -1,0 +1,315 @@
+//! Delivery outcomes: what a send's answer and a provider's status report do to a
+//! message, with the campaign's send counters moved in the same transaction.
+//!
+//! Twilio's status callbacks and the simulator's reports both come through
+//! [`apply_report`]. Reports only move a message forward; a repeated or late one
+//! changes nothing. A report can beat the dispatcher's record of the send it names (the
+//! provider answers, then calls back before we commit): it is kept as an early report
+//! and applied when the send is recorded.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use tidings_domain::delivery::{
+    error_reason, is_transient, moves_forward, retry_delay, status_from_provider, MessageStatus,
+};
+
+use crate::config::DeliverySettings;
+use crate::db::connection::write_transaction;
+use crate::db::messages::{EarlyReport, MessageRow, SendOutcome};
+use crate::db::send_counts::Tally;
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::providers::{ProviderError, SendReceipt, StatusReport};
+
+/// What a status report did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOutcome {
+    /// The message moved to this status.
+    Applied(MessageStatus),
+    /// A transient carrier failure: the message waits for another attempt.
+    Requeued,
+    /// Not forward of where the message is (repeated or out of order): nothing changed.
+    Stale,
+    /// No message has this provider id yet; kept until the send is recorded.
+    Early,
+    /// A status that says nothing about delivery.
+    Irrelevant,
+}
+
+/// Applies a provider's status report.
+pub fn apply_report(
+    conn: &mut DbConnection,
+    report: &StatusReport,
+    settings: &DeliverySettings,
+    now: DateTime<Utc>,
+) -> ApiResult<ReportOutcome> {
+    let Some(reported) = status_from_provider(&report.status) else { return Ok(ReportOutcome::Irrelevant) };
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| match db::messages::find_by_provider_id(conn, &report.provider_message_id)? {
+        Some(message) => {
+            let mut tally = Tally::new();
+            let outcome = move_on_report(conn, &message, reported, report.error_code, settings, stamp, &mut tally)?;
+            tally.write(conn)?;
+            Ok(outcome)
+        }
+        None => {
+            keep_early(conn, report, reported, stamp)?;
+            Ok(ReportOutcome::Early)
+        }
+    })
+}
+
+/// Keeps the most advanced early report per provider id.
+fn keep_early(
+    conn: &mut DbConnection,
+    report: &StatusReport,
+    reported: MessageStatus,
+    stamp: NaiveDateTime,
+) -> ApiResult<()> {
+    if let Some(kept) = db::messages::find_early_report(conn, &report.provider_message_id)? {
+        let kept_status = status_from_provider(&kept.status).unwrap_or(MessageStatus::Pending);
+        if !moves_forward(kept_status, reported) {
+            return Ok(());
+        }
+    }
+    db::messages::store_early_report(
+        conn,
+        &EarlyReport {
+            provider_message_id: report.provider_message_id.clone(),
+            status: report.status.clone(),
+            error_code: report.error_code,
+            received_at: stamp,
+        },
+    )?;
+    Ok(())
+}
+
+/// Moves `message` on a report of `reported`, only forward. A transient carrier
+/// failure puts the message back in the queue while attempts remain.
+fn move_on_report(
+    conn: &mut DbConnection,
+    message: &MessageRow,
+    reported: MessageStatus,
+    error_code: Option<i64>,
+    settings: &DeliverySettings,
+    stamp: NaiveDateTime,
+    tally: &mut Tally,
+) -> ApiResult<ReportOutcome> {
+    let current = MessageStatus::parse(&message.status)
+        .ok_or_else(|| ApiError::internal(format!("message {} has unknown status {}", message.id, message.status)))?;
+    if !moves_forward(current, reported) {
+        return Ok(ReportOutcome::Stale);
+    }
+    if reported == MessageStatus::Undelivered {
+        let code = error_code.unwrap_or(30008);
+        let reason = error_reason(code);
+        let attempts = u32::try_from(message.attempts).unwrap_or(u32::MAX);
+        if is_transient(code) && attempts < settings.max_attempts && current != MessageStatus::Cancelled {
+            let next = stamp + retry_delay(settings.retry_base, attempts);
+            if db::messages::requeue_from(conn, message.id, &message.status, (code, &reason), next, stamp)? {
+                tally.moved(message.campaign_id, &message.author, current, MessageStatus::Queued);
+                return Ok(ReportOutcome::Requeued);
+            }
+            return Ok(ReportOutcome::Stale);
+        }
+        if db::messages::set_status_from(
+            conn,
+            message.id,
+            &message.status,
+            reported.as_str(),
+            Some((code, &reason)),
+            stamp,
+        )? {
+            tally.moved(message.campaign_id, &message.author, current, reported);
+            return Ok(ReportOutcome::Applied(reported));
+        }
+        return Ok(ReportOutcome::Stale);
+    }
+    if db::messages::set_status_from(conn, message.id, &message.status, reported.as_str(), None, stamp)? {
+        tally.moved(message.campaign_id, &message.author, current, reported);
+        return Ok(ReportOutcome::Applied(reported));
+    }
+    Ok(ReportOutcome::Stale)
+}
+
+/// One message the dispatcher handed to the provider, and its answer.
+#[derive(Debug)]
+pub struct Attempt {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub author: String,
+    /// Provider calls made for this message, this one included.
+    pub attempts: u32,
+    pub answer: Result<SendReceipt, ProviderError>,
+}
+
+/// What an answer means for the message.
+fn outcome_of(attempt: &Attempt, settings: &DeliverySettings, stamp: NaiveDateTime) -> SendOutcome {
+    let retry_or_fail = |code: Option<i64>, reason: String| {
+        if attempt.attempts < settings.max_attempts {
+            SendOutcome {
+                id: attempt.id,
+                status: "queued",
+                provider_message_id: None,
+                error_code: code,
+                error_reason: Some(reason),
+                next_attempt_at: Some(stamp + retry_delay(settings.retry_base, attempt.attempts)),
+                sent_at: None,
+                segments: None,
+            }
+        } else {
+            failed(attempt.id, code, reason)
+        }
+    };
+    match &attempt.answer {
+        Ok(receipt) => {
+            let status = match status_from_provider(&receipt.status) {
+                Some(MessageStatus::Undelivered) | None => MessageStatus::Pending,
+                Some(status) => status,
+            };
+            SendOutcome {
+                id: attempt.id,
+                status: status.as_str(),
+                provider_message_id: Some(receipt.provider_message_id.clone()),
+                error_code: None,
+                error_reason: None,
+                next_attempt_at: None,
+                sent_at: Some(stamp),
+                segments: receipt.num_segments.map(i64::from),
+            }
+        }
+        Err(ProviderError::Rejected { code: Some(code), message }) => {
+            let reason = known_reason(*code, message);
+            if is_transient(*code) {
+                retry_or_fail(Some(*code), reason)
+            } else {
+                failed(attempt.id, Some(*code), reason)
+            }
+        }
+        Err(ProviderError::Rejected { code: None, message }) => failed(attempt.id, None, message.clone()),
+        Err(ProviderError::Unavailable(message)) => {
+            retry_or_fail(None, format!("The provider was unavailable: {message}"))
+        }
+        Err(ProviderError::Unknown(message)) => SendOutcome {
+            id: attempt.id,
+            status: MessageStatus::Unknown.as_str(),
+            provider_message_id: None,
+            error_code: None,
+            error_reason: Some(format!("The provider's answer was lost ({message}); the message may have been sent.")),
+            next_attempt_at: None,
+            sent_at: None,
+            segments: None,
+        },
+    }
+}
+
+/// Our words for a code we know; the provider's own otherwise.
+fn known_reason(code: i64, provider_message: &str) -> String {
+    let ours = error_reason(code);
+    if ours.starts_with("The provider reported error") && !provider_message.is_empty() {
+        format!("{provider_message} (error {code})")
+    } else {
+        ours
+    }
+}
+
+fn failed(id: i64, code: Option<i64>, reason: String) -> SendOutcome {
+    SendOutcome {
+        id,
+        status: MessageStatus::Failed.as_str(),
+        provider_message_id: None,
+        error_code: code,
+        error_reason: Some(reason),
+        next_attempt_at: None,
+        sent_at: None,
+        segments: None,
+    }
+}
+
+/// Records a window of answers in one transaction, moving the counters and applying any
+/// report that arrived before its send was recorded.
+pub fn record_attempts(
+    conn: &mut DbConnection,
+    attempts: &[Attempt],
+    owner: &str,
+    settings: &DeliverySettings,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| {
+        let mut tally = Tally::new();
+        for attempt in attempts {
+            let outcome = outcome_of(attempt, settings, stamp);
+            // The message was `sending` (pending bucket) — or `unknown` if recovery ran
+            // while the provider was slow; the counters follow what it actually was.
+            let was = db::messages::find(conn, attempt.id)?
+                .and_then(|m| MessageStatus::parse(&m.status))
+                .unwrap_or(MessageStatus::Sending);
+            if !db::messages::record_outcome(conn, &outcome, owner, stamp)? {
+                continue;
+            }
+            let now_status = MessageStatus::parse(outcome.status).unwrap_or(MessageStatus::Unknown);
+            tally.moved(attempt.campaign_id, &attempt.author, was, now_status);
+            if let Some(sid) = &outcome.provider_message_id {
+                apply_early_report(conn, sid, settings, stamp, &mut tally)?;
+            }
+        }
+        tally.write(conn)?;
+        Ok(())
+    })
+}
+
+fn apply_early_report(
+    conn: &mut DbConnection,
+    sid: &str,
+    settings: &DeliverySettings,
+    stamp: NaiveDateTime,
+    tally: &mut Tally,
+) -> ApiResult<()> {
+    let Some(early) = db::messages::find_early_report(conn, sid)? else { return Ok(()) };
+    db::messages::delete_early_report(conn, sid)?;
+    let (Some(reported), Some(message)) =
+        (status_from_provider(&early.status), db::messages::find_by_provider_id(conn, sid)?)
+    else {
+        return Ok(());
+    };
+    move_on_report(conn, &message, reported, early.error_code, settings, stamp, tally)?;
+    Ok(())
+}
+
+/// Commits `sending` for a window of claimed messages before the provider is called;
+/// answers the ids still held.
+pub fn begin_sending(
+    conn: &mut DbConnection,
+    claimed: &[db::messages::ClaimedMessage],
+    owner: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> ApiResult<Vec<i64>> {
+    let ids: Vec<i64> = claimed.iter().map(|m| m.id).collect();
+    write_transaction(conn, |conn| {
+        let moved = db::messages::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
+        let mut tally = Tally::new();
+        for message in claimed.iter().filter(|m| moved.contains(&m.id)) {
+            tally.moved(message.campaign_id, &message.author, MessageStatus::Claimed, MessageStatus::Sending);
+        }
+        tally.write(conn)?;
+        Ok(moved)
+    })
+}
+
+/// Crash recovery: see `db::messages::recover_expired`. Answers how many messages
+/// became `unknown`.
+pub fn recover_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> ApiResult<usize> {
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| {
+        let (unknown, _requeued) = db::messages::recover_expired(conn, stamp)?;
+        let mut tally = Tally::new();
+        for message in &unknown {
+            tally.moved(message.campaign_id, &message.author, MessageStatus::Sending, MessageStatus::Unknown);
+            tracing::warn!(message_id = message.id, "a send's outcome is unknown (lease expired while sending)");
+        }
+        tally.write(conn)?;
+        db::messages::prune_early_reports(conn, stamp - chrono::Duration::days(1))?;
+        Ok(unknown.len())
+    })
+}

@@ -1,0 +1,113 @@
+//! Launch fan-out: one queued message per eligible contact of a launching campaign,
+//! written inside the launch's own transaction with multi-row inserts, so a campaign is
+//! either active with its whole queue or still where it was.
+//!
+//! Contacts on the organisation's suppression list are skipped and counted; so are
+//! contacts whose number is not E.164 or whose rendered message is empty or over the
+//! provider's 1600-character limit (a long merge field can do that).
+
+use chrono::NaiveDateTime;
+use tidings_domain::delivery::SendCounts;
+use tidings_domain::segments::segment_info;
+use tidings_domain::template::{render_message, MergeFields};
+
+use crate::db::campaigns::CampaignRow;
+use crate::db::contact_lists::ContactFilter;
+use crate::db::messages::NewMessage;
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, ApiResult};
+
+/// Contacts read and messages written per round: bounded memory for any list size.
+const PAGE: i64 = 5000;
+
+/// Queues the launch messages of `campaign`, sent from `phone_number_id`, and starts
+/// its send counters. Run inside the launch transaction.
+pub fn enqueue_launch_messages(
+    conn: &mut DbConnection,
+    campaign: &CampaignRow,
+    phone_number_id: i64,
+    stamp: NaiveDateTime,
+) -> ApiResult<SendCounts> {
+    let list_id = campaign.contact_list_id.ok_or_else(|| ApiError::conflict("The campaign has no contact list."))?;
+    let list = db::contact_lists::find(conn, campaign.organisation_id, list_id)?;
+    let field_names: Vec<String> = serde_json::from_str(&list.field_names)
+        .map_err(|e| ApiError::internal(format!("contact list {list_id} has unreadable field names: {e}")))?;
+    let sender = db::phone_numbers::find_any(conn, phone_number_id)?;
+    let mut counts = SendCounts::default();
+    let mut after_id = None;
+    loop {
+        let filter = ContactFilter { after_id, limit: PAGE, ..ContactFilter::default() };
+        let contacts = db::contact_lists::browse(conn, list_id, &filter)?;
+        let Some(last) = contacts.last() else { break };
+        after_id = Some(last.id);
+        let phones: Vec<&str> = contacts.iter().map(|c| c.phone.as_str()).collect();
+        let opted_out = db::opt_outs::live_among(conn, campaign.organisation_id, &phones)?;
+        let mut rows = Vec::with_capacity(contacts.len());
+        for contact in &contacts {
+            if opted_out.contains(&contact.phone) {
+                counts.skipped_opted_out += 1;
+                continue;
+            }
+            let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
+            let merge = MergeFields::for_contact(
+                &contact.first_name,
+                &contact.last_name,
+                &contact.phone,
+                field_names.iter().zip(values.iter()),
+            );
+            let body = match render_message(&campaign.message_template, &merge, campaign.append_opt_out) {
+                Ok(body) if is_e164(&contact.phone) => body,
+                _ => {
+                    counts.skipped_invalid += 1;
+                    continue;
+                }
+            };
+            let cost = segment_info(&body);
+            rows.push(NewMessage {
+                organisation_id: campaign.organisation_id,
+                campaign_id: Some(campaign.id),
+                contact_id: Some(contact.id),
+                phone_number_id,
+                direction: "outbound",
+                author: "campaign",
+                author_user_id: None,
+                from_phone: sender.e164.clone(),
+                to_phone: contact.phone.clone(),
+                body,
+                encoding: cost.encoding.as_str(),
+                segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
+                status: "queued",
+                attempts: 0,
+                next_attempt_at: stamp,
+                created_at: stamp,
+                updated_at: stamp,
+            });
+        }
+        counts.queued += i64::try_from(db::messages::insert_all(conn, &rows)?).unwrap_or(i64::MAX);
+        if i64::try_from(contacts.len()).unwrap_or(0) < PAGE {
+            break;
+        }
+    }
+    db::send_counts::create(conn, campaign.id, &counts)?;
+    Ok(counts)
+}
+
+/// `+` and 8 to 15 digits: what the provider accepts as a destination.
+fn is_e164(phone: &str) -> bool {
+    phone
+        .strip_prefix('+')
+        .is_some_and(|digits| (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_e164;
+
+    #[test]
+    fn destinations_must_be_e164() {
+        assert!(is_e164("+14155550100"));
+        assert!(!is_e164("4155550100"));
+        assert!(!is_e164("+1415555010a"));
+        assert!(!is_e164("+1"));
+    }
+}

@@ -1,0 +1,81 @@
+//! Reading messages: a campaign's messages with their delivery status, paged by id.
+
+use tidings_domain::delivery::MessageStatus;
+use tidings_domain::message_wire::{Author, Direction, Message, MessagePage};
+
+use crate::auth::AuthUser;
+use crate::db::messages::MessageRow;
+use crate::db::{self, utc, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::services::campaigns::load_visible;
+
+/// Largest page.
+pub const MAX_LIMIT: i64 = 500;
+
+/// What the campaign messages list takes.
+#[derive(Debug, Clone, Default)]
+pub struct MessageQuery {
+    pub statuses: Vec<MessageStatus>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// `GET /campaigns/{id}/messages`: the campaign's messages, oldest first.
+pub fn campaign_messages(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    campaign_id: i64,
+    query: MessageQuery,
+) -> ApiResult<MessagePage> {
+    let campaign = load_visible(conn, actor, campaign_id)?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+    }
+    let after_id = match query.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(cursor) => cursor
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id >= 0)
+            .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API gave out"))?,
+    };
+    let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
+    let filter = (!statuses.is_empty()).then_some(statuses.as_slice());
+    let rows = db::messages::page_of_campaign(conn, campaign.id, filter, after_id, limit + 1)?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    let items: Vec<Message> =
+        rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).map(to_message).collect::<ApiResult<_>>()?;
+    let next_cursor = if more { items.last().map(|m| m.id.to_string()) } else { None };
+    Ok(MessagePage { items, next_cursor })
+}
+
+/// The wire form of a stored message.
+pub fn to_message(row: MessageRow) -> ApiResult<Message> {
+    let status = MessageStatus::parse(&row.status)
+        .ok_or_else(|| ApiError::internal(format!("message {} has unknown status {}", row.id, row.status)))?;
+    let author = Author::parse(&row.author)
+        .ok_or_else(|| ApiError::internal(format!("message {} has unknown author {}", row.id, row.author)))?;
+    let direction = if row.direction == "inbound" { Direction::Inbound } else { Direction::Outbound };
+    Ok(Message {
+        id: row.id,
+        campaign_id: row.campaign_id,
+        contact_id: row.contact_id,
+        direction,
+        author,
+        from: row.from_phone,
+        to: row.to_phone,
+        body: row.body,
+        encoding: row.encoding,
+        segments: row.segments,
+        retrying: status == MessageStatus::Queued && row.attempts > 0,
+        status,
+        attempts: row.attempts,
+        error_code: row.error_code,
+        error_reason: row.error_reason,
+        provider_message_id: row.provider_message_id,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+        sent_at: row.sent_at.map(utc),
+    })
+}

@@ -1,0 +1,90 @@
+//! Wire types of messages: one message as the API shows it (campaign messages list,
+//! later conversation transcripts) and a page of them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::delivery::MessageStatus;
+
+/// Which way a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Outbound,
+    Inbound,
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    /// The campaign's launch message.
+    Campaign,
+    Agent,
+    Assistant,
+    /// An automatic reply (opt-out confirmation, help text).
+    System,
+    Contact,
+}
+
+impl Author {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Author::Campaign => "campaign",
+            Author::Agent => "agent",
+            Author::Assistant => "assistant",
+            Author::System => "system",
+            Author::Contact => "contact",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Author> {
+        [Author::Campaign, Author::Agent, Author::Assistant, Author::System, Author::Contact]
+            .into_iter()
+            .find(|a| a.as_str() == value)
+    }
+}
+
+/// One message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub direction: Direction,
+    pub author: Author,
+    /// E.164.
+    pub from: String,
+    /// E.164.
+    pub to: String,
+    pub body: String,
+    /// `gsm7` or `ucs2`.
+    pub encoding: String,
+    pub segments: i64,
+    pub status: MessageStatus,
+    /// Waiting for another attempt after a transient failure.
+    pub retrying: bool,
+    /// Provider calls made so far.
+    pub attempts: i64,
+    /// The provider's error code of the last failure (Twilio's, e.g. 30003).
+    pub error_code: Option<i64>,
+    /// What went wrong, in words.
+    pub error_reason: Option<String>,
+    /// The provider's id (`SM…`), once it took the message.
+    pub provider_message_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the provider took it.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A page of messages, oldest first; pass `next_cursor` as `cursor` for the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessagePage {
+    pub items: Vec<Message>,
+    pub next_cursor: Option<String>,
+}
