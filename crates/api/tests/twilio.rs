@@ -25,9 +25,11 @@ const AUTH_TOKEN: &str = "fake-twilio-auth-token";
 const PUBLIC_URL: &str = "https://tidings.example.edu";
 
 /// Numbers whose sends the fake refuses, as Twilio does.
-const INVALID_TO: &str = "+15005550001";
-const RATE_LIMITED_TO: &str = "+15005550429";
-const SERVER_ERROR_TO: &str = "+15005550500";
+const INVALID_TO: &str = "+12135550001";
+const RATE_LIMITED_TO: &str = "+12135550429";
+const SERVER_ERROR_TO: &str = "+12135550500";
+/// Rate limited (429, code 20429) on the first send, accepted after.
+const FLAKY_TO: &str = "+12135550430";
 /// An area code with nothing for sale.
 const EMPTY_AREA: &str = "999";
 /// Listed for sale, but bought by someone else before our purchase.
@@ -59,6 +61,8 @@ impl Received {
 struct FakeState {
     received: Mutex<Vec<Received>>,
     released: Mutex<HashSet<String>>,
+    /// Recipients already refused once (FLAKY_TO).
+    limited_once: Mutex<HashSet<String>>,
 }
 
 /// A fake Twilio REST API on 127.0.0.1.
@@ -143,6 +147,9 @@ async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeSta
             Some(INVALID_TO) => twilio_error(400, 21211, "The 'To' number is not a valid phone number."),
             Some(RATE_LIMITED_TO) => twilio_error(429, 20429, "Too Many Requests"),
             Some(SERVER_ERROR_TO) => twilio_error(500, 20500, "Internal Server Error"),
+            Some(FLAKY_TO) if state.limited_once.lock().unwrap().insert(FLAKY_TO.to_owned()) => {
+                twilio_error(429, 20429, "Too Many Requests")
+            }
             _ => HttpResponse::Created().json(json!({
                 "sid": sid("SM"),
                 "account_sid": ACCOUNT_SID,
@@ -394,6 +401,147 @@ async fn the_server_started_with_twilio_buys_numbers_from_twilio() {
     let (status, read) = app.get(&format!("/api/v1/phone-numbers/{}", number["id"]), &admin).await;
     assert_eq!(status, StatusCode::OK);
     assert!(read["provider_sid"].as_str().unwrap().starts_with("PN"), "{read}");
+}
+
+/// A long-code number of the org's first office, as if bought earlier.
+fn insert_long_code(app: &TestApp, org: &common::Org, e164: &str) -> i64 {
+    use diesel::prelude::*;
+    use tidings_api::clock::Clock;
+    use tidings_api::db::schema::phone_numbers;
+    let mut conn = app.app_state.pool.get().unwrap();
+    let now = app.clock.now_naive();
+    diesel::insert_into(phone_numbers::table)
+        .values((
+            phone_numbers::organisation_id.eq(org.id),
+            phone_numbers::office_id.eq(org.offices[0]),
+            phone_numbers::kind.eq("reusable"),
+            phone_numbers::e164.eq(e164),
+            phone_numbers::name.eq("Main line"),
+            phone_numbers::description.eq(""),
+            phone_numbers::number_type.eq("long_code"),
+            phone_numbers::default_operated_by.eq("agent"),
+            phone_numbers::provider_sid.eq(Some("PN0123456789abcdef0123456789abcdef")),
+            phone_numbers::status.eq("active"),
+            phone_numbers::created_at.eq(now),
+            phone_numbers::updated_at.eq(now),
+        ))
+        .returning(phone_numbers::id)
+        .get_result(&mut *conn)
+        .unwrap()
+}
+
+/// A server on the fake Twilio with unlimited long-code pace (the fake has no carrier
+/// limits to honour), a launched campaign texting `phones`, and a manager's token.
+async fn launched_through_twilio(fake: &FakeTwilio, phones: &[String]) -> (TestApp, i64, String) {
+    use tidings_api::config::{DeliverySettings, SendRates};
+    let delivery = DeliverySettings {
+        rates: SendRates { long_code: 0.0, ..SendRates::default() },
+        retry_base: chrono::Duration::seconds(30),
+        ..DeliverySettings::default()
+    };
+    let app =
+        TestApp::spawn_with(TestOptions { twilio: Some(fake.config()), delivery, ..TestOptions::default() }).await;
+    app.clock.set(chrono::Utc::now());
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let rows: Vec<_> = phones
+        .iter()
+        .enumerate()
+        .map(|(i, p)| json!({"first_name": format!("C{i}"), "last_name": "T", "phone": p}))
+        .collect();
+    let (status, imported) = app
+        .post(
+            "/api/v1/contact-lists",
+            &manager,
+            json!({"name": "Twilio list", "office_id": org.offices[0], "rows": rows}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{imported}");
+    assert_eq!(imported["report"]["imported"], phones.len(), "{imported}");
+    let number = insert_long_code(&app, &org, "+14155550100");
+    let (status, campaign) = app
+        .post(
+            "/api/v1/campaigns",
+            &manager,
+            json!({
+                "title": "Through Twilio",
+                "phone_number": {"kind": "reusable", "id": number},
+                "contact_list_id": imported["contact_list"]["id"],
+                "message_template": "Hi {first_name}",
+                "agent_ids": [org.users[2]],
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{campaign}");
+    let id = campaign["id"].as_i64().unwrap();
+    let (status, launched) = app.post(&format!("/api/v1/campaigns/{id}/launch"), &manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{launched}");
+    (app, id, manager)
+}
+
+#[actix_web::test]
+async fn the_dispatcher_sends_through_twilio_and_keeps_each_answers_meaning() {
+    let fake = FakeTwilio::start();
+    let ok = "+12135550101".to_owned();
+    let phones = [ok.clone(), INVALID_TO.to_owned(), FLAKY_TO.to_owned(), SERVER_ERROR_TO.to_owned()];
+    let (app, id, manager) = launched_through_twilio(&fake, &phones).await;
+    let state = app.app_state.clone();
+    assert_eq!(tidings_api::jobs::dispatcher::run_until_idle(&state, "server-a").await.unwrap(), 4);
+
+    let (_, page) = app.get(&format!("/api/v1/campaigns/{id}/messages"), &manager).await;
+    let by_to = |to: &str| page["items"].as_array().unwrap().iter().find(|m| m["to"] == to).unwrap().clone();
+    let accepted = by_to(&ok);
+    assert_eq!(accepted["status"], "pending");
+    assert!(accepted["provider_message_id"].as_str().unwrap().starts_with("SM"));
+    let refused = by_to(INVALID_TO);
+    assert_eq!((refused["status"].as_str(), refused["error_code"].as_i64()), (Some("failed"), Some(21211)));
+    let limited = by_to(FLAKY_TO);
+    assert_eq!((limited["status"].as_str(), limited["retrying"].as_bool()), (Some("queued"), Some(true)), "{limited}");
+    let unknown = by_to(SERVER_ERROR_TO);
+    assert_eq!(unknown["status"], "unknown", "a 500 may have sent it: never resent");
+
+    app.clock.advance(chrono::Duration::seconds(31));
+    assert_eq!(tidings_api::jobs::dispatcher::run_until_idle(&state, "server-a").await.unwrap(), 1);
+    let (_, page) = app.get(&format!("/api/v1/campaigns/{id}/messages"), &manager).await;
+    let limited = page["items"].as_array().unwrap().iter().find(|m| m["to"] == FLAKY_TO).unwrap().clone();
+    assert_eq!((limited["status"].as_str(), limited["attempts"].as_i64()), (Some("pending"), Some(2)), "{limited}");
+
+    let sends: Vec<Received> = fake.received().into_iter().filter(|r| r.path.ends_with("/Messages.json")).collect();
+    let to_count = |to: &str| sends.iter().filter(|r| r.field("To") == Some(to)).count();
+    assert_eq!((to_count(&ok), to_count(INVALID_TO), to_count(FLAKY_TO), to_count(SERVER_ERROR_TO)), (1, 1, 2, 1));
+    assert_eq!(sends[0].field("From"), Some("+14155550100"));
+    assert_eq!(sends[0].field("StatusCallback"), Some("http://127.0.0.1:8080/webhooks/twilio/status"));
+    let (_, campaign) = app.get(&format!("/api/v1/campaigns/{id}"), &manager).await;
+    let counts = &campaign["send_counts"];
+    assert_eq!(
+        (counts["pending"].as_i64(), counts["failed"].as_i64(), counts["unknown"].as_i64()),
+        (Some(2), Some(1), Some(1))
+    );
+}
+
+/// The whole send path (claim, commit `sending`, the HTTP call, record) against the
+/// loopback fake, unpaced: prints the rate for the closing note, checks every contact
+/// got exactly one message.
+#[actix_web::test]
+async fn the_dispatcher_sends_a_thousand_messages_through_twilio_once_each() {
+    let fake = FakeTwilio::start();
+    let phones: Vec<String> = (0..1000).map(|i| format!("+1415{:07}", 3_000_000 + i)).collect();
+    let (app, _, _) = launched_through_twilio(&fake, &phones).await;
+    let started = Instant::now();
+    let sent = tidings_api::jobs::dispatcher::run_until_idle(&app.app_state, "server-a").await.unwrap();
+    let elapsed = started.elapsed();
+    eprintln!(
+        "dispatched {sent} messages to the fake Twilio in {elapsed:?}: {:.0} messages/s",
+        sent as f64 / elapsed.as_secs_f64()
+    );
+    assert_eq!(sent, 1000);
+    let recipients: HashSet<String> = fake
+        .received()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/Messages.json"))
+        .map(|r| r.field("To").unwrap().to_owned())
+        .collect();
+    assert_eq!(recipients.len(), 1000);
 }
 
 /// Informational, not a check: how fast sequential sends go against the loopback fake
