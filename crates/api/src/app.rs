@@ -73,6 +73,7 @@ impl Application {
             throttle: Arc::new(LoginThrottle::default()),
             metrics: Arc::new(Metrics::default()),
             provider,
+            events: Arc::default(),
         };
         let listener = TcpListener::bind(state.config.bind)
             .map_err(|e| format!("could not listen on {}: {e}", state.config.bind))?;

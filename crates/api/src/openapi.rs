@@ -1,6 +1,6 @@
 //! The OpenAPI document: every handler's `#[utoipa::path]` gathered in one place.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::http;
@@ -61,9 +61,16 @@ use crate::http;
         http::contact_lists::list_contact_list_contacts,
         http::contact_lists::delete_contact_list,
         http::messages::list_campaign_messages,
+        http::events::get_events,
         http::webhooks::twilio_status,
     ),
-    components(schemas(tidings_domain::Problem, tidings_domain::FieldError)),
+    components(schemas(
+        tidings_domain::Problem,
+        tidings_domain::FieldError,
+        tidings_domain::event_wire::EventKind,
+        tidings_domain::event_wire::MessageStatusEvent,
+        tidings_domain::event_wire::CampaignUpdatedEvent,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Signing in and out"),
@@ -74,6 +81,7 @@ use crate::http;
         (name = "phone-numbers", description = "Reusable and single-use phone numbers and their unsolicited message settings"),
         (name = "contact-lists", description = "Contact lists: CSV or JSON import, contacts, deletion"),
         (name = "messages", description = "Messages and their delivery status"),
+        (name = "events", description = "Live updates (Server-Sent Events)"),
         (name = "webhooks", description = "Provider callbacks (Twilio), signed with X-Twilio-Signature"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
@@ -93,6 +101,14 @@ impl Modify for BearerAuth {
                     .description(Some("A session token from /api/v1/auth/login, or an API key (tdk_…)."))
                     .build(),
             ),
+        );
+        // Only the event stream takes it: a browser's EventSource cannot set headers.
+        components.add_security_scheme(
+            "access_token",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "access_token",
+                "A session token or API key in the URL, for GET /api/v1/events only.",
+            ))),
         );
     }
 }

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::db::connection::PooledConnection;
 use crate::db::DbPool;
 use crate::error::ApiError;
+use crate::jobs::events::EventHub;
 use crate::metrics::Metrics;
 use crate::providers::Provider;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The SMS provider (simulator or Twilio).
     pub provider: Arc<dyn Provider>,
+    /// Live updates for this server's event streams.
+    pub events: Arc<EventHub>,
 }
 
 impl AppState {

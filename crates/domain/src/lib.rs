@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod campaign_wire;
 pub mod contact_list;
 pub mod delivery;
+pub mod event_wire;
 pub mod keywords;
 pub mod message_wire;
 pub mod office;

@@ -78,7 +78,8 @@ impl AuthUser {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+/// The token of an `Authorization: Bearer …` header.
+pub(crate) fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -114,7 +115,9 @@ fn from_row(row: UserRow, credential: Credential) -> Result<AuthUser, ApiError> 
     })
 }
 
-async fn authenticate(state: AppState, token: String) -> Result<AuthUser, ApiError> {
+/// The user behind a session token or API key, checked now: expiry, revocation, a
+/// deactivated account. Long-lived streams call it again to notice any of those.
+pub(crate) async fn authenticate(state: AppState, token: String) -> Result<AuthUser, ApiError> {
     let now = state.clock.now();
     if api_key::looks_like_api_key(&token) {
         let hash = api_key::hash_key(&token);

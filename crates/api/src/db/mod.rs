@@ -5,6 +5,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod connection;
 pub mod contact_lists;
+pub mod events;
 pub mod messages;
 pub mod offices;
 pub mod opt_outs;

@@ -248,6 +248,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        office_id -> BigInt,
+        kind -> Text,
+        campaign_id -> Nullable<BigInt>,
+        conversation_id -> Nullable<BigInt>,
+        data -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> organisations (organisation_id));
 diesel::joinable!(users -> offices (office_id));
 diesel::joinable!(api_keys -> users (user_id));
@@ -284,4 +297,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_send_counts,
     dispatch_lanes,
     early_status_reports,
+    events,
 );

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod campaigns;
 pub mod contact_lists;
+pub mod events;
 pub mod json;
 pub mod messages;
 pub mod offices;
@@ -82,6 +83,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(contact_lists::list_contact_list_contacts)
         .service(contact_lists::delete_contact_list)
         .service(messages::list_campaign_messages)
+        .service(events::get_events)
         .service(webhooks::twilio_status);
 }
 

@@ -30,7 +30,7 @@ use crate::db::campaigns::{CampaignChanges, CampaignFilter, CampaignRow, NewCamp
 use crate::db::connection::write_transaction;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, fanout, phone_numbers};
+use crate::services::{audit, events, fanout, phone_numbers};
 use crate::state::AppState;
 
 /// The audit log's name for campaigns.
@@ -526,7 +526,8 @@ fn transition_with(
         if let (serde_json::Value::Object(extra), Some(details)) = (work(conn)?, details.as_object_mut()) {
             details.extend(extra);
         }
-        audit::record(conn, actor, ENTITY, id, action, &details, stamp)
+        audit::record(conn, actor, ENTITY, id, action, &details, stamp)?;
+        events::campaign_updated(conn, id, stamp)
     })
 }
 
@@ -998,6 +999,7 @@ pub fn launch_scheduled(
             }
         }
         audit::record_system(conn, row.organisation_id, ENTITY, id, action, &details, stamp)?;
+        events::campaign_updated(conn, id, stamp)?;
         Ok(ready)
     })
 }

@@ -19,6 +19,7 @@ use crate::db::send_counts::Tally;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::providers::{ProviderError, SendReceipt, StatusReport};
+use crate::services::events::{self, MessageOffices};
 
 /// What a status report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,9 @@ fn move_on_report(
     if !moves_forward(current, reported) {
         return Ok(ReportOutcome::Stale);
     }
+    let publish = |conn: &mut DbConnection, status, error| {
+        events::message_status(conn, &mut MessageOffices::default(), message, status, error, stamp)
+    };
     if reported == MessageStatus::Undelivered {
         let code = error_code.unwrap_or(30008);
         let reason = error_reason(code);
@@ -107,6 +111,7 @@ fn move_on_report(
             let next = stamp + retry_delay(settings.retry_base, attempts);
             if db::messages::requeue_from(conn, message.id, &message.status, (code, &reason), next, stamp)? {
                 tally.moved(message.campaign_id, &message.author, current, MessageStatus::Queued);
+                publish(conn, MessageStatus::Queued, (Some(code), Some(&reason)))?;
                 return Ok(ReportOutcome::Requeued);
             }
             return Ok(ReportOutcome::Stale);
@@ -120,12 +125,15 @@ fn move_on_report(
             stamp,
         )? {
             tally.moved(message.campaign_id, &message.author, current, reported);
+            publish(conn, reported, (Some(code), Some(&reason)))?;
             return Ok(ReportOutcome::Applied(reported));
         }
         return Ok(ReportOutcome::Stale);
     }
     if db::messages::set_status_from(conn, message.id, &message.status, reported.as_str(), None, stamp)? {
         tally.moved(message.campaign_id, &message.author, current, reported);
+        // The error of an earlier, retried attempt stays on the message.
+        publish(conn, reported, (message.error_code, message.error_reason.as_deref()))?;
         return Ok(ReportOutcome::Applied(reported));
     }
     Ok(ReportOutcome::Stale)
@@ -237,18 +245,22 @@ pub fn record_attempts(
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let mut tally = Tally::new();
+        let mut offices = MessageOffices::default();
         for attempt in attempts {
             let outcome = outcome_of(attempt, settings, stamp);
             // The message was `sending` (pending bucket) — or `unknown` if recovery ran
             // while the provider was slow; the counters follow what it actually was.
-            let was = db::messages::find(conn, attempt.id)?
-                .and_then(|m| MessageStatus::parse(&m.status))
-                .unwrap_or(MessageStatus::Sending);
+            let before = db::messages::find(conn, attempt.id)?;
+            let was = before.as_ref().and_then(|m| MessageStatus::parse(&m.status)).unwrap_or(MessageStatus::Sending);
             if !db::messages::record_outcome(conn, &outcome, owner, stamp)? {
                 continue;
             }
             let now_status = MessageStatus::parse(outcome.status).unwrap_or(MessageStatus::Unknown);
             tally.moved(attempt.campaign_id, &attempt.author, was, now_status);
+            if let Some(message) = &before {
+                let error = (outcome.error_code, outcome.error_reason.as_deref());
+                events::message_status(conn, &mut offices, message, now_status, error, stamp)?;
+            }
             if let Some(sid) = &outcome.provider_message_id {
                 apply_early_report(conn, sid, settings, stamp, &mut tally)?;
             }
@@ -304,8 +316,10 @@ pub fn recover_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> ApiResult
     write_transaction(conn, |conn| {
         let (unknown, _requeued) = db::messages::recover_expired(conn, stamp)?;
         let mut tally = Tally::new();
+        let mut offices = MessageOffices::default();
         for message in &unknown {
             tally.moved(message.campaign_id, &message.author, MessageStatus::Sending, MessageStatus::Unknown);
+            events::message_status_now(conn, &mut offices, message.id, stamp)?;
             tracing::warn!(message_id = message.id, "a send's outcome is unknown (lease expired while sending)");
         }
         tally.write(conn)?;

@@ -9,6 +9,7 @@ pub mod contact_lists;
 pub mod delivery;
 pub mod demo;
 pub mod demo_lists;
+pub mod events;
 pub mod fanout;
 pub mod messages;
 pub mod offices;

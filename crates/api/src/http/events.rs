@@ -1,0 +1,235 @@
+//! `/api/v1/events`: live updates as Server-Sent Events, filtered to what the user may
+//! see, with a replay after `Last-Event-ID` for reconnecting clients.
+
+use std::collections::{HashSet, VecDeque};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use tidings_domain::event_wire::EventKind;
+use tidings_domain::Problem;
+use tokio::sync::broadcast::{self, error::RecvError};
+use utoipa::IntoParams;
+
+use crate::auth::extractor::{authenticate, bearer};
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult};
+use crate::jobs::events::LiveEvent;
+use crate::services::events::{self, Replay};
+use crate::state::AppState;
+
+/// How often an idle stream sends a comment, so proxies keep it open and a vanished
+/// client is noticed; the credential is checked again each time.
+pub const KEEPALIVE: Duration = Duration::from_secs(15);
+/// What a browser waits before reconnecting, in milliseconds.
+const RETRY_MS: u32 = 3000;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+// Not `deny_unknown_fields`: EventSource polyfills add parameters of their own.
+pub struct EventsQuery {
+    /// Replay what came after this event id; for a first connection from a browser,
+    /// whose `EventSource` cannot set the `Last-Event-ID` header (the header wins when
+    /// both are given, as the browser sets it on every reconnect).
+    #[param(value_type = Option<i64>)]
+    pub last_event_id: Option<String>,
+    /// A session token or API key, for clients that cannot set the `Authorization`
+    /// header (the browser's `EventSource`); the header wins when both are given.
+    /// Prefer the header elsewhere: URLs end up in proxy logs.
+    pub access_token: Option<String>,
+}
+
+/// Live updates as Server-Sent Events (`text/event-stream`): each event has an `id:`,
+/// an `event:` — `message.created`, `message.status` (data: `MessageStatusEvent`),
+/// `conversation.updated`, `campaign.updated` (data: `CampaignUpdatedEvent`) — and a
+/// JSON `data:`. A user receives the events of the campaigns they may see (their
+/// organisation; their office, or every office with `view_other_offices`). A client
+/// that reconnects with `Last-Event-ID` (or `?last_event_id=`) first gets what it
+/// missed in the last ten minutes; when that is no longer stored, or too much, or the
+/// client fell behind, it gets a `resync` event instead: reload what is on screen. A
+/// comment line comes every 15 seconds; the stream ends when the session does.
+#[utoipa::path(
+    tag = "events",
+    params(
+        EventsQuery,
+        ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received; what came after it is replayed"),
+    ),
+    responses(
+        (status = 200, description = "The event stream", body = String, content_type = "text/event-stream"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The last event id is not an event id", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("access_token" = []))
+)]
+#[get("/api/v1/events")]
+pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let query = web::Query::<EventsQuery>::from_query(req.query_string())
+        .map_err(|_| ApiError::bad_request("A query parameter is not valid."))?
+        .into_inner();
+    let token = token_of(&req, query.access_token)?;
+    let state = state.get_ref().clone();
+    let user = authenticate(state.clone(), token.clone()).await?;
+    user.require_messaging()?;
+    let last_event_id = last_event_id(&req, query.last_event_id)?;
+    // Subscribed before the replay is read, so nothing falls between the two; what
+    // both deliver is sent once.
+    let receiver = state.events.subscribe(&state).await?;
+    let mut queue = VecDeque::from([Bytes::from(format!("retry: {RETRY_MS}\n\n"))]);
+    let mut replayed = HashSet::new();
+    if let Some(last) = last_event_id {
+        let reader = user.clone();
+        match state.db(move |conn| events::replay(conn, &reader, last)).await? {
+            Replay::Events(rows) => {
+                for row in rows {
+                    replayed.insert(row.id);
+                    queue.push_back(frame(Some(row.id), &row.kind, &row.data));
+                }
+            }
+            Replay::Resync { latest } => queue.push_back(resync(latest)),
+        }
+    }
+    let keepalive = actix_web::rt::time::interval_at(actix_web::rt::time::Instant::now() + KEEPALIVE, KEEPALIVE);
+    let feed = Feed { state, token, user, receiver, queue, replayed, keepalive };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/event-stream"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        // `Compress` leaves a response alone that names its encoding; gzip would hold
+        // events back in its buffer.
+        .insert_header((header::CONTENT_ENCODING, "identity"))
+        // nginx and the like buffer responses unless told otherwise.
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(futures_util::stream::unfold(feed, Feed::next)))
+}
+
+/// The bearer token, or — only when there is no `Authorization` header — the
+/// `access_token` parameter.
+fn token_of(req: &HttpRequest, access_token: Option<String>) -> ApiResult<String> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        return bearer(req);
+    }
+    access_token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).ok_or_else(|| {
+        ApiError::unauthorized("Sign in first: send 'Authorization: Bearer <token>' or '?access_token=<token>'.")
+    })
+}
+
+fn last_event_id(req: &HttpRequest, from_query: Option<String>) -> ApiResult<Option<i64>> {
+    let (field, value) = match req.headers().get("Last-Event-ID") {
+        Some(value) => ("Last-Event-ID", value.to_str().unwrap_or("?").to_owned()),
+        None => ("last_event_id", from_query.unwrap_or_default()),
+    };
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id >= 0)
+        .map(Some)
+        .ok_or_else(|| ApiError::invalid(field, "is not an event id this stream gave out"))
+}
+
+/// One event on the wire. Data with line breaks becomes several `data:` lines, which
+/// the client joins back with line breaks.
+fn frame(id: Option<i64>, kind: &str, data: &str) -> Bytes {
+    let mut out = String::with_capacity(data.len() + kind.len() + 32);
+    if let Some(id) = id {
+        out.push_str(&format!("id: {id}\n"));
+    }
+    out.push_str(&format!("event: {kind}\n"));
+    for line in data.split('\n') {
+        out.push_str("data: ");
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+        out.push('\n');
+    }
+    out.push('\n');
+    Bytes::from(out)
+}
+
+/// A `resync` event whose id lets the next reconnect continue from `latest`.
+fn resync(latest: i64) -> Bytes {
+    frame(Some(latest), EventKind::Resync.as_str(), "{}")
+}
+
+/// One client's stream.
+struct Feed {
+    state: AppState,
+    token: String,
+    user: AuthUser,
+    receiver: broadcast::Receiver<Arc<LiveEvent>>,
+    /// Frames to send before anything live (the retry hint, the replay).
+    queue: VecDeque<Bytes>,
+    /// Replayed ids, so the same event arriving live is not sent twice.
+    replayed: HashSet<i64>,
+    keepalive: actix_web::rt::time::Interval,
+}
+
+impl Feed {
+    async fn next(mut self) -> Option<(Result<Bytes, Infallible>, Feed)> {
+        loop {
+            if let Some(frame) = self.queue.pop_front() {
+                return Some((Ok(frame), self));
+            }
+            tokio::select! {
+                received = self.receiver.recv() => match received {
+                    Ok(event) => {
+                        let row = &event.row;
+                        if self.replayed.remove(&row.id) || !events::may_see(&self.user, row.organisation_id, row.office_id) {
+                            continue;
+                        }
+                        let bytes = event.frame.get_or_init(|| frame(Some(row.id), &row.kind, &row.data)).clone();
+                        return Some((Ok(bytes), self));
+                    }
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::debug!(missed, "an event stream fell behind");
+                        let latest = self.state.events.latest();
+                        return Some((Ok(resync(latest)), self));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.keepalive.tick() => {
+                    if !self.still_allowed().await {
+                        return None;
+                    }
+                    return Some((Ok(Bytes::from_static(b": keepalive\n\n")), self));
+                }
+            }
+        }
+    }
+
+    /// Checks the credential again: a stream outlives no logout, expiry or
+    /// deactivation, and follows changes to what its user may see. A database hiccup
+    /// keeps the stream (and the user as they were).
+    async fn still_allowed(&mut self) -> bool {
+        match authenticate(self.state.clone(), self.token.clone()).await {
+            Ok(user) if user.two_way_messaging => {
+                self.user = user;
+                true
+            }
+            Ok(_) => false,
+            Err(error) if error.status().is_server_error() => {
+                tracing::warn!(%error, "could not check an event stream's credential");
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_follow_the_event_stream_format() {
+        assert_eq!(
+            frame(Some(7), "message.status", r#"{"id":1}"#),
+            Bytes::from("id: 7\nevent: message.status\ndata: {\"id\":1}\n\n")
+        );
+        assert_eq!(frame(None, "resync", "a\r\nb"), Bytes::from("event: resync\ndata: a\ndata: b\n\n"));
+    }
+}
