@@ -95,6 +95,13 @@ impl Application {
 
     /// Runs until SIGTERM or Ctrl-C (actix drains in-flight requests first).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // Event streams never end by themselves; on SIGTERM (actix's graceful stop) they
+        // end at once instead of holding the shutdown for its whole timeout.
+        let events = self.state.events.clone();
+        actix_web::rt::spawn(async move {
+            graceful_stop_requested().await;
+            events.close();
+        });
         self.server.await
     }
 
@@ -102,6 +109,16 @@ impl Application {
     pub fn into_server(self) -> Server {
         self.server
     }
+}
+
+/// Waits for SIGTERM; never returns where there is no such signal.
+async fn graceful_stop_requested() {
+    #[cfg(unix)]
+    if let Ok(mut terminate) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        terminate.recv().await;
+        return;
+    }
+    std::future::pending::<()>().await
 }
 
 fn serve(listener: TcpListener, state: AppState) -> Result<Server, String> {

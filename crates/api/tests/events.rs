@@ -36,8 +36,10 @@ struct Stream {
 }
 
 impl Stream {
-    /// The next event; comments and the retry hint are skipped.
+    /// The next event; comments (the keepalive) and the retry hint are skipped.
     async fn next(&mut self) -> Event {
+        // One deadline for the event, however many keepalives come first.
+        let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
@@ -56,12 +58,27 @@ impl Stream {
                 }
                 continue;
             }
-            let chunk = tokio::time::timeout(PATIENCE, self.response.chunk())
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
                 .await
                 .expect("an event within the test's patience")
                 .unwrap()
                 .expect("the stream stays open");
             self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+
+    /// Reads until the server ends the stream, failing on any event; keepalives are
+    /// fine.
+    async fn ends_within(&mut self, patience: StdDuration) {
+        let deadline = tokio::time::Instant::now() + patience;
+        loop {
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk())
+                .await
+                .expect("the stream ends within the test's patience")
+                .unwrap();
+            let Some(chunk) = chunk else { return };
+            let text = std::str::from_utf8(&chunk).unwrap();
+            assert!(!text.contains("event:"), "no event before the end: {text}");
         }
     }
 
@@ -466,4 +483,19 @@ async fn the_stream_needs_a_signed_in_user_with_the_messaging_permission() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = w.app.get("/api/v1/events", &w.agent).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn a_stream_ends_with_the_session_and_with_the_server() {
+    let w = world().await;
+    let mut signed_out = w.open(Credential::Header(&w.limited), None).await;
+    let (status, _) = w.app.call(reqwest::Method::POST, "/api/v1/auth/logout", Some(&w.limited), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // The credential is checked again with each keepalive, every 15 seconds.
+    let keepalive = tidings_api::http::events::KEEPALIVE;
+    signed_out.ends_within(keepalive + PATIENCE).await;
+
+    let mut open = w.open(Credential::Header(&w.manager), None).await;
+    w.app.app_state.events.close();
+    open.ends_within(PATIENCE).await;
 }

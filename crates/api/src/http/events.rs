@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tidings_domain::event_wire::EventKind;
 use tidings_domain::Problem;
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::watch;
 use utoipa::IntoParams;
 
 use crate::auth::extractor::{authenticate, bearer};
@@ -29,6 +30,7 @@ pub const KEEPALIVE: Duration = Duration::from_secs(15);
 const RETRY_MS: u32 = 3000;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 // Not `deny_unknown_fields`: EventSource polyfills add parameters of their own.
 pub struct EventsQuery {
     /// Replay what came after this event id; for a first connection from a browser,
@@ -42,8 +44,10 @@ pub struct EventsQuery {
     pub access_token: Option<String>,
 }
 
-/// Live updates as Server-Sent Events (`text/event-stream`): each event has an `id:`,
-/// an `event:` — `message.created`, `message.status` (data: `MessageStatusEvent`),
+/// Live updates as Server-Sent Events.
+///
+/// A `text/event-stream` whose events each have an `id:`, an `event:` —
+/// `message.created`, `message.status` (data: `MessageStatusEvent`),
 /// `conversation.updated`, `campaign.updated` (data: `CampaignUpdatedEvent`) — and a
 /// JSON `data:`. A user receives the events of the campaigns they may see (their
 /// organisation; their office, or every office with `view_other_offices`). A client
@@ -78,6 +82,7 @@ pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResu
     // Subscribed before the replay is read, so nothing falls between the two; what
     // both deliver is sent once.
     let receiver = state.events.subscribe(&state).await?;
+    let closing = state.events.closing();
     let mut queue = VecDeque::from([Bytes::from(format!("retry: {RETRY_MS}\n\n"))]);
     let mut replayed = HashSet::new();
     if let Some(last) = last_event_id {
@@ -93,7 +98,7 @@ pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResu
         }
     }
     let keepalive = actix_web::rt::time::interval_at(actix_web::rt::time::Instant::now() + KEEPALIVE, KEEPALIVE);
-    let feed = Feed { state, token, user, receiver, queue, replayed, keepalive };
+    let feed = Feed { state, token, user, receiver, queue, replayed, keepalive, closing };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/event-stream"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -166,15 +171,20 @@ struct Feed {
     /// Replayed ids, so the same event arriving live is not sent twice.
     replayed: HashSet<i64>,
     keepalive: actix_web::rt::time::Interval,
+    closing: watch::Receiver<bool>,
 }
 
 impl Feed {
     async fn next(mut self) -> Option<(Result<Bytes, Infallible>, Feed)> {
         loop {
+            if *self.closing.borrow() {
+                return None;
+            }
             if let Some(frame) = self.queue.pop_front() {
                 return Some((Ok(frame), self));
             }
             tokio::select! {
+                _ = self.closing.changed() => return None,
                 received = self.receiver.recv() => match received {
                     Ok(event) => {
                         let row = &event.row;

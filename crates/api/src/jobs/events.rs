@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration as StdDuration, Instant};
 
 use actix_web::web::Bytes;
-use tokio::sync::{broadcast, Mutex};
+use tokio::sync::{broadcast, watch, Mutex};
 
 use crate::db::{self, events::EventRow};
 use crate::error::ApiResult;
@@ -63,12 +63,21 @@ pub struct EventHub {
     /// Starting and idle-stopping the poller, and subscribing, happen one at a time, so
     /// a stream never subscribes to a poller that is on its way out.
     lifecycle: Mutex<()>,
+    /// Set when the server shuts down: streams end, instead of holding the graceful
+    /// shutdown for its whole timeout.
+    closing: watch::Sender<bool>,
 }
 
 impl Default for EventHub {
     fn default() -> Self {
         let (sender, _) = broadcast::channel(CHANNEL_CAPACITY);
-        Self { sender, running: AtomicBool::new(false), cursor: AtomicI64::new(0), lifecycle: Mutex::new(()) }
+        Self {
+            sender,
+            running: AtomicBool::new(false),
+            cursor: AtomicI64::new(0),
+            lifecycle: Mutex::new(()),
+            closing: watch::Sender::new(false),
+        }
     }
 }
 
@@ -86,6 +95,17 @@ impl EventHub {
             actix_web::rt::spawn(poll(state.clone(), cursor));
         }
         Ok(self.sender.subscribe())
+    }
+
+    /// Changes to `true` when the server shuts down.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Ends every stream of this server (shutdown); their clients reconnect elsewhere
+    /// with `Last-Event-ID`.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 
     /// The newest event id this server has read.
