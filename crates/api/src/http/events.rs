@@ -205,6 +205,9 @@ impl Feed {
                     if !self.still_allowed().await {
                         return None;
                     }
+                    if let Err(error) = self.state.events.keep_running(&self.state).await {
+                        tracing::warn!(%error, "could not restart the event poller");
+                    }
                     return Some((Ok(Bytes::from_static(b": keepalive\n\n")), self));
                 }
             }

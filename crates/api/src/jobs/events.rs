@@ -85,6 +85,22 @@ impl EventHub {
     /// A receiver of every event from now on, starting the poller when none runs.
     pub async fn subscribe(&self, state: &AppState) -> ApiResult<broadcast::Receiver<Arc<LiveEvent>>> {
         let _lifecycle = self.lifecycle.lock().await;
+        self.start_if_stopped(state).await?;
+        Ok(self.sender.subscribe())
+    }
+
+    /// Starts the poller again if its task ended with its worker; streams call this
+    /// now and then, so they never wait on a poller that is gone.
+    pub async fn keep_running(&self, state: &AppState) -> ApiResult<()> {
+        if self.running.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let _lifecycle = self.lifecycle.lock().await;
+        self.start_if_stopped(state).await
+    }
+
+    /// Call with `lifecycle` held.
+    async fn start_if_stopped(&self, state: &AppState) -> ApiResult<()> {
         if !self.running.load(Ordering::SeqCst) {
             let mut cursor = self.cursor.load(Ordering::SeqCst);
             if cursor == 0 {
@@ -94,7 +110,7 @@ impl EventHub {
             self.running.store(true, Ordering::SeqCst);
             actix_web::rt::spawn(poll(state.clone(), cursor));
         }
-        Ok(self.sender.subscribe())
+        Ok(())
     }
 
     /// Changes to `true` when the server shuts down.
