@@ -5,6 +5,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod connection;
 pub mod contact_lists;
+pub mod conversations;
 pub mod messages;
 pub mod offices;
 pub mod opt_outs;

@@ -6,11 +6,14 @@ pub mod api_keys;
 pub mod auth;
 pub mod campaigns;
 pub mod contact_lists;
+pub mod conversations;
 pub mod json;
 pub mod messages;
 pub mod offices;
 pub mod ops;
+pub mod opt_outs;
 pub mod phone_numbers;
+pub mod simulator;
 pub mod spa;
 pub mod users;
 pub mod webhooks;
@@ -82,7 +85,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(contact_lists::list_contact_list_contacts)
         .service(contact_lists::delete_contact_list)
         .service(messages::list_campaign_messages)
-        .service(webhooks::twilio_status);
+        .service(conversations::list_campaign_conversations)
+        .service(conversations::get_conversation)
+        .service(conversations::list_conversation_messages)
+        .service(conversations::reply_in_conversation)
+        .service(conversations::update_conversation)
+        .service(conversations::opt_out_conversation)
+        .service(conversations::get_inbox)
+        .service(opt_outs::list_opt_outs)
+        .service(opt_outs::add_opt_out)
+        .service(opt_outs::lift_opt_out)
+        .service(simulator::simulate_inbound)
+        .service(webhooks::twilio_status)
+        .service(webhooks::twilio_inbound);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {

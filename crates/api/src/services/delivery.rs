@@ -285,11 +285,37 @@ pub fn begin_sending(
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
 ) -> ApiResult<Vec<i64>> {
-    let ids: Vec<i64> = claimed.iter().map(|m| m.id).collect();
     write_transaction(conn, |conn| {
-        let moved = db::messages::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
+        // Contacts who opted out meanwhile are not sent to (automatic replies — the
+        // opt-out confirmation — still go). The per-contact lock orders this against a
+        // concurrent opt-out; see `db::opt_outs::lock_contact`.
+        let mut contacts: Vec<(i64, &str)> = claimed.iter().map(|m| (m.organisation_id, m.to_phone.as_str())).collect();
+        contacts.sort_unstable();
+        contacts.dedup();
+        let mut suppressed = std::collections::HashSet::new();
+        for (organisation_id, phone) in &contacts {
+            db::opt_outs::lock_contact(conn, *organisation_id, phone)?;
+        }
+        let mut organisations: Vec<i64> = contacts.iter().map(|(o, _)| *o).collect();
+        organisations.dedup();
+        for organisation_id in organisations {
+            let phones: Vec<&str> = contacts.iter().filter(|(o, _)| *o == organisation_id).map(|(_, p)| *p).collect();
+            for phone in db::opt_outs::live_among(conn, organisation_id, &phones)? {
+                suppressed.insert((organisation_id, phone));
+            }
+        }
+        let (blocked, allowed): (Vec<&db::messages::ClaimedMessage>, Vec<&db::messages::ClaimedMessage>) = claimed
+            .iter()
+            .partition(|m| m.author != "system" && suppressed.contains(&(m.organisation_id, m.to_phone.clone())));
         let mut tally = Tally::new();
-        for message in claimed.iter().filter(|m| moved.contains(&m.id)) {
+        let blocked_ids: Vec<i64> = blocked.iter().map(|m| m.id).collect();
+        let cancelled = db::messages::cancel_claimed(conn, &blocked_ids, owner, now.naive_utc())?;
+        for message in blocked.iter().filter(|m| cancelled.contains(&m.id)) {
+            tally.moved(message.campaign_id, &message.author, MessageStatus::Claimed, MessageStatus::Cancelled);
+        }
+        let ids: Vec<i64> = allowed.iter().map(|m| m.id).collect();
+        let moved = db::messages::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
+        for message in allowed.iter().filter(|m| moved.contains(&m.id)) {
             tally.moved(message.campaign_id, &message.author, MessageStatus::Claimed, MessageStatus::Sending);
         }
         tally.write(conn)?;
