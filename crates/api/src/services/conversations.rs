@@ -57,8 +57,12 @@ fn filter_of(query: &ConversationQuery) -> ApiResult<ConversationFilter> {
         }
     };
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let digits: Option<String> =
-        q.map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
+    // A query that looks like a phone ("(415) 200", "+1415…") also searches phones.
+    let looks_like_phone = |q: &str| q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let digits: Option<String> = q
+        .filter(|q| looks_like_phone(q))
+        .map(|q| q.chars().filter(char::is_ascii_digit).collect())
+        .filter(|d: &String| !d.is_empty());
     Ok(ConversationFilter {
         name_contains: q.map(str::to_lowercase),
         phone_digits: digits,
