@@ -9,6 +9,7 @@ pub mod contact_lists;
 pub mod conversations;
 pub mod delivery;
 pub mod demo;
+pub mod demo_history;
 pub mod demo_lists;
 pub mod fanout;
 pub mod inbound;
