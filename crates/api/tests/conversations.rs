@@ -569,3 +569,51 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn conversations_stay_within_their_organisation_and_offices() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(1).await;
+    let number = insert_number(&w.app, &w.org, NUMBER);
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    let conversation = w.reply(&phone(1), NUMBER, "Hello").await["conversation_id"].as_i64().unwrap();
+
+    w.app.seed_default_org("beta");
+    let outsider = w.app.login("manager@beta.test").await;
+    let west_only = w.app.login("limited@alpha.test").await;
+    for token in [&outsider, &west_only] {
+        let (status, _) = w.app.get(&format!("/api/v1/conversations/{conversation}"), token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) =
+            w.app.post(&format!("/api/v1/conversations/{conversation}/messages"), token, json!({"body": "hi"})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = w
+            .app
+            .patch(&format!("/api/v1/conversations/{conversation}"), token, json!({"needs_attention": false}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = w.app.post(&format!("/api/v1/conversations/{conversation}/opt-out"), token, json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversations"), token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(w.inbox(token, "").await.is_empty());
+    }
+    let (status, _) =
+        w.app.post("/api/v1/simulator/inbound", &outsider, json!({"from": phone(2), "to": NUMBER, "body": "x"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's number");
+    let (status, _) =
+        w.app.call(reqwest::Method::GET, &format!("/api/v1/conversations/{conversation}"), None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Manual opt-out from the conversation: audited, and the contact shows opted out.
+    let (status, opted) =
+        w.app.post(&format!("/api/v1/conversations/{conversation}/opt-out"), &w.agent, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{opted}");
+    assert_eq!(opted["conversation"]["contact"]["opted_out"], true);
+    let (status, problem) =
+        w.app.post(&format!("/api/v1/conversations/{conversation}/messages"), &w.agent, json!({"body": "hi"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    let (_, entries) = w.app.get("/api/v1/opt-outs", &w.manager).await;
+    assert_eq!(entries["items"][0]["source"], "manual");
+    assert_eq!(entries["items"][0]["created_by"]["id"], w.org.users[2]);
+}
