@@ -5,9 +5,11 @@
 //! behind the `openapi` feature.
 
 pub mod analytics;
+pub mod analytics_wire;
 pub mod assistant;
 pub mod auth;
 pub mod campaign;
+pub mod campaign_contact_wire;
 pub mod campaign_wire;
 pub mod contact_list;
 pub mod conversation_wire;

@@ -549,6 +549,21 @@ pub fn set_provider_id(conn: &mut DbConnection, id: i64, provider_message_id: &s
         .execute(conn)
 }
 
+/// A contact's launch message in a campaign.
+pub fn launch_message_of(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    contact_id: i64,
+) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .filter(messages::campaign_id.eq(campaign_id))
+        .filter(messages::contact_id.eq(contact_id))
+        .filter(messages::author.eq("campaign"))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Messages of a conversation, oldest first.
 pub fn of_conversation(conn: &mut DbConnection, conversation_id: i64) -> QueryResult<Vec<MessageRow>> {
     messages::table

@@ -250,6 +250,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaign_activity (campaign_id, slot_start) {
+        campaign_id -> BigInt,
+        slot_start -> Timestamp,
+        inbound -> BigInt,
+        outbound -> BigInt,
+    }
+}
+
+diesel::table! {
     conversation_participants (conversation_id, user_id) {
         conversation_id -> BigInt,
         user_id -> BigInt,
@@ -331,4 +340,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     conversation_tags,
     conversation_participants,
+    campaign_activity,
 );

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod contact_lists;
 pub mod conversations;
+pub mod insight;
 pub mod json;
 pub mod messages;
 pub mod offices;
@@ -85,6 +86,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(contact_lists::list_contact_list_contacts)
         .service(contact_lists::delete_contact_list)
         .service(messages::list_campaign_messages)
+        .service(insight::list_campaign_contacts)
+        .service(insight::export_campaign_contacts)
+        .service(insight::preview_campaign_contact)
+        .service(insight::opt_out_campaign_contact)
+        .service(insight::get_campaign_analytics)
         .service(conversations::list_campaign_conversations)
         .service(conversations::get_conversation)
         .service(conversations::list_conversation_messages)

@@ -237,6 +237,8 @@ pub fn record_attempts(
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let mut tally = Tally::new();
+        // Messages the provider took, per campaign: the Analytics activity chart.
+        let mut sent_per_campaign: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         for attempt in attempts {
             let outcome = outcome_of(attempt, settings, stamp);
             // The message was `sending` (pending bucket) — or `unknown` if recovery ran
@@ -249,11 +251,17 @@ pub fn record_attempts(
             }
             let now_status = MessageStatus::parse(outcome.status).unwrap_or(MessageStatus::Unknown);
             tally.moved(attempt.campaign_id, &attempt.author, was, now_status);
+            if let (Some(campaign), Some(_)) = (attempt.campaign_id, outcome.sent_at) {
+                *sent_per_campaign.entry(campaign).or_default() += 1;
+            }
             if let Some(sid) = &outcome.provider_message_id {
                 apply_early_report(conn, sid, settings, stamp, &mut tally)?;
             }
         }
         tally.write(conn)?;
+        for (campaign, sent) in sent_per_campaign {
+            db::activity::add(conn, campaign, stamp, 0, sent)?;
+        }
         Ok(())
     })
 }

@@ -210,6 +210,9 @@ fn store_inbound(
             conversation_id: Some(conversation.id),
         },
     )?;
+    if let Some(campaign) = conversation.campaign_id {
+        db::activity::add(conn, campaign, stamp, 1, 0)?;
+    }
     if let Some(sid) = &inbound.provider_message_id {
         db::messages::set_provider_id(conn, id, sid).map_err(|e| match e {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {

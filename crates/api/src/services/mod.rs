@@ -1,9 +1,11 @@
 //! Use cases: authorisation, rules and transactions, one module per area. Handlers and
 //! background jobs call these; these call the repositories in `db`.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod campaign_contacts;
 pub mod campaigns;
 pub mod contact_lists;
 pub mod conversations;
