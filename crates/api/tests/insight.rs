@@ -246,6 +246,10 @@ async fn the_contacts_tab_shows_each_contacts_delivery_state() {
     }
 }
 
+/// Minutes after launch, then a contact's reply (contact, text) or an agent's reply
+/// (contact, agent user index).
+type HistoryEvent<'a> = (i64, Option<(usize, &'a str)>, Option<(usize, usize)>);
+
 /// Builds a campaign whose history is known: launched at `launch`, messages delivered a
 /// minute later (one undelivered), then `replies` (contact index, minutes after launch,
 /// text) and agent replies (contact index, minutes, agent user index).
@@ -272,7 +276,7 @@ async fn campaign_with_history(
         }
     })
     .unwrap();
-    let mut events: Vec<(i64, Option<(usize, &str)>, Option<(usize, usize)>)> = Vec::new();
+    let mut events: Vec<HistoryEvent<'_>> = Vec::new();
     events.extend(replies.iter().map(|(c, m, text)| (*m, Some((*c, *text)), None)));
     events.extend(agent_replies.iter().map(|(c, m, agent)| (*m, None, Some((*c, *agent)))));
     events.sort_by_key(|(m, _, _)| *m);
