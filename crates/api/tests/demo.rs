@@ -91,4 +91,24 @@ async fn the_demo_organisation_fills_every_tab_and_the_calendar_once() {
         app.get(&format!("/api/v1/campaigns/{aid}/conversations?section=needs_attention"), token).await;
     let handed = &aid_sections["sections"][0]["items"][0];
     assert_eq!(handed["operated_by"], "agent", "the assistant handed this one over: {handed}");
+
+    // Active and archived campaigns show non-trivial analytics.
+    let (_, archived) = app.get("/api/v1/campaigns?state=archived", token).await;
+    let ran: Vec<&Value> = active["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(archived["items"].as_array().unwrap().iter().filter(|c| c["launched_at"].is_string()))
+        .collect();
+    assert_eq!(ran.len(), 4, "three active campaigns and one that ran and was stopped");
+    for campaign in ran {
+        let (status, analytics) = app.get(&format!("/api/v1/campaigns/{}/analytics", campaign["id"]), token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(analytics["send_status"]["successful"].as_i64().unwrap() > 0, "{analytics}");
+        assert!(analytics["engagement"]["responded"].as_i64().unwrap() > 0, "{analytics}");
+        let bars = analytics["activity"]["bars"].as_array().unwrap();
+        let inbound: i64 = bars.iter().map(|b| b["inbound"].as_i64().unwrap()).sum();
+        let outbound: i64 = bars.iter().map(|b| b["outbound"].as_i64().unwrap()).sum();
+        assert!(inbound > 0 && outbound > 0, "{}: {analytics}", campaign["title"]);
+    }
 }
