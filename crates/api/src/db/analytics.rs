@@ -22,20 +22,30 @@ pub fn failures_by_code(conn: &mut DbConnection, campaign_id: i64) -> QueryResul
 /// A message of the conversation side: contact, agent and assistant messages.
 #[derive(Debug, Clone, Queryable)]
 pub struct ReplyRow {
+    pub id: i64,
     pub conversation_id: Option<i64>,
     pub author: String,
     pub author_user_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
 
-/// The campaign's contact, agent and assistant messages, in order.
+/// The campaign's contact, agent and assistant messages, in order. Sorted here, not in
+/// SQL: an `ORDER BY id` invites SQLite to walk `messages_campaign` (campaign, id) —
+/// every launch message — instead of the small `messages_campaign_author` ranges.
 pub fn replies(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<ReplyRow>> {
-    messages::table
+    let mut rows: Vec<ReplyRow> = messages::table
         .filter(messages::campaign_id.eq(campaign_id))
         .filter(messages::author.eq_any(["contact", "agent", "assistant"]))
-        .order(messages::id)
-        .select((messages::conversation_id, messages::author, messages::author_user_id, messages::created_at))
-        .load(conn)
+        .select((
+            messages::id,
+            messages::conversation_id,
+            messages::author,
+            messages::author_user_id,
+            messages::created_at,
+        ))
+        .load(conn)?;
+    rows.sort_by_key(|row| row.id);
+    Ok(rows)
 }
 
 /// Opt-outs recorded from this campaign (keyword or staff), lifted later or not.
