@@ -16,6 +16,8 @@ use leptos_router::hooks::use_query_map;
 use tidings_domain::campaign::CampaignAction;
 use tidings_domain::campaign_wire::Campaign;
 
+use super::shell::use_current_user;
+
 pub use detail::CampaignDetailPage;
 
 use actions::ConfirmDialog;
@@ -31,6 +33,31 @@ pub enum Outcome {
     Done { message: String, link: Option<(String, String)> },
     /// The API refused or could not be reached: its words.
     Failed(String),
+}
+
+/// An outcome waiting for the next page that shows outcomes: the wizard finishes on the
+/// Campaigns page, and a campaign started from a previous one opens in the wizard.
+#[derive(Clone, Copy)]
+struct PendingOutcome(RwSignal<Option<Outcome>>);
+
+/// Makes [`show_on_campaigns_page`] work across pages; called once by the app.
+pub fn provide_pending_outcome() {
+    provide_context(PendingOutcome(RwSignal::new(None)));
+}
+
+/// Shows `outcome` on the next page that takes it (see [`take_campaigns_outcome`]).
+pub fn show_on_campaigns_page(outcome: Outcome) {
+    if let Some(PendingOutcome(pending)) = use_context::<PendingOutcome>() {
+        pending.set(Some(outcome));
+    }
+}
+
+/// The outcome waiting to be shown, if any; it is shown once.
+pub fn take_campaigns_outcome() -> Option<Outcome> {
+    let PendingOutcome(pending) = use_context::<PendingOutcome>()?;
+    let outcome = pending.get_untracked();
+    pending.set(None);
+    outcome
 }
 
 /// State shared by the list, its rows' menus and the confirmation dialog.
@@ -49,7 +76,7 @@ impl CampaignsContext {
     fn provide() -> Self {
         let ctx = Self {
             reload: RwSignal::new(0),
-            outcome: RwSignal::new(None),
+            outcome: RwSignal::new(take_campaigns_outcome()),
             open_menu: RwSignal::new(None),
             confirming: RwSignal::new(None),
         };
@@ -88,6 +115,9 @@ pub fn CampaignsPage() -> impl IntoView {
     let tags = RwSignal::new(Vec::<String>::new());
     let page = RwSignal::new(1u32);
     let view_mode = RwSignal::new(ScheduledView::Calendar);
+    // Limited users see campaigns but the API refuses them creating one.
+    let may_create = use_current_user().is_some_and(|me| me.role.manages_campaigns());
+    let may_create = move || may_create;
 
     // A new tab or new filters start again at the first page, with a clean slate.
     Effect::watch(
@@ -112,6 +142,9 @@ pub fn CampaignsPage() -> impl IntoView {
         <section class="page campaigns-page">
             <div class="page-head">
                 <h1>"Campaigns"</h1>
+                <Show when=may_create>
+                    <A href="/campaigns/new" attr:class="button button-primary">"New campaign"</A>
+                </Show>
             </div>
             <OutcomeBar/>
             <TabList current=tab/>
