@@ -224,8 +224,8 @@ impl Api {
 
     /// `GET /contact-lists/{id}/contacts`: the list's first `limit` contacts, in file order.
     pub async fn contacts(&self, list_id: i64, limit: u32) -> Result<ContactPage, ApiError> {
-        let request = Request::get(&format!("{API_BASE}/contact-lists/{list_id}/contacts"))
-            .query([("limit", limit.to_string())]);
+        let request =
+            Request::get(&format!("{API_BASE}/contact-lists/{list_id}/contacts")).query([("limit", limit.to_string())]);
         read_json(self.send(request).await?).await
     }
 

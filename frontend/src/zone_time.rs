@@ -26,7 +26,8 @@ fn intl() -> Option<Object> {
 /// name. Built through `Reflect::construct` because the constructor throws a RangeError
 /// for an unknown zone, which must become `None` rather than a trap.
 fn build_formatter(zone: &str) -> Option<Intl::DateTimeFormat> {
-    let constructor = Reflect::get(&intl()?, &JsValue::from_str("DateTimeFormat")).ok()?.dyn_into::<Function>().ok()?;
+    let intl = intl()?;
+    let constructor = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat")).ok()?.dyn_into::<Function>().ok()?;
     let options = Object::new();
     for (key, value) in [
         ("timeZone", zone),

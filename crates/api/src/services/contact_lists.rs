@@ -20,9 +20,9 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::Connection;
 use serde_json::json;
 use tidings_domain::contact_list::{
-    map_headers, resolve_mapping, validate_contact_list_name, ColumnMapping, Contact, ContactField, ContactList,
-    ContactListImport, ContactListPage, ContactPage, ContactRowInput, FieldNames, HeaderMapping, ImportReport,
-    OptedOutRow, RequiredColumn, RowProblem, RowProblemKind, sniff_delimiter,
+    map_headers, resolve_mapping, sniff_delimiter, validate_contact_list_name, ColumnMapping, Contact, ContactField,
+    ContactList, ContactListImport, ContactListPage, ContactPage, ContactRowInput, FieldNames, HeaderMapping,
+    ImportReport, OptedOutRow, RequiredColumn, RowProblem, RowProblemKind,
 };
 use tidings_domain::template::placeholder_key;
 use tidings_domain::FieldError;

@@ -35,7 +35,8 @@ fn lines(text: &str) -> Vec<String> {
 pub fn AssistantScriptEditor(draft: Draft) -> impl IntoView {
     let initial = draft.script.get_untracked();
     let next_key = StoredValue::new(initial.rules.len() as u64);
-    let rows = RwSignal::new(initial.rules.iter().enumerate().map(|(i, r)| RuleRow::new(i as u64, r)).collect::<Vec<_>>());
+    let rows =
+        RwSignal::new(initial.rules.iter().enumerate().map(|(i, r)| RuleRow::new(i as u64, r)).collect::<Vec<_>>());
     let handoff = RwSignal::new(initial.handoff_phrases.join("\n"));
     // The rows and the handoff text are the truth while editing; the draft follows them.
     Effect::new(move || {
@@ -194,8 +195,10 @@ fn RuleEditor(
 fn Reasons(#[prop(into)] reasons: Signal<Vec<String>>) -> impl IntoView {
     move || {
         let reasons = reasons.get();
-        (!reasons.is_empty()).then(|| view! {
-            <ul class="field-errors">{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+        (!reasons.is_empty()).then(|| {
+            view! {
+                <ul class="field-errors">{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            }
         })
     }
 }

@@ -51,7 +51,11 @@ impl CsvPreview {
 
     /// The data rows to show.
     pub fn data_rows(&self, has_header: bool) -> Vec<Vec<String>> {
-        let rows = if has_header { self.next_rows.clone() } else { [vec![self.first_row.clone()], self.next_rows.clone()].concat() };
+        let rows = if has_header {
+            self.next_rows.clone()
+        } else {
+            [vec![self.first_row.clone()], self.next_rows.clone()].concat()
+        };
         rows.into_iter().take(PREVIEW_ROWS).collect()
     }
 }
@@ -172,7 +176,8 @@ mod tests {
 
     #[test]
     fn reads_whole_rows_and_guesses_like_the_server() {
-        let file = b"Given name;Family name;Cell;Program\nAda;Lovelace;(202) 555-0100;Maths\nAlan;Turing;(202) 555-0101\n";
+        let file =
+            b"Given name;Family name;Cell;Program\nAda;Lovelace;(202) 555-0100;Maths\nAlan;Turing;(202) 555-0101\n";
         let Some(preview) = CsvPreview::read(file) else { panic!("has rows") };
         assert_eq!(preview.first_row, ["Given name", "Family name", "Cell", "Program"]);
         assert_eq!(preview.column_count(), 4);

@@ -99,7 +99,8 @@ pub fn CsvUpload(draft: Draft) -> impl IntoView {
         let Some(mapping) = upload.columns.with_untracked(ChosenColumns::to_mapping) else {
             return;
         };
-        let Some(form) = upload_form(&file, &upload.name.get_untracked(), office, upload.has_header.get_untracked(), &mapping)
+        let Some(form) =
+            upload_form(&file, &upload.name.get_untracked(), office, upload.has_header.get_untracked(), &mapping)
         else {
             upload.failure.set(Some("The upload could not be prepared in this browser.".to_owned()));
             return;

@@ -166,7 +166,9 @@ impl Draft {
             errors
                 .iter()
                 .filter(|e| {
-                    e.field == field || e.field.starts_with(&format!("{field}[")) || e.field.starts_with(&format!("{field}."))
+                    e.field == field
+                        || e.field.starts_with(&format!("{field}["))
+                        || e.field.starts_with(&format!("{field}."))
                 })
                 .map(|e| e.reason.clone())
                 .collect()

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use tidings_domain::campaign::{earliest_launch, CampaignAction, CampaignState, OperatedBy, LAUNCH_LOCK, MIN_SCHEDULE_LEAD};
+use tidings_domain::campaign::{
+    earliest_launch, CampaignAction, CampaignState, OperatedBy, LAUNCH_LOCK, MIN_SCHEDULE_LEAD,
+};
 use tidings_domain::campaign_wire::{Campaign, NumberChoice};
 use tidings_domain::office::Office;
 
@@ -56,7 +58,9 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
                     draft.failure.set(Some(message));
                     // Send the user to the first step with a refused field.
                     let first = draft.errors.with_untracked(|errors| {
-                        Step::all(false).into_iter().find(|step| errors.iter().any(|e| Step::of_field(&e.field) == *step))
+                        Step::all(false)
+                            .into_iter()
+                            .find(|step| errors.iter().any(|e| Step::of_field(&e.field) == *step))
                     });
                     if let Some(step) = first.filter(|step| *step != Step::Finish) {
                         draft.step.set(step);
@@ -212,12 +216,7 @@ fn done_outcome(campaign: &Campaign, how: Finish) -> Outcome {
 
 /// The schedule form: a local date and time in the campaign's zone, with the rule.
 #[component]
-fn ScheduleOption(
-    draft: Draft,
-    busy: RwSignal<bool>,
-    ready: Signal<bool>,
-    finish: Callback<Finish>,
-) -> impl IntoView {
+fn ScheduleOption(draft: Draft, busy: RwSignal<bool>, ready: Signal<bool>, finish: Callback<Finish>) -> impl IntoView {
     // The clock moves on while the page is open, and with it the earliest launch time.
     let clock = RwSignal::new(now());
     if let Ok(handle) = set_interval_with_handle(move || clock.set(now()), std::time::Duration::from_secs(15)) {

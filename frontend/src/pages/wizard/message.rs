@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use tidings_domain::contact_list::Contact;
 use tidings_domain::segments::segment_info;
-use tidings_domain::template::{preview_message, template_problems, MergeFields, BUILTIN_PLACEHOLDERS, OPT_OUT_LANGUAGE};
+use tidings_domain::template::{
+    preview_message, template_problems, MergeFields, BUILTIN_PLACEHOLDERS, OPT_OUT_LANGUAGE,
+};
 
 use super::draft::{Draft, FieldErrors};
 use super::segment_counter::{highlighted, SegmentCounter};
