@@ -83,7 +83,7 @@ test("a draft from scratch through every step, with a CSV upload and its import 
 
     // Message: merge fields from the picker, the preview for the first contact.
     await page.getByRole("heading", { name: "Message" }).waitFor();
-    const message = page.getByLabel("Message", { exact: true });
+    const message = page.getByRole("textbox", { name: "Message", exact: true });
     await message.fill("Hi ");
     await page.getByRole("button", { name: "Insert first_name" }).click();
     await message.press("End");
@@ -128,7 +128,7 @@ test("the segment counter switches to UCS-2 and marks the emoji", async () => {
     await openWizard(page);
     await page.getByRole("button", { name: "Start from scratch" }).click();
     await goToStep(page, "Message");
-    const message = page.getByLabel("Message", { exact: true });
+    const message = page.getByRole("textbox", { name: "Message", exact: true });
     await page.getByLabel(/Add opt-out language/).uncheck();
     await message.fill("Open day is on Friday");
     const summary = page.locator(".segment-summary");
@@ -147,7 +147,8 @@ test("from the calendar's add button: the 30-minute rule is shown and enforced, 
     await page.goto(`${baseUrl}/campaigns?tab=scheduled`);
     const add = page.locator(".day-add").first();
     await add.waitFor();
-    const date = await page.locator(".day-cell", { has: add }).locator(".day-tile").getAttribute("data-date");
+    // The first add button is on today's tile: past dates have none.
+    const date = await add.locator("xpath=..").locator(".day-tile").getAttribute("data-date");
     await add.click();
     await page.waitForURL((url) => url.pathname === "/campaigns/new" && url.searchParams.get("launch_on") === date);
 

@@ -824,6 +824,15 @@ mod tests {
     }
 
     #[test]
+    fn the_delimiter_is_the_commonest_of_the_first_line() {
+        assert_eq!(sniff_delimiter(b"First;Last;Phone\nA,B;C;D\n"), b';');
+        assert_eq!(sniff_delimiter(b"First\tLast\tPhone"), b'\t');
+        assert_eq!(sniff_delimiter(b"First,Last;Phone,Notes"), b',');
+        assert_eq!(sniff_delimiter(b"First,Last;Phone"), b',', "a tie is a comma");
+        assert_eq!(sniff_delimiter(b""), b',');
+    }
+
+    #[test]
     fn list_names_are_trimmed_and_bounded() {
         let mut errors = Vec::new();
         assert_eq!(validate_contact_list_name("  Fall intake ", &mut errors), "Fall intake");

@@ -38,18 +38,28 @@ pub enum Outcome {
 /// An outcome waiting for the next page that shows outcomes: the wizard finishes on the
 /// Campaigns page, and a campaign started from a previous one opens in the wizard.
 #[derive(Clone, Copy)]
-struct PendingOutcome(RwSignal<Option<Outcome>>);
+pub struct PendingOutcome(RwSignal<Option<Outcome>>);
 
-/// Makes [`show_on_campaigns_page`] work across pages; called once by the app.
+impl PendingOutcome {
+    /// Shows `outcome` on the next page that takes it (see [`take_campaigns_outcome`]).
+    pub fn show(self, outcome: Outcome) {
+        self.0.set(Some(outcome));
+    }
+}
+
+/// Makes [`use_pending_outcome`] work across pages; called once by the app.
 pub fn provide_pending_outcome() {
     provide_context(PendingOutcome(RwSignal::new(None)));
 }
 
-/// Shows `outcome` on the next page that takes it (see [`take_campaigns_outcome`]).
-pub fn show_on_campaigns_page(outcome: Outcome) {
-    if let Some(PendingOutcome(pending)) = use_context::<PendingOutcome>() {
-        pending.set(Some(outcome));
-    }
+/// The app's pending outcome. Call it where a component is built: the tasks that finish
+/// later run outside any component and cannot look it up themselves.
+pub fn use_pending_outcome() -> PendingOutcome {
+    use_context::<PendingOutcome>().unwrap_or_else(|| {
+        let pending = PendingOutcome(RwSignal::new(None));
+        provide_context(pending);
+        pending
+    })
 }
 
 /// The outcome waiting to be shown, if any; it is shown once.

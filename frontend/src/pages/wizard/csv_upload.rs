@@ -79,7 +79,9 @@ pub fn CsvUpload(draft: Draft) -> impl IntoView {
             match read_start(&file).await {
                 Some(bytes) => match CsvPreview::read(&bytes) {
                     Some(preview) => {
-                        upload.columns.set(ChosenColumns::guess(&preview, upload.has_header.get_untracked()));
+                        // The form may be gone by now (another step was opened): then nothing is shown.
+                        let has_header = upload.has_header.try_get_untracked().unwrap_or(true);
+                        upload.columns.set(ChosenColumns::guess(&preview, has_header));
                         upload.preview.set(Some(preview));
                     }
                     None => {

@@ -15,7 +15,7 @@ use tidings_domain::office::Office;
 use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
 use crate::api::{use_api, Api, ApiError};
-use crate::pages::campaigns::{show_on_campaigns_page, Outcome};
+use crate::pages::campaigns::{use_pending_outcome, Outcome};
 use crate::zone_time::{format_local, instant_of_local, local_date_time, now};
 
 /// What the user asked the wizard to do with the campaign.
@@ -37,6 +37,7 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             navigate(&href, NavigateOptions::default());
         }
     });
+    let pending_outcome = use_pending_outcome();
     let busy = RwSignal::new(false);
     let confirming_launch = RwSignal::new(false);
     let readiness = Memo::new(move |_| draft.readiness());
@@ -51,17 +52,21 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok((campaign, tab)) => {
-                    show_on_campaigns_page(done_outcome(&campaign, how));
+                    pending_outcome.show(done_outcome(&campaign, how));
                     go_to.set(Some(format!("/campaigns?tab={tab}")));
                 }
                 Err(message) => {
                     draft.failure.set(Some(message));
                     // Send the user to the first step with a refused field.
-                    let first = draft.errors.with_untracked(|errors| {
-                        Step::all(false)
-                            .into_iter()
-                            .find(|step| errors.iter().any(|e| Step::of_field(&e.field) == *step))
-                    });
+                    // `try_`: the user may have left the wizard while it saved.
+                    let first = draft
+                        .errors
+                        .try_with_untracked(|errors| {
+                            Step::all(false)
+                                .into_iter()
+                                .find(|step| errors.iter().any(|e| Step::of_field(&e.field) == *step))
+                        })
+                        .flatten();
                     if let Some(step) = first.filter(|step| *step != Step::Finish) {
                         draft.step.set(step);
                     }

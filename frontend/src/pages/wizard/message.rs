@@ -159,7 +159,13 @@ pub fn MessageStep(draft: Draft) -> impl IntoView {
                             highlighted(&preview.body, &preview.segments.ucs2_chars)
                         }}
                     </div>
-                    {move || preview.get().problem.map(|p| view! { <p class="field-errors" role="alert">{format!("Cannot be sent: {p}.")}</p> })}
+                    {move || {
+                        // An empty template has its own reason under the editor once saved.
+                        let written = !draft.message.read().trim().is_empty();
+                        preview.get().problem.filter(|_| written).map(|p| view! {
+                            <p class="field-errors" role="alert">{format!("Cannot be sent: {p}.")}</p>
+                        })
+                    }}
                     <SegmentCounter info=Signal::derive(move || preview.get().segments)/>
                     <p class="hint">
                         {move || {

@@ -64,6 +64,14 @@ pub fn NewCampaignPage() -> impl IntoView {
                     let me = me.clone();
                     Suspend::new(async move {
                         match (offices.await, me) {
+                            // The API refuses them too; saying so now spares filling in every step.
+                            (Ok(_), Some(me)) if !me.role.manages_campaigns() => view! {
+                                <ErrorPanel
+                                    title="You cannot create campaigns"
+                                    message="Limited users can view campaigns but not create them."
+                                />
+                            }
+                            .into_any(),
                             (Ok(offices), Some(me)) => {
                                 let zone = offices
                                     .iter()
@@ -115,7 +123,7 @@ pub fn EditCampaignPage() -> impl IntoView {
     });
     view! {
         <section class="page wizard-page">
-            <p class="breadcrumb"><A href="/campaigns?tab=draft">"← Campaigns"</A></p>
+            <p class="breadcrumb"><A href="/campaigns">"← Campaigns"</A></p>
             <Transition fallback=|| view! { <Loading label="Loading the campaign…"/> }>
                 {move || Suspend::new(async move {
                     match loaded.await {

@@ -14,7 +14,7 @@ use super::draft::Draft;
 use super::steps::Step;
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::campaigns::{show_on_campaigns_page, Outcome};
+use crate::pages::campaigns::{use_pending_outcome, Outcome};
 
 /// Previous campaigns offered at once; the search finds the others.
 const CAMPAIGNS_SHOWN: u32 = 8;
@@ -59,6 +59,7 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
         let search = search.get();
         async move { api.campaigns(None, &search, &[], 1, CAMPAIGNS_SHOWN).await.map(|page| page.items) }
     });
+    let pending_outcome = use_pending_outcome();
     let failure = RwSignal::new(None::<String>);
     let cloning = RwSignal::new(None::<i64>);
     let edit_query = StoredValue::new(edit_query);
@@ -68,7 +69,7 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
         spawn_local(async move {
             match api.campaign_action(campaign.id, CampaignAction::Clone).await {
                 Ok(copy) => {
-                    show_on_campaigns_page(Outcome::Done {
+                    pending_outcome.show(Outcome::Done {
                         message: format!(
                             "Started from “{}”: its copy “{}” is saved as a draft. Change what you need below.",
                             campaign.title, copy.title
@@ -100,10 +101,12 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
                         typed.set(value.clone());
                         keystrokes.update_value(|n| *n += 1);
                         let this = keystrokes.get_value();
+                        // The page may be gone when the timer fires (a campaign was chosen
+                        // meanwhile), so the `try_` forms, which do nothing then.
                         set_timeout(
                             move || {
-                                if keystrokes.get_value() == this {
-                                    search.set(value.trim().to_owned());
+                                if keystrokes.try_get_value() == Some(this) {
+                                    search.try_set(value.trim().to_owned());
                                 }
                             },
                             SEARCH_DEBOUNCE,
