@@ -202,6 +202,36 @@ test("Launch now asks first, then the campaign is in the Active tab", async () =
   });
 });
 
+test("an assistant-operated draft: the script editor checks rules as they are written", async () => {
+  await withPage("wizard-assistant-script", async (page) => {
+    await openWizard(page);
+    await page.getByRole("button", { name: "Start from scratch" }).click();
+    await page.getByLabel("Title").fill("E2E assistant draft");
+    await page.getByLabel(/Virtual Assistant/).check();
+    await goToStep(page, "Operator");
+    await page.getByText("must have at least one rule").waitFor();
+    await page.getByRole("button", { name: "Add a rule" }).click();
+    const phrases = page.getByLabel("Rule 1: phrases, one per line");
+    await phrases.fill("STOP");
+    await page.getByText("is the keyword STOP, which is answered before the assistant").waitFor();
+    await phrases.fill("opening hours\nwhen are you open");
+    await page.getByLabel("Rule 1: reply").fill("We are open 9am to 5pm, Monday to Friday.");
+    await page.getByText("is the keyword STOP").waitFor({ state: "detached" });
+    assert.equal(await page.locator(".script-editor .field-errors").count(), 0);
+    await goToStep(page, "Launch");
+    assert.match(await page.locator(".review").innerText(), /Virtual Assistant \(1 rule\)/);
+    await page.getByRole("button", { name: "Save as draft" }).click();
+    await page.waitForURL((url) => url.searchParams.get("tab") === "draft");
+    await page.getByRole("link", { name: "E2E assistant draft", exact: true }).click();
+    const settings = page.locator(".settings");
+    await settings.waitFor();
+    assert.match(await settings.innerText(), /Virtual Assistant/);
+    await page.getByRole("link", { name: "Edit", exact: true }).click();
+    await goToStep(page, "Operator");
+    assert.equal(await page.getByLabel("Rule 1: reply").inputValue(), "We are open 9am to 5pm, Monday to Friday.");
+  });
+});
+
 test("Edit on a draft opens it in the wizard and saves the changes", async () => {
   await withPage("wizard-edit-draft", async (page) => {
     await signIn(page, manager);

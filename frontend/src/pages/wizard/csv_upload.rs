@@ -133,8 +133,11 @@ pub fn CsvUpload(draft: Draft) -> impl IntoView {
     };
 
     let problems = move || upload.columns.with(ChosenColumns::problems);
+    // Uploading the same file again would make a second, identical list.
+    let uploaded = move || upload.result.with(|result| matches!(result, Some((Some(_), _))));
     let can_upload = move || {
-        upload.preview.read().is_some()
+        !uploaded()
+            && upload.preview.read().is_some()
             && problems().is_empty()
             && !upload.name.read().trim().is_empty()
             && !upload.busy.get()
