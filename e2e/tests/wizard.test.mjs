@@ -108,6 +108,8 @@ test("a draft from scratch through every step, with a CSV upload and its import 
     const refusal = page.locator("#message-template-errors");
     await refusal.getByText(/\{Nickname\}, which is not a field of the contact list/).waitFor();
     await message.fill("Hi {first_name}, your {Program} application is in.");
+    // The reason is about the old text: it goes once the message is changed.
+    await refusal.waitFor({ state: "detached" });
     await goToStep(page, "Launch");
     await page.getByText("Ready to launch.").waitFor();
     await page.getByRole("button", { name: "Save as draft" }).click();

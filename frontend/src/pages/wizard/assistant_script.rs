@@ -42,10 +42,15 @@ pub fn AssistantScriptEditor(draft: Draft) -> impl IntoView {
     Effect::new(move || {
         let rules: Vec<AssistantRule> = rows.get().iter().map(RuleRow::rule).collect();
         let handoff_phrases = lines(&handoff.get());
-        draft.script.update(|script| {
-            script.rules = rules;
-            script.handoff_phrases = handoff_phrases;
-        });
+        // Only real edits count: opening the step must not look like a change (which
+        // would drop the API's reasons shown for the script).
+        let changed = draft.script.with_untracked(|s| s.rules != rules || s.handoff_phrases != handoff_phrases);
+        if changed {
+            draft.script.update(|script| {
+                script.rules = rules;
+                script.handoff_phrases = handoff_phrases;
+            });
+        }
     });
     let add_rule = move |_| {
         let key = next_key.get_value();

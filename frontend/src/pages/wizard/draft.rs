@@ -155,6 +155,30 @@ impl Draft {
         })
     }
 
+    /// Drops the API's reasons for a setting once the user changes it, so what is shown
+    /// next to a field is never about a value it no longer has. Call once per wizard.
+    pub fn forget_errors_when_changed(&self) {
+        let draft = *self;
+        let forget = move |root: &'static str| {
+            draft.errors.update(|errors| {
+                errors.retain(|e| {
+                    !(e.field == root
+                        || e.field.starts_with(&format!("{root}["))
+                        || e.field.starts_with(&format!("{root}.")))
+                })
+            });
+        };
+        Effect::watch(move || draft.title.track(), move |_, _, _| forget("title"), false);
+        Effect::watch(move || draft.office_id.track(), move |_, _, _| forget("office_id"), false);
+        Effect::watch(move || draft.tags.track(), move |_, _, _| forget("tags"), false);
+        Effect::watch(move || draft.time_zone.track(), move |_, _, _| forget("time_zone"), false);
+        Effect::watch(move || draft.contact_list.track(), move |_, _, _| forget("contact_list_id"), false);
+        Effect::watch(move || draft.number.track(), move |_, _, _| forget("phone_number"), false);
+        Effect::watch(move || draft.message.track(), move |_, _, _| forget("message_template"), false);
+        Effect::watch(move || draft.agent_ids.track(), move |_, _, _| forget("agent_ids"), false);
+        Effect::watch(move || draft.script.track(), move |_, _, _| forget("assistant_script"), false);
+    }
+
     /// The API's reasons for `field` (exactly that field).
     pub fn errors_for(&self, field: &str) -> Vec<String> {
         self.errors.with(|errors| errors.iter().filter(|e| e.field == field).map(|e| e.reason.clone()).collect())

@@ -180,6 +180,7 @@ pub fn EditCampaignPage() -> impl IntoView {
 fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView {
     // A campaign started from a previous one arrives here with a word about it.
     let notice = RwSignal::new(take_campaigns_outcome());
+    draft.forget_errors_when_changed();
     let edit_query = draft.launch_on.get_untracked().map(|d| format!("?launch_on={d}")).unwrap_or_default();
     let offices = StoredValue::new(offices);
     let step = move || match draft.step.get() {
