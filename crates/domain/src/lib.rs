@@ -2,7 +2,8 @@
 //!
 //! Nothing here performs I/O, so the crate compiles for wasm32 and the browser and the
 //! server can never disagree about a rule. Schema derives for the OpenAPI document sit
-//! behind the `openapi` feature.
+//! behind the `openapi` feature; the IANA zone database (zone validation, analytics
+//! buckets) behind the default `time-zones` feature, which the SPA turns off.
 
 pub mod analytics;
 pub mod analytics_wire;
@@ -24,6 +25,7 @@ pub mod role;
 pub mod segments;
 pub mod tags;
 pub mod template;
+#[cfg(feature = "time-zones")]
 pub mod time_zone;
 pub mod user;
 
