@@ -6,6 +6,8 @@
 #                  and, with TEST_DATABASE_URL=postgres://…, on PostgreSQL; the OpenAPI
 #                  drift test; the wasm check; the SPA build; the browser tests)
 #   make openapi   rewrite openapi/openapi.json from the code
+#   make bench     measure at scale (BENCH_CONTACTS, default 1 000 000; SQLite, or
+#                  PostgreSQL with BENCH_DATABASE_URL=postgres://…)
 #
 # Build output lives outside the clone (CARGO_TARGET_DIR), so fresh clones of the same
 # machine reuse it.
@@ -20,7 +22,7 @@ DATABASE_URL ?= sqlite://data/tidings.db
 include mk/frontend.mk
 include mk/e2e.mk
 
-.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain
+.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain bench
 
 # rustup installs the toolchain and wasm target named in rust-toolchain.toml on first use.
 toolchain:
@@ -60,6 +62,10 @@ wasm-check: toolchain
 
 server-debug:
 	$(CARGO) build -p tidings-api --bin tidings
+
+# Figures, not pass/fail: crates/api/benches/scale.rs says what each line measures.
+bench: toolchain
+	$(CARGO) bench -p tidings-api --bench scale
 
 test: toolchain fmt-check clippy test-sqlite test-postgres wasm-check spa spa-lint server-debug e2e
 	@echo "All checks passed."

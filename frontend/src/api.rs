@@ -1,13 +1,21 @@
 //! A typed client for Tidings' public API: one method per endpoint, the domain crate's
 //! wire types in and out, and `application/problem+json` refusals as [`ApiError`].
 
+use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tidings_domain::auth::{LoginRequest, LoginResponse, Me};
-use tidings_domain::campaign::{CampaignAction, CampaignState};
-use tidings_domain::campaign_wire::{Calendar, Campaign, CampaignPage, TagCount};
-use tidings_domain::Problem;
+use tidings_domain::campaign::{CampaignAction, CampaignState, PhoneNumberKind};
+use tidings_domain::campaign_wire::{
+    Calendar, Campaign, CampaignPage, CreateCampaign, ScheduleCampaign, TagCount, UpdateCampaign,
+};
+use tidings_domain::contact_list::{ContactList, ContactListImport, ContactListPage, ContactPage, ImportReport};
+use tidings_domain::office::Office;
+use tidings_domain::phone_number::PhoneNumber;
+use tidings_domain::user::User;
+use tidings_domain::{FieldError, Problem};
+use wasm_bindgen::JsValue;
 
 use crate::auth::{use_session, Session};
 
@@ -45,6 +53,26 @@ impl ApiError {
     /// Whether the API named `field` among the request's invalid fields.
     pub fn names_field(&self, field: &str) -> bool {
         matches!(self, ApiError::Refused(problem) if problem.errors.iter().any(|e| e.field == field))
+    }
+
+    /// The invalid fields the API listed, if it refused the request for its content.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::Refused(problem) => problem.errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The import report a refused contact list upload carries (no row was importable).
+    pub fn import_report(&self) -> Option<ImportReport> {
+        match self {
+            ApiError::Refused(problem) => problem
+                .extensions
+                .as_ref()
+                .and_then(|extensions| extensions.get("report"))
+                .and_then(|report| serde_json::from_value(report.clone()).ok()),
+            _ => None,
+        }
     }
 }
 
@@ -84,24 +112,27 @@ impl Api {
         let Some(token) = self.session.token() else {
             return Ok(());
         };
-        let response = send_with_token(Request::post(&format!("{API_BASE}/auth/logout")), &token).await?;
+        let response = send_with_token(Request::post(&format!("{API_BASE}/auth/logout")), Body::Empty, &token).await?;
         if response.status() == 401 {
             return Ok(());
         }
         read_empty(response).await
     }
 
-    /// `GET /campaigns`: one page of a tab, narrowed by title search and tags (any of).
+    /// `GET /campaigns`: one page of a tab (every state when `None`), narrowed by title
+    /// search and tags (any of).
     pub async fn campaigns(
         &self,
-        state: CampaignState,
+        state: Option<CampaignState>,
         search: &str,
         tags: &[String],
         page: u32,
         per_page: u32,
     ) -> Result<CampaignPage, ApiError> {
-        let mut params =
-            vec![("state", state.as_str().to_owned()), ("page", page.to_string()), ("per_page", per_page.to_string())];
+        let mut params = vec![("page", page.to_string()), ("per_page", per_page.to_string())];
+        if let Some(state) = state {
+            params.push(("state", state.as_str().to_owned()));
+        }
         if !search.is_empty() {
             params.push(("q", search.to_owned()));
         }
@@ -137,13 +168,86 @@ impl Api {
         read_json(self.send(Request::post(&url)).await?).await
     }
 
+    /// `POST /campaigns`: a new draft.
+    pub async fn create_campaign(&self, body: &CreateCampaign) -> Result<Campaign, ApiError> {
+        let request = Request::post(&format!("{API_BASE}/campaigns"));
+        read_json(self.send_body(request, Body::json(body)?).await?).await
+    }
+
+    /// `PATCH /campaigns/{id}`: fields left out stay as they are.
+    pub async fn update_campaign(&self, id: i64, body: &UpdateCampaign) -> Result<Campaign, ApiError> {
+        let request = Request::patch(&format!("{API_BASE}/campaigns/{id}"));
+        read_json(self.send_body(request, Body::json(body)?).await?).await
+    }
+
+    /// `POST /campaigns/{id}/schedule`: a ready draft launches by itself at `launch_at`.
+    pub async fn schedule_campaign(&self, id: i64, launch_at: DateTime<Utc>) -> Result<Campaign, ApiError> {
+        let request = Request::post(&format!("{API_BASE}/campaigns/{id}/schedule"));
+        read_json(self.send_body(request, Body::json(&ScheduleCampaign { launch_at })?).await?).await
+    }
+
+    /// `GET /offices`: every office of the organisation.
+    pub async fn offices(&self) -> Result<Vec<Office>, ApiError> {
+        let list: ItemList<Office> = read_json(self.send(Request::get(&format!("{API_BASE}/offices"))).await?).await?;
+        Ok(list.items)
+    }
+
+    /// `GET /users`: the organisation's users (administrative and standard users only).
+    pub async fn users(&self) -> Result<Vec<User>, ApiError> {
+        let list: ItemList<User> = read_json(self.send(Request::get(&format!("{API_BASE}/users"))).await?).await?;
+        Ok(list.items)
+    }
+
+    /// `GET /phone-numbers`: an office's active numbers of one kind.
+    pub async fn phone_numbers(&self, office_id: i64, kind: PhoneNumberKind) -> Result<Vec<PhoneNumber>, ApiError> {
+        let request = Request::get(&format!("{API_BASE}/phone-numbers"))
+            .query([("office_id", office_id.to_string()), ("kind", kind.as_str().to_owned())]);
+        let list: ItemList<PhoneNumber> = read_json(self.send(request).await?).await?;
+        Ok(list.items)
+    }
+
+    /// `GET /contact-lists`: an office's lists, newest first (the first `limit`).
+    pub async fn contact_lists(&self, office_id: i64, search: &str, limit: u32) -> Result<ContactListPage, ApiError> {
+        let mut params = vec![("office_id", office_id.to_string()), ("limit", limit.to_string())];
+        if !search.is_empty() {
+            params.push(("q", search.to_owned()));
+        }
+        let request =
+            Request::get(&format!("{API_BASE}/contact-lists")).query(params.iter().map(|(k, v)| (*k, v.as_str())));
+        read_json(self.send(request).await?).await
+    }
+
+    /// `GET /contact-lists/{id}`: one list, with its field names.
+    pub async fn contact_list(&self, id: i64) -> Result<ContactList, ApiError> {
+        read_json(self.send(Request::get(&format!("{API_BASE}/contact-lists/{id}"))).await?).await
+    }
+
+    /// `GET /contact-lists/{id}/contacts`: the list's first `limit` contacts, in file order.
+    pub async fn contacts(&self, list_id: i64, limit: u32) -> Result<ContactPage, ApiError> {
+        let request =
+            Request::get(&format!("{API_BASE}/contact-lists/{list_id}/contacts")).query([("limit", limit.to_string())]);
+        read_json(self.send(request).await?).await
+    }
+
+    /// `POST /contact-lists` with a CSV upload (`multipart/form-data`: name, office_id,
+    /// has_header, mapping, file): the new list and the per-row report.
+    pub async fn upload_contact_list(&self, form: web_sys::FormData) -> Result<ContactListImport, ApiError> {
+        let request = Request::post(&format!("{API_BASE}/contact-lists"));
+        read_json(self.send_body(request, Body::Form(form)).await?).await
+    }
+
     /// Sends a request with the session's bearer token. A 401 ends the session, unless
     /// the user has signed in again meanwhile with a different token.
     async fn send(&self, request: RequestBuilder) -> Result<Response, ApiError> {
+        self.send_body(request, Body::Empty).await
+    }
+
+    /// [`Api::send`] with a body.
+    async fn send_body(&self, request: RequestBuilder, body: Body) -> Result<Response, ApiError> {
         let Some(token) = self.session.token() else {
             return Err(ApiError::SignedOut);
         };
-        let response = send_with_token(request, &token).await?;
+        let response = send_with_token(request, body, &token).await?;
         if response.status() == 401 {
             if self.session.token().as_deref() == Some(token.as_str()) {
                 self.session.end();
@@ -160,13 +264,29 @@ struct ItemList<T> {
     items: Vec<T>,
 }
 
-async fn send_with_token(request: RequestBuilder, token: &str) -> Result<Response, ApiError> {
-    request
-        .header("Accept", "application/json")
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Unreachable)
+/// A request body.
+enum Body {
+    Empty,
+    /// Serialised JSON.
+    Json(String),
+    /// A multipart form; the browser writes its Content-Type with the boundary.
+    Form(web_sys::FormData),
+}
+
+impl Body {
+    fn json(value: &impl Serialize) -> Result<Body, ApiError> {
+        serde_json::to_string(value).map(Body::Json).map_err(|_| ApiError::Unexpected { status: 0 })
+    }
+}
+
+async fn send_with_token(request: RequestBuilder, body: Body, token: &str) -> Result<Response, ApiError> {
+    let request = request.header("Accept", "application/json").header("Authorization", &format!("Bearer {token}"));
+    let request = match body {
+        Body::Empty => request.build(),
+        Body::Json(json) => request.header("Content-Type", "application/json").body(JsValue::from_str(&json)),
+        Body::Form(form) => request.body(JsValue::from(form)),
+    };
+    request.map_err(|_| ApiError::Unexpected { status: 0 })?.send().await.map_err(|_| ApiError::Unreachable)
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {

@@ -5,7 +5,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::provide_session;
-use crate::pages::{CampaignDetailPage, CampaignsPage, HomePage, LoginPage, NotFoundPage, Shell};
+use crate::pages::{
+    provide_pending_outcome, CampaignDetailPage, CampaignsPage, EditCampaignPage, HomePage, LoginPage, NewCampaignPage,
+    NotFoundPage, Shell,
+};
 
 /// The whole app: the session, then the routes.
 ///
@@ -14,6 +17,7 @@ use crate::pages::{CampaignDetailPage, CampaignsPage, HomePage, LoginPage, NotFo
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
+    provide_pending_outcome();
 
     view! {
         <Router>
@@ -22,6 +26,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/campaigns") view=CampaignsPage/>
+                    <Route path=path!("/campaigns/new") view=NewCampaignPage/>
+                    <Route path=path!("/campaigns/:id/edit") view=EditCampaignPage/>
                     <Route path=path!("/campaigns/:id") view=CampaignDetailPage/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>

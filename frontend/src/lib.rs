@@ -2,13 +2,15 @@
 //! public API, with the domain crate's wire types.
 //!
 //! `app` holds the router; `auth` the session; `api` the typed client; `pages` one
-//! module per screen; `feedback` the loading and error panels every page shares.
+//! module per screen; `feedback` the loading and error panels every page shares;
+//! `zone_time` instants in IANA time zones through the browser's `Intl`.
 
 mod api;
 mod app;
 mod auth;
 mod feedback;
 mod pages;
+mod zone_time;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

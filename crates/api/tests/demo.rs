@@ -65,4 +65,50 @@ async fn the_demo_organisation_fills_every_tab_and_the_calendar_once() {
     let assistant: Vec<&Value> =
         active["items"].as_array().unwrap().iter().filter(|c| c["operated_by"] == "assistant").collect();
     assert_eq!(assistant.len(), 1, "one Virtual Assistant campaign");
+
+    // The active campaigns hold conversations in every section, with delivered, failed
+    // and replied messages, an assistant handoff and tags.
+    let mut sections = std::collections::BTreeSet::new();
+    let (mut failed, mut tagged, mut replied) = (0, 0, 0);
+    for campaign in active["items"].as_array().unwrap() {
+        let id = campaign["id"].as_i64().unwrap();
+        assert!(campaign["send_counts"]["delivered"].as_i64().unwrap() > 0, "{}", campaign["title"]);
+        failed += campaign["send_counts"]["failed"].as_i64().unwrap();
+        let (status, listed) = app.get(&format!("/api/v1/campaigns/{id}/conversations?limit=100"), token).await;
+        assert_eq!(status, StatusCode::OK);
+        for section in listed["sections"].as_array().unwrap() {
+            sections.insert(section["section"].as_str().unwrap().to_owned());
+            for conversation in section["items"].as_array().unwrap() {
+                tagged += usize::from(!conversation["tags"].as_array().unwrap().is_empty());
+                replied += usize::from(conversation["last_message"]["direction"] == "inbound");
+            }
+        }
+    }
+    assert_eq!(sections.len(), 3, "every section has conversations: {sections:?}");
+    assert!(failed >= 2 && tagged >= 2 && replied >= 3, "failed {failed}, tagged {tagged}, replied {replied}");
+    let aid = assistant[0]["id"].as_i64().unwrap();
+    let (_, aid_sections) =
+        app.get(&format!("/api/v1/campaigns/{aid}/conversations?section=needs_attention"), token).await;
+    let handed = &aid_sections["sections"][0]["items"][0];
+    assert_eq!(handed["operated_by"], "agent", "the assistant handed this one over: {handed}");
+
+    // Active and archived campaigns show non-trivial analytics.
+    let (_, archived) = app.get("/api/v1/campaigns?state=archived", token).await;
+    let ran: Vec<&Value> = active["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(archived["items"].as_array().unwrap().iter().filter(|c| c["launched_at"].is_string()))
+        .collect();
+    assert_eq!(ran.len(), 4, "three active campaigns and one that ran and was stopped");
+    for campaign in ran {
+        let (status, analytics) = app.get(&format!("/api/v1/campaigns/{}/analytics", campaign["id"]), token).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(analytics["send_status"]["successful"].as_i64().unwrap() > 0, "{analytics}");
+        assert!(analytics["engagement"]["responded"].as_i64().unwrap() > 0, "{analytics}");
+        let bars = analytics["activity"]["bars"].as_array().unwrap();
+        let inbound: i64 = bars.iter().map(|b| b["inbound"].as_i64().unwrap()).sum();
+        let outbound: i64 = bars.iter().map(|b| b["outbound"].as_i64().unwrap()).sum();
+        assert!(inbound > 0 && outbound > 0, "{}: {analytics}", campaign["title"]);
+    }
 }

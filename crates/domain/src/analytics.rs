@@ -8,8 +8,10 @@
 //! starts at a local hour, midnight, first of the month or first of January in the
 //! campaign's time zone, so a day bucket is 23 or 25 hours long when DST changes.
 
-use chrono::{DateTime, Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime};
-use chrono::{TimeDelta, TimeZone, Timelike, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+#[cfg(feature = "time-zones")]
+use chrono::{Datelike, Days, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
+#[cfg(feature = "time-zones")]
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +63,7 @@ impl ActivityBucket {
 /// when clocks go back) is its first occurrence; a time that does not exist (skipped
 /// when clocks go forward, or a whole skipped day) moves forward to the first local time
 /// that does, in 15-minute steps (every real gap ends on a quarter hour).
+#[cfg(feature = "time-zones")]
 fn resolve_local(tz: Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     let mut candidate = naive;
     // A little over a day of steps covers the longest gap on record (Samoa, 2011).
@@ -77,6 +80,7 @@ fn resolve_local(tz: Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
 /// when it was archived), judged in its time zone: up to one day → hours; up to two
 /// calendar months → days; up to two calendar years → months; longer → years. Each
 /// limit is inclusive (exactly one day is still hours).
+#[cfg(feature = "time-zones")]
 pub fn choose_bucket(started_at: DateTime<Utc>, until: DateTime<Utc>, tz: Tz) -> ActivityBucket {
     let start = started_at.with_timezone(&tz).naive_local();
     // A limit beyond chrono's range is never reached.
@@ -98,6 +102,7 @@ pub fn choose_bucket(started_at: DateTime<Utc>, until: DateTime<Utc>, tz: Tz) ->
 /// starting on the local hour (so a 23-hour day has 23 and a 25-hour day 25); day,
 /// month and year buckets start at local midnight. Empty when `end < start`. The caller
 /// bounds the range: hour buckets over years are a long list.
+#[cfg(feature = "time-zones")]
 pub fn bucket_edges(start: DateTime<Utc>, end: DateTime<Utc>, bucket: ActivityBucket, tz: Tz) -> Vec<DateTime<Utc>> {
     let mut edges: Vec<DateTime<Utc>> = Vec::new();
     if end < start {
@@ -183,6 +188,7 @@ pub struct ActivitySeries {
 
 /// Builds the chart for a campaign active from `started_at` until `until`, counting the
 /// contacts' message times.
+#[cfg(feature = "time-zones")]
 pub fn activity_series(
     started_at: DateTime<Utc>,
     until: DateTime<Utc>,
@@ -270,7 +276,8 @@ pub fn agent_response_times(messages: &[(DateTime<Utc>, Speaker)]) -> Vec<TimeDe
     times
 }
 
-#[cfg(test)]
+// The tests build charts in real zones.
+#[cfg(all(test, feature = "time-zones"))]
 mod tests {
     use super::*;
     use chrono_tz::America::New_York;

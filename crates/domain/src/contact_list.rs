@@ -205,6 +205,23 @@ pub fn column_label(column: usize) -> String {
     format!("Column {}", column + 1)
 }
 
+/// The delimiter of a CSV file: whichever of comma, semicolon and tab is most common in
+/// its first line (spreadsheets in many locales write semicolons), comma on a tie. The
+/// server reads uploads with it and the SPA previews them with it, so both see the same
+/// columns.
+pub fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| first_line.iter().filter(|b| **b == d).count();
+    let (comma, semicolon, tab) = (count(b','), count(b';'), count(b'\t'));
+    if semicolon > comma && semicolon >= tab {
+        b';'
+    } else if tab > comma && tab > semicolon {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// Maps a header row: each required column to the best-matching header (see
 /// [`RequiredColumn::alias_tiers`]), every other column to a field named after its
 /// header. Required columns no header matches are left `None`; see
@@ -804,6 +821,15 @@ mod tests {
             ]
         );
         assert!(serde_json::from_str::<OrderedFields>("42").is_err());
+    }
+
+    #[test]
+    fn the_delimiter_is_the_commonest_of_the_first_line() {
+        assert_eq!(sniff_delimiter(b"First;Last;Phone\nA,B;C;D\n"), b';');
+        assert_eq!(sniff_delimiter(b"First\tLast\tPhone"), b'\t');
+        assert_eq!(sniff_delimiter(b"First,Last;Phone,Notes"), b',');
+        assert_eq!(sniff_delimiter(b"First,Last;Phone"), b',', "a tie is a comma");
+        assert_eq!(sniff_delimiter(b""), b',');
     }
 
     #[test]

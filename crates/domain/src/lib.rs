@@ -2,25 +2,31 @@
 //!
 //! Nothing here performs I/O, so the crate compiles for wasm32 and the browser and the
 //! server can never disagree about a rule. Schema derives for the OpenAPI document sit
-//! behind the `openapi` feature.
+//! behind the `openapi` feature; the IANA zone database (zone validation, analytics
+//! buckets) behind the default `time-zones` feature, which the SPA turns off.
 
 pub mod analytics;
+pub mod analytics_wire;
 pub mod assistant;
 pub mod auth;
 pub mod campaign;
+pub mod campaign_contact_wire;
 pub mod campaign_wire;
 pub mod contact_list;
+pub mod conversation_wire;
 pub mod delivery;
 pub mod event_wire;
 pub mod keywords;
 pub mod message_wire;
 pub mod office;
+pub mod opt_out_wire;
 pub mod phone_number;
 pub mod problem;
 pub mod role;
 pub mod segments;
 pub mod tags;
 pub mod template;
+#[cfg(feature = "time-zones")]
 pub mod time_zone;
 pub mod user;
 

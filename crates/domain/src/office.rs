@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::FieldError;
+#[cfg(feature = "time-zones")]
 use crate::time_zone::parse_time_zone;
 
 /// Longest office name accepted.
@@ -53,6 +54,7 @@ pub fn validate_office_name(name: &str, errors: &mut Vec<FieldError>) -> String 
 }
 
 /// Checks a time zone name; returns the canonical name.
+#[cfg(feature = "time-zones")]
 pub fn validate_time_zone(name: &str, field: &str, errors: &mut Vec<FieldError>) -> String {
     match parse_time_zone(name) {
         Ok(zone) => zone.name().to_owned(),

@@ -5,9 +5,11 @@ mod home;
 mod login;
 mod not_found;
 mod shell;
+mod wizard;
 
-pub use campaigns::{CampaignDetailPage, CampaignsPage};
+pub use campaigns::{provide_pending_outcome, CampaignDetailPage, CampaignsPage};
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use shell::Shell;
+pub use wizard::{EditCampaignPage, NewCampaignPage};

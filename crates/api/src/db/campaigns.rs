@@ -342,3 +342,15 @@ pub fn claim_due(
 pub fn find_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<CampaignRow>> {
     campaigns::table.find(id).select(CampaignRow::as_select()).first(conn).optional()
 }
+
+/// Titles of `ids` within `organisation_id`.
+pub fn titles_of(conn: &mut DbConnection, organisation_id: i64, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    campaigns::table
+        .filter(campaigns::organisation_id.eq(organisation_id))
+        .filter(campaigns::id.eq_any(ids))
+        .select((campaigns::id, campaigns::title))
+        .load(conn)
+}

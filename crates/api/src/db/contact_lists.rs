@@ -236,6 +236,16 @@ pub fn browse(conn: &mut DbConnection, list_id: i64, filter: &ContactFilter) -> 
     query.order(contacts::id.asc()).limit(filter.limit).load(conn)
 }
 
+/// One contact of a list, if it is in that list.
+pub fn find_contact(conn: &mut DbConnection, list_id: i64, contact_id: i64) -> QueryResult<Option<ContactRow>> {
+    contacts::table
+        .filter(contacts::contact_list_id.eq(list_id))
+        .filter(contacts::id.eq(contact_id))
+        .select(ContactRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use super::schema::{dispatch_lanes, early_status_reports, messages};
 use super::DbConnection;
 
 /// Columns bound per message in a multi-row insert.
-const MESSAGE_PARAMETERS: usize = 17;
+const MESSAGE_PARAMETERS: usize = 18;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = messages)]
@@ -36,6 +36,7 @@ pub struct NewMessage {
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub conversation_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -65,6 +66,7 @@ pub struct MessageRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub conversation_id: Option<i64>,
 }
 
 /// Inserts messages in multi-row statements under the backend's parameter limit; run
@@ -199,6 +201,8 @@ pub fn release_lane(conn: &mut DbConnection, phone_number_id: i64, owner: &str) 
 pub struct ClaimedMessage {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub organisation_id: i64,
     #[diesel(sql_type = Nullable<BigInt>)]
     pub campaign_id: Option<i64>,
     #[diesel(sql_type = Text)]
@@ -233,7 +237,7 @@ pub fn claim_batch(
                ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) \
              UPDATE messages m SET status = 'claimed', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
              FROM picked WHERE m.id = picked.id AND m.status = 'queued' \
-             RETURNING m.id, m.campaign_id, m.author, m.from_phone, m.to_phone, m.body, m.attempts"
+             RETURNING m.id, m.organisation_id, m.campaign_id, m.author, m.from_phone, m.to_phone, m.body, m.attempts"
         }
         DbConnection::Sqlite(_) => {
             "WITH picked AS (\
@@ -241,7 +245,7 @@ pub fn claim_batch(
                ORDER BY next_attempt_at, id LIMIT ?) \
              UPDATE messages SET status = 'claimed', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
              WHERE status = 'queued' AND id IN (SELECT id FROM picked) \
-             RETURNING id, campaign_id, author, from_phone, to_phone, body, attempts"
+             RETURNING id, organisation_id, campaign_id, author, from_phone, to_phone, body, attempts"
         }
     };
     let mut rows: Vec<ClaimedMessage> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
@@ -276,6 +280,25 @@ pub fn mark_sending(
         messages::status.eq("sending"),
         messages::attempts.eq(messages::attempts + 1),
         messages::lease_expires_at.eq(until),
+        messages::updated_at.eq(now),
+    ))
+    .returning(messages::id)
+    .get_results(conn)
+}
+
+/// Cancels claimed messages `owner` holds among `ids` (their contact opted out).
+pub fn cancel_claimed(conn: &mut DbConnection, ids: &[i64], owner: &str, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
+    diesel::update(
+        messages::table
+            .filter(messages::id.eq_any(ids))
+            .filter(messages::status.eq("claimed"))
+            .filter(messages::lease_owner.eq(owner)),
+    )
+    .set((
+        messages::status.eq("cancelled"),
+        messages::lease_owner.eq(None::<String>),
+        messages::lease_expires_at.eq(None::<NaiveDateTime>),
+        messages::error_reason.eq(Some("The contact opted out before this message was sent.")),
         messages::updated_at.eq(now),
     ))
     .returning(messages::id)
@@ -472,6 +495,93 @@ fn cancelled_values(
         messages::error_reason.eq(Some("The campaign was stopped before this message was sent.")),
         messages::updated_at.eq(now),
     )
+}
+
+/// Cancels every not-yet-sent outbound message of `organisation_id` to `phone` except
+/// automatic (`system`) replies — the opt-out confirmation must still go. Answers each
+/// as (former status, campaign, author), for the counters.
+pub fn cancel_to_phone(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    phone: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(String, Option<i64>, String)>> {
+    let mut cancelled = Vec::new();
+    for status in ["queued", "claimed"] {
+        let moved: Vec<(Option<i64>, String)> = diesel::update(
+            messages::table
+                .filter(messages::organisation_id.eq(organisation_id))
+                .filter(messages::to_phone.eq(phone))
+                .filter(messages::status.eq(status))
+                .filter(messages::direction.eq("outbound"))
+                .filter(messages::author.ne("system")),
+        )
+        .set((
+            messages::status.eq("cancelled"),
+            messages::lease_owner.eq(None::<String>),
+            messages::lease_expires_at.eq(None::<NaiveDateTime>),
+            messages::error_reason.eq(Some("The contact opted out before this message was sent.")),
+            messages::updated_at.eq(now),
+        ))
+        .returning((messages::campaign_id, messages::author))
+        .get_results(conn)?;
+        cancelled.extend(moved.into_iter().map(|(campaign, author)| (status.to_owned(), campaign, author)));
+    }
+    Ok(cancelled)
+}
+
+/// Outbound messages to `phone` of `organisation_id` in the provider's hands right now
+/// (`sending`): an opt-out waits for them before it answers.
+pub fn count_sending_to(conn: &mut DbConnection, organisation_id: i64, phone: &str) -> QueryResult<i64> {
+    messages::table
+        .filter(messages::organisation_id.eq(organisation_id))
+        .filter(messages::to_phone.eq(phone))
+        .filter(messages::status.eq("sending"))
+        .count()
+        .get_result(conn)
+}
+
+/// Records the provider's id of a message (an inbound one: the unique index refuses a
+/// second delivery of the same message).
+pub fn set_provider_id(conn: &mut DbConnection, id: i64, provider_message_id: &str) -> QueryResult<usize> {
+    diesel::update(messages::table.find(id))
+        .set(messages::provider_message_id.eq(Some(provider_message_id)))
+        .execute(conn)
+}
+
+/// A contact's launch message in a campaign.
+pub fn launch_message_of(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    contact_id: i64,
+) -> QueryResult<Option<MessageRow>> {
+    messages::table
+        .filter(messages::campaign_id.eq(campaign_id))
+        .filter(messages::contact_id.eq(contact_id))
+        .filter(messages::author.eq("campaign"))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Messages of a conversation, oldest first.
+pub fn of_conversation(conn: &mut DbConnection, conversation_id: i64) -> QueryResult<Vec<MessageRow>> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .select(MessageRow::as_select())
+        .order(messages::id)
+        .load(conn)
+}
+
+/// The newest message of each of `conversation_ids`.
+pub fn last_of_conversations(conn: &mut DbConnection, conversation_ids: &[i64]) -> QueryResult<Vec<MessageRow>> {
+    let newest: Vec<Option<i64>> = messages::table
+        .filter(messages::conversation_id.eq_any(conversation_ids))
+        .group_by(messages::conversation_id)
+        .select(diesel::dsl::max(messages::id))
+        .load(conn)?;
+    let ids: Vec<i64> = newest.into_iter().flatten().collect();
+    messages::table.filter(messages::id.eq_any(ids)).select(MessageRow::as_select()).load(conn)
 }
 
 /// A status report that arrived before the send it names was recorded.

@@ -1,10 +1,14 @@
 //! Persistence: connection handling, the schema and one repository module per aggregate.
 
+pub mod activity;
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
+pub mod campaign_contacts;
 pub mod campaigns;
 pub mod connection;
 pub mod contact_lists;
+pub mod conversations;
 pub mod events;
 pub mod messages;
 pub mod offices;

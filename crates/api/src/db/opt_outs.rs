@@ -46,3 +46,107 @@ pub fn live_among(conn: &mut DbConnection, organisation_id: i64, phones: &[&str]
     }
     Ok(found)
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = opt_outs)]
+pub struct OptOutRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub phone: String,
+    pub source: String,
+    pub campaign_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub lifted_at: Option<NaiveDateTime>,
+    pub lifted_by: Option<i64>,
+    pub lift_reason: Option<String>,
+}
+
+/// The live entry of a number, if it is on the list.
+pub fn find_live(conn: &mut DbConnection, organisation_id: i64, phone: &str) -> QueryResult<Option<OptOutRow>> {
+    opt_outs::table
+        .filter(opt_outs::organisation_id.eq(organisation_id))
+        .filter(opt_outs::phone.eq(phone))
+        .filter(opt_outs::lifted_at.is_null())
+        .select(OptOutRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, organisation_id: i64, id: i64) -> QueryResult<OptOutRow> {
+    opt_outs::table
+        .filter(opt_outs::organisation_id.eq(organisation_id))
+        .filter(opt_outs::id.eq(id))
+        .select(OptOutRow::as_select())
+        .first(conn)
+}
+
+/// Lifts a live entry; answers whether it was live.
+pub fn lift(
+    conn: &mut DbConnection,
+    id: i64,
+    lifted_by: Option<i64>,
+    reason: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(opt_outs::table.filter(opt_outs::id.eq(id)).filter(opt_outs::lifted_at.is_null()))
+        .set((
+            opt_outs::lifted_at.eq(Some(at)),
+            opt_outs::lifted_by.eq(lifted_by),
+            opt_outs::lift_reason.eq(Some(reason)),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// A page of the list, newest first: phones containing `digits`, lifted entries only
+/// when asked.
+pub fn page(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    digits: Option<&str>,
+    include_lifted: bool,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<OptOutRow>> {
+    let mut query = opt_outs::table
+        .filter(opt_outs::organisation_id.eq(organisation_id))
+        .select(OptOutRow::as_select())
+        .into_boxed();
+    if let Some(digits) = digits {
+        query = query.filter(
+            opt_outs::phone.like(super::text_search::contains_pattern(digits)).escape(super::text_search::LIKE_ESCAPE),
+        );
+    }
+    if !include_lifted {
+        query = query.filter(opt_outs::lifted_at.is_null());
+    }
+    if let Some(before) = before_id {
+        query = query.filter(opt_outs::id.lt(before));
+    }
+    query.order(opt_outs::id.desc()).limit(limit).load(conn)
+}
+
+/// Serialises, per contact number, an opt-out against a dispatcher about to send to it
+/// (PostgreSQL: a transaction-scoped advisory lock; SQLite's single writer already
+/// serialises the two). Whichever commits first, the other sees it: the opt-out sees
+/// the message `sending` and waits for it, or the dispatcher sees the opt-out and
+/// cancels.
+pub fn lock_contact(conn: &mut DbConnection, organisation_id: i64, phone: &str) -> QueryResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(contact_lock_key(organisation_id, phone))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// A stable 64-bit key for (organisation, phone): FNV-1a.
+fn contact_lock_key(organisation_id: i64, phone: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in organisation_id.to_le_bytes().iter().chain(phone.as_bytes()) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(hash.to_ne_bytes())
+}

@@ -213,6 +213,55 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        conversation_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        office_id -> BigInt,
+        campaign_id -> Nullable<BigInt>,
+        phone_number_id -> BigInt,
+        contact_id -> Nullable<BigInt>,
+        contact_phone -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        operated_by -> Text,
+        needs_attention -> Bool,
+        opt_out_suggested -> Bool,
+        assistant_fallbacks -> BigInt,
+        route -> Text,
+        last_message_id -> Nullable<BigInt>,
+        last_message_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversation_tags (conversation_id, tag_key) {
+        conversation_id -> BigInt,
+        tag -> Text,
+        tag_key -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    campaign_activity (campaign_id, slot_start) {
+        campaign_id -> BigInt,
+        slot_start -> Timestamp,
+        inbound -> BigInt,
+        outbound -> BigInt,
+    }
+}
+
+diesel::table! {
+    conversation_participants (conversation_id, user_id) {
+        conversation_id -> BigInt,
+        user_id -> BigInt,
     }
 }
 
@@ -277,6 +326,10 @@ diesel::joinable!(messages -> campaigns (campaign_id));
 diesel::joinable!(messages -> contacts (contact_id));
 diesel::joinable!(messages -> phone_numbers (phone_number_id));
 diesel::joinable!(campaign_send_counts -> campaigns (campaign_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(conversations -> campaigns (campaign_id));
+diesel::joinable!(conversation_tags -> conversations (conversation_id));
+diesel::joinable!(conversation_participants -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -297,5 +350,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_send_counts,
     dispatch_lanes,
     early_status_reports,
+    conversations,
+    conversation_tags,
+    conversation_participants,
+    campaign_activity,
     events,
 );

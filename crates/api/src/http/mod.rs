@@ -6,12 +6,16 @@ pub mod api_keys;
 pub mod auth;
 pub mod campaigns;
 pub mod contact_lists;
+pub mod conversations;
 pub mod events;
+pub mod insight;
 pub mod json;
 pub mod messages;
 pub mod offices;
 pub mod ops;
+pub mod opt_outs;
 pub mod phone_numbers;
+pub mod simulator;
 pub mod spa;
 pub mod users;
 pub mod webhooks;
@@ -83,8 +87,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(contact_lists::list_contact_list_contacts)
         .service(contact_lists::delete_contact_list)
         .service(messages::list_campaign_messages)
+        .service(insight::list_campaign_contacts)
+        .service(insight::export_campaign_contacts)
+        .service(insight::preview_campaign_contact)
+        .service(insight::opt_out_campaign_contact)
+        .service(insight::get_campaign_analytics)
+        .service(conversations::list_campaign_conversations)
+        .service(conversations::get_conversation)
+        .service(conversations::list_conversation_messages)
+        .service(conversations::reply_in_conversation)
+        .service(conversations::update_conversation)
+        .service(conversations::opt_out_conversation)
+        .service(conversations::get_inbox)
+        .service(opt_outs::list_opt_outs)
+        .service(opt_outs::add_opt_out)
+        .service(opt_outs::lift_opt_out)
+        .service(simulator::simulate_inbound)
         .service(events::get_events)
-        .service(webhooks::twilio_status);
+        .service(webhooks::twilio_status)
+        .service(webhooks::twilio_inbound);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {

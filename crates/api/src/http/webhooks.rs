@@ -1,5 +1,6 @@
-//! Provider webhooks: Twilio's status callbacks. Every request must carry a valid
-//! `X-Twilio-Signature`; anything else is refused with 403 before it changes anything.
+//! Provider webhooks: Twilio's inbound messages and status callbacks. Every request
+//! must carry a valid `X-Twilio-Signature`; anything else is refused with 403 before it
+//! changes anything. Also the simulator's stand-in for the inbound webhook.
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use tidings_domain::Problem;
@@ -8,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::providers::twilio_signature::{is_valid_signature, SIGNATURE_HEADER};
 use crate::providers::StatusReport;
 use crate::services::delivery;
+use crate::services::inbound::{self, InboundMessage};
 use crate::state::AppState;
 
 /// A form post's parameters, in the order received.
@@ -81,4 +83,45 @@ pub async fn twilio_status(
     let outcome = state.db(move |conn| delivery::apply_report(conn, &report, &settings, now)).await?;
     tracing::debug!(?outcome, "status callback");
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Twilio's inbound message webhook: files the message in its conversation (keywords
+/// first, then the operator) and answers an empty TwiML `<Response/>` — replies go
+/// through the outbound queue. A repeated MessageSid is stored once.
+#[utoipa::path(
+    tag = "webhooks",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+        description = "Twilio's form: MessageSid, From, To, Body, …"),
+    params(("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and form")),
+    responses(
+        (status = 200, description = "Filed (or ignored: not our number, a repeat)", body = String, content_type = "text/xml"),
+        (status = 400, description = "From, To or Body missing", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing or wrong signature", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/webhooks/twilio/inbound")]
+pub async fn twilio_inbound(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    form: web::Form<FormParams>,
+) -> ApiResult<HttpResponse> {
+    let params = form.into_inner();
+    verify_signature(&state, &request, &params)?;
+    let required = |name: &'static str| {
+        param(&params, &[name]).map(str::to_owned).ok_or_else(|| {
+            ApiError::bad_request_fields(
+                "The inbound message is incomplete.",
+                vec![tidings_domain::FieldError::new(name, "is required")],
+            )
+        })
+    };
+    let message = InboundMessage {
+        from: required("From")?,
+        to: required("To")?,
+        body: required("Body")?,
+        provider_message_id: param(&params, &["MessageSid", "SmsSid"]).filter(|s| !s.is_empty()).map(str::to_owned),
+    };
+    let outcome = inbound::receive(&state, message).await?;
+    tracing::debug!(?outcome, "inbound message");
+    Ok(HttpResponse::Ok().content_type("text/xml").body("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"))
 }

@@ -544,10 +544,10 @@ fn queue_launch(conn: &mut DbConnection, id: i64, stamp: NaiveDateTime) -> ApiRe
     }))
 }
 
-/// Withdraws what a stopped campaign has not sent: on a single-use number (released
-/// next) every queued message and those the provider still holds; on a reusable number
-/// the launch messages not yet sent — replies already written still go out, since the
-/// number lives on.
+/// Withdraws what a stopped campaign has not sent, and files its conversations: on a
+/// single-use number (released next) every queued message and those the provider still
+/// holds; on a reusable number the launch messages not yet sent — replies already
+/// written still go out, since the number lives on.
 fn cancel_unsent(conn: &mut DbConnection, row: &CampaignRow, stamp: NaiveDateTime) -> ApiResult<serde_json::Value> {
     use tidings_domain::delivery::MessageStatus;
     let single_use = match row.phone_number_id {
@@ -563,7 +563,12 @@ fn cancel_unsent(conn: &mut DbConnection, row: &CampaignRow, stamp: NaiveDateTim
         }
     }
     tally.write(conn)?;
-    Ok(json!({ "cancelled_messages": cancelled.len() }))
+    // Conversations leave the campaign agents' inboxes. On a reusable number those that
+    // still need attention move to the number's unsolicited message settings (and later
+    // replies open unsolicited conversations there); a single-use number is released,
+    // so all of them close.
+    let rerouted = db::conversations::close_for_campaign(conn, row.id, !single_use, stamp)?;
+    Ok(json!({ "cancelled_messages": cancelled.len(), "conversations_to_unsolicited": rerouted.len() }))
 }
 
 /// A single-use number a launch has to provision first: (organisation, office, title).

@@ -20,9 +20,9 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::Connection;
 use serde_json::json;
 use tidings_domain::contact_list::{
-    map_headers, resolve_mapping, validate_contact_list_name, ColumnMapping, Contact, ContactField, ContactList,
-    ContactListImport, ContactListPage, ContactPage, ContactRowInput, FieldNames, HeaderMapping, ImportReport,
-    OptedOutRow, RequiredColumn, RowProblem, RowProblemKind,
+    map_headers, resolve_mapping, sniff_delimiter, validate_contact_list_name, ColumnMapping, Contact, ContactField,
+    ContactList, ContactListImport, ContactListPage, ContactPage, ContactRowInput, FieldNames, HeaderMapping,
+    ImportReport, OptedOutRow, RequiredColumn, RowProblem, RowProblemKind,
 };
 use tidings_domain::template::placeholder_key;
 use tidings_domain::FieldError;
@@ -224,21 +224,6 @@ pub struct CsvOptions {
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// The delimiter of a CSV file: whichever of comma, semicolon and tab is most common in
-/// its first line (spreadsheets in many locales write semicolons), comma on a tie.
-fn sniff_delimiter(bytes: &[u8]) -> u8 {
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let count = |d: u8| first_line.iter().filter(|b| **b == d).count();
-    let (comma, semicolon, tab) = (count(b','), count(b';'), count(b'\t'));
-    if semicolon > comma && semicolon >= tab {
-        b';'
-    } else if tab > comma && tab > semicolon {
-        b'\t'
-    } else {
-        b','
-    }
-}
 
 fn file_error(reason: impl Into<String>) -> ApiError {
     ApiError::invalid("file", reason)

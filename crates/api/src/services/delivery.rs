@@ -246,6 +246,8 @@ pub fn record_attempts(
     write_transaction(conn, |conn| {
         let mut tally = Tally::new();
         let mut offices = MessageOffices::default();
+        // Messages the provider took, per campaign: the Analytics activity chart.
+        let mut sent_per_campaign: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         for attempt in attempts {
             let outcome = outcome_of(attempt, settings, stamp);
             // The message was `sending` (pending bucket) — or `unknown` if recovery ran
@@ -261,11 +263,17 @@ pub fn record_attempts(
                 let error = (outcome.error_code, outcome.error_reason.as_deref());
                 events::message_status(conn, &mut offices, message, now_status, error, stamp)?;
             }
+            if let (Some(campaign), Some(_)) = (attempt.campaign_id, outcome.sent_at) {
+                *sent_per_campaign.entry(campaign).or_default() += 1;
+            }
             if let Some(sid) = &outcome.provider_message_id {
                 apply_early_report(conn, sid, settings, stamp, &mut tally)?;
             }
         }
         tally.write(conn)?;
+        for (campaign, sent) in sent_per_campaign {
+            db::activity::add(conn, campaign, stamp, 0, sent)?;
+        }
         Ok(())
     })
 }
@@ -297,11 +305,39 @@ pub fn begin_sending(
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
 ) -> ApiResult<Vec<i64>> {
-    let ids: Vec<i64> = claimed.iter().map(|m| m.id).collect();
     write_transaction(conn, |conn| {
-        let moved = db::messages::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
+        // Contacts who opted out meanwhile are not sent to (automatic replies — the
+        // opt-out confirmation — still go). The per-contact lock orders this against a
+        // concurrent opt-out; see `db::opt_outs::lock_contact`.
+        let mut contacts: Vec<(i64, &str)> = claimed.iter().map(|m| (m.organisation_id, m.to_phone.as_str())).collect();
+        contacts.sort_unstable();
+        contacts.dedup();
+        let mut suppressed = std::collections::HashSet::new();
+        for (organisation_id, phone) in &contacts {
+            db::opt_outs::lock_contact(conn, *organisation_id, phone)?;
+        }
+        let mut organisations: Vec<i64> = contacts.iter().map(|(o, _)| *o).collect();
+        organisations.dedup();
+        for organisation_id in organisations {
+            let phones: Vec<&str> = contacts.iter().filter(|(o, _)| *o == organisation_id).map(|(_, p)| *p).collect();
+            for phone in db::opt_outs::live_among(conn, organisation_id, &phones)? {
+                suppressed.insert((organisation_id, phone));
+            }
+        }
+        let (blocked, allowed): (Vec<&db::messages::ClaimedMessage>, Vec<&db::messages::ClaimedMessage>) = claimed
+            .iter()
+            .partition(|m| m.author != "system" && suppressed.contains(&(m.organisation_id, m.to_phone.clone())));
         let mut tally = Tally::new();
-        for message in claimed.iter().filter(|m| moved.contains(&m.id)) {
+        let blocked_ids: Vec<i64> = blocked.iter().map(|m| m.id).collect();
+        let cancelled = db::messages::cancel_claimed(conn, &blocked_ids, owner, now.naive_utc())?;
+        let mut offices = MessageOffices::default();
+        for message in blocked.iter().filter(|m| cancelled.contains(&m.id)) {
+            tally.moved(message.campaign_id, &message.author, MessageStatus::Claimed, MessageStatus::Cancelled);
+            events::message_status_now(conn, &mut offices, message.id, now.naive_utc())?;
+        }
+        let ids: Vec<i64> = allowed.iter().map(|m| m.id).collect();
+        let moved = db::messages::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
+        for message in allowed.iter().filter(|m| moved.contains(&m.id)) {
             tally.moved(message.campaign_id, &message.author, MessageStatus::Claimed, MessageStatus::Sending);
         }
         tally.write(conn)?;

@@ -14,6 +14,7 @@ use crate::db::phone_numbers::NewPhoneNumber;
 use crate::db::{self, DbConnection};
 use crate::error::ApiResult;
 use crate::services::campaigns;
+use crate::services::demo_history::{self as history, Fate};
 use crate::services::organisations::{create_organisation, CreatedOrganisation, NewStaff};
 
 pub const DEMO_ORGANISATION: &str = "Demo College";
@@ -112,6 +113,18 @@ fn demo_script() -> AssistantScript {
     }
 }
 
+/// The contact phones a campaign texted.
+fn recipients_of(conn: &mut DbConnection, campaign_id: i64) -> ApiResult<Vec<String>> {
+    let phones = history::recipients(conn, campaign_id)?;
+    if phones.len() < 5 {
+        return Err(crate::error::ApiError::internal(format!(
+            "demo campaign {campaign_id} texted only {} contacts",
+            phones.len()
+        )));
+    }
+    Ok(phones)
+}
+
 /// Numbers, lists and campaigns in every state across both offices.
 fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOrganisation) -> ApiResult<()> {
     let manager = AuthUser::acting_as(db::users::find_any(conn, created.user_ids[1])?)?;
@@ -162,6 +175,36 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         now - Duration::days(3),
     )?;
     campaigns::launch(conn, &manager, fall.id, now - Duration::days(2), None)?;
+    let agent = AuthUser::acting_as(db::users::find_any(conn, agent_id)?)?;
+    {
+        // Delivered, one landline, one invalid number; replies needing attention, one answered.
+        let sent = now - Duration::days(2) + Duration::minutes(1);
+        history::play_queue(conn, main_line, sent, |i| match i {
+            3 => Fate::Undelivered(30006),
+            7 => Fate::Refused(21211),
+            _ => Fate::Delivered,
+        })?;
+        let to = recipients_of(conn, fall.id)?;
+        let number = "+12125550142";
+        let later = |hours: i64| sent + Duration::hours(hours);
+        history::reply(conn, &to[0], number, "Thanks! I'll finish it tonight.", later(2))?;
+        if let Some(docs) =
+            history::reply(conn, &to[1], number, "Which documents do I still need to upload?", later(3))?
+        {
+            history::agent_reply(
+                conn,
+                &agent,
+                docs,
+                "Hi! Only your transcript is missing: upload it under My Application > Documents.",
+                &["Documents"],
+                later(4),
+            )?;
+            history::reply(conn, &to[1], number, "Got it, thank you!", later(5))?;
+            history::tag(conn, &agent, docs, &["Documents", "Resolved"], later(5))?;
+        }
+        history::reply(conn, &to[2], number, "Can I still change my program?", later(20))?;
+        history::play_queue(conn, main_line, later(5), |_| Fate::Delivered)?;
+    }
     let mut aid =
         campaign("Financial aid deadline", 0, reusable(aid_line), Some(lists.financial_aid), &["Financial Aid"]);
     aid.operated_by = Some(OperatedBy::Assistant);
@@ -171,12 +214,33 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         Some("Hi {first_name}, the FAFSA priority deadline is coming up. Questions? Just reply.".to_owned());
     let aid = campaigns::create(conn, &manager, aid, now - Duration::days(1))?;
     campaigns::launch(conn, &manager, aid.id, now - Duration::hours(20), None)?;
+    {
+        // The assistant answers, hands one over; one contact opts out.
+        let sent = now - Duration::hours(20) + Duration::minutes(1);
+        history::play_queue(conn, aid_line, sent, |i| if i == 2 { Fate::Undelivered(30005) } else { Fate::Delivered })?;
+        let to = recipients_of(conn, aid.id)?;
+        let number = "+12125550143";
+        let later = |minutes: i64| sent + Duration::minutes(minutes);
+        history::reply(conn, &to[0], number, "When is the deadline?", later(30))?;
+        history::reply(conn, &to[1], number, "Which verification documents do you need?", later(45))?;
+        if let Some(handed) = history::reply(conn, &to[3], number, "I'd like to talk to a person", later(60))? {
+            history::tag(conn, &agent, handed, &["FAFSA"], later(61))?;
+        }
+        history::reply(conn, &to[4], number, "STOP", later(90))?;
+        history::play_queue(conn, aid_line, later(91), |_| Fate::Delivered)?;
+    }
     let mut welcome =
         campaign("West welcome week", 1, reusable(west_line), Some(lists.west_students), &["Orientation"]);
     welcome.message_template =
         Some("Welcome to West Campus, {first_name}! Reply with any question about welcome week.".to_owned());
     let welcome = campaigns::create(conn, &manager, welcome, now - Duration::hours(6))?;
     campaigns::launch(conn, &manager, welcome.id, now - Duration::hours(5), None)?;
+    {
+        let sent = now - Duration::hours(5) + Duration::minutes(1);
+        history::play_queue(conn, west_line, sent, |_| Fate::Delivered)?;
+        let to = recipients_of(conn, welcome.id)?;
+        history::reply(conn, &to[0], "+14155550142", "Where is the welcome tent?", sent + Duration::minutes(40))?;
+    }
 
     // Scheduled: several dates, two campaigns on one of them.
     // At fixed local times, so the two campaigns of one date share it whatever the hour
@@ -231,6 +295,33 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         now - Duration::days(40),
     )?;
     campaigns::launch(conn, &manager, summer.id, now - Duration::days(39), None)?;
+    {
+        let sent = now - Duration::days(39) + Duration::minutes(1);
+        history::play_queue(
+            conn,
+            main_line,
+            sent,
+            |i| if i == 5 { Fate::Undelivered(30003) } else { Fate::Delivered },
+        )?;
+        let to = recipients_of(conn, summer.id)?;
+        if let Some(asked) = history::reply(
+            conn,
+            &to[0],
+            "+12125550142",
+            "Is housing included in the bridge program?",
+            sent + Duration::hours(3),
+        )? {
+            history::agent_reply(
+                conn,
+                &agent,
+                asked,
+                "Yes, housing is included for all six weeks.",
+                &["Housing"],
+                sent + Duration::hours(4),
+            )?;
+        }
+        history::play_queue(conn, main_line, sent + Duration::hours(4), |_| Fate::Delivered)?;
+    }
     campaigns::archive(conn, &manager, summer.id, now - Duration::days(20))?;
     let discarded = campaigns::create(
         conn,

@@ -1,10 +1,12 @@
-//! Launch fan-out: one queued message per eligible contact of a launching campaign,
-//! written inside the launch's own transaction with multi-row inserts, so a campaign is
-//! either active with its whole queue or still where it was.
+//! Launch fan-out: a conversation and one queued message per eligible contact of a
+//! launching campaign, written inside the launch's own transaction with multi-row
+//! inserts, so a campaign is either active with its whole queue or still where it was.
 //!
 //! Contacts on the organisation's suppression list are skipped and counted; so are
 //! contacts whose number is not E.164 or whose rendered message is empty or over the
 //! provider's 1600-character limit (a long merge field can do that).
+
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use tidings_domain::delivery::SendCounts;
@@ -13,6 +15,7 @@ use tidings_domain::template::{render_message, MergeFields};
 
 use crate::db::campaigns::CampaignRow;
 use crate::db::contact_lists::ContactFilter;
+use crate::db::conversations::NewConversation;
 use crate::db::messages::NewMessage;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -33,6 +36,7 @@ pub fn enqueue_launch_messages(
     let field_names: Vec<String> = serde_json::from_str(&list.field_names)
         .map_err(|e| ApiError::internal(format!("contact list {list_id} has unreadable field names: {e}")))?;
     let sender = db::phone_numbers::find_any(conn, phone_number_id)?;
+    let operated_by = if campaign.operated_by == "assistant" { "assistant" } else { "agent" };
     let mut counts = SendCounts::default();
     let mut after_id = None;
     loop {
@@ -43,6 +47,7 @@ pub fn enqueue_launch_messages(
         let phones: Vec<&str> = contacts.iter().map(|c| c.phone.as_str()).collect();
         let opted_out = db::opt_outs::live_among(conn, campaign.organisation_id, &phones)?;
         let mut rows = Vec::with_capacity(contacts.len());
+        let mut threads = Vec::with_capacity(contacts.len());
         for contact in &contacts {
             if opted_out.contains(&contact.phone) {
                 counts.skipped_opted_out += 1;
@@ -62,6 +67,23 @@ pub fn enqueue_launch_messages(
                     continue;
                 }
             };
+            threads.push(NewConversation {
+                organisation_id: campaign.organisation_id,
+                office_id: campaign.office_id,
+                campaign_id: Some(campaign.id),
+                phone_number_id,
+                contact_id: Some(contact.id),
+                contact_phone: contact.phone.clone(),
+                first_name: contact.first_name.clone(),
+                last_name: contact.last_name.clone(),
+                operated_by,
+                needs_attention: false,
+                opt_out_suggested: false,
+                assistant_fallbacks: 0,
+                route: "campaign",
+                created_at: stamp,
+                updated_at: stamp,
+            });
             let cost = segment_info(&body);
             rows.push(NewMessage {
                 organisation_id: campaign.organisation_id,
@@ -81,7 +103,16 @@ pub fn enqueue_launch_messages(
                 next_attempt_at: stamp,
                 created_at: stamp,
                 updated_at: stamp,
+                conversation_id: None,
             });
+        }
+        // Each message joins its contact's conversation, created alongside.
+        let conversation_of: HashMap<i64, i64> = db::conversations::insert_all(conn, &threads)?
+            .into_iter()
+            .filter_map(|(id, contact)| contact.map(|contact| (contact, id)))
+            .collect();
+        for row in &mut rows {
+            row.conversation_id = row.contact_id.and_then(|contact| conversation_of.get(&contact).copied());
         }
         counts.queued += i64::try_from(db::messages::insert_all(conn, &rows)?).unwrap_or(i64::MAX);
         if i64::try_from(contacts.len()).unwrap_or(0) < PAGE {

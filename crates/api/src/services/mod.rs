@@ -1,18 +1,24 @@
 //! Use cases: authorisation, rules and transactions, one module per area. Handlers and
 //! background jobs call these; these call the repositories in `db`.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod campaign_contacts;
 pub mod campaigns;
 pub mod contact_lists;
+pub mod conversations;
 pub mod delivery;
 pub mod demo;
+pub mod demo_history;
 pub mod demo_lists;
 pub mod events;
 pub mod fanout;
+pub mod inbound;
 pub mod messages;
 pub mod offices;
+pub mod opt_outs;
 pub mod organisations;
 pub mod phone_numbers;
 pub mod phones;

@@ -12,8 +12,8 @@ use tidings_domain::campaign_wire::Campaign;
 use super::{icons, use_campaigns, CampaignsContext, Outcome};
 use crate::api::{use_api, Api};
 
-/// The actions this page offers. Scheduling needs the creation wizard, which is not
-/// built yet, so it is left out rather than shown doing nothing.
+/// The actions this page offers: the guide's Draft actions are Edit, Clone, Launch and
+/// Archive, so Schedule is left to the wizard that Edit opens.
 pub fn offered(campaign: &Campaign) -> Vec<ActionAvailability> {
     campaign.actions.iter().filter(|a| a.action != CampaignAction::Schedule).cloned().collect()
 }
@@ -111,8 +111,8 @@ pub fn ActionMenu(campaign: Campaign) -> impl IntoView {
     }
 }
 
-/// Starts an action: View and Edit open the campaign; the rest call the API, after a
-/// confirmation for those that ask for one.
+/// Starts an action: View opens the campaign, Edit opens it in the wizard; the rest call
+/// the API, after a confirmation for those that ask for one.
 pub fn start(
     ctx: CampaignsContext,
     api: Api,
@@ -121,8 +121,9 @@ pub fn start(
     action: CampaignAction,
 ) {
     match action {
-        CampaignAction::View | CampaignAction::Edit | CampaignAction::Schedule => {
-            navigate(&format!("/campaigns/{}", campaign.id), NavigateOptions::default());
+        CampaignAction::View => navigate(&format!("/campaigns/{}", campaign.id), NavigateOptions::default()),
+        CampaignAction::Edit | CampaignAction::Schedule => {
+            navigate(&format!("/campaigns/{}/edit", campaign.id), NavigateOptions::default());
         }
         _ if needs_confirmation(action) => ctx.confirming.set(Some((campaign, action))),
         _ => spawn_local(async move {

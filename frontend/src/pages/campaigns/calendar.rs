@@ -1,6 +1,7 @@
 //! The Scheduled tab's month calendar: a tile per date, a calendar icon on dates with
 //! scheduled campaigns and a count badge when there is more than one; choosing a tile
-//! lists that day's campaigns on the right.
+//! lists that day's campaigns on the right, and a tile's add button opens the creation
+//! wizard with that date chosen for the launch.
 
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use super::local_time::local_time;
 use super::use_campaigns;
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
+use crate::pages::shell::use_current_user;
 
 /// Today in the browser's time zone (chrono's clock is not available in wasm).
 fn today() -> NaiveDate {
@@ -91,6 +93,8 @@ pub fn ScheduledCalendar() -> impl IntoView {
 
 #[component]
 fn MonthGrid(first: NaiveDate, days: Vec<CalendarDay>, selected: RwSignal<Option<NaiveDate>>) -> impl IntoView {
+    // Limited users cannot create campaigns, so they get no add buttons.
+    let may_create = use_current_user().is_some_and(|me| me.role.manages_campaigns());
     let lead = first.weekday().num_days_from_sunday() as usize;
     let last = last_of_month(first);
     let today = today();
@@ -104,21 +108,37 @@ fn MonthGrid(first: NaiveDate, days: Vec<CalendarDay>, selected: RwSignal<Option
                 1 => format!("{}, 1 scheduled campaign", date.format("%A %-d %B")),
                 n => format!("{}, {n} scheduled campaigns", date.format("%A %-d %B")),
             };
+            // Launches must be at least 30 minutes away, so past dates offer no add button.
+            let add = (may_create && date >= today).then(|| {
+                view! {
+                    <A
+                        href=format!("/campaigns/new?launch_on={date}")
+                        attr:class="day-add"
+                        attr:aria-label=format!("New campaign on {}", date.format("%A %-d %B"))
+                        attr:title="Schedule a new campaign on this date"
+                    >
+                        {icons::plus()}
+                    </A>
+                }
+            });
             view! {
-                <button
-                    type="button"
-                    class="day-tile"
-                    class:has-campaigns={count > 0}
-                    class:today={date == today}
-                    aria-pressed=move || (selected.get() == Some(date)).to_string()
-                    aria-label=label
-                    data-date=date.to_string()
-                    on:click=move |_| selected.set(Some(date))
-                >
-                    <span class="day-number">{date.day()}</span>
-                    {(count > 0).then(|| view! { <span class="day-icon">{icons::calendar()}</span> })}
-                    {(count > 1).then(|| view! { <span class="count-badge day-badge">{count}</span> })}
-                </button>
+                <div class="day-cell">
+                    <button
+                        type="button"
+                        class="day-tile"
+                        class:has-campaigns={count > 0}
+                        class:today={date == today}
+                        aria-pressed=move || (selected.get() == Some(date)).to_string()
+                        aria-label=label
+                        data-date=date.to_string()
+                        on:click=move |_| selected.set(Some(date))
+                    >
+                        <span class="day-number">{date.day()}</span>
+                        {(count > 0).then(|| view! { <span class="day-icon">{icons::calendar()}</span> })}
+                        {(count > 1).then(|| view! { <span class="count-badge day-badge">{count}</span> })}
+                    </button>
+                    {add}
+                </div>
             }
         })
         .collect();

@@ -1,4 +1,5 @@
-//! `/campaigns/{id}`: a campaign's General settings, with End Campaign on an active one.
+//! `/campaigns/{id}`: a campaign's General settings, with End Campaign on an active one
+//! and Edit on one that may still be edited.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -79,6 +80,7 @@ fn General(campaign: Campaign) -> impl IntoView {
     let missing = campaign.readiness.missing.iter().map(|m| m.label.clone()).collect::<Vec<_>>();
     let agents = campaign.agents.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
     let for_dialog = campaign.clone();
+    let edit = campaign.actions.iter().find(|a| a.action == CampaignAction::Edit && a.enabled).map(|_| campaign.id);
 
     view! {
         <div class="detail-head">
@@ -89,6 +91,9 @@ fn General(campaign: Campaign) -> impl IntoView {
                     " · " <A href=tab.href()>{format!("{} tab", tab.label())}</A>
                 </p>
             </div>
+            {edit.map(|id| view! {
+                <A href=format!("/campaigns/{id}/edit") attr:class="button button-primary">"Edit"</A>
+            })}
             {end.map(|end| view! {
                 <button
                     type="button"

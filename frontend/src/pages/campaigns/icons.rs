@@ -32,3 +32,12 @@ pub fn chevron(flip: bool) -> impl IntoView {
         </svg>
     }
 }
+
+/// A plus: adds a campaign on a calendar date.
+pub fn plus() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+            <path d="M12 5v14M5 12h14" stroke="currentColor" stroke-width="2" stroke-linecap="round"></path>
+        </svg>
+    }
+}

@@ -16,6 +16,8 @@ use leptos_router::hooks::use_query_map;
 use tidings_domain::campaign::CampaignAction;
 use tidings_domain::campaign_wire::Campaign;
 
+use super::shell::use_current_user;
+
 pub use detail::CampaignDetailPage;
 
 use actions::ConfirmDialog;
@@ -31,6 +33,41 @@ pub enum Outcome {
     Done { message: String, link: Option<(String, String)> },
     /// The API refused or could not be reached: its words.
     Failed(String),
+}
+
+/// An outcome waiting for the next page that shows outcomes: the wizard finishes on the
+/// Campaigns page, and a campaign started from a previous one opens in the wizard.
+#[derive(Clone, Copy)]
+pub struct PendingOutcome(RwSignal<Option<Outcome>>);
+
+impl PendingOutcome {
+    /// Shows `outcome` on the next page that takes it (see [`take_campaigns_outcome`]).
+    pub fn show(self, outcome: Outcome) {
+        self.0.set(Some(outcome));
+    }
+}
+
+/// Makes [`use_pending_outcome`] work across pages; called once by the app.
+pub fn provide_pending_outcome() {
+    provide_context(PendingOutcome(RwSignal::new(None)));
+}
+
+/// The app's pending outcome. Call it where a component is built: the tasks that finish
+/// later run outside any component and cannot look it up themselves.
+pub fn use_pending_outcome() -> PendingOutcome {
+    use_context::<PendingOutcome>().unwrap_or_else(|| {
+        let pending = PendingOutcome(RwSignal::new(None));
+        provide_context(pending);
+        pending
+    })
+}
+
+/// The outcome waiting to be shown, if any; it is shown once.
+pub fn take_campaigns_outcome() -> Option<Outcome> {
+    let PendingOutcome(pending) = use_context::<PendingOutcome>()?;
+    let outcome = pending.get_untracked();
+    pending.set(None);
+    outcome
 }
 
 /// State shared by the list, its rows' menus and the confirmation dialog.
@@ -49,7 +86,7 @@ impl CampaignsContext {
     fn provide() -> Self {
         let ctx = Self {
             reload: RwSignal::new(0),
-            outcome: RwSignal::new(None),
+            outcome: RwSignal::new(take_campaigns_outcome()),
             open_menu: RwSignal::new(None),
             confirming: RwSignal::new(None),
         };
@@ -88,6 +125,9 @@ pub fn CampaignsPage() -> impl IntoView {
     let tags = RwSignal::new(Vec::<String>::new());
     let page = RwSignal::new(1u32);
     let view_mode = RwSignal::new(ScheduledView::Calendar);
+    // Limited users see campaigns but the API refuses them creating one.
+    let may_create = use_current_user().is_some_and(|me| me.role.manages_campaigns());
+    let may_create = move || may_create;
 
     // A new tab or new filters start again at the first page, with a clean slate.
     Effect::watch(
@@ -112,6 +152,9 @@ pub fn CampaignsPage() -> impl IntoView {
         <section class="page campaigns-page">
             <div class="page-head">
                 <h1>"Campaigns"</h1>
+                <Show when=may_create>
+                    <A href="/campaigns/new" attr:class="button button-primary">"New campaign"</A>
+                </Show>
             </div>
             <OutcomeBar/>
             <TabList current=tab/>

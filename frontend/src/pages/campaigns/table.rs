@@ -49,7 +49,7 @@ pub fn CampaignTable(
     let data = LocalResource::new(move || {
         let (tab, search, tags, number) = (tab.get(), search.get(), tags.get(), page.get());
         ctx.reload.track();
-        async move { api.campaigns(tab.state(), &search, &tags, number, PER_PAGE).await.map(|page| (tab, page)) }
+        async move { api.campaigns(Some(tab.state()), &search, &tags, number, PER_PAGE).await.map(|page| (tab, page)) }
     });
 
     // While new filters or another page load, the old rows stay under an "Updating…" line.

@@ -1,0 +1,54 @@
+//! The reads behind a campaign's Analytics tab. Each is a range scan of a small part
+//! of the campaign's messages (`messages_campaign_status`, `messages_campaign_author`);
+//! the big numbers come from maintained counters (`send_counts`, `activity`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{messages, opt_outs};
+use super::DbConnection;
+
+/// Failed launch messages per error code: (code, count).
+pub fn failures_by_code(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<(Option<i64>, i64)>> {
+    messages::table
+        .filter(messages::campaign_id.eq(campaign_id))
+        .filter(messages::status.eq_any(["failed", "undelivered"]))
+        .filter(messages::author.eq("campaign"))
+        .group_by(messages::error_code)
+        .select((messages::error_code, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// A message of the conversation side: contact, agent and assistant messages.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReplyRow {
+    pub id: i64,
+    pub conversation_id: Option<i64>,
+    pub author: String,
+    pub author_user_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The campaign's contact, agent and assistant messages, in order. Sorted here, not in
+/// SQL: an `ORDER BY id` invites SQLite to walk `messages_campaign` (campaign, id) —
+/// every launch message — instead of the small `messages_campaign_author` ranges.
+pub fn replies(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<ReplyRow>> {
+    let mut rows: Vec<ReplyRow> = messages::table
+        .filter(messages::campaign_id.eq(campaign_id))
+        .filter(messages::author.eq_any(["contact", "agent", "assistant"]))
+        .select((
+            messages::id,
+            messages::conversation_id,
+            messages::author,
+            messages::author_user_id,
+            messages::created_at,
+        ))
+        .load(conn)?;
+    rows.sort_by_key(|row| row.id);
+    Ok(rows)
+}
+
+/// Opt-outs recorded from this campaign (keyword or staff), lifted later or not.
+pub fn opt_outs_from(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<i64> {
+    opt_outs::table.filter(opt_outs::campaign_id.eq(campaign_id)).count().get_result(conn)
+}

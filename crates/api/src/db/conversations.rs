@@ -1,0 +1,356 @@
+//! Conversations: one per campaign contact and per unsolicited sender, their tags, the
+//! staff who took part, and the queries behind the Activity tab and the inboxes.
+//!
+//! Lists are keyset-paged by id, newest first (`conversations_campaign` index).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{
+    campaign_agents, conversation_participants, conversation_tags, conversations, unsolicited_recipients,
+};
+use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
+use super::DbConnection;
+
+/// Columns bound per conversation in a multi-row insert.
+const CONVERSATION_PARAMETERS: usize = 15;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = conversations)]
+pub struct ConversationRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub office_id: i64,
+    pub campaign_id: Option<i64>,
+    pub phone_number_id: i64,
+    pub contact_id: Option<i64>,
+    pub contact_phone: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub operated_by: String,
+    pub needs_attention: bool,
+    pub opt_out_suggested: bool,
+    pub assistant_fallbacks: i64,
+    pub route: String,
+    pub last_message_id: Option<i64>,
+    pub last_message_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = conversations)]
+pub struct NewConversation {
+    pub organisation_id: i64,
+    pub office_id: i64,
+    pub campaign_id: Option<i64>,
+    pub phone_number_id: i64,
+    pub contact_id: Option<i64>,
+    pub contact_phone: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub operated_by: &'static str,
+    pub needs_attention: bool,
+    pub opt_out_suggested: bool,
+    pub assistant_fallbacks: i64,
+    pub route: &'static str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts conversations in multi-row statements; answers (id, contact id) pairs.
+pub fn insert_all(conn: &mut DbConnection, rows: &[NewConversation]) -> QueryResult<Vec<(i64, Option<i64>)>> {
+    let per_statement = match conn {
+        DbConnection::Sqlite(_) => 32_766 / CONVERSATION_PARAMETERS,
+        DbConnection::Postgresql(_) => 65_535 / CONVERSATION_PARAMETERS,
+    };
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(per_statement) {
+        let statement = diesel::insert_into(conversations::table)
+            .values(chunk)
+            .returning((conversations::id, conversations::contact_id));
+        let inserted: Vec<(i64, Option<i64>)> = crate::on_backend!(conn, |c| statement.get_results(c)?);
+        ids.extend(inserted);
+    }
+    Ok(ids)
+}
+
+pub fn insert_one(conn: &mut DbConnection, row: &NewConversation) -> QueryResult<i64> {
+    diesel::insert_into(conversations::table).values(row).returning(conversations::id).get_result(conn)
+}
+
+/// A conversation of `organisation_id`.
+pub fn find(conn: &mut DbConnection, organisation_id: i64, id: i64) -> QueryResult<ConversationRow> {
+    conversations::table
+        .filter(conversations::organisation_id.eq(organisation_id))
+        .filter(conversations::id.eq(id))
+        .select(ConversationRow::as_select())
+        .first(conn)
+}
+
+/// Any conversation by id (jobs and webhooks work across organisations).
+pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<ConversationRow> {
+    conversations::table.find(id).select(ConversationRow::as_select()).first(conn)
+}
+
+/// The open conversation a reply from `contact_phone` to our number belongs to: the
+/// newest one whose route is not closed.
+pub fn find_open(
+    conn: &mut DbConnection,
+    phone_number_id: i64,
+    contact_phone: &str,
+) -> QueryResult<Option<ConversationRow>> {
+    conversations::table
+        .filter(conversations::phone_number_id.eq(phone_number_id))
+        .filter(conversations::contact_phone.eq(contact_phone))
+        .filter(conversations::route.ne("closed"))
+        .order(conversations::id.desc())
+        .select(ConversationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// What changes on a conversation.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = conversations)]
+pub struct ConversationChanges {
+    pub operated_by: Option<&'static str>,
+    pub needs_attention: Option<bool>,
+    pub opt_out_suggested: Option<bool>,
+    pub assistant_fallbacks: Option<i64>,
+    pub route: Option<&'static str>,
+    pub last_message_id: Option<Option<i64>>,
+    pub last_message_at: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn update(conn: &mut DbConnection, id: i64, changes: &ConversationChanges) -> QueryResult<usize> {
+    diesel::update(conversations::table.find(id)).set(changes).execute(conn)
+}
+
+/// At a campaign's end: conversations that need attention on a reusable number move to
+/// the number's unsolicited inboxes; the rest close. Answers the ids that moved.
+pub fn close_for_campaign(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    keep_needing_attention: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i64>> {
+    let rerouted: Vec<i64> = if keep_needing_attention {
+        diesel::update(
+            conversations::table
+                .filter(conversations::campaign_id.eq(campaign_id))
+                .filter(conversations::route.eq("campaign"))
+                .filter(conversations::needs_attention.eq(true)),
+        )
+        .set((conversations::route.eq("unsolicited"), conversations::updated_at.eq(now)))
+        .returning(conversations::id)
+        .get_results(conn)?
+    } else {
+        Vec::new()
+    };
+    diesel::update(
+        conversations::table
+            .filter(conversations::campaign_id.eq(campaign_id))
+            .filter(conversations::route.eq("campaign")),
+    )
+    .set((conversations::route.eq("closed"), conversations::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(rerouted)
+}
+
+/// The Activity tab's sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionFilter {
+    NeedsAttention,
+    AgentOperated,
+    AssistantOperated,
+}
+
+/// What the Activity tab and the inbox filter by.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationFilter {
+    /// Lower-cased part of "first last".
+    pub name_contains: Option<String>,
+    /// Digits of the phone.
+    pub phone_digits: Option<String>,
+    /// Conversation tag keys; any of them matches.
+    pub tag_keys: Vec<String>,
+    /// Keyset: only conversations with a smaller id.
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+type Boxed<'a> = conversations::BoxedQuery<'a, crate::db::connection::MultiBackend>;
+
+fn filtered<'a>(mut query: Boxed<'a>, filter: &'a ConversationFilter) -> Boxed<'a> {
+    let full_name = lower(conversations::first_name.concat(" ").concat(conversations::last_name));
+    match (&filter.name_contains, &filter.phone_digits) {
+        (Some(name), Some(digits)) => {
+            query = query.filter(
+                full_name
+                    .like(contains_pattern(name))
+                    .escape(LIKE_ESCAPE)
+                    .or(conversations::contact_phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE)),
+            );
+        }
+        (Some(name), None) => query = query.filter(full_name.like(contains_pattern(name)).escape(LIKE_ESCAPE)),
+        (None, Some(digits)) => {
+            query = query.filter(conversations::contact_phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE))
+        }
+        (None, None) => {}
+    }
+    if !filter.tag_keys.is_empty() {
+        query = query.filter(
+            conversations::id.eq_any(
+                conversation_tags::table
+                    .filter(conversation_tags::tag_key.eq_any(filter.tag_keys.clone()))
+                    .select(conversation_tags::conversation_id),
+            ),
+        );
+    }
+    if let Some(before) = filter.before_id {
+        query = query.filter(conversations::id.lt(before));
+    }
+    query
+}
+
+fn section_filtered<'a>(query: Boxed<'a>, section: SectionFilter) -> Boxed<'a> {
+    match section {
+        SectionFilter::NeedsAttention => query.filter(conversations::needs_attention.eq(true)),
+        SectionFilter::AgentOperated => {
+            query.filter(conversations::needs_attention.eq(false)).filter(conversations::operated_by.eq("agent"))
+        }
+        SectionFilter::AssistantOperated => {
+            query.filter(conversations::needs_attention.eq(false)).filter(conversations::operated_by.eq("assistant"))
+        }
+    }
+}
+
+/// One page of a campaign's conversations in a section, newest first.
+pub fn page_of_campaign(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    section: SectionFilter,
+    filter: &ConversationFilter,
+) -> QueryResult<Vec<ConversationRow>> {
+    // Loaded by position: `ConversationRow` lists the table's columns in order.
+    let query = conversations::table.filter(conversations::campaign_id.eq(campaign_id)).into_boxed();
+    section_filtered(filtered(query, filter), section).order(conversations::id.desc()).limit(filter.limit).load(conn)
+}
+
+/// How many of a campaign's conversations match `filter` in `section`.
+pub fn count_in_section(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    section: SectionFilter,
+    filter: &ConversationFilter,
+) -> QueryResult<i64> {
+    let unpaged = ConversationFilter { before_id: None, ..filter.clone() };
+    let query = conversations::table.filter(conversations::campaign_id.eq(campaign_id)).into_boxed();
+    section_filtered(filtered(query, &unpaged), section).count().get_result(conn)
+}
+
+/// Which inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxOwner {
+    /// A user's personal inbox: campaigns they are an agent of, and numbers whose
+    /// unsolicited settings name them.
+    User(i64),
+    /// An office inbox: numbers whose unsolicited settings name the office.
+    Office(i64),
+}
+
+/// An inbox page: `needs_attention` tab, or `participating` (conversations `user`
+/// replied in) when `participant` is set. Newest first.
+pub fn inbox_page(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    owner: InboxOwner,
+    participant: Option<i64>,
+    filter: &ConversationFilter,
+) -> QueryResult<Vec<ConversationRow>> {
+    let mut query = conversations::table.filter(conversations::organisation_id.eq(organisation_id)).into_boxed();
+    query = match owner {
+        InboxOwner::User(user_id) => query.filter(
+            conversations::route
+                .eq("campaign")
+                .and(
+                    conversations::campaign_id.eq_any(
+                        campaign_agents::table
+                            .filter(campaign_agents::user_id.eq(user_id))
+                            .select(campaign_agents::campaign_id.nullable()),
+                    ),
+                )
+                .or(conversations::route.eq("unsolicited").and(
+                    conversations::phone_number_id.eq_any(
+                        unsolicited_recipients::table
+                            .filter(unsolicited_recipients::user_id.eq(user_id))
+                            .select(unsolicited_recipients::phone_number_id),
+                    ),
+                )),
+        ),
+        InboxOwner::Office(office_id) => query.filter(conversations::route.eq("unsolicited")).filter(
+            conversations::phone_number_id.eq_any(
+                unsolicited_recipients::table
+                    .filter(unsolicited_recipients::office_id.eq(office_id))
+                    .select(unsolicited_recipients::phone_number_id),
+            ),
+        ),
+    };
+    query = match participant {
+        Some(user_id) => query.filter(
+            conversations::id.eq_any(
+                conversation_participants::table
+                    .filter(conversation_participants::user_id.eq(user_id))
+                    .select(conversation_participants::conversation_id),
+            ),
+        ),
+        None => query.filter(conversations::needs_attention.eq(true)),
+    };
+    filtered(query, filter).order(conversations::id.desc()).limit(filter.limit).load(conn)
+}
+
+/// Notes that `user_id` replied in a conversation.
+pub fn add_participant(conn: &mut DbConnection, conversation_id: i64, user_id: i64) -> QueryResult<()> {
+    let exists: i64 = conversation_participants::table
+        .filter(conversation_participants::conversation_id.eq(conversation_id))
+        .filter(conversation_participants::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(conversation_participants::table)
+            .values((
+                conversation_participants::conversation_id.eq(conversation_id),
+                conversation_participants::user_id.eq(user_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Tags of conversations, in each conversation's order.
+pub fn tags_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    conversation_tags::table
+        .filter(conversation_tags::conversation_id.eq_any(ids))
+        .order((conversation_tags::conversation_id, conversation_tags::position))
+        .select((conversation_tags::conversation_id, conversation_tags::tag))
+        .load(conn)
+}
+
+/// Replaces a conversation's tags (already normalised and unique by key).
+pub fn replace_tags(conn: &mut DbConnection, conversation_id: i64, tags: &[(String, String)]) -> QueryResult<()> {
+    diesel::delete(conversation_tags::table.filter(conversation_tags::conversation_id.eq(conversation_id)))
+        .execute(conn)?;
+    for (position, (tag, key)) in tags.iter().enumerate() {
+        diesel::insert_into(conversation_tags::table)
+            .values((
+                conversation_tags::conversation_id.eq(conversation_id),
+                conversation_tags::tag.eq(tag),
+                conversation_tags::tag_key.eq(key),
+                conversation_tags::position.eq(i64::try_from(position).unwrap_or(0)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! `/api/v1/campaigns/{id}/conversations`, `/api/v1/conversations/{id}` (transcript,
+//! replies, operator, needs attention, tags, opt-out) and `/api/v1/inbox`.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use serde::Deserialize;
+use tidings_domain::conversation_wire::{
+    CampaignConversations, ConversationDetail, ConversationPage, ReplyMessage, Section, UpdateConversation,
+};
+use tidings_domain::message_wire::Message;
+use tidings_domain::Problem;
+use utoipa::IntoParams;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult};
+use crate::http::json::JsonBody;
+use crate::http::ItemList;
+use crate::services::conversations::{self, ConversationQuery, InboxQuery};
+use crate::state::AppState;
+
+fn split_tags(tags: Option<String>) -> Vec<String> {
+    tags.map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignConversationsQuery {
+    /// Only this section; every non-empty section when absent.
+    pub section: Option<Section>,
+    /// First name, last name or phone (part of any).
+    pub q: Option<String>,
+    /// Comma-separated conversation tags; any of them matches.
+    pub tags: Option<String>,
+    /// `next_cursor` of the section's previous page (with `section`).
+    pub cursor: Option<String>,
+    /// Page size per section, 1 to 100 (default 25).
+    pub limit: Option<i64>,
+}
+
+/// The Activity tab: sections Needs attention, Agent-operated, Virtual
+/// Assistant-operated (empty ones omitted), newest first, with each conversation's last
+/// message and its delivery status.
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Campaign id"), CampaignConversationsQuery),
+    responses(
+        (status = 200, description = "The sections", body = CampaignConversations),
+        (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/campaigns/{id}/conversations")]
+pub async fn list_campaign_conversations(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    query: web::Query<CampaignConversationsQuery>,
+) -> ApiResult<web::Json<CampaignConversations>> {
+    let query = query.into_inner();
+    let section = query.section;
+    let search =
+        ConversationQuery { q: query.q, tags: split_tags(query.tags), cursor: query.cursor, limit: query.limit };
+    let id = id.into_inner();
+    state.db(move |conn| conversations::of_campaign(conn, &user, id, section, &search)).await.map(web::Json)
+}
+
+/// A conversation with its transcript (author, status, error reason, segments).
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "The conversation", body = ConversationDetail),
+        (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/conversations/{id}")]
+pub async fn get_conversation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ConversationDetail>> {
+    let id = id.into_inner();
+    state.db(move |conn| conversations::detail(conn, &user, id)).await.map(web::Json)
+}
+
+/// The conversation's messages, oldest first.
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "The transcript", body = ItemList<Message>),
+        (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/conversations/{id}/messages")]
+pub async fn list_conversation_messages(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ItemList<Message>>> {
+    let id = id.into_inner();
+    let detail = state.db(move |conn| conversations::detail(conn, &user, id)).await?;
+    Ok(web::Json(ItemList { items: detail.messages }))
+}
+
+/// An agent's reply: queued and sent at the number's pace; clears needs attention.
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = ReplyMessage,
+    responses(
+        (status = 201, description = "Queued; the conversation as it is now", body = ConversationDetail),
+        (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The campaign ended, the number was released, or the contact opted out", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/conversations/{id}/messages")]
+pub async fn reply_in_conversation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: JsonBody<ReplyMessage>,
+) -> ApiResult<HttpResponse> {
+    let (id, now, text) = (id.into_inner(), state.clock.now(), body.into_inner().body);
+    let detail = state.db(move |conn| conversations::reply(conn, &user, id, &text, now)).await?;
+    Ok(HttpResponse::Created().json(detail))
+}
+
+/// Switch the operator (not while the conversation needs attention), set or clear needs
+/// attention (agent-operated only), replace the tags (at most 3, 30 characters each).
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    request_body = UpdateConversation,
+    responses(
+        (status = 200, description = "The conversation", body = ConversationDetail),
+        (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The operator cannot switch now", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid tags or needs attention on an assistant-operated conversation", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/api/v1/conversations/{id}")]
+pub async fn update_conversation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: JsonBody<UpdateConversation>,
+) -> ApiResult<web::Json<ConversationDetail>> {
+    let (id, now, input) = (id.into_inner(), state.clock.now(), body.into_inner());
+    state.db(move |conn| conversations::update(conn, &user, id, input, now)).await.map(web::Json)
+}
+
+/// Opt the contact out (the organisation's suppression list; queued messages to them
+/// are cancelled).
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "The conversation", body = ConversationDetail),
+        (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/conversations/{id}/opt-out")]
+pub async fn opt_out_conversation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ConversationDetail>> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    state.db(move |conn| conversations::opt_out(conn, &user, id, now)).await.map(web::Json)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxListQuery {
+    /// An office inbox; the caller's personal inbox when absent.
+    pub office_id: Option<i64>,
+    /// `needs_attention` (default) or `participating`.
+    pub tab: Option<String>,
+    pub q: Option<String>,
+    pub tags: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// An inbox: the personal one (campaigns you are an agent of, numbers whose unsolicited
+/// settings name you) or an office's; tabs Needs attention and Participating
+/// (conversations you replied in).
+#[utoipa::path(
+    tag = "conversations",
+    params(InboxListQuery),
+    responses(
+        (status = 200, description = "One page of the inbox", body = ConversationPage),
+        (status = 422, description = "Unknown tab", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/inbox")]
+pub async fn get_inbox(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<InboxListQuery>,
+) -> ApiResult<web::Json<ConversationPage>> {
+    let query = query.into_inner();
+    let participating = match query.tab.as_deref() {
+        None | Some("needs_attention") => false,
+        Some("participating") => true,
+        Some(other) => {
+            return Err(ApiError::invalid("tab", format!("'{other}' is not needs_attention or participating")))
+        }
+    };
+    let inbox = InboxQuery { office_id: query.office_id, participating };
+    let search =
+        ConversationQuery { q: query.q, tags: split_tags(query.tags), cursor: query.cursor, limit: query.limit };
+    state.db(move |conn| conversations::inbox(conn, &user, inbox, &search)).await.map(web::Json)
+}

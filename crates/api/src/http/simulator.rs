@@ -1,0 +1,86 @@
+//! `/api/v1/simulator/inbound`: a contact "replies" without a phone, through the same
+//! service as Twilio's inbound webhook. Only when the provider is the simulator.
+
+use actix_web::{post, web, HttpResponse};
+use serde::Serialize;
+use tidings_domain::conversation_wire::SimulatedInbound;
+use tidings_domain::Problem;
+use utoipa::ToSchema;
+
+use crate::auth::AuthUser;
+use crate::config::ProviderKind;
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::http::json::JsonBody;
+use crate::services::inbound::{self, InboundMessage, InboundOutcome};
+use crate::state::AppState;
+
+/// What the simulated reply became.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimulatedInboundResult {
+    pub conversation_id: i64,
+    pub message_id: i64,
+}
+
+/// Injects a contact's reply to one of the organisation's numbers.
+#[utoipa::path(
+    tag = "simulator",
+    request_body = SimulatedInbound,
+    responses(
+        (status = 201, description = "Filed", body = SimulatedInboundResult),
+        (status = 404, description = "Not the simulator, or not one of your numbers", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Blank body or sender", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/simulator/inbound")]
+pub async fn simulate_inbound(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<SimulatedInbound>,
+) -> ApiResult<HttpResponse> {
+    if state.config.provider != ProviderKind::Simulator {
+        return Err(ApiError::not_found("The simulator (the provider is Twilio)"));
+    }
+    user.require_messaging()?;
+    let input = body.into_inner();
+    let mut errors = Vec::new();
+    if input.body.trim().is_empty() {
+        errors.push(tidings_domain::FieldError::new("body", "is required"));
+    }
+    let from = crate::services::phones::normalise(
+        &input.from,
+        crate::services::phones::DefaultRegion::for_country("US")
+            .unwrap_or(crate::services::phones::DefaultRegion::NONE),
+    );
+    if let Err(e) = &from {
+        errors.push(tidings_domain::FieldError::new("from", e.to_string()));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let to = input.to.trim().to_owned();
+    let organisation_id = user.organisation_id;
+    let lookup = to.clone();
+    let ours = state
+        .db(move |conn| {
+            Ok(db::phone_numbers::find_live_by_e164(conn, &lookup)?
+                .is_some_and(|n| n.organisation_id == organisation_id))
+        })
+        .await?;
+    if !ours {
+        return Err(ApiError::not_found("The number"));
+    }
+    let message = InboundMessage {
+        from: from.unwrap_or_default(),
+        to,
+        body: input.body,
+        provider_message_id: Some(format!("SMsim{}", uuid::Uuid::new_v4().simple())),
+    };
+    match inbound::receive(&state, message).await? {
+        InboundOutcome::Filed { conversation_id, message_id, .. } => {
+            Ok(HttpResponse::Created().json(SimulatedInboundResult { conversation_id, message_id }))
+        }
+        InboundOutcome::Duplicate | InboundOutcome::NotOurNumber => Err(ApiError::not_found("The number")),
+    }
+}

@@ -1,0 +1,245 @@
+//! A campaign's Contacts tab: every contact of its list with the delivery state of its
+//! campaign message, the CSV export of the same rows, the SMS preview, and opting a
+//! contact out.
+
+use chrono::{DateTime, Utc};
+use tidings_domain::campaign_contact_wire::{CampaignContact, CampaignContactPage, DeliveryState};
+use tidings_domain::contact_list::ContactField;
+use tidings_domain::opt_out_wire::OptOutSource;
+use tidings_domain::template::{preview_message, MergeFields, MessagePreview};
+
+use crate::auth::AuthUser;
+use crate::db::campaign_contacts::{CampaignContactFilter, CampaignContactRow, DeliveryFilter};
+use crate::db::campaigns::CampaignRow;
+use crate::db::connection::write_transaction;
+use crate::db::{self, utc, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::services::campaigns::load_visible;
+use crate::services::opt_outs::{self, Suppressor};
+
+/// Largest page.
+pub const MAX_LIMIT: i64 = 500;
+/// Rows read per query while exporting.
+const EXPORT_PAGE: i64 = 5000;
+
+/// What the tab and the export take.
+#[derive(Debug, Clone, Default)]
+pub struct ContactQuery {
+    pub q: Option<String>,
+    pub delivery: Option<DeliveryState>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+struct ListFacts {
+    list_id: i64,
+    field_names: Vec<String>,
+}
+
+fn list_of(conn: &mut DbConnection, campaign: &CampaignRow) -> ApiResult<ListFacts> {
+    let list_id =
+        campaign.contact_list_id.ok_or_else(|| ApiError::conflict("The campaign has no contact list yet."))?;
+    let list = db::contact_lists::find(conn, campaign.organisation_id, list_id)?;
+    let field_names = serde_json::from_str(&list.field_names)
+        .map_err(|e| ApiError::internal(format!("contact list {list_id} has unreadable field names: {e}")))?;
+    Ok(ListFacts { list_id, field_names })
+}
+
+fn filter_of(query: &ContactQuery, launched: bool, limit: i64) -> ApiResult<CampaignContactFilter> {
+    let after_id = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => {
+            Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "is not a cursor this API gave out"))?)
+        }
+    };
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let looks_like_phone = |q: &str| q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    Ok(CampaignContactFilter {
+        name_contains: q.map(str::to_lowercase),
+        phone_digits: q
+            .filter(|q| looks_like_phone(q))
+            .map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>())
+            .filter(|d| !d.is_empty()),
+        delivery: query.delivery.map(|d| match d {
+            DeliveryState::Delivered => DeliveryFilter::Delivered,
+            DeliveryState::Retrying => DeliveryFilter::Retrying,
+            DeliveryState::Failed => DeliveryFilter::Failed,
+            DeliveryState::Pending => DeliveryFilter::Pending,
+            DeliveryState::OptedOut => DeliveryFilter::OptedOut,
+        }),
+        launched,
+        after_id,
+        limit,
+    })
+}
+
+/// What the Delivered and Failed Reason columns show for a row.
+fn delivery_of(row: &CampaignContactRow, launched: bool) -> (DeliveryState, Option<String>) {
+    if row.opt_out_id.is_some() {
+        return (DeliveryState::OptedOut, Some("The contact opted out.".to_owned()));
+    }
+    match row.message_status.as_deref() {
+        Some("delivered") => (DeliveryState::Delivered, None),
+        Some("queued") if row.message_attempts.unwrap_or(0) > 0 => (DeliveryState::Retrying, row.error_reason.clone()),
+        Some("failed" | "undelivered" | "unknown" | "cancelled") => (DeliveryState::Failed, row.error_reason.clone()),
+        None if launched => (
+            DeliveryState::Failed,
+            Some("No message was sent: it was empty or longer than 1600 characters for this contact.".to_owned()),
+        ),
+        _ => (DeliveryState::Pending, None),
+    }
+}
+
+fn to_contact(row: CampaignContactRow, field_names: &[String], launched: bool) -> CampaignContact {
+    let (delivery, failed_reason) = delivery_of(&row, launched);
+    let values: Vec<String> = serde_json::from_str(&row.fields).unwrap_or_default();
+    CampaignContact {
+        id: row.id,
+        fields: field_names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| ContactField { name: name.clone(), value: values.get(i).cloned().unwrap_or_default() })
+            .collect(),
+        created_at: utc(row.created_at),
+        delivery,
+        error_code: if delivery == DeliveryState::OptedOut { None } else { row.error_code },
+        failed_reason,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        phone: row.phone,
+    }
+}
+
+/// `GET /campaigns/{id}/contacts`.
+pub fn list(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    campaign_id: i64,
+    query: &ContactQuery,
+) -> ApiResult<CampaignContactPage> {
+    let campaign = load_visible(conn, actor, campaign_id)?;
+    let list = list_of(conn, &campaign)?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+    }
+    let launched = campaign.launched_at.is_some();
+    let filter = filter_of(query, launched, limit + 1)?;
+    let mut rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    let items = rows.into_iter().map(|row| to_contact(row, &list.field_names, launched)).collect();
+    Ok(CampaignContactPage { field_names: list.field_names, items, next_cursor })
+}
+
+/// A spreadsheet cannot run a cell that starts with one of these as a formula once it
+/// is prefixed with an apostrophe (CSV injection).
+fn neutralised(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// `GET /campaigns/{id}/contacts.csv`: the same rows as the tab (search and filter
+/// apply), every page.
+pub fn export_csv(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    campaign_id: i64,
+    query: &ContactQuery,
+) -> ApiResult<String> {
+    let campaign = load_visible(conn, actor, campaign_id)?;
+    let list = list_of(conn, &campaign)?;
+    let launched = campaign.launched_at.is_some();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["First Name".to_owned(), "Last Name".to_owned(), "Phone".to_owned()];
+    header.extend(list.field_names.iter().cloned());
+    header.extend(["Created At".to_owned(), "Delivered".to_owned(), "Failed Reason".to_owned()]);
+    let write_error = |e: csv::Error| ApiError::internal(format!("writing the contacts CSV: {e}"));
+    writer.write_record(header.iter().map(|h| neutralised(h))).map_err(write_error)?;
+    let mut filter = filter_of(&ContactQuery { cursor: None, ..query.clone() }, launched, EXPORT_PAGE)?;
+    loop {
+        let rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
+        let Some(last) = rows.last() else { break };
+        filter.after_id = Some(last.id);
+        let full = i64::try_from(rows.len()).unwrap_or(0) == EXPORT_PAGE;
+        for row in rows {
+            let contact = to_contact(row, &list.field_names, launched);
+            let mut record = vec![contact.first_name, contact.last_name, contact.phone];
+            record.extend(contact.fields.into_iter().map(|f| f.value));
+            record.push(contact.created_at.to_rfc3339());
+            record.push(contact.delivery.as_str().to_owned());
+            record.push(contact.failed_reason.unwrap_or_default());
+            writer.write_record(record.iter().map(|cell| neutralised(cell))).map_err(write_error)?;
+        }
+        if !full {
+            break;
+        }
+    }
+    let bytes = writer.into_inner().map_err(|e| ApiError::internal(format!("writing the contacts CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::internal(format!("the contacts CSV is not UTF-8: {e}")))
+}
+
+/// The contact of the campaign's list, or 404.
+fn contact_of(
+    conn: &mut DbConnection,
+    campaign: &CampaignRow,
+    contact_id: i64,
+) -> ApiResult<db::contact_lists::ContactRow> {
+    let list = list_of(conn, campaign)?;
+    db::contact_lists::find_contact(conn, list.list_id, contact_id)?.ok_or_else(|| ApiError::not_found("The contact"))
+}
+
+/// `GET /campaigns/{id}/contacts/{contact_id}/preview`: the exact text the contact
+/// receives (or would), its encoding, segments and the characters that force UCS-2.
+pub fn preview(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    campaign_id: i64,
+    contact_id: i64,
+) -> ApiResult<MessagePreview> {
+    let campaign = load_visible(conn, actor, campaign_id)?;
+    let contact = contact_of(conn, &campaign, contact_id)?;
+    // Once launched, the message as written at launch is the truth.
+    if let Some(sent) = db::messages::launch_message_of(conn, campaign.id, contact.id)? {
+        return Ok(MessagePreview {
+            segments: tidings_domain::segments::segment_info(&sent.body),
+            body: sent.body,
+            problem: None,
+        });
+    }
+    let list = list_of(conn, &campaign)?;
+    let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
+    let merge = MergeFields::for_contact(
+        &contact.first_name,
+        &contact.last_name,
+        &contact.phone,
+        list.field_names.iter().zip(values.iter()),
+    );
+    Ok(preview_message(&campaign.message_template, &merge, campaign.append_opt_out))
+}
+
+/// `POST /campaigns/{id}/contacts/{contact_id}/opt-out`: staff put the contact's number
+/// on the suppression list; what is queued for it is cancelled.
+pub fn opt_out(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    campaign_id: i64,
+    contact_id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<CampaignContact> {
+    actor.require_messaging()?;
+    let campaign = load_visible(conn, actor, campaign_id)?;
+    let contact = contact_of(conn, &campaign, contact_id)?;
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| {
+        let by = Suppressor::Staff { actor, source: OptOutSource::Manual, campaign_id: Some(campaign.id) };
+        opt_outs::suppress(conn, campaign.organisation_id, &contact.phone, by, stamp)
+    })?;
+    let query = ContactQuery { q: Some(contact.phone.clone()), ..ContactQuery::default() };
+    let page = list(conn, actor, campaign_id, &ContactQuery { limit: Some(MAX_LIMIT), ..query })?;
+    page.items.into_iter().find(|c| c.id == contact.id).ok_or_else(|| ApiError::not_found("The contact"))
+}

@@ -1,0 +1,368 @@
+//! Conversations: the Activity tab's sections, a conversation's transcript, agent
+//! replies (through the outbound queue), the operator and needs-attention switches,
+//! conversation tags, manual opt-out, and the inboxes.
+//!
+//! Where the guide is silent: a reply clears needs attention and makes the agent a
+//! participant (the inbox's Participating tab); a conversation whose campaign ended (or
+//! whose contact opted out) takes no reply; the operator switches only outside needs
+//! attention, and to the assistant only when the campaign has a script.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use tidings_domain::campaign::OperatedBy;
+use tidings_domain::conversation_wire::{
+    CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
+    ConversationSection, Route, Section, UpdateConversation,
+};
+use tidings_domain::opt_out_wire::OptOutSource;
+use tidings_domain::segments::validate_message_body;
+use tidings_domain::tags::{normalise_tags, tag_key, CONVERSATION_TAG_MAX};
+use tidings_domain::FieldError;
+
+use crate::auth::AuthUser;
+use crate::db::connection::write_transaction;
+use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow, InboxOwner, SectionFilter};
+use crate::db::{self, utc, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::services::campaigns::load_visible;
+use crate::services::messages::to_message;
+use crate::services::opt_outs::{self, Suppressor};
+use crate::services::{audit, inbound};
+
+/// The audit log's name for conversations.
+const ENTITY: &str = "conversation";
+/// Largest page.
+pub const MAX_LIMIT: i64 = 100;
+
+/// Search and paging of conversation lists.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationQuery {
+    pub q: Option<String>,
+    pub tags: Vec<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+fn filter_of(query: &ConversationQuery) -> ApiResult<ConversationFilter> {
+    let limit = query.limit.unwrap_or(25);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+    }
+    let before_id = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => {
+            Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "is not a cursor this API gave out"))?)
+        }
+    };
+    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    // A query that looks like a phone ("(415) 200", "+1415…") also searches phones.
+    let looks_like_phone = |q: &str| q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let digits: Option<String> = q
+        .filter(|q| looks_like_phone(q))
+        .map(|q| q.chars().filter(char::is_ascii_digit).collect())
+        .filter(|d: &String| !d.is_empty());
+    Ok(ConversationFilter {
+        name_contains: q.map(str::to_lowercase),
+        phone_digits: digits,
+        tag_keys: query.tags.iter().map(|t| tag_key(t)).collect(),
+        before_id,
+        limit,
+    })
+}
+
+fn section_filter(section: Section) -> SectionFilter {
+    match section {
+        Section::NeedsAttention => SectionFilter::NeedsAttention,
+        Section::AgentOperated => SectionFilter::AgentOperated,
+        Section::AssistantOperated => SectionFilter::AssistantOperated,
+    }
+}
+
+/// `GET /campaigns/{id}/conversations`: one section when `section` is given, otherwise
+/// every section that has conversations (empty ones are omitted).
+pub fn of_campaign(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    campaign_id: i64,
+    section: Option<Section>,
+    query: &ConversationQuery,
+) -> ApiResult<CampaignConversations> {
+    let campaign = load_visible(conn, actor, campaign_id)?;
+    let filter = filter_of(query)?;
+    let wanted: Vec<Section> = section.map_or_else(|| Section::ALL.to_vec(), |s| vec![s]);
+    let mut sections = Vec::new();
+    for section in wanted {
+        let total = db::conversations::count_in_section(conn, campaign.id, section_filter(section), &filter)?;
+        if total == 0 && query.cursor.is_none() {
+            continue;
+        }
+        let rows = db::conversations::page_of_campaign(
+            conn,
+            campaign.id,
+            section_filter(section),
+            &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
+        )?;
+        let (items, next_cursor) = page(conn, actor.organisation_id, rows, filter.limit)?;
+        sections.push(ConversationSection { section, total, items, next_cursor });
+    }
+    Ok(CampaignConversations { sections })
+}
+
+fn page(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    mut rows: Vec<ConversationRow>,
+    limit: i64,
+) -> ApiResult<(Vec<Conversation>, Option<String>)> {
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    Ok((views(conn, organisation_id, rows)?, next_cursor))
+}
+
+/// The wire form of conversations, with tags, opt-out state and last messages.
+fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<ConversationRow>) -> ApiResult<Vec<Conversation>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, tag) in db::conversations::tags_of(conn, &ids)? {
+        tags.entry(id).or_default().push(tag);
+    }
+    let mut last: HashMap<i64, tidings_domain::message_wire::Message> = HashMap::new();
+    for message in db::messages::last_of_conversations(conn, &ids)? {
+        if let Some(conversation) = message.conversation_id {
+            last.insert(conversation, to_message(message)?);
+        }
+    }
+    let phones: Vec<&str> = rows.iter().map(|r| r.contact_phone.as_str()).collect();
+    let opted_out: HashSet<String> = db::opt_outs::live_among(conn, organisation_id, &phones)?;
+    rows.into_iter()
+        .map(|row| {
+            let operated_by = OperatedBy::parse(&row.operated_by).unwrap_or(OperatedBy::Agent);
+            Ok(Conversation {
+                id: row.id,
+                campaign_id: row.campaign_id,
+                office_id: row.office_id,
+                phone_number_id: row.phone_number_id,
+                contact: ConversationContact {
+                    id: row.contact_id,
+                    first_name: row.first_name,
+                    last_name: row.last_name,
+                    opted_out: opted_out.contains(&row.contact_phone),
+                    phone: row.contact_phone,
+                },
+                operated_by,
+                needs_attention: row.needs_attention,
+                section: Section::of(operated_by, row.needs_attention),
+                opt_out_suggested: row.opt_out_suggested,
+                route: match row.route.as_str() {
+                    "campaign" => Route::Campaign,
+                    "unsolicited" => Route::Unsolicited,
+                    _ => Route::Closed,
+                },
+                tags: tags.remove(&row.id).unwrap_or_default(),
+                last_message: last.remove(&row.id),
+                updated_at: utc(row.updated_at),
+            })
+        })
+        .collect()
+}
+
+/// A conversation the caller may see: their organisation, an office they see.
+fn load(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationRow> {
+    actor.require_messaging()?;
+    let row = db::conversations::find(conn, actor.organisation_id, id).map_err(|e| match e {
+        diesel::result::Error::NotFound => ApiError::not_found("The conversation"),
+        other => other.into(),
+    })?;
+    if !actor.sees_office(row.office_id) {
+        return Err(ApiError::not_found("The conversation"));
+    }
+    Ok(row)
+}
+
+/// `GET /conversations/{id}`: the conversation and its whole transcript.
+pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationDetail> {
+    let row = load(conn, actor, id)?;
+    let messages =
+        db::messages::of_conversation(conn, row.id)?.into_iter().map(to_message).collect::<ApiResult<_>>()?;
+    let conversation = views(conn, actor.organisation_id, vec![row])?.remove(0);
+    Ok(ConversationDetail { conversation, messages })
+}
+
+/// `POST /conversations/{id}/messages`: an agent's reply, queued for the dispatcher.
+pub fn reply(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<ConversationDetail> {
+    let mut errors = Vec::new();
+    validate_message_body(body, "body", &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| {
+        let row = load(conn, actor, id)?;
+        if row.route == "closed" {
+            return Err(ApiError::conflict("This conversation's campaign has ended; it takes no more replies."));
+        }
+        if db::opt_outs::find_live(conn, row.organisation_id, &row.contact_phone)?.is_some() {
+            return Err(ApiError::conflict("The contact opted out; no message can be sent to them."));
+        }
+        let number = db::phone_numbers::find_any(conn, row.phone_number_id)?;
+        if number.status != "active" {
+            return Err(ApiError::conflict("The conversation's number was released; it takes no more replies."));
+        }
+        let message_id = inbound::queue_reply(conn, &row, &number, "agent", Some(actor.id), body, stamp)?;
+        db::conversations::add_participant(conn, row.id, actor.id)?;
+        db::conversations::update(
+            conn,
+            row.id,
+            &ConversationChanges {
+                needs_attention: Some(false),
+                last_message_id: Some(Some(message_id)),
+                last_message_at: Some(Some(stamp)),
+                updated_at: Some(stamp),
+                ..ConversationChanges::default()
+            },
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    detail(conn, actor, id)
+}
+
+/// `PATCH /conversations/{id}`: operator, needs attention, tags.
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    input: UpdateConversation,
+    now: DateTime<Utc>,
+) -> ApiResult<ConversationDetail> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let tags = input.tags.as_ref().map(|tags| normalise_tags(tags, Some(CONVERSATION_TAG_MAX), &mut errors));
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| {
+        let row = load(conn, actor, id)?;
+        let current = OperatedBy::parse(&row.operated_by).unwrap_or(OperatedBy::Agent);
+        let mut changes = ConversationChanges { updated_at: Some(stamp), ..ConversationChanges::default() };
+        let mut operator = current;
+        if let Some(wanted) = input.operated_by.filter(|w| *w != current) {
+            if row.needs_attention && input.needs_attention != Some(false) {
+                return Err(ApiError::conflict(
+                    "The operator cannot switch while the conversation needs attention; clear it first.",
+                ));
+            }
+            if wanted == OperatedBy::Assistant {
+                let has_script = match row.campaign_id {
+                    Some(campaign) => {
+                        db::campaigns::find_by_id(conn, campaign)?.and_then(|c| c.assistant_script).is_some()
+                    }
+                    None => false,
+                };
+                if !has_script {
+                    return Err(ApiError::conflict(
+                        "There is no Virtual Assistant script to answer this conversation.",
+                    ));
+                }
+            }
+            operator = wanted;
+            changes.operated_by = Some(wanted.as_str());
+            changes.assistant_fallbacks = Some(0);
+        }
+        if let Some(needs_attention) = input.needs_attention {
+            if needs_attention && operator != OperatedBy::Agent {
+                return Err(ApiError::invalid("needs_attention", "applies to agent-operated conversations only"));
+            }
+            changes.needs_attention = Some(needs_attention);
+            if !needs_attention {
+                changes.opt_out_suggested = Some(false);
+            }
+        }
+        db::conversations::update(conn, row.id, &changes)?;
+        if let Some(tags) = &tags {
+            let keyed: Vec<(String, String)> = tags.iter().map(|t| (t.clone(), tag_key(t))).collect();
+            db::conversations::replace_tags(conn, row.id, &keyed)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            ENTITY,
+            row.id,
+            "updated",
+            &json!({ "operated_by": input.operated_by, "needs_attention": input.needs_attention, "tags": tags }),
+            stamp,
+        )
+    })?;
+    detail(conn, actor, id)
+}
+
+/// `POST /conversations/{id}/opt-out`: staff put the contact on the suppression list.
+pub fn opt_out(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<ConversationDetail> {
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| {
+        let row = load(conn, actor, id)?;
+        let by = Suppressor::Staff { actor, source: OptOutSource::Manual, campaign_id: row.campaign_id };
+        opt_outs::suppress(conn, row.organisation_id, &row.contact_phone, by, stamp)?;
+        db::conversations::update(
+            conn,
+            row.id,
+            &ConversationChanges {
+                needs_attention: Some(false),
+                opt_out_suggested: Some(false),
+                updated_at: Some(stamp),
+                ..ConversationChanges::default()
+            },
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    detail(conn, actor, id)
+}
+
+/// Which inbox and tab `GET /inbox` shows.
+#[derive(Debug, Clone, Copy)]
+pub struct InboxQuery {
+    /// An office inbox, or the caller's personal one when `None`.
+    pub office_id: Option<i64>,
+    /// The Participating tab (conversations the caller replied in) instead of Needs
+    /// Attention.
+    pub participating: bool,
+}
+
+/// `GET /inbox`.
+pub fn inbox(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    inbox: InboxQuery,
+    query: &ConversationQuery,
+) -> ApiResult<ConversationPage> {
+    actor.require_messaging()?;
+    let filter = filter_of(query)?;
+    let owner = match inbox.office_id {
+        Some(office) if actor.sees_office(office) => InboxOwner::Office(office),
+        Some(_) => return Err(ApiError::not_found("The office")),
+        None => InboxOwner::User(actor.id),
+    };
+    let participant = inbox.participating.then_some(actor.id);
+    let rows = db::conversations::inbox_page(
+        conn,
+        actor.organisation_id,
+        owner,
+        participant,
+        &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
+    )?;
+    let (items, next_cursor) = page(conn, actor.organisation_id, rows, filter.limit)?;
+    Ok(ConversationPage { items, next_cursor })
+}

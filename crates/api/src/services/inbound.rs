@@ -1,0 +1,312 @@
+//! Inbound messages: a contact's text, from Twilio's webhook or the simulator, filed in
+//! its conversation and answered.
+//!
+//! Order: keywords first (STOP and friends put the number on the suppression list and
+//! get one confirmation; START lifts it; HELP gets the organisation's help text), then a
+//! softer opt-out phrase flags the conversation for a person, then the conversation's
+//! operator: the Virtual Assistant answers from the campaign's script or hands over;
+//! agents get the conversation marked as needing attention. A text to a reusable number
+//! outside an active campaign conversation opens an unsolicited conversation for the
+//! number's unsolicited message settings; a number we no longer hold answers nothing.
+//! Every reply goes through the outbound queue — nothing slow on the webhook's path.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use tidings_domain::assistant::{assistant_decide, AssistantDecision, AssistantScript};
+use tidings_domain::keywords::{classify_inbound, InboundKind};
+use tidings_domain::segments::segment_info;
+
+use crate::db::connection::write_transaction;
+use crate::db::conversations::{ConversationChanges, ConversationRow, NewConversation};
+use crate::db::messages::NewMessage;
+use crate::db::phone_numbers::PhoneNumberRow;
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::services::opt_outs::{self, Suppressor};
+use crate::state::AppState;
+
+/// A contact's message as the provider delivered it.
+#[derive(Debug, Clone)]
+pub struct InboundMessage {
+    /// The contact's number (E.164).
+    pub from: String,
+    /// Our number (E.164).
+    pub to: String,
+    pub body: String,
+    /// The provider's id (Twilio's `SM…`); repeated deliveries carry the same one.
+    pub provider_message_id: Option<String>,
+}
+
+/// What became of an inbound message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboundOutcome {
+    /// Already stored (a provider retry).
+    Duplicate,
+    /// Sent to a number that is not ours (any more): nothing stored, nothing answered.
+    NotOurNumber,
+    /// Filed in a conversation.
+    Filed { conversation_id: i64, message_id: i64, kind: InboundKind },
+}
+
+/// Files an inbound message and queues whatever answers it. An opt-out returns only
+/// once no message to the contact is in the provider's hands.
+pub async fn receive(state: &AppState, inbound: InboundMessage) -> ApiResult<InboundOutcome> {
+    let now = state.clock.now();
+    let message = inbound.clone();
+    let outcome = state.db(move |conn| file(conn, &message, now)).await?;
+    if let InboundOutcome::Filed { kind: InboundKind::OptOut, conversation_id, .. } = &outcome {
+        let id = *conversation_id;
+        let organisation_id = state.db(move |conn| Ok(db::conversations::find_any(conn, id)?.organisation_id)).await?;
+        opt_outs::wait_for_in_flight(state, organisation_id, &inbound.from).await?;
+    }
+    Ok(outcome)
+}
+
+/// The database half of [`receive`]: one write transaction.
+pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc>) -> ApiResult<InboundOutcome> {
+    let stamp = now.naive_utc();
+    let result = write_transaction(conn, |conn| {
+        if let Some(sid) = &inbound.provider_message_id {
+            if db::messages::find_by_provider_id(conn, sid)?.is_some() {
+                return Ok(InboundOutcome::Duplicate);
+            }
+        }
+        let Some(number) = db::phone_numbers::find_live_by_e164(conn, inbound.to.trim())? else {
+            return Ok(InboundOutcome::NotOurNumber);
+        };
+        let from = inbound.from.trim().to_owned();
+        let conversation = match db::conversations::find_open(conn, number.id, &from)? {
+            Some(conversation) => conversation,
+            None => open_unsolicited(conn, &number, &from, stamp)?,
+        };
+        let message_id = store_inbound(conn, &conversation, &number, inbound, stamp)?;
+        let kind = classify_inbound(&inbound.body);
+        let mut changes = ConversationChanges {
+            last_message_id: Some(Some(message_id)),
+            last_message_at: Some(Some(stamp)),
+            updated_at: Some(stamp),
+            ..ConversationChanges::default()
+        };
+        match kind {
+            InboundKind::OptOut => {
+                let by = Suppressor::Contact { campaign_id: conversation.campaign_id };
+                let (_, new) = opt_outs::suppress(conn, number.organisation_id, &from, by, stamp)?;
+                // One confirmation per opt-out; a repeated STOP gets none.
+                if new {
+                    queue_reply(
+                        conn,
+                        &conversation,
+                        &number,
+                        "system",
+                        None,
+                        tidings_domain::keywords::OPT_OUT_REPLY,
+                        stamp,
+                    )?;
+                }
+                changes.needs_attention = Some(false);
+                changes.opt_out_suggested = Some(false);
+            }
+            InboundKind::OptIn
+                if opt_outs::lift_phone(conn, number.organisation_id, &from, None, "START keyword", stamp)? =>
+            {
+                queue_reply(
+                    conn,
+                    &conversation,
+                    &number,
+                    "system",
+                    None,
+                    tidings_domain::keywords::OPT_IN_REPLY,
+                    stamp,
+                )?;
+            }
+            InboundKind::Help => {
+                let help = db::organisations::find(conn, number.organisation_id)?.help_text;
+                let text = if help.trim().is_empty() { tidings_domain::keywords::HELP_REPLY.to_owned() } else { help };
+                queue_reply(conn, &conversation, &number, "system", None, &text, stamp)?;
+            }
+            InboundKind::SoftOptOut => {
+                changes.operated_by = Some("agent");
+                changes.needs_attention = Some(true);
+                changes.opt_out_suggested = Some(true);
+                changes.assistant_fallbacks = Some(0);
+            }
+            InboundKind::OptIn | InboundKind::Other => {
+                answer_by_operator(conn, &conversation, &number, &inbound.body, &mut changes, stamp)?;
+            }
+        }
+        db::conversations::update(conn, conversation.id, &changes)?;
+        Ok(InboundOutcome::Filed { conversation_id: conversation.id, message_id, kind })
+    });
+    match result {
+        // Two deliveries of one message raced: the unique provider id kept one.
+        Err(error) if is_unique_violation(&error) => Ok(InboundOutcome::Duplicate),
+        other => other,
+    }
+}
+
+fn is_unique_violation(error: &ApiError) -> bool {
+    error.status() == actix_web::http::StatusCode::CONFLICT
+}
+
+/// A conversation for a sender outside any active campaign conversation on `number`.
+fn open_unsolicited(
+    conn: &mut DbConnection,
+    number: &PhoneNumberRow,
+    from: &str,
+    stamp: NaiveDateTime,
+) -> ApiResult<ConversationRow> {
+    let operated_by = if number.default_operated_by == "assistant" { "assistant" } else { "agent" };
+    let id = db::conversations::insert_one(
+        conn,
+        &NewConversation {
+            organisation_id: number.organisation_id,
+            office_id: number.office_id,
+            campaign_id: None,
+            phone_number_id: number.id,
+            contact_id: None,
+            contact_phone: from.to_owned(),
+            first_name: String::new(),
+            last_name: String::new(),
+            operated_by,
+            needs_attention: false,
+            opt_out_suggested: false,
+            assistant_fallbacks: 0,
+            route: "unsolicited",
+            created_at: stamp,
+            updated_at: stamp,
+        },
+    )?;
+    Ok(db::conversations::find(conn, number.organisation_id, id)?)
+}
+
+fn store_inbound(
+    conn: &mut DbConnection,
+    conversation: &ConversationRow,
+    number: &PhoneNumberRow,
+    inbound: &InboundMessage,
+    stamp: NaiveDateTime,
+) -> ApiResult<i64> {
+    let cost = segment_info(&inbound.body);
+    let id = db::messages::insert_one(
+        conn,
+        &NewMessage {
+            organisation_id: number.organisation_id,
+            campaign_id: conversation.campaign_id,
+            contact_id: conversation.contact_id,
+            phone_number_id: number.id,
+            direction: "inbound",
+            author: "contact",
+            author_user_id: None,
+            from_phone: conversation.contact_phone.clone(),
+            to_phone: number.e164.clone(),
+            body: inbound.body.clone(),
+            encoding: cost.encoding.as_str(),
+            segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
+            status: "received",
+            attempts: 0,
+            next_attempt_at: stamp,
+            created_at: stamp,
+            updated_at: stamp,
+            conversation_id: Some(conversation.id),
+        },
+    )?;
+    if let Some(campaign) = conversation.campaign_id {
+        db::activity::add(conn, campaign, stamp, 1, 0)?;
+    }
+    if let Some(sid) = &inbound.provider_message_id {
+        db::messages::set_provider_id(conn, id, sid).map_err(|e| match e {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::conflict("This message was already received.")
+            }
+            other => other.into(),
+        })?;
+    }
+    Ok(id)
+}
+
+/// Queues an outbound message in `conversation` from its number; answers its id.
+pub fn queue_reply(
+    conn: &mut DbConnection,
+    conversation: &ConversationRow,
+    number: &PhoneNumberRow,
+    author: &'static str,
+    author_user_id: Option<i64>,
+    body: &str,
+    stamp: NaiveDateTime,
+) -> ApiResult<i64> {
+    let cost = segment_info(body);
+    Ok(db::messages::insert_one(
+        conn,
+        &NewMessage {
+            organisation_id: conversation.organisation_id,
+            campaign_id: conversation.campaign_id,
+            contact_id: conversation.contact_id,
+            phone_number_id: number.id,
+            direction: "outbound",
+            author,
+            author_user_id,
+            from_phone: number.e164.clone(),
+            to_phone: conversation.contact_phone.clone(),
+            body: body.to_owned(),
+            encoding: cost.encoding.as_str(),
+            segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
+            status: "queued",
+            attempts: 0,
+            next_attempt_at: stamp,
+            created_at: stamp,
+            updated_at: stamp,
+            conversation_id: Some(conversation.id),
+        },
+    )?)
+}
+
+/// The campaign's assistant script, when the conversation belongs to a campaign that
+/// has one.
+fn script_of(conn: &mut DbConnection, conversation: &ConversationRow) -> ApiResult<Option<AssistantScript>> {
+    let Some(campaign_id) = conversation.campaign_id else { return Ok(None) };
+    let Some(campaign) = db::campaigns::find_by_id(conn, campaign_id)? else { return Ok(None) };
+    Ok(campaign.assistant_script.as_deref().and_then(|json| serde_json::from_str(json).ok()))
+}
+
+/// Agent-operated: needs attention. Assistant-operated: the script answers, or hands
+/// over (no script to answer from also hands over).
+fn answer_by_operator(
+    conn: &mut DbConnection,
+    conversation: &ConversationRow,
+    number: &PhoneNumberRow,
+    body: &str,
+    changes: &mut ConversationChanges,
+    stamp: NaiveDateTime,
+) -> ApiResult<()> {
+    if conversation.operated_by != "assistant" {
+        changes.needs_attention = Some(true);
+        return Ok(());
+    }
+    let handoff = |changes: &mut ConversationChanges| {
+        changes.operated_by = Some("agent");
+        changes.needs_attention = Some(true);
+        changes.assistant_fallbacks = Some(0);
+    };
+    let Some(script) = script_of(conn, conversation)? else {
+        handoff(changes);
+        return Ok(());
+    };
+    let fallbacks = u8::try_from(conversation.assistant_fallbacks).unwrap_or(u8::MAX);
+    match assistant_decide(&script, body, fallbacks) {
+        AssistantDecision::Reply { text, .. } => {
+            queue_reply(conn, conversation, number, "assistant", None, &text, stamp)?;
+            changes.assistant_fallbacks = Some(0);
+        }
+        AssistantDecision::Fallback { text } => {
+            queue_reply(conn, conversation, number, "assistant", None, &text, stamp)?;
+            changes.assistant_fallbacks = Some(conversation.assistant_fallbacks + 1);
+        }
+        AssistantDecision::Handoff { reason } => {
+            handoff(changes);
+            if reason == tidings_domain::assistant::HandoffReason::PossibleOptOut {
+                changes.opt_out_suggested = Some(true);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! The organisation's suppression list: putting a number on it (a keyword, staff, an
+//! integration), lifting it, and reading it. A listed number is texted by no campaign
+//! in any office: suppressing cancels what is queued for it, the dispatcher cancels
+//! what it claimed for it, and an opt-out answers only once nothing is in flight to it.
+
+use std::collections::HashMap;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::json;
+use tidings_domain::campaign_wire::NamedRef;
+use tidings_domain::delivery::MessageStatus;
+use tidings_domain::opt_out_wire::{OptOut, OptOutPage, OptOutSource};
+
+use crate::auth::AuthUser;
+use crate::db::connection::write_transaction;
+use crate::db::opt_outs::{NewOptOut, OptOutRow};
+use crate::db::send_counts::Tally;
+use crate::db::{self, utc, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::services::audit;
+use crate::services::phones::{normalise, DefaultRegion};
+use crate::state::AppState;
+
+/// The audit log's name for suppression list entries.
+const ENTITY: &str = "opt_out";
+/// Longest wait for sends already in the provider's hands before an opt-out answers.
+const IN_FLIGHT_WAIT: StdDuration = StdDuration::from_secs(10);
+
+/// Who put a number on the list.
+#[derive(Debug, Clone, Copy)]
+pub enum Suppressor<'a> {
+    /// The contact, by keyword, in `campaign` (if any).
+    Contact { campaign_id: Option<i64> },
+    /// A member of staff or an integration.
+    Staff { actor: &'a AuthUser, source: OptOutSource, campaign_id: Option<i64> },
+}
+
+/// Puts `phone` on `organisation_id`'s list (unless it is already there) and cancels
+/// every queued message to it. Run inside a write transaction. Answers the entry id
+/// and whether it is new.
+pub fn suppress(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    phone: &str,
+    by: Suppressor<'_>,
+    stamp: NaiveDateTime,
+) -> ApiResult<(i64, bool)> {
+    db::opt_outs::lock_contact(conn, organisation_id, phone)?;
+    if let Some(live) = db::opt_outs::find_live(conn, organisation_id, phone)? {
+        return Ok((live.id, false));
+    }
+    let (source, campaign_id, created_by) = match by {
+        Suppressor::Contact { campaign_id } => (OptOutSource::Keyword, campaign_id, None),
+        Suppressor::Staff { actor, source, campaign_id } => (source, campaign_id, Some(actor.id)),
+    };
+    let id = db::opt_outs::insert(
+        conn,
+        &NewOptOut { organisation_id, phone, source: source.as_str(), campaign_id, created_by, created_at: stamp },
+    )?;
+    let cancelled = db::messages::cancel_to_phone(conn, organisation_id, phone, stamp)?;
+    let mut tally = Tally::new();
+    for (status, campaign, author) in &cancelled {
+        if let Some(from) = MessageStatus::parse(status) {
+            tally.moved(*campaign, author, from, MessageStatus::Cancelled);
+        }
+    }
+    tally.write(conn)?;
+    let details =
+        json!({ "phone": phone, "source": source, "campaign_id": campaign_id, "cancelled_messages": cancelled.len() });
+    match by {
+        Suppressor::Contact { .. } => {
+            audit::record_system(conn, organisation_id, ENTITY, id, "added", &details, stamp)?
+        }
+        Suppressor::Staff { actor, .. } => audit::record(conn, actor, ENTITY, id, "added", &details, stamp)?,
+    }
+    Ok((id, true))
+}
+
+/// Lifts `phone`'s live entry, if any (START keyword: `actor` is None). Run inside a
+/// write transaction. Answers whether there was one.
+pub fn lift_phone(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    phone: &str,
+    actor: Option<&AuthUser>,
+    reason: &str,
+    stamp: NaiveDateTime,
+) -> ApiResult<bool> {
+    db::opt_outs::lock_contact(conn, organisation_id, phone)?;
+    let Some(live) = db::opt_outs::find_live(conn, organisation_id, phone)? else { return Ok(false) };
+    db::opt_outs::lift(conn, live.id, actor.map(|a| a.id), reason, stamp)?;
+    let details = json!({ "phone": phone, "reason": reason });
+    match actor {
+        Some(actor) => audit::record(conn, actor, ENTITY, live.id, "lifted", &details, stamp)?,
+        None => audit::record_system(conn, organisation_id, ENTITY, live.id, "lifted", &details, stamp)?,
+    }
+    Ok(true)
+}
+
+/// Waits (bounded) until no message to `phone` is in the provider's hands, so an
+/// opt-out answers only once nothing more can reach the contact.
+pub async fn wait_for_in_flight(state: &AppState, organisation_id: i64, phone: &str) -> ApiResult<()> {
+    let started = std::time::Instant::now();
+    loop {
+        let phone_owned = phone.to_owned();
+        let sending =
+            state.db(move |conn| Ok(db::messages::count_sending_to(conn, organisation_id, &phone_owned)?)).await?;
+        if sending == 0 || started.elapsed() > IN_FLIGHT_WAIT {
+            return Ok(());
+        }
+        actix_web::rt::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
+
+/// `POST /api/v1/opt-outs`: an integration (or staff) adds a number.
+pub fn add(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    raw_phone: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<(OptOut, bool)> {
+    actor.require_campaign_manager()?;
+    let phone = normalise(raw_phone, DefaultRegion::for_country("US").unwrap_or(DefaultRegion::NONE))
+        .map_err(|e| ApiError::invalid("phone", e.to_string()))?;
+    let stamp = now.naive_utc();
+    let (id, created) = write_transaction(conn, |conn| {
+        suppress(
+            conn,
+            actor.organisation_id,
+            &phone,
+            Suppressor::Staff { actor, source: OptOutSource::Api, campaign_id: None },
+            stamp,
+        )
+    })?;
+    let row = db::opt_outs::find(conn, actor.organisation_id, id)?;
+    Ok((views(conn, actor.organisation_id, vec![row])?.remove(0), created))
+}
+
+/// `DELETE /api/v1/opt-outs/{id}`: lifts an entry, with a reason.
+pub fn lift(conn: &mut DbConnection, actor: &AuthUser, id: i64, reason: &str, now: DateTime<Utc>) -> ApiResult<OptOut> {
+    actor.require_campaign_manager()?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::invalid("reason", "is required: say why this number may be texted again"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(ApiError::invalid("reason", "must be at most 500 characters"));
+    }
+    let row = find_entry(conn, actor, id)?;
+    if row.lifted_at.is_some() {
+        return Err(ApiError::conflict("This opt-out was already lifted."));
+    }
+    let stamp = now.naive_utc();
+    write_transaction(conn, |conn| lift_phone(conn, actor.organisation_id, &row.phone, Some(actor), reason, stamp))?;
+    let row = find_entry(conn, actor, id)?;
+    Ok(views(conn, actor.organisation_id, vec![row])?.remove(0))
+}
+
+fn find_entry(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<OptOutRow> {
+    db::opt_outs::find(conn, actor.organisation_id, id).map_err(|e| match e {
+        diesel::result::Error::NotFound => ApiError::not_found("The opt-out"),
+        other => other.into(),
+    })
+}
+
+/// `GET /api/v1/opt-outs`: newest first; `q` matches digits of the phone.
+pub fn list(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    q: Option<&str>,
+    include_lifted: bool,
+    cursor: Option<&str>,
+    limit: i64,
+) -> ApiResult<OptOutPage> {
+    actor.require_messaging()?;
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 200"));
+    }
+    let before = match cursor.filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => {
+            Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "is not a cursor this API gave out"))?)
+        }
+    };
+    let digits: Option<String> =
+        q.map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
+    let mut rows =
+        db::opt_outs::page(conn, actor.organisation_id, digits.as_deref(), include_lifted, before, limit + 1)?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    Ok(OptOutPage { items: views(conn, actor.organisation_id, rows)?, next_cursor })
+}
+
+fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<OptOutRow>) -> ApiResult<Vec<OptOut>> {
+    let user_ids: Vec<i64> = rows.iter().flat_map(|r| [r.created_by, r.lifted_by]).flatten().collect();
+    let users: HashMap<i64, String> = db::users::names_of(conn, organisation_id, &user_ids)?.into_iter().collect();
+    let campaign_ids: Vec<i64> = rows.iter().filter_map(|r| r.campaign_id).collect();
+    let campaigns: HashMap<i64, String> =
+        db::campaigns::titles_of(conn, organisation_id, &campaign_ids)?.into_iter().collect();
+    let named = |id: Option<i64>, names: &HashMap<i64, String>| {
+        id.map(|id| NamedRef { id, name: names.get(&id).cloned().unwrap_or_default() })
+    };
+    rows.into_iter()
+        .map(|row| {
+            Ok(OptOut {
+                id: row.id,
+                source: OptOutSource::parse(&row.source)
+                    .ok_or_else(|| ApiError::internal(format!("opt-out {} has source {}", row.id, row.source)))?,
+                campaign: named(row.campaign_id, &campaigns),
+                created_at: utc(row.created_at),
+                created_by: named(row.created_by, &users),
+                lifted_at: row.lifted_at.map(utc),
+                lifted_by: named(row.lifted_by, &users),
+                lift_reason: row.lift_reason,
+                phone: row.phone,
+            })
+        })
+        .collect()
+}

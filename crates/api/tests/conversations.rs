@@ -1,0 +1,619 @@
+//! Conversations: whole campaigns through the simulator (launch, delivery, replies, the
+//! assistant, handoff, agent replies, stop and archive) with a reusable and a single-use
+//! number; the keyword table; an opt-out racing a send; the Twilio inbound webhook's
+//! signature and repeats; the suppression list API — on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap fails the test, which is the point")]
+
+mod common;
+
+use base64::Engine;
+use chrono::{TimeZone, Utc};
+use common::{Org, TestApp, TestOptions};
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tidings_api::clock::Clock;
+use tidings_api::config::{Secret, TwilioConfig};
+use tidings_api::db::schema::{audit_log, phone_numbers};
+use tidings_api::jobs::{dispatcher, status_reports};
+
+const AUTH_TOKEN: &str = "inbound-webhook-test-token";
+const NUMBER: &str = "+14155550100";
+
+fn phone(i: usize) -> String {
+    format!("+1415{:07}", 2_000_000 + i)
+}
+
+fn insert_number(app: &TestApp, org: &Org, e164: &str) -> i64 {
+    let mut conn = app.app_state.pool.get().unwrap();
+    let now = app.clock.now_naive();
+    diesel::insert_into(phone_numbers::table)
+        .values((
+            phone_numbers::organisation_id.eq(org.id),
+            phone_numbers::office_id.eq(org.offices[0]),
+            phone_numbers::kind.eq("reusable"),
+            phone_numbers::e164.eq(e164),
+            phone_numbers::name.eq("Admissions line"),
+            phone_numbers::description.eq(""),
+            phone_numbers::number_type.eq("simulator"),
+            phone_numbers::default_operated_by.eq("agent"),
+            phone_numbers::status.eq("active"),
+            phone_numbers::created_at.eq(now),
+            phone_numbers::updated_at.eq(now),
+        ))
+        .returning(phone_numbers::id)
+        .get_result(&mut *conn)
+        .unwrap()
+}
+
+struct World {
+    app: TestApp,
+    org: Org,
+    manager: String,
+    agent: String,
+}
+
+async fn world_with(options: TestOptions) -> World {
+    let app = TestApp::spawn_with(options).await;
+    app.clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap());
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let agent = app.login("agent@alpha.test").await;
+    World { app, org, manager, agent }
+}
+
+fn script() -> Value {
+    json!({
+        "rules": [{"phrases": ["deadline"], "reply": "The deadline is March 15."}],
+        "fallback_reply": "Sorry, I did not get that.",
+        "handoff_phrases": ["talk to a person"],
+        "max_fallbacks_before_handoff": 1,
+    })
+}
+
+impl World {
+    async fn import(&self, n: usize) -> i64 {
+        let rows: Vec<Value> = (1..=n)
+            .map(|i| json!({"first_name": format!("Contact{i}"), "last_name": "Doe", "phone": phone(i)}))
+            .collect();
+        let (status, body) = self
+            .app
+            .post(
+                "/api/v1/contact-lists",
+                &self.manager,
+                json!({"name": "List", "office_id": self.org.offices[0], "rows": rows}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["contact_list"]["id"].as_i64().unwrap()
+    }
+
+    /// Creates and launches a campaign; answers its id.
+    async fn launch(&self, number: Value, list: i64, operated_by: &str) -> i64 {
+        let mut body = json!({
+            "title": "Spring outreach",
+            "phone_number": number,
+            "contact_list_id": list,
+            "message_template": "Hi {first_name}, any questions?",
+            "operated_by": operated_by,
+            "agent_ids": [self.org.users[2]],
+        });
+        if operated_by == "assistant" {
+            body["assistant_script"] = script();
+        }
+        let (status, campaign) = self.app.post("/api/v1/campaigns", &self.manager, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{campaign}");
+        let id = campaign["id"].as_i64().unwrap();
+        let (status, launched) =
+            self.app.post(&format!("/api/v1/campaigns/{id}/launch"), &self.manager, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{launched}");
+        id
+    }
+
+    /// Sends everything due and delivers every report.
+    async fn deliver(&self) {
+        dispatcher::run_until_idle(&self.app.app_state, "server-a").await.unwrap();
+        let reports = self.app.simulator.take_all_reports();
+        status_reports::apply_all(&self.app.app_state, reports).await.unwrap();
+    }
+
+    async fn reply(&self, from: &str, to: &str, body: &str) -> Value {
+        let (status, filed) = self
+            .app
+            .post("/api/v1/simulator/inbound", &self.manager, json!({"from": from, "to": to, "body": body}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{filed}");
+        filed
+    }
+
+    async fn sections(&self, campaign: i64) -> Value {
+        let (status, body) = self.app.get(&format!("/api/v1/campaigns/{campaign}/conversations"), &self.manager).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    async fn conversation(&self, id: i64) -> Value {
+        let (status, body) = self.app.get(&format!("/api/v1/conversations/{id}"), &self.manager).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    async fn inbox(&self, token: &str, query: &str) -> Vec<i64> {
+        let (status, body) = self.app.get(&format!("/api/v1/inbox{query}"), token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect()
+    }
+}
+
+/// Section name → conversation phones, in the order listed.
+fn section_phones(sections: &Value) -> Vec<(String, Vec<String>)> {
+    sections["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let phones = s["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["contact"]["phone"].as_str().unwrap().to_owned())
+                .collect();
+            (s["section"].as_str().unwrap().to_owned(), phones)
+        })
+        .collect()
+}
+
+fn bodies(detail: &Value) -> Vec<(String, String)> {
+    detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["author"].as_str().unwrap().to_owned(), m["body"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_whole_assistant_campaign_on_a_reusable_number() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(3).await;
+    let number = insert_number(&w.app, &w.org, NUMBER);
+    // The number's unsolicited messages go to the manager's personal inbox.
+    let (status, _) = w
+        .app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/phone-numbers/{number}/unsolicited-settings"),
+            Some(&w.app.login("admin@alpha.test").await),
+            Some(json!({"user_ids": [w.org.users[1]], "office_ids": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "assistant").await;
+    w.deliver().await;
+
+    let sections = w.sections(campaign).await;
+    let listed = section_phones(&sections);
+    assert_eq!(listed.len(), 1, "only the assistant section has conversations: {listed:?}");
+    assert_eq!(listed[0].0, "assistant_operated");
+    assert_eq!(listed[0].1.len(), 3);
+    let first = &sections["sections"][0]["items"][0];
+    assert_eq!(first["last_message"]["status"], "delivered");
+
+    // A rule answers; an unknown question gets the fallback, the next one hands over.
+    let asked = w.reply(&phone(1), NUMBER, "When is the deadline?").await;
+    let asked_id = asked["conversation_id"].as_i64().unwrap();
+    w.deliver().await;
+    let detail = w.conversation(asked_id).await;
+    assert_eq!(
+        bodies(&detail)[1..],
+        [
+            ("contact".to_owned(), "When is the deadline?".to_owned()),
+            ("assistant".to_owned(), "The deadline is March 15.".to_owned())
+        ]
+    );
+    assert_eq!(detail["messages"][2]["status"], "delivered");
+    assert_eq!(detail["conversation"]["section"], "assistant_operated");
+
+    let confused = w.reply(&phone(2), NUMBER, "Blue?").await["conversation_id"].as_i64().unwrap();
+    assert_eq!(bodies(&w.conversation(confused).await).last().unwrap().1, "Sorry, I did not get that.");
+    w.reply(&phone(2), NUMBER, "Green?").await;
+    let handed = w.conversation(confused).await;
+    assert_eq!(handed["conversation"]["operated_by"], "agent");
+    assert_eq!(handed["conversation"]["section"], "needs_attention");
+
+    let wants_person =
+        w.reply(&phone(3), NUMBER, "Can I talk to a person please").await["conversation_id"].as_i64().unwrap();
+    let listed = section_phones(&w.sections(campaign).await);
+    assert_eq!(listed[0], ("needs_attention".to_owned(), vec![phone(3), phone(2)]));
+    assert_eq!(listed[1], ("assistant_operated".to_owned(), vec![phone(1)]));
+    assert_eq!(w.inbox(&w.agent, "").await, vec![wants_person, confused], "the campaign agent's inbox");
+    assert!(w.inbox(&w.manager, "").await.is_empty(), "not a campaign agent");
+
+    // The operator cannot switch while the conversation needs attention.
+    let (status, _) =
+        w.app.patch(&format!("/api/v1/conversations/{confused}"), &w.agent, json!({"operated_by": "assistant"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, problem) =
+        w.app.patch(&format!("/api/v1/conversations/{asked_id}"), &w.agent, json!({"needs_attention": true})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "needs attention is for agent-operated conversations");
+    common::assert_field_error(&problem, "needs_attention");
+
+    // An agent replies: needs attention clears, the agent participates.
+    let (status, replied) = w
+        .app
+        .post(&format!("/api/v1/conversations/{confused}/messages"), &w.agent, json!({"body": "Hi, Avery here."}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{replied}");
+    assert_eq!(replied["conversation"]["section"], "agent_operated");
+    w.deliver().await;
+    let detail = w.conversation(confused).await;
+    let last = detail["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["author"].as_str(), last["status"].as_str()), (Some("agent"), Some("delivered")));
+    assert_eq!(w.inbox(&w.agent, "?tab=participating").await, vec![confused]);
+    assert_eq!(w.inbox(&w.agent, "").await, vec![wants_person]);
+
+    // Tags: at most three, 30 characters, trimmed, unique regardless of case.
+    let (status, problem) = w
+        .app
+        .patch(&format!("/api/v1/conversations/{confused}"), &w.agent, json!({"tags": [" Transfer ", "transfer"]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "tags[1]");
+    let (status, tagged) = w
+        .app
+        .patch(&format!("/api/v1/conversations/{confused}"), &w.agent, json!({"tags": [" Transfer ", "Aid"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{tagged}");
+    assert_eq!(tagged["conversation"]["tags"], json!(["Transfer", "Aid"]));
+    let (status, _) = w
+        .app
+        .patch(&format!("/api/v1/conversations/{confused}"), &w.agent, json!({"tags": ["a", "b", "c", "d"]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) =
+        w.app.patch(&format!("/api/v1/conversations/{confused}"), &w.agent, json!({"tags": ["x".repeat(31)]})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, filtered) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversations?tags=aid"), &w.manager).await;
+    assert_eq!(section_phones(&filtered), vec![("agent_operated".to_owned(), vec![phone(2)])]);
+    let (_, searched) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversations?q=contact1"), &w.manager).await;
+    assert_eq!(section_phones(&searched), vec![("assistant_operated".to_owned(), vec![phone(1)])]);
+
+    // Stop and archive: the conversation still needing attention moves to the number's
+    // unsolicited settings (the manager), out of the campaign agent's inbox.
+    let (status, _) = w.app.post(&format!("/api/v1/campaigns/{campaign}/archive"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(w.inbox(&w.agent, "").await.is_empty());
+    assert_eq!(w.inbox(&w.manager, "").await, vec![wants_person]);
+    assert_eq!(w.conversation(wants_person).await["conversation"]["route"], "unsolicited");
+    assert_eq!(w.conversation(asked_id).await["conversation"]["route"], "closed");
+    // A later reply from that contact lands in the same place; another contact's reply
+    // opens an unsolicited conversation under the number's default behaviour (agent).
+    let again = w.reply(&phone(3), NUMBER, "Hello?").await["conversation_id"].as_i64().unwrap();
+    assert_eq!(again, wants_person);
+    let fresh = w.reply(&phone(1), NUMBER, "One more thing").await["conversation_id"].as_i64().unwrap();
+    assert_ne!(fresh, asked_id);
+    let opened = w.conversation(fresh).await;
+    assert_eq!(
+        (opened["conversation"]["route"].as_str(), opened["conversation"]["section"].as_str()),
+        (Some("unsolicited"), Some("needs_attention"))
+    );
+    assert_eq!(w.inbox(&w.manager, "").await, vec![fresh, wants_person]);
+    let (status, _) =
+        w.app.post(&format!("/api/v1/conversations/{asked_id}/messages"), &w.agent, json!({"body": "Late"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a closed conversation takes no reply");
+}
+
+#[actix_web::test]
+async fn a_single_use_campaign_closes_everything_when_it_stops() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(2).await;
+    let campaign = w.launch(json!({"kind": "single_use"}), list, "agent").await;
+    w.deliver().await;
+    let (_, read) = w.app.get(&format!("/api/v1/campaigns/{campaign}"), &w.manager).await;
+    let number = read["phone_number"]["e164"].as_str().unwrap().to_owned();
+    let talk = w.reply(&phone(1), &number, "Yes please").await["conversation_id"].as_i64().unwrap();
+    assert_eq!(w.conversation(talk).await["conversation"]["section"], "needs_attention");
+    assert_eq!(w.inbox(&w.agent, "").await, vec![talk]);
+
+    let (status, _) = w.app.post(&format!("/api/v1/campaigns/{campaign}/archive"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(w.inbox(&w.agent, "").await.is_empty(), "conversations leave the inboxes");
+    assert_eq!(w.conversation(talk).await["conversation"]["route"], "closed");
+    // The number is gone: a reply to it answers nothing and stores nothing.
+    let mut conn = w.app.app_state.pool.get().unwrap();
+    let inbound = tidings_api::services::inbound::InboundMessage {
+        from: phone(1),
+        to: number.clone(),
+        body: "Hello?".to_owned(),
+        provider_message_id: Some("SMlate".to_owned()),
+    };
+    let outcome = tidings_api::services::inbound::file(&mut conn, &inbound, w.app.clock.now()).unwrap();
+    assert_eq!(outcome, tidings_api::services::inbound::InboundOutcome::NotOurNumber);
+}
+
+#[actix_web::test]
+async fn keywords_come_first_whatever_the_case_and_spacing() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(12).await;
+    let number = insert_number(&w.app, &w.org, NUMBER);
+    w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    w.deliver().await;
+    let sent_before = w.app.simulator.sent().len();
+    for (i, keyword) in
+        ["STOP", " stop ", "StopAll", "unsubscribe", "Cancel", "END", "quit\n", "Revoke", "OPTOUT"].iter().enumerate()
+    {
+        let contact = phone(i + 1);
+        let conversation = w.reply(&contact, NUMBER, keyword).await["conversation_id"].as_i64().unwrap();
+        let detail = w.conversation(conversation).await;
+        assert_eq!(detail["conversation"]["contact"]["opted_out"], true, "{keyword:?} opts out");
+        let last = detail["messages"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["author"], "system", "{keyword:?}");
+        assert!(last["body"].as_str().unwrap().contains("unsubscribed"), "{last}");
+        assert_eq!(detail["conversation"]["needs_attention"], false);
+        // A second STOP gets no second confirmation.
+        w.reply(&contact, NUMBER, "STOP").await;
+        let replies = bodies(&w.conversation(conversation).await).into_iter().filter(|(a, _)| a == "system").count();
+        assert_eq!(replies, 1, "{keyword:?}: exactly one confirmation");
+    }
+    w.deliver().await;
+    assert_eq!(w.app.simulator.sent().len(), sent_before + 9, "nine confirmations went out");
+
+    // A keyword inside a sentence is not an opt-out.
+    let chatty = w.reply(&phone(10), NUMBER, "I will stop by the office tomorrow to ask").await["conversation_id"]
+        .as_i64()
+        .unwrap();
+    let detail = w.conversation(chatty).await;
+    assert_eq!(detail["conversation"]["contact"]["opted_out"], false);
+    assert_eq!(detail["conversation"]["section"], "needs_attention");
+    // A softer phrase flags it for a person, without opting out.
+    let soft = w.reply(&phone(11), NUMBER, "please do not text me again").await["conversation_id"].as_i64().unwrap();
+    let detail = w.conversation(soft).await;
+    assert_eq!(
+        (
+            detail["conversation"]["opt_out_suggested"].as_bool(),
+            detail["conversation"]["contact"]["opted_out"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    // HELP gets the help text; START lifts an opt-out with a confirmation.
+    let help = w.reply(&phone(12), NUMBER, "help").await["conversation_id"].as_i64().unwrap();
+    assert_eq!(bodies(&w.conversation(help).await).last().unwrap().0, "system");
+    let back = w.reply(&phone(1), NUMBER, "Start").await["conversation_id"].as_i64().unwrap();
+    let detail = w.conversation(back).await;
+    assert_eq!(detail["conversation"]["contact"]["opted_out"], false);
+    assert!(bodies(&detail).last().unwrap().1.contains("re-subscribed"));
+
+    // The suppression list shows the keyword entries, and the lifted one with its reason.
+    let (_, live) = w.app.get("/api/v1/opt-outs", &w.manager).await;
+    assert_eq!(live["items"].as_array().unwrap().len(), 8);
+    assert_eq!(live["items"][0]["source"], "keyword");
+    assert_eq!(live["items"][0]["campaign"]["name"], "Spring outreach");
+    let (_, all) = w.app.get("/api/v1/opt-outs?include_lifted=true", &w.manager).await;
+    let lifted = all["items"].as_array().unwrap().iter().find(|e| e["phone"] == phone(1)).unwrap().clone();
+    assert_eq!(lifted["lift_reason"], "START keyword");
+}
+
+#[actix_web::test]
+async fn an_opt_out_racing_a_send_leaves_nothing_sent_after_it_answers() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(40).await;
+    let number = insert_number(&w.app, &w.org, NUMBER);
+    w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    let state = w.app.app_state.clone();
+    let target = phone(20);
+    let stop = async {
+        let answered = w.reply(&target, NUMBER, "STOP").await;
+        let sent_at_answer: Vec<_> =
+            w.app.simulator.sent().into_iter().filter(|s| s.to == target).map(|s| s.body).collect();
+        (answered, sent_at_answer)
+    };
+    let (sent, (_, at_answer)) = futures_util::future::join(dispatcher::run_until_idle(&state, "server-a"), stop).await;
+    sent.unwrap();
+    w.deliver().await;
+    let after: Vec<String> = w.app.simulator.sent().into_iter().filter(|s| s.to == target).map(|s| s.body).collect();
+    let campaign_after: Vec<&String> = after.iter().filter(|b| b.starts_with("Hi ")).collect();
+    let campaign_at_answer: Vec<&String> = at_answer.iter().filter(|b| b.starts_with("Hi ")).collect();
+    assert_eq!(
+        campaign_after, campaign_at_answer,
+        "no campaign message reached the contact after the opt-out answered"
+    );
+    assert!(after.iter().filter(|b| b.contains("unsubscribed")).count() == 1, "one confirmation: {after:?}");
+}
+
+fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> String {
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    let mut data = url.to_owned();
+    for (name, value) in sorted {
+        data.push_str(name);
+        data.push_str(value);
+    }
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(token.as_bytes()).unwrap();
+    mac.update(data.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+#[actix_web::test]
+async fn the_inbound_webhook_is_signed_and_stores_a_repeated_message_once() {
+    let twilio = TwilioConfig {
+        account_sid: "AC0123456789abcdef0123456789abcdef".to_owned(),
+        auth_token: Secret::new(AUTH_TOKEN),
+        api_base: "http://127.0.0.1:9".to_owned(),
+    };
+    let w = world_with(TestOptions { twilio: Some(twilio), ..TestOptions::default() }).await;
+    insert_number(&w.app, &w.org, NUMBER);
+    let url = "http://127.0.0.1:8080/webhooks/twilio/inbound";
+    let from = phone(7);
+    let params: Vec<(&str, &str)> = vec![
+        ("MessageSid", "SMinbound1"),
+        ("From", &from),
+        ("To", NUMBER),
+        ("Body", "Is anyone there?"),
+        ("NumMedia", "0"),
+    ];
+    let post = |signature: Option<String>, params: Vec<(&'static str, String)>| {
+        let app = &w.app;
+        async move {
+            let mut request = app.client.post(app.url("/webhooks/twilio/inbound")).form(&params);
+            if let Some(signature) = signature {
+                request = request.header("X-Twilio-Signature", signature);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+            (status, content_type, response.text().await.unwrap())
+        }
+    };
+    let owned: Vec<(&'static str, String)> = params.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
+    let good = twilio_signature(AUTH_TOKEN, url, &params);
+    assert_eq!(post(None, owned.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(post(Some(twilio_signature("wrong", url, &params)), owned.clone()).await.0, StatusCode::FORBIDDEN);
+    let mut tampered = owned.clone();
+    tampered[3].1 = "STOP".to_owned();
+    assert_eq!(post(Some(good.clone()), tampered).await.0, StatusCode::FORBIDDEN);
+    let mut conn = w.app.app_state.pool.get().unwrap();
+    let stored: i64 = tidings_api::db::schema::messages::table.count().get_result(&mut *conn).unwrap();
+    assert_eq!(stored, 0, "refused requests change nothing");
+
+    let (status, content_type, body) = post(Some(good.clone()), owned.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type.as_deref(), Some("text/xml"));
+    assert!(body.ends_with("<Response/>"), "{body}");
+    assert_eq!(post(Some(good), owned).await.0, StatusCode::OK, "Twilio's retry is accepted");
+    let stored: i64 = tidings_api::db::schema::messages::table.count().get_result(&mut *conn).unwrap();
+    assert_eq!(stored, 1, "a repeated MessageSid is stored once");
+    drop(conn);
+    let (_, inbox) = w.app.get("/api/v1/opt-outs", &w.manager).await;
+    assert!(inbox["items"].as_array().unwrap().is_empty());
+}
+
+#[actix_web::test]
+async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
+    let w = world_with(TestOptions::default()).await;
+    let (status, added) = w.app.post("/api/v1/opt-outs", &w.manager, json!({"phone": "(415) 200-0005"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!((added["phone"].as_str(), added["source"].as_str()), (Some("+14152000005"), Some("api")));
+    let (status, again) = w.app.post("/api/v1/opt-outs", &w.manager, json!({"phone": "+14152000005"})).await;
+    assert_eq!((status, again["id"].clone()), (StatusCode::OK, added["id"].clone()));
+    let (status, problem) = w.app.post("/api/v1/opt-outs", &w.manager, json!({"phone": "12"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "phone");
+    let limited = w.app.login("limited@alpha.test").await;
+    let (status, _) = w.app.post("/api/v1/opt-outs", &limited, json!({"phone": "+14152000006"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A listed number gets no campaign message, from any office.
+    let list = w.import(6).await;
+    let number = insert_number(&w.app, &w.org, NUMBER);
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    let (_, read) = w.app.get(&format!("/api/v1/campaigns/{campaign}"), &w.manager).await;
+    assert_eq!(read["send_counts"]["skipped_opted_out"], 1);
+
+    let (_, found) = w.app.get("/api/v1/opt-outs?q=2000005", &w.manager).await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let (_, none) = w.app.get("/api/v1/opt-outs?q=999", &w.manager).await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+    let id = added["id"].as_i64().unwrap();
+    let (status, problem) = w
+        .app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/opt-outs/{id}"),
+            Some(&w.manager),
+            Some(json!({"reason": " "})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "reason");
+    let (status, lifted) = w
+        .app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/opt-outs/{id}"),
+            Some(&w.manager),
+            Some(json!({"reason": "Asked by phone"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{lifted}");
+    assert_eq!(lifted["lift_reason"], "Asked by phone");
+    assert_eq!(lifted["lifted_by"]["id"], w.org.users[1]);
+    let (status, _) = w
+        .app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/opt-outs/{id}"),
+            Some(&w.manager),
+            Some(json!({"reason": "again"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let mut conn = w.app.app_state.pool.get().unwrap();
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::entity_type.eq("opt_out"))
+        .filter(audit_log::entity_id.eq(id))
+        .order(audit_log::id)
+        .select(audit_log::action)
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(actions, ["added", "lifted"]);
+    drop(conn);
+
+    w.app.seed_default_org("beta");
+    let outsider = w.app.login("manager@beta.test").await;
+    let (_, theirs) = w.app.get("/api/v1/opt-outs?include_lifted=true", &outsider).await;
+    assert!(theirs["items"].as_array().unwrap().is_empty(), "nothing crosses an organisation");
+    let (status, _) = w
+        .app
+        .call(reqwest::Method::DELETE, &format!("/api/v1/opt-outs/{id}"), Some(&outsider), Some(json!({"reason": "x"})))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn conversations_stay_within_their_organisation_and_offices() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(1).await;
+    let number = insert_number(&w.app, &w.org, NUMBER);
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    let conversation = w.reply(&phone(1), NUMBER, "Hello").await["conversation_id"].as_i64().unwrap();
+
+    w.app.seed_default_org("beta");
+    let outsider = w.app.login("manager@beta.test").await;
+    let west_only = w.app.login("limited@alpha.test").await;
+    for token in [&outsider, &west_only] {
+        let (status, _) = w.app.get(&format!("/api/v1/conversations/{conversation}"), token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) =
+            w.app.post(&format!("/api/v1/conversations/{conversation}/messages"), token, json!({"body": "hi"})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = w
+            .app
+            .patch(&format!("/api/v1/conversations/{conversation}"), token, json!({"needs_attention": false}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = w.app.post(&format!("/api/v1/conversations/{conversation}/opt-out"), token, json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversations"), token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(w.inbox(token, "").await.is_empty());
+    }
+    let (status, _) =
+        w.app.post("/api/v1/simulator/inbound", &outsider, json!({"from": phone(2), "to": NUMBER, "body": "x"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's number");
+    let (status, _) =
+        w.app.call(reqwest::Method::GET, &format!("/api/v1/conversations/{conversation}"), None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Manual opt-out from the conversation: audited, and the contact shows opted out.
+    let (status, opted) =
+        w.app.post(&format!("/api/v1/conversations/{conversation}/opt-out"), &w.agent, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{opted}");
+    assert_eq!(opted["conversation"]["contact"]["opted_out"], true);
+    let (status, problem) =
+        w.app.post(&format!("/api/v1/conversations/{conversation}/messages"), &w.agent, json!({"body": "hi"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    let (_, entries) = w.app.get("/api/v1/opt-outs", &w.manager).await;
+    assert_eq!(entries["items"][0]["source"], "manual");
+    assert_eq!(entries["items"][0]["created_by"]["id"], w.org.users[2]);
+}

@@ -1,0 +1,145 @@
+//! Wire types of conversations: the Activity tab's sections, a conversation with its
+//! transcript, the changes staff make, and the inbox.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::OperatedBy;
+use crate::message_wire::Message;
+
+/// A section of the Activity tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    NeedsAttention,
+    AgentOperated,
+    AssistantOperated,
+}
+
+impl Section {
+    pub const ALL: [Section; 3] = [Section::NeedsAttention, Section::AgentOperated, Section::AssistantOperated];
+
+    /// Where a conversation belongs: needing attention wins over its operator.
+    pub fn of(operated_by: OperatedBy, needs_attention: bool) -> Section {
+        match (needs_attention, operated_by) {
+            (true, _) => Section::NeedsAttention,
+            (false, OperatedBy::Agent) => Section::AgentOperated,
+            (false, OperatedBy::Assistant) => Section::AssistantOperated,
+        }
+    }
+}
+
+/// Where a conversation is filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// In the campaign: its agents' inboxes.
+    Campaign,
+    /// Outside an active campaign: the number's unsolicited message settings' inboxes.
+    Unsolicited,
+    /// The campaign ended: in no inbox.
+    Closed,
+}
+
+/// The contact side of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationContact {
+    pub id: Option<i64>,
+    pub first_name: String,
+    pub last_name: String,
+    /// E.164.
+    pub phone: String,
+    /// On the organisation's suppression list.
+    pub opted_out: bool,
+}
+
+/// A conversation as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Conversation {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub office_id: i64,
+    pub phone_number_id: i64,
+    pub contact: ConversationContact,
+    pub operated_by: OperatedBy,
+    pub needs_attention: bool,
+    pub section: Section,
+    /// A message read like an opt-out without being a keyword: a person should confirm.
+    pub opt_out_suggested: bool,
+    pub route: Route,
+    pub tags: Vec<String>,
+    /// The newest message, with its delivery status (the list's status icon).
+    pub last_message: Option<Message>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One section of the Activity tab: a page of its conversations and how many match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationSection {
+    pub section: Section,
+    pub total: i64,
+    pub items: Vec<Conversation>,
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /campaigns/{id}/conversations`: the non-empty sections, in the guide's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignConversations {
+    pub sections: Vec<ConversationSection>,
+}
+
+/// A conversation with its whole transcript, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationDetail {
+    pub conversation: Conversation,
+    pub messages: Vec<Message>,
+}
+
+/// `PATCH /conversations/{id}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateConversation {
+    #[serde(default)]
+    pub operated_by: Option<OperatedBy>,
+    #[serde(default)]
+    pub needs_attention: Option<bool>,
+    /// The whole tag list: at most 3 tags of at most 30 characters.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+}
+
+/// `POST /conversations/{id}/messages`: an agent's reply.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplyMessage {
+    pub body: String,
+}
+
+/// A page of inbox conversations, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationPage {
+    pub items: Vec<Conversation>,
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/v1/simulator/inbound`: a contact's reply, made up (simulator only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SimulatedInbound {
+    /// The contact's number.
+    pub from: String,
+    /// Our number.
+    pub to: String,
+    pub body: String,
+}

@@ -1,0 +1,219 @@
+//! The General step: title, office, who operates the campaign, tags and time zone.
+
+use leptos::prelude::*;
+use tidings_domain::campaign::{OperatedBy, CAMPAIGN_TITLE_MAX};
+use tidings_domain::campaign_wire::NumberChoice;
+use tidings_domain::office::Office;
+use tidings_domain::tags::{same_tag, validate_tag, CAMPAIGN_TAG_MAX};
+
+use super::draft::{Draft, FieldErrors};
+use crate::zone_time::zone_names;
+
+#[component]
+pub fn GeneralStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
+    let offices = StoredValue::new(offices);
+    let change_office = move |value: String| {
+        let Ok(id) = value.parse::<i64>() else { return };
+        if draft.office_id.get_untracked() == Some(id) {
+            return;
+        }
+        draft.office_id.set(Some(id));
+        // Times follow the new office's zone; a reusable number belongs to the old office.
+        if let Some(office) = offices.with_value(|o| o.iter().find(|o| o.id == id).cloned()) {
+            draft.time_zone.set(office.time_zone);
+        }
+        if matches!(draft.number.get_untracked(), Some(NumberChoice::Reusable { .. })) {
+            draft.number.set(None);
+        }
+        draft.contact_list.set(None);
+    };
+
+    view! {
+        <section class="panel wizard-panel" aria-labelledby="step-heading">
+            <h2 id="step-heading">"General"</h2>
+            <div class="form-field">
+                <label for="campaign-title">"Title"</label>
+                <input
+                    id="campaign-title"
+                    type="text"
+                    maxlength=CAMPAIGN_TITLE_MAX.to_string()
+                    aria-describedby="campaign-title-errors"
+                    prop:value=move || draft.title.get()
+                    on:input=move |ev| draft.title.set(event_target_value(&ev))
+                />
+                <FieldErrors id="campaign-title-errors" reasons=Signal::derive(move || draft.errors_for("title"))/>
+            </div>
+            <div class="form-field">
+                <label for="campaign-office">"Office"</label>
+                <select
+                    id="campaign-office"
+                    aria-describedby="campaign-office-errors"
+                    on:change=move |ev| change_office(event_target_value(&ev))
+                >
+                    {offices
+                        .get_value()
+                        .into_iter()
+                        .map(|office| {
+                            let id = office.id;
+                            view! {
+                                <option value=id.to_string() prop:selected=move || draft.office_id.get() == Some(id)>
+                                    {office.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="hint">"Changing the office clears the contact list and a reusable number chosen for the old one."</p>
+                <FieldErrors id="campaign-office-errors" reasons=Signal::derive(move || draft.errors_for("office_id"))/>
+            </div>
+            <fieldset class="form-field">
+                <legend>"Operated by"</legend>
+                {[OperatedBy::Agent, OperatedBy::Assistant]
+                    .into_iter()
+                    .map(|choice| {
+                        let id = format!("operated-by-{}", choice.as_str());
+                        view! {
+                            <div class="radio">
+                                <input
+                                    type="radio"
+                                    name="operated-by"
+                                    id=id.clone()
+                                    prop:checked=move || draft.operated_by.get() == choice
+                                    on:change=move |_| draft.operated_by.set(choice)
+                                />
+                                <label for=id>
+                                    {match choice {
+                                        OperatedBy::Agent => "Agents — people answer the replies",
+                                        OperatedBy::Assistant => "Virtual Assistant — a script answers, and hands over to people",
+                                    }}
+                                </label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <TagsField draft/>
+            <TimeZoneField draft/>
+        </section>
+    }
+}
+
+/// Tags as chips: type one and press Enter (or a comma) to add it.
+#[component]
+fn TagsField(draft: Draft) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let add = move || {
+        let text = typed.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        match validate_tag(&text) {
+            Err(reason) => problem.set(Some(format!("“{}” {reason}.", text.trim()))),
+            Ok(_) if draft.tags.with_untracked(|tags| tags.iter().any(|t| same_tag(t, &text))) => {
+                problem.set(Some(format!("“{}” is already a tag of this campaign.", text.trim())));
+            }
+            Ok(_) if draft.tags.with_untracked(Vec::len) >= CAMPAIGN_TAG_MAX => {
+                problem.set(Some(format!("A campaign has at most {CAMPAIGN_TAG_MAX} tags.")));
+            }
+            Ok(tag) => {
+                draft.tags.update(|tags| tags.push(tag));
+                typed.set(String::new());
+                problem.set(None);
+            }
+        }
+    };
+
+    view! {
+        <div class="form-field">
+            <label for="campaign-tags">"Tags"</label>
+            <ul class="chips tag-chips">
+                {move || {
+                    draft
+                        .tags
+                        .get()
+                        .into_iter()
+                        .map(|tag| {
+                            let removed = tag.clone();
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="chip chip-removable"
+                                        aria-label=format!("Remove tag {tag}")
+                                        on:click=move |_| draft.tags.update(|tags| tags.retain(|t| *t != removed))
+                                    >
+                                        {tag.clone()}
+                                        " ×"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <input
+                id="campaign-tags"
+                type="text"
+                placeholder="Type a tag and press Enter"
+                aria-describedby="campaign-tags-hint campaign-tags-errors"
+                prop:value=move || typed.get()
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some(tag) = value.strip_suffix(',') {
+                        typed.set(tag.to_owned());
+                        add();
+                    } else {
+                        typed.set(value);
+                    }
+                }
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        add();
+                    }
+                }
+                on:blur=move |_| add()
+            />
+            <p class="hint" id="campaign-tags-hint">
+                {format!("Up to {CAMPAIGN_TAG_MAX} tags; the Campaigns page filters by them.")}
+            </p>
+            {move || problem.get().map(|message| view! { <p class="field-errors" role="alert">{message}</p> })}
+            <FieldErrors id="campaign-tags-errors" reasons=Signal::derive(move || draft.errors_under("tags"))/>
+        </div>
+    }
+}
+
+/// The zone the campaign's times are shown and scheduled in; the office's by default.
+#[component]
+fn TimeZoneField(draft: Draft) -> impl IntoView {
+    let known = StoredValue::new(zone_names());
+    let options = move || {
+        let current = draft.time_zone.get();
+        let mut zones = known.get_value();
+        if !zones.contains(&current) {
+            zones.insert(0, current.clone());
+        }
+        zones
+            .into_iter()
+            .map(|zone| {
+                let selected = zone == current;
+                view! { <option value=zone.clone() prop:selected=selected>{zone.clone()}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="form-field">
+            <label for="campaign-time-zone">"Time zone"</label>
+            <select
+                id="campaign-time-zone"
+                aria-describedby="campaign-time-zone-errors"
+                on:change=move |ev| draft.time_zone.set(event_target_value(&ev))
+            >
+                {options}
+            </select>
+            <p class="hint">"Launch times are chosen, and dates and times shown, in this zone."</p>
+            <FieldErrors id="campaign-time-zone-errors" reasons=Signal::derive(move || draft.errors_for("time_zone"))/>
+        </div>
+    }
+}

@@ -1,0 +1,213 @@
+//! The campaign creation wizard (`/campaigns/new`, `?launch_on=YYYY-MM-DD` from the
+//! Scheduled calendar) and the same wizard editing a draft (`/campaigns/{id}/edit`).
+//!
+//! Steps: start (new only), general, contact list, number, message, operator, then
+//! launch now, schedule or save as draft. Nothing is saved until the last step, except
+//! a contact list uploaded on the way and a campaign started from a previous one.
+
+mod assistant_script;
+mod contact_list;
+mod csv_preview;
+mod csv_upload;
+mod draft;
+mod finish;
+mod general;
+mod import_report;
+mod message;
+mod number;
+mod operator;
+mod segment_counter;
+mod start;
+mod steps;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use tidings_domain::campaign::CampaignAction;
+use tidings_domain::office::Office;
+
+use self::contact_list::ContactListStep;
+use self::draft::Draft;
+use self::finish::FinishStep;
+use self::general::GeneralStep;
+use self::message::MessageStep;
+use self::number::NumberStep;
+use self::operator::OperatorStep;
+use self::start::StartStep;
+use self::steps::{Step, StepButtons, StepList};
+use crate::api::{use_api, ApiError};
+use crate::feedback::{ErrorPanel, Loading};
+use crate::pages::campaigns::take_campaigns_outcome;
+use crate::pages::campaigns::Outcome;
+use crate::pages::shell::use_current_user;
+
+/// The `launch_on` date the Scheduled calendar's add button passes.
+fn launch_on() -> Memo<Option<NaiveDate>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("launch_on").and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+}
+
+/// `/campaigns/new`: a new campaign, in the user's office.
+#[component]
+pub fn NewCampaignPage() -> impl IntoView {
+    let api = use_api();
+    let me = use_current_user();
+    let launch_on = launch_on();
+    let offices = LocalResource::new(move || async move { api.offices().await });
+    view! {
+        <section class="page wizard-page">
+            <p class="breadcrumb"><A href="/campaigns">"← Campaigns"</A></p>
+            <h1>"New campaign"</h1>
+            <Transition fallback=|| view! { <Loading label="Loading the wizard…"/> }>
+                {move || {
+                    let me = me.clone();
+                    Suspend::new(async move {
+                        match (offices.await, me) {
+                            // The API refuses them too; saying so now spares filling in every step.
+                            (Ok(_), Some(me)) if !me.role.manages_campaigns() => view! {
+                                <ErrorPanel
+                                    title="You cannot create campaigns"
+                                    message="Limited users can view campaigns but not create them."
+                                />
+                            }
+                            .into_any(),
+                            (Ok(offices), Some(me)) => {
+                                let zone = offices
+                                    .iter()
+                                    .find(|o| o.id == me.office.id)
+                                    .map_or(me.office.time_zone.clone(), |o| o.time_zone.clone());
+                                let draft = Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start);
+                                view! { <Wizard draft offices with_start=true/> }.into_any()
+                            }
+                            (Err(error), _) => view! {
+                                <ErrorPanel
+                                    title="The wizard could not be opened"
+                                    message=error.user_message()
+                                    retry=Callback::new(move |()| offices.refetch())
+                                />
+                            }
+                            .into_any(),
+                            (Ok(_), None) => view! {
+                                <ErrorPanel title="The wizard could not be opened" message="Your account is not loaded."/>
+                            }
+                            .into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+/// `/campaigns/{id}/edit`: a draft (or a scheduled campaign outside the hour before its
+/// launch) in the same wizard.
+#[component]
+pub fn EditCampaignPage() -> impl IntoView {
+    let api = use_api();
+    let params = use_params_map();
+    let launch_on = launch_on();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i64>().ok()));
+    let loaded = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            let Some(id) = id else { return Ok(None) };
+            let campaign = api.campaign(id).await?;
+            let list = match &campaign.contact_list {
+                Some(list) => Some(api.contact_list(list.id).await?),
+                None => None,
+            };
+            let offices = api.offices().await?;
+            Ok::<_, ApiError>(Some((campaign, list, offices)))
+        }
+    });
+    view! {
+        <section class="page wizard-page">
+            <p class="breadcrumb"><A href="/campaigns">"← Campaigns"</A></p>
+            <Transition fallback=|| view! { <Loading label="Loading the campaign…"/> }>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok(Some((campaign, list, offices))) => {
+                            let edit = campaign.actions.iter().find(|a| a.action == CampaignAction::Edit);
+                            if let Some(refused) = edit.filter(|a| !a.enabled) {
+                                let reason = refused.reason.clone().unwrap_or_default();
+                                return view! {
+                                    <h1>{campaign.title.clone()}</h1>
+                                    <ErrorPanel title="This campaign cannot be edited now" message=reason/>
+                                    <A href=format!("/campaigns/{}", campaign.id)>"View the campaign"</A>
+                                }
+                                .into_any();
+                            }
+                            if edit.is_none() {
+                                return view! {
+                                    <h1>{campaign.title.clone()}</h1>
+                                    <ErrorPanel
+                                        title="This campaign cannot be edited"
+                                        message=format!("A {} campaign is no longer edited.", campaign.state.label().to_lowercase())
+                                    />
+                                    <A href=format!("/campaigns/{}", campaign.id)>"View the campaign"</A>
+                                }
+                                .into_any();
+                            }
+                            let draft = Draft::from_campaign(&campaign, list, launch_on.get_untracked());
+                            view! {
+                                <h1>{move || format!("Edit “{}”", draft.title.get())}</h1>
+                                <Wizard draft offices with_start=false/>
+                            }
+                            .into_any()
+                        }
+                        Ok(None) => view! {
+                            <ErrorPanel title="No such campaign" message="The address does not name a campaign."/>
+                        }
+                        .into_any(),
+                        Err(error) => view! {
+                            <ErrorPanel
+                                title="The campaign could not be loaded"
+                                message=error.user_message()
+                                retry=Callback::new(move |()| loaded.refetch())
+                            />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The step list, the failure of the last submit, the current step and Back/Next.
+#[component]
+fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView {
+    // A campaign started from a previous one arrives here with a word about it.
+    let notice = RwSignal::new(take_campaigns_outcome());
+    draft.forget_errors_when_changed();
+    let edit_query = draft.launch_on.get_untracked().map(|d| format!("?launch_on={d}")).unwrap_or_default();
+    let offices = StoredValue::new(offices);
+    let step = move || match draft.step.get() {
+        Step::Start => view! { <StartStep draft edit_query=edit_query.clone()/> }.into_any(),
+        Step::General => view! { <GeneralStep draft offices=offices.get_value()/> }.into_any(),
+        Step::ContactList => view! { <ContactListStep draft/> }.into_any(),
+        Step::Number => view! { <NumberStep draft/> }.into_any(),
+        Step::Message => view! { <MessageStep draft/> }.into_any(),
+        Step::Operator => view! { <OperatorStep draft/> }.into_any(),
+        Step::Finish => view! { <FinishStep draft offices=offices.get_value()/> }.into_any(),
+    };
+    view! {
+        <div class="wizard">
+            <StepList draft with_start/>
+            {move || notice.get().map(|outcome| match outcome {
+                Outcome::Done { message, .. } | Outcome::Failed(message) => view! {
+                    <div class="notice" role="status">
+                        <span>{message}</span>
+                        <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                    </div>
+                },
+            })}
+            {move || draft.failure.get().map(|message| view! { <p class="alert wizard-failure" role="alert">{message}</p> })}
+            {step}
+            <Show when=move || draft.step.get() != Step::Start>
+                <StepButtons draft with_start/>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+DROP INDEX opt_outs_campaign;
+DROP INDEX messages_campaign_author;
+DROP TABLE campaign_activity;
