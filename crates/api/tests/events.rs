@@ -327,6 +327,14 @@ async fn a_message_status_event_says_what_the_messages_list_says() {
         }
     }
     assert!(events.iter().any(|e| e.data["status"] == "failed" && e.data["error_code"] == 21211), "{events:?}");
+    // Each names the conversation whose transcript shows the message.
+    for event in &events {
+        let conversation = event.data["conversation_id"].as_i64().expect("a launch message has a conversation");
+        let (status, detail) = w.app.get(&format!("/api/v1/conversations/{conversation}"), &w.limited).await;
+        assert_eq!(status, StatusCode::OK, "{detail}");
+        let message = detail["messages"].as_array().unwrap().iter().find(|m| m["id"] == event.data["id"]);
+        assert_eq!(message.map(|m| &m["status"]), Some(&event.data["status"]), "{detail}");
+    }
 }
 
 #[actix_web::test]

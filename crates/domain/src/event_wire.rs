@@ -61,6 +61,7 @@ pub struct MessageStatusEvent {
     /// The message.
     pub id: i64,
     pub campaign_id: Option<i64>,
+    pub conversation_id: Option<i64>,
     pub contact_id: Option<i64>,
     pub status: MessageStatus,
     /// Waiting for another attempt after a transient failure.

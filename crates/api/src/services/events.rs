@@ -75,10 +75,12 @@ pub fn campaign_updated(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> 
 }
 
 /// The office each message's events belong to, remembered across a batch: the
-/// campaign's office, or the number's for a message outside any campaign.
+/// campaign's office; outside any campaign, the conversation's (an unsolicited one),
+/// else the number's.
 #[derive(Debug, Default)]
 pub struct MessageOffices {
     by_campaign: HashMap<i64, i64>,
+    by_conversation: HashMap<i64, i64>,
     by_number: HashMap<i64, i64>,
 }
 
@@ -92,6 +94,14 @@ impl MessageOffices {
                 self.by_campaign.insert(campaign_id, campaign.office_id);
                 return Ok(campaign.office_id);
             }
+        }
+        if let Some(conversation_id) = message.conversation_id {
+            if let Some(office) = self.by_conversation.get(&conversation_id) {
+                return Ok(*office);
+            }
+            let office = db::conversations::find_any(conn, conversation_id)?.office_id;
+            self.by_conversation.insert(conversation_id, office);
+            return Ok(office);
         }
         if let Some(office) = self.by_number.get(&message.phone_number_id) {
             return Ok(*office);
@@ -115,6 +125,7 @@ pub fn message_status(
     let data = MessageStatusEvent {
         id: message.id,
         campaign_id: message.campaign_id,
+        conversation_id: message.conversation_id,
         contact_id: message.contact_id,
         status,
         // As the messages list says it: back in the queue after at least one attempt.
@@ -126,7 +137,7 @@ pub fn message_status(
         organisation_id: message.organisation_id,
         office_id,
         campaign_id: message.campaign_id,
-        conversation_id: None,
+        conversation_id: message.conversation_id,
     };
     publish(conn, EventKind::MessageStatus, scope, &data, at)
 }
