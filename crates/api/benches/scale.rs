@@ -7,6 +7,7 @@
 //!   reports applied, in messages per second;
 //! - the campaign page (`send_counts`), the Analytics tab, and the first Contacts page,
 //!   each timed over several runs at full size.
+#![allow(clippy::print_stdout, reason = "a bench reports its figures on stdout")]
 
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};

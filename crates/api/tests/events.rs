@@ -507,3 +507,45 @@ async fn a_stream_ends_with_the_session_and_with_the_server() {
     w.app.app_state.events.close();
     open.ends_within(PATIENCE).await;
 }
+
+#[actix_web::test]
+async fn replies_and_conversation_changes_stream_to_the_office_only() {
+    let w = world().await;
+    let id = w.west_campaign().await;
+    w.launch(id).await;
+    w.dispatch().await;
+    let mut limited = w.open(Credential::Header(&w.limited), None).await;
+    let mut outsider_office = w.open(Credential::Header(&w.agent), None).await;
+    let (status, filed) = w
+        .app
+        .post(
+            "/api/v1/simulator/inbound",
+            &w.manager,
+            json!({"from": "+14155552001", "to": "+14155550199", "body": "Where do I go?"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let conversation = filed["conversation_id"].as_i64().unwrap();
+    let mut seen = Vec::new();
+    while !(seen.iter().any(|e: &Event| e.kind == "message.created")
+        && seen.iter().any(|e| e.kind == "conversation.updated"))
+    {
+        seen.push(limited.next().await);
+    }
+    let created = seen.iter().find(|e| e.kind == "message.created").unwrap();
+    assert_eq!(
+        (created.data["conversation_id"].as_i64(), created.data["direction"].as_str()),
+        (Some(conversation), Some("inbound"))
+    );
+    let updated = seen.iter().find(|e| e.kind == "conversation.updated").unwrap();
+    assert_eq!(
+        (updated.data["id"].as_i64(), updated.data["needs_attention"].as_bool()),
+        (Some(conversation), Some(true))
+    );
+
+    // The Main-only agent's stream carries none of it: its first event is one of its own office.
+    let main_draft = w.discarded_draft(&w.manager, w.main()).await;
+    let first = outsider_office.next().await;
+    assert_eq!(first.kind, "campaign.updated");
+    assert_eq!(first.data["id"], main_draft, "{first:?}");
+}

@@ -230,6 +230,7 @@ pub fn reply(
                 ..ConversationChanges::default()
             },
         )?;
+        inbound::announce_conversation(conn, row.id, stamp)?;
         Ok::<_, ApiError>(())
     })?;
     detail(conn, actor, id)
@@ -291,6 +292,7 @@ pub fn update(
             let keyed: Vec<(String, String)> = tags.iter().map(|t| (t.clone(), tag_key(t))).collect();
             db::conversations::replace_tags(conn, row.id, &keyed)?;
         }
+        inbound::announce_conversation(conn, row.id, stamp)?;
         audit::record(
             conn,
             actor,
@@ -326,6 +328,7 @@ pub fn opt_out(
                 ..ConversationChanges::default()
             },
         )?;
+        inbound::announce_conversation(conn, row.id, stamp)?;
         Ok::<_, ApiError>(())
     })?;
     detail(conn, actor, id)

@@ -12,7 +12,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde_json::json;
 use tidings_domain::assistant::{assistant_decide, AssistantDecision, AssistantScript};
+use tidings_domain::event_wire::EventKind;
 use tidings_domain::keywords::{classify_inbound, InboundKind};
 use tidings_domain::segments::segment_info;
 
@@ -22,6 +24,7 @@ use crate::db::messages::NewMessage;
 use crate::db::phone_numbers::PhoneNumberRow;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::services::events::{self, EventScope};
 use crate::services::opt_outs::{self, Suppressor};
 use crate::state::AppState;
 
@@ -135,6 +138,7 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
             }
         }
         db::conversations::update(conn, conversation.id, &changes)?;
+        announce_conversation(conn, conversation.id, stamp)?;
         Ok(InboundOutcome::Filed { conversation_id: conversation.id, message_id, kind })
     });
     match result {
@@ -213,6 +217,7 @@ fn store_inbound(
     if let Some(campaign) = conversation.campaign_id {
         db::activity::add(conn, campaign, stamp, 1, 0)?;
     }
+    announce_message(conn, conversation, id, ("inbound", "contact"), stamp)?;
     if let Some(sid) = &inbound.provider_message_id {
         db::messages::set_provider_id(conn, id, sid).map_err(|e| match e {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
@@ -222,6 +227,48 @@ fn store_inbound(
         })?;
     }
     Ok(id)
+}
+
+/// Where a conversation's events belong: its office (the conversations API's rule).
+fn scope_of(conversation: &ConversationRow) -> EventScope {
+    EventScope {
+        organisation_id: conversation.organisation_id,
+        office_id: conversation.office_id,
+        campaign_id: conversation.campaign_id,
+        conversation_id: Some(conversation.id),
+    }
+}
+
+/// Announces a new message of `conversation` on the live event stream.
+fn announce_message(
+    conn: &mut DbConnection,
+    conversation: &ConversationRow,
+    message_id: i64,
+    (direction, author): (&str, &str),
+    stamp: NaiveDateTime,
+) -> ApiResult<()> {
+    let data = json!({
+        "id": message_id,
+        "conversation_id": conversation.id,
+        "campaign_id": conversation.campaign_id,
+        "contact_id": conversation.contact_id,
+        "direction": direction,
+        "author": author,
+    });
+    events::publish(conn, EventKind::MessageCreated, scope_of(conversation), &data, stamp)
+}
+
+/// Announces that a conversation changed (section, operator, tags, route).
+pub fn announce_conversation(conn: &mut DbConnection, conversation_id: i64, stamp: NaiveDateTime) -> ApiResult<()> {
+    let row = db::conversations::find_any(conn, conversation_id)?;
+    let data = json!({
+        "id": row.id,
+        "campaign_id": row.campaign_id,
+        "operated_by": row.operated_by,
+        "needs_attention": row.needs_attention,
+        "route": row.route,
+    });
+    events::publish(conn, EventKind::ConversationUpdated, scope_of(&row), &data, stamp)
 }
 
 /// Queues an outbound message in `conversation` from its number; answers its id.
@@ -235,7 +282,7 @@ pub fn queue_reply(
     stamp: NaiveDateTime,
 ) -> ApiResult<i64> {
     let cost = segment_info(body);
-    Ok(db::messages::insert_one(
+    let id = db::messages::insert_one(
         conn,
         &NewMessage {
             organisation_id: conversation.organisation_id,
@@ -257,7 +304,9 @@ pub fn queue_reply(
             updated_at: stamp,
             conversation_id: Some(conversation.id),
         },
-    )?)
+    )?;
+    announce_message(conn, conversation, id, ("outbound", author), stamp)?;
+    Ok(id)
 }
 
 /// The campaign's assistant script, when the conversation belongs to a campaign that
