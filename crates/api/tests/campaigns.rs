@@ -10,7 +10,7 @@ use common::{Org, TestApp};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tidings_api::db::schema::{contact_lists, phone_numbers};
+use tidings_api::db::schema::contact_lists;
 
 /// A contact list with extra fields, written directly (contact lists have their own tests).
 fn insert_list(app: &TestApp, org: &Org, office: usize, name: &str, fields: &[&str]) -> i64 {
@@ -27,29 +27,6 @@ fn insert_list(app: &TestApp, org: &Org, office: usize, name: &str, fields: &[&s
             contact_lists::updated_at.eq(now),
         ))
         .returning(contact_lists::id)
-        .get_result(&mut *conn)
-        .unwrap()
-}
-
-/// A reusable number of an office, written directly.
-fn insert_number(app: &TestApp, org: &Org, office: usize, e164: &str) -> i64 {
-    let mut conn = app.app_state.pool.get().unwrap();
-    let now = app.clock.now_naive();
-    diesel::insert_into(phone_numbers::table)
-        .values((
-            phone_numbers::organisation_id.eq(org.id),
-            phone_numbers::office_id.eq(org.offices[office]),
-            phone_numbers::kind.eq("reusable"),
-            phone_numbers::e164.eq(e164),
-            phone_numbers::name.eq("Admissions line"),
-            phone_numbers::description.eq(""),
-            phone_numbers::number_type.eq("simulator"),
-            phone_numbers::default_operated_by.eq("agent"),
-            phone_numbers::status.eq("active"),
-            phone_numbers::created_at.eq(now),
-            phone_numbers::updated_at.eq(now),
-        ))
-        .returning(phone_numbers::id)
         .get_result(&mut *conn)
         .unwrap()
 }
@@ -71,7 +48,7 @@ async fn world() -> World {
     app.clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap());
     let org = app.seed_default_org("alpha");
     let list = insert_list(&app, &org, 0, "Fall applicants", &["Student ID", "Program"]);
-    let number = insert_number(&app, &org, 0, "+14155550100");
+    let number = app.insert_number(org.id, org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let manager = app.login("manager@alpha.test").await;
     let agent = app.login("agent@alpha.test").await;
     let limited = app.login("limited@alpha.test").await;
@@ -161,7 +138,8 @@ async fn a_draft_lists_what_it_misses_and_launches_once_ready() {
 #[actix_web::test]
 async fn invalid_settings_are_refused_with_every_field_named() {
     let w = world().await;
-    let other_office_number = insert_number(&w.app, &w.org, 1, "+14155550199");
+    let other_office_number =
+        w.app.insert_number(w.org.id, w.org.offices[1], "+14155550199", common::NumberSpec::REUSABLE_SIMULATOR);
     let (status, body) = w
         .app
         .post(

@@ -6,46 +6,18 @@
 
 mod common;
 
-use base64::Engine;
 use chrono::{TimeZone, Utc};
-use common::{Org, TestApp, TestOptions};
+use common::{phone, twilio_signature, Org, TestApp, TestOptions};
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::clock::Clock;
 use tidings_api::config::{Secret, TwilioConfig};
-use tidings_api::db::schema::{audit_log, phone_numbers};
+use tidings_api::db::schema::audit_log;
 use tidings_api::jobs::{dispatcher, status_reports};
 
 const AUTH_TOKEN: &str = "inbound-webhook-test-token";
 const NUMBER: &str = "+14155550100";
-
-fn phone(i: usize) -> String {
-    format!("+1415{:07}", 2_000_000 + i)
-}
-
-fn insert_number(app: &TestApp, org: &Org, e164: &str) -> i64 {
-    let mut conn = app.app_state.pool.get().unwrap();
-    let now = app.clock.now_naive();
-    diesel::insert_into(phone_numbers::table)
-        .values((
-            phone_numbers::organisation_id.eq(org.id),
-            phone_numbers::office_id.eq(org.offices[0]),
-            phone_numbers::kind.eq("reusable"),
-            phone_numbers::e164.eq(e164),
-            phone_numbers::name.eq("Admissions line"),
-            phone_numbers::description.eq(""),
-            phone_numbers::number_type.eq("simulator"),
-            phone_numbers::default_operated_by.eq("agent"),
-            phone_numbers::status.eq("active"),
-            phone_numbers::created_at.eq(now),
-            phone_numbers::updated_at.eq(now),
-        ))
-        .returning(phone_numbers::id)
-        .get_result(&mut *conn)
-        .unwrap()
-}
 
 struct World {
     app: TestApp,
@@ -177,7 +149,7 @@ fn bodies(detail: &Value) -> Vec<(String, String)> {
 async fn a_whole_assistant_campaign_on_a_reusable_number() {
     let w = world_with(TestOptions::default()).await;
     let list = w.import(3).await;
-    let number = insert_number(&w.app, &w.org, NUMBER);
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     // The number's unsolicited messages go to the manager's personal inbox.
     let (status, _) = w
         .app
@@ -336,7 +308,7 @@ async fn a_single_use_campaign_closes_everything_when_it_stops() {
 async fn keywords_come_first_whatever_the_case_and_spacing() {
     let w = world_with(TestOptions::default()).await;
     let list = w.import(12).await;
-    let number = insert_number(&w.app, &w.org, NUMBER);
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
     w.deliver().await;
     let sent_before = w.app.simulator.sent().len();
@@ -398,7 +370,7 @@ async fn keywords_come_first_whatever_the_case_and_spacing() {
 async fn an_opt_out_racing_a_send_leaves_nothing_sent_after_it_answers() {
     let w = world_with(TestOptions::default()).await;
     let list = w.import(40).await;
-    let number = insert_number(&w.app, &w.org, NUMBER);
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
     let state = w.app.app_state.clone();
     let target = phone(20);
@@ -421,19 +393,6 @@ async fn an_opt_out_racing_a_send_leaves_nothing_sent_after_it_answers() {
     assert!(after.iter().filter(|b| b.contains("unsubscribed")).count() == 1, "one confirmation: {after:?}");
 }
 
-fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> String {
-    let mut sorted = params.to_vec();
-    sorted.sort();
-    let mut data = url.to_owned();
-    for (name, value) in sorted {
-        data.push_str(name);
-        data.push_str(value);
-    }
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(token.as_bytes()).unwrap();
-    mac.update(data.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-}
-
 #[actix_web::test]
 async fn the_inbound_webhook_is_signed_and_stores_a_repeated_message_once() {
     let twilio = TwilioConfig {
@@ -442,7 +401,7 @@ async fn the_inbound_webhook_is_signed_and_stores_a_repeated_message_once() {
         api_base: "http://127.0.0.1:9".to_owned(),
     };
     let w = world_with(TestOptions { twilio: Some(twilio), ..TestOptions::default() }).await;
-    insert_number(&w.app, &w.org, NUMBER);
+    w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     let url = "http://127.0.0.1:8080/webhooks/twilio/inbound";
     let from = phone(7);
     let params: Vec<(&str, &str)> = vec![
@@ -505,7 +464,7 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
 
     // A listed number gets no campaign message, from any office.
     let list = w.import(6).await;
-    let number = insert_number(&w.app, &w.org, NUMBER);
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
     let (_, read) = w.app.get(&format!("/api/v1/campaigns/{campaign}"), &w.manager).await;
     assert_eq!(read["send_counts"]["skipped_opted_out"], 1);
@@ -574,7 +533,7 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
 async fn conversations_stay_within_their_organisation_and_offices() {
     let w = world_with(TestOptions::default()).await;
     let list = w.import(1).await;
-    let number = insert_number(&w.app, &w.org, NUMBER);
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
     let conversation = w.reply(&phone(1), NUMBER, "Hello").await["conversation_id"].as_i64().unwrap();
 

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::clock::Clock;
-use tidings_api::db::schema::{events, phone_numbers};
+use tidings_api::db::schema::events;
 use tidings_api::jobs::{dispatcher, events as event_jobs, status_reports};
 
 /// How long a test waits for the next event before it fails; only a hung stream
@@ -118,30 +118,6 @@ async fn world() -> World {
     World { app, org, manager, limited, agent }
 }
 
-/// A reusable simulator number of `office_id`, written directly.
-fn insert_number(app: &TestApp, organisation_id: i64, office_id: i64, e164: &str) -> i64 {
-    let mut conn = app.app_state.pool.get().unwrap();
-    let now = app.clock.now_naive();
-    diesel::insert_into(phone_numbers::table)
-        .values((
-            phone_numbers::organisation_id.eq(organisation_id),
-            phone_numbers::office_id.eq(office_id),
-            phone_numbers::kind.eq("reusable"),
-            phone_numbers::e164.eq(e164),
-            phone_numbers::name.eq("Line"),
-            phone_numbers::description.eq(""),
-            phone_numbers::number_type.eq("simulator"),
-            phone_numbers::default_operated_by.eq("agent"),
-            phone_numbers::provider_sid.eq(Some(format!("PNtest{}", e164.trim_start_matches('+')))),
-            phone_numbers::status.eq("active"),
-            phone_numbers::created_at.eq(now),
-            phone_numbers::updated_at.eq(now),
-        ))
-        .returning(phone_numbers::id)
-        .get_result(&mut *conn)
-        .unwrap()
-}
-
 impl World {
     fn west(&self) -> i64 {
         self.org.offices[1]
@@ -171,7 +147,8 @@ impl World {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{list}");
-        let number = insert_number(&self.app, self.org.id, self.west(), "+14155550199");
+        let number =
+            self.app.insert_number(self.org.id, self.west(), "+14155550199", common::NumberSpec::REUSABLE_SIMULATOR);
         let (status, campaign) = self
             .app
             .post(

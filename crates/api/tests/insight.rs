@@ -6,40 +6,12 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{Org, TestApp};
-use diesel::prelude::*;
+use common::{phone, Org, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::clock::Clock;
-use tidings_api::db::schema::phone_numbers;
 use tidings_api::jobs::{dispatcher, status_reports};
 use tidings_api::services::demo_history::{self, Fate};
-
-fn phone(i: usize) -> String {
-    format!("+1415{:07}", 2_000_000 + i)
-}
-
-fn insert_number(app: &TestApp, org: &Org, e164: &str) -> i64 {
-    let mut conn = app.app_state.pool.get().unwrap();
-    let now = app.clock.now_naive();
-    diesel::insert_into(phone_numbers::table)
-        .values((
-            phone_numbers::organisation_id.eq(org.id),
-            phone_numbers::office_id.eq(org.offices[0]),
-            phone_numbers::kind.eq("reusable"),
-            phone_numbers::e164.eq(e164),
-            phone_numbers::name.eq("Line"),
-            phone_numbers::description.eq(""),
-            phone_numbers::number_type.eq("simulator"),
-            phone_numbers::default_operated_by.eq("agent"),
-            phone_numbers::status.eq("active"),
-            phone_numbers::created_at.eq(now),
-            phone_numbers::updated_at.eq(now),
-        ))
-        .returning(phone_numbers::id)
-        .get_result(&mut *conn)
-        .unwrap()
-}
 
 struct World {
     app: TestApp,
@@ -142,7 +114,8 @@ async fn the_contacts_tab_shows_each_contacts_delivery_state() {
         json!({"first_name": "Zoë", "last_name": "Pending", "phone": phone(6), "fields": {"Program": "Music 🎵"}}),
     ];
     let list = w.import(rows).await;
-    let number = insert_number(&w.app, &w.org, "+14155550100");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign(number, list, "Hi {first_name}, about {Program}", "America/New_York").await;
     let before = w.contacts(id, "").await;
     assert!(states(&before).iter().all(|(_, s)| s == "pending"), "before launch everyone is pending");
@@ -263,7 +236,8 @@ async fn campaign_with_history(
     let rows =
         (1..=contacts).map(|i| json!({"first_name": format!("C{i}"), "last_name": "H", "phone": phone(i)})).collect();
     let list = w.import(rows).await;
-    let number = insert_number(&w.app, &w.org, "+14155550100");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign(number, list, "Hello {first_name}", time_zone).await;
     let launch = w.app.clock.now();
     w.launch(id).await;

@@ -7,49 +7,18 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use base64::Engine;
 use chrono::{Duration, TimeZone, Utc};
-use common::{Org, TestApp, TestOptions};
+use common::{phone, twilio_signature, Org, TestApp, TestOptions};
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::clock::Clock;
 use tidings_api::config::{DeliverySettings, Secret, SendRates, TwilioConfig};
-use tidings_api::db::schema::{messages, phone_numbers};
+use tidings_api::db::schema::messages;
 use tidings_api::jobs::{dispatcher, status_reports};
 use tidings_api::providers::{OutboundMessage, StatusReport};
 
 const AUTH_TOKEN: &str = "status-webhook-test-token";
-
-/// A phone per index, all valid and distinct.
-fn phone(i: usize) -> String {
-    format!("+1415{:07}", 2_000_000 + i)
-}
-
-/// A reusable simulator number of the org's first office, written directly.
-fn insert_number(app: &TestApp, org: &Org, e164: &str, kind: &str) -> i64 {
-    let mut conn = app.app_state.pool.get().unwrap();
-    let now = app.clock.now_naive();
-    diesel::insert_into(phone_numbers::table)
-        .values((
-            phone_numbers::organisation_id.eq(org.id),
-            phone_numbers::office_id.eq(org.offices[0]),
-            phone_numbers::kind.eq(kind),
-            phone_numbers::e164.eq(e164),
-            phone_numbers::name.eq("Admissions line"),
-            phone_numbers::description.eq(""),
-            phone_numbers::number_type.eq("simulator"),
-            phone_numbers::default_operated_by.eq("agent"),
-            phone_numbers::provider_sid.eq(Some(format!("PNtest{}", e164.trim_start_matches('+')))),
-            phone_numbers::status.eq("active"),
-            phone_numbers::created_at.eq(now),
-            phone_numbers::updated_at.eq(now),
-        ))
-        .returning(phone_numbers::id)
-        .get_result(&mut *conn)
-        .unwrap()
-}
 
 struct World {
     app: TestApp,
@@ -175,7 +144,8 @@ async fn launch_queues_one_message_per_eligible_contact_and_counts_the_skipped()
         )
         .unwrap();
     }
-    let number = insert_number(&w.app, &w.org, "+14155550100", "reusable");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w
         .campaign("Welcome", json!({"kind": "reusable", "id": number}), list, "Hi {first_name}, welcome to {Program}!")
         .await;
@@ -228,7 +198,8 @@ async fn failures_are_retried_with_backoff_or_recorded_with_the_code_and_a_reaso
         .map(|i| json!({"first_name": format!("C{i}"), "last_name": "Test", "phone": phone(i)}))
         .collect::<Vec<_>>();
     let list = w.import("Five", rows).await;
-    let number = insert_number(&w.app, &w.org, "+14155550100", "reusable");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign("Reminder", json!({"kind": "reusable", "id": number}), list, "Hi {first_name}").await;
     let sim = &w.app.simulator;
     sim.script_failure(&phone(1), 30003); // unreachable handset, then fine
@@ -301,7 +272,8 @@ async fn a_crash_between_send_and_record_leaves_the_message_unknown_and_never_re
     let w = world().await;
     let rows = (1..=3).map(|i| json!({"first_name": "C", "last_name": "T", "phone": phone(i)})).collect();
     let list = w.import("Three", rows).await;
-    let number = insert_number(&w.app, &w.org, "+14155550100", "reusable");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign("Crash", json!({"kind": "reusable", "id": number}), list, "Hello {first_name}").await;
     w.launch(id).await;
 
@@ -361,7 +333,8 @@ async fn a_crash_between_send_and_record_leaves_the_message_unknown_and_never_re
 async fn a_report_that_beats_the_record_of_its_send_is_applied_when_the_send_is_recorded() {
     let w = world().await;
     let list = w.import("One", vec![json!({"first_name": "A", "last_name": "B", "phone": phone(1)})]).await;
-    let number = insert_number(&w.app, &w.org, "+14155550100", "reusable");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign("Race", json!({"kind": "reusable", "id": number}), list, "Hello").await;
     w.launch(id).await;
     let state = w.app.app_state.clone();
@@ -410,7 +383,12 @@ async fn two_dispatchers_send_each_of_thousands_of_messages_exactly_once() {
             .map(|i| json!({"first_name": format!("N{i}"), "last_name": "T", "phone": phone(c * 1000 + i)}))
             .collect();
         let list = w.import(&format!("List {c}"), rows).await;
-        let number = insert_number(&w.app, &w.org, &format!("+1415555010{c}"), "reusable");
+        let number = w.app.insert_number(
+            w.org.id,
+            w.org.offices[0],
+            &format!("+1415555010{c}"),
+            common::NumberSpec::REUSABLE_SIMULATOR,
+        );
         let id =
             w.campaign(&format!("Blast {c}"), json!({"kind": "reusable", "id": number}), list, "Hi {first_name}").await;
         w.launch(id).await;
@@ -446,7 +424,12 @@ async fn each_number_sends_at_its_rate() {
     for c in 0..2 {
         let rows = (0..30).map(|i| json!({"first_name": "R", "last_name": "T", "phone": phone(c * 100 + i)})).collect();
         let list = w.import(&format!("Rate {c}"), rows).await;
-        let number = insert_number(&w.app, &w.org, &format!("+1415555020{c}"), "reusable");
+        let number = w.app.insert_number(
+            w.org.id,
+            w.org.offices[0],
+            &format!("+1415555020{c}"),
+            common::NumberSpec::REUSABLE_SIMULATOR,
+        );
         let id = w.campaign(&format!("Paced {c}"), json!({"kind": "reusable", "id": number}), list, "Hi").await;
         w.launch(id).await;
     }
@@ -512,7 +495,8 @@ async fn stopping_a_campaign_on_a_reusable_number_withdraws_its_unsent_launch_me
     let w = world().await;
     let rows = (1..=4).map(|i| json!({"first_name": "R", "last_name": "U", "phone": phone(i)})).collect();
     let list = w.import("Reusable", rows).await;
-    let number = insert_number(&w.app, &w.org, "+14155550100", "reusable");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign("Stop me", json!({"kind": "reusable", "id": number}), list, "Hello").await;
     w.launch(id).await;
     let (status, _) = w.app.post(&format!("/api/v1/campaigns/{id}/archive"), &w.manager, json!({})).await;
@@ -520,21 +504,6 @@ async fn stopping_a_campaign_on_a_reusable_number_withdraws_its_unsent_launch_me
     assert_eq!(w.counts(id).await["cancelled"], 4);
     assert_eq!(w.dispatch("server-a").await, 0);
     assert!(w.app.simulator.sent().is_empty());
-}
-
-/// Twilio's signature of a form post, computed here from its definition (TWILIO.md),
-/// independently of the server's code.
-fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> String {
-    let mut sorted = params.to_vec();
-    sorted.sort();
-    let mut data = url.to_owned();
-    for (name, value) in sorted {
-        data.push_str(name);
-        data.push_str(value);
-    }
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(token.as_bytes()).unwrap();
-    mac.update(data.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
 async fn post_status(app: &TestApp, params: &[(&str, &str)], signature: Option<&str>) -> (StatusCode, Value) {
@@ -563,7 +532,8 @@ async fn status_callbacks_are_signed_and_only_move_a_message_forward() {
             ],
         )
         .await;
-    let number = insert_number(&w.app, &w.org, "+14155550100", "reusable");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign("Signed", json!({"kind": "reusable", "id": number}), list, "Hello").await;
     w.launch(id).await;
     // As if the dispatcher had sent both: Twilio knows them as SM1… and SM2….
@@ -678,7 +648,8 @@ async fn campaign_messages_are_private_to_the_organisation_and_paged() {
     let w = world().await;
     let rows = (1..=5).map(|i| json!({"first_name": "P", "last_name": "G", "phone": phone(i)})).collect();
     let list = w.import("Paged", rows).await;
-    let number = insert_number(&w.app, &w.org, "+14155550100", "reusable");
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
     let id = w.campaign("Paged", json!({"kind": "reusable", "id": number}), list, "Hello").await;
     w.launch(id).await;
     let (_, first) = w.app.get(&format!("/api/v1/campaigns/{id}/messages?limit=2"), &w.manager).await;

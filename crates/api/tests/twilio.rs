@@ -403,33 +403,6 @@ async fn the_server_started_with_twilio_buys_numbers_from_twilio() {
     assert!(read["provider_sid"].as_str().unwrap().starts_with("PN"), "{read}");
 }
 
-/// A long-code number of the org's first office, as if bought earlier.
-fn insert_long_code(app: &TestApp, org: &common::Org, e164: &str) -> i64 {
-    use diesel::prelude::*;
-    use tidings_api::clock::Clock;
-    use tidings_api::db::schema::phone_numbers;
-    let mut conn = app.app_state.pool.get().unwrap();
-    let now = app.clock.now_naive();
-    diesel::insert_into(phone_numbers::table)
-        .values((
-            phone_numbers::organisation_id.eq(org.id),
-            phone_numbers::office_id.eq(org.offices[0]),
-            phone_numbers::kind.eq("reusable"),
-            phone_numbers::e164.eq(e164),
-            phone_numbers::name.eq("Main line"),
-            phone_numbers::description.eq(""),
-            phone_numbers::number_type.eq("long_code"),
-            phone_numbers::default_operated_by.eq("agent"),
-            phone_numbers::provider_sid.eq(Some("PN0123456789abcdef0123456789abcdef")),
-            phone_numbers::status.eq("active"),
-            phone_numbers::created_at.eq(now),
-            phone_numbers::updated_at.eq(now),
-        ))
-        .returning(phone_numbers::id)
-        .get_result(&mut *conn)
-        .unwrap()
-}
-
 /// A server on the fake Twilio with unlimited long-code pace (the fake has no carrier
 /// limits to honour), a launched campaign texting `phones`, and a manager's token.
 async fn launched_through_twilio(fake: &FakeTwilio, phones: &[String]) -> (TestApp, i64, String) {
@@ -458,7 +431,12 @@ async fn launched_through_twilio(fake: &FakeTwilio, phones: &[String]) -> (TestA
         .await;
     assert_eq!(status, StatusCode::CREATED, "{imported}");
     assert_eq!(imported["report"]["imported"], phones.len(), "{imported}");
-    let number = insert_long_code(&app, &org, "+14155550100");
+    let number = app.insert_number(
+        org.id,
+        org.offices[0],
+        "+14155550100",
+        common::NumberSpec { kind: "reusable", number_type: "long_code" },
+    );
     let (status, campaign) = app
         .post(
             "/api/v1/campaigns",

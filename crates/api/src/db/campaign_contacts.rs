@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::campaign_contact_wire::DeliveryState;
 
 use super::schema::{contacts, messages, opt_outs};
 use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
@@ -26,22 +27,12 @@ pub struct CampaignContactRow {
     pub opt_out_id: Option<i64>,
 }
 
-/// The delivery states the tab filters by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryFilter {
-    Delivered,
-    Retrying,
-    Failed,
-    Pending,
-    OptedOut,
-}
-
 /// What the tab asks for.
 #[derive(Debug, Clone)]
 pub struct CampaignContactFilter {
     pub name_contains: Option<String>,
     pub phone_digits: Option<String>,
-    pub delivery: Option<DeliveryFilter>,
+    pub delivery: Option<DeliveryState>,
     /// Whether the campaign has launched (before launch every contact is pending).
     pub launched: bool,
     pub after_id: Option<i64>,
@@ -106,22 +97,22 @@ pub fn page(
     let not_suppressed = opt_outs::id.nullable().is_null();
     query = match (filter.delivery, filter.launched) {
         (None, _) => query,
-        (Some(DeliveryFilter::OptedOut), _) => query.filter(opt_outs::id.nullable().is_not_null()),
-        (Some(DeliveryFilter::Delivered), _) => {
+        (Some(DeliveryState::OptedOut), _) => query.filter(opt_outs::id.nullable().is_not_null()),
+        (Some(DeliveryState::Delivered), _) => {
             query.filter(not_suppressed).filter(messages::status.nullable().eq("delivered"))
         }
-        (Some(DeliveryFilter::Retrying), _) => query
+        (Some(DeliveryState::Retrying), _) => query
             .filter(not_suppressed)
             .filter(messages::status.nullable().eq("queued"))
             .filter(messages::attempts.nullable().gt(0)),
         // Before launch nothing has failed; after it, a contact without a message was
         // skipped (its message could not be built).
-        (Some(DeliveryFilter::Failed), false) => query.filter(contacts::id.lt(0)),
-        (Some(DeliveryFilter::Failed), true) => query
+        (Some(DeliveryState::Failed), false) => query.filter(contacts::id.lt(0)),
+        (Some(DeliveryState::Failed), true) => query
             .filter(not_suppressed)
             .filter(messages::status.nullable().eq_any(FAILED).or(messages::id.nullable().is_null())),
-        (Some(DeliveryFilter::Pending), false) => query.filter(not_suppressed),
-        (Some(DeliveryFilter::Pending), true) => query.filter(not_suppressed).filter(
+        (Some(DeliveryState::Pending), false) => query.filter(not_suppressed),
+        (Some(DeliveryState::Pending), true) => query.filter(not_suppressed).filter(
             messages::status
                 .nullable()
                 .eq_any(PENDING)

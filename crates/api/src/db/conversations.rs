@@ -5,6 +5,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::conversation_wire::Section;
 
 use super::schema::{
     campaign_agents, conversation_participants, conversation_tags, conversations, unsolicited_recipients,
@@ -159,14 +160,6 @@ pub fn close_for_campaign(
     Ok(rerouted)
 }
 
-/// The Activity tab's sections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SectionFilter {
-    NeedsAttention,
-    AgentOperated,
-    AssistantOperated,
-}
-
 /// What the Activity tab and the inbox filter by.
 #[derive(Debug, Clone, Default)]
 pub struct ConversationFilter {
@@ -215,13 +208,13 @@ fn filtered<'a>(mut query: Boxed<'a>, filter: &'a ConversationFilter) -> Boxed<'
     query
 }
 
-fn section_filtered<'a>(query: Boxed<'a>, section: SectionFilter) -> Boxed<'a> {
+fn section_filtered<'a>(query: Boxed<'a>, section: Section) -> Boxed<'a> {
     match section {
-        SectionFilter::NeedsAttention => query.filter(conversations::needs_attention.eq(true)),
-        SectionFilter::AgentOperated => {
+        Section::NeedsAttention => query.filter(conversations::needs_attention.eq(true)),
+        Section::AgentOperated => {
             query.filter(conversations::needs_attention.eq(false)).filter(conversations::operated_by.eq("agent"))
         }
-        SectionFilter::AssistantOperated => {
+        Section::AssistantOperated => {
             query.filter(conversations::needs_attention.eq(false)).filter(conversations::operated_by.eq("assistant"))
         }
     }
@@ -231,7 +224,7 @@ fn section_filtered<'a>(query: Boxed<'a>, section: SectionFilter) -> Boxed<'a> {
 pub fn page_of_campaign(
     conn: &mut DbConnection,
     campaign_id: i64,
-    section: SectionFilter,
+    section: Section,
     filter: &ConversationFilter,
 ) -> QueryResult<Vec<ConversationRow>> {
     // Loaded by position: `ConversationRow` lists the table's columns in order.
@@ -243,7 +236,7 @@ pub fn page_of_campaign(
 pub fn count_in_section(
     conn: &mut DbConnection,
     campaign_id: i64,
-    section: SectionFilter,
+    section: Section,
     filter: &ConversationFilter,
 ) -> QueryResult<i64> {
     let unpaged = ConversationFilter { before_id: None, ..filter.clone() };

@@ -319,41 +319,62 @@ pub struct SendOutcome {
     pub segments: Option<i64>,
 }
 
+/// The columns an outcome writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = messages, treat_none_as_null = false)]
+struct OutcomeChanges<'a> {
+    status: &'a str,
+    provider_message_id: Option<Option<&'a str>>,
+    error_code: Option<Option<i64>>,
+    error_reason: Option<Option<&'a str>>,
+    sent_at: Option<Option<NaiveDateTime>>,
+    lease_owner: Option<Option<&'a str>>,
+    lease_expires_at: Option<Option<NaiveDateTime>>,
+    next_attempt_at: Option<NaiveDateTime>,
+    segments: Option<i64>,
+    updated_at: NaiveDateTime,
+}
+
 /// Records a send's outcome for a message `owner` had in `sending` — or that crash
 /// recovery meanwhile marked `unknown`: the answer arrived after all, and it is the
-/// truth. Answers whether a row changed.
+/// truth. One statement per status it may be in, so the status it left is exact;
+/// answers that status and the message as recorded, or `None` when `owner` no longer
+/// held it.
 pub fn record_outcome(
     conn: &mut DbConnection,
     outcome: &SendOutcome,
     owner: &str,
     now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let target = messages::table
-        .filter(messages::id.eq(outcome.id))
-        .filter(messages::status.eq_any(["sending", "unknown"]))
-        .filter(messages::lease_owner.eq(owner));
-    let changed = diesel::update(target)
-        .set((
-            messages::status.eq(outcome.status),
-            messages::provider_message_id.eq(outcome.provider_message_id.as_deref()),
-            messages::error_code.eq(outcome.error_code),
-            messages::error_reason.eq(outcome.error_reason.as_deref()),
-            messages::sent_at.eq(outcome.sent_at),
-            messages::lease_owner.eq(None::<String>),
-            messages::lease_expires_at.eq(None::<NaiveDateTime>),
-            messages::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    if changed == 0 {
-        return Ok(false);
+) -> QueryResult<Option<(&'static str, MessageRow)>> {
+    let changes = OutcomeChanges {
+        status: outcome.status,
+        provider_message_id: Some(outcome.provider_message_id.as_deref()),
+        error_code: Some(outcome.error_code),
+        error_reason: Some(outcome.error_reason.as_deref()),
+        sent_at: Some(outcome.sent_at),
+        lease_owner: Some(None),
+        lease_expires_at: Some(None),
+        next_attempt_at: outcome.next_attempt_at,
+        segments: outcome.segments,
+        updated_at: now,
+    };
+    for from in ["sending", "unknown"] {
+        let recorded: Option<MessageRow> = diesel::update(
+            messages::table
+                .filter(messages::id.eq(outcome.id))
+                .filter(messages::status.eq(from))
+                .filter(messages::lease_owner.eq(owner)),
+        )
+        .set(&changes)
+        // By position: `MessageRow` lists the table's columns in order.
+        .returning(messages::all_columns)
+        .get_result(conn)
+        .optional()?;
+        if let Some(row) = recorded {
+            return Ok(Some((from, row)));
+        }
     }
-    if let Some(at) = outcome.next_attempt_at {
-        diesel::update(messages::table.find(outcome.id)).set(messages::next_attempt_at.eq(at)).execute(conn)?;
-    }
-    if let Some(segments) = outcome.segments {
-        diesel::update(messages::table.find(outcome.id)).set(messages::segments.eq(segments)).execute(conn)?;
-    }
-    Ok(true)
+    Ok(None)
 }
 
 /// The status a message had when it was looked at, to move it only from there.

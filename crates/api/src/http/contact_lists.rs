@@ -19,6 +19,7 @@ use crate::http::json::{parse_json, read_body};
 use crate::services::contact_lists::{
     self, ContactQuery, CsvOptions, ImportTarget, ListQuery, ParsedImport, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
+use crate::services::paging::parse_cursor;
 use crate::state::AppState;
 
 /// Largest text part (name, office_id, has_header, mapping) of an upload.
@@ -224,19 +225,6 @@ async fn read_upload(req: &HttpRequest, payload: web::Payload, limit: usize) -> 
 fn multipart_error(error: actix_multipart::MultipartError) -> ApiError {
     tracing::debug!(error = %error, "unreadable multipart body");
     ApiError::bad_request(format!("The multipart body could not be read: {error}."))
-}
-
-fn parse_cursor(cursor: Option<&str>) -> ApiResult<Option<i64>> {
-    cursor
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::bad_request_fields(
-                    "A query parameter is not valid.",
-                    vec![FieldError::new("cursor", "is not a cursor this API gave out")],
-                )
-            })
-        })
-        .transpose()
 }
 
 fn parse_limit(limit: Option<i64>) -> ApiResult<i64> {

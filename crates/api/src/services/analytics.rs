@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
-use tidings_domain::analytics::{bucket_edges, choose_bucket, median, percentile};
+use tidings_domain::analytics::{bucket_edges, choose_bucket, median, percentile, ActivityBucket};
 use tidings_domain::analytics_wire::{
     Activity, ActivityBar, AgentResponses, CampaignAnalytics, Engagement, FailureCount, Responses, SendStatus,
 };
@@ -150,31 +150,27 @@ pub fn agent_response_times(replies: &[ReplyRow]) -> Vec<(TimeDelta, i64)> {
 /// Slot counters summed into the buckets the campaign's active time calls for.
 fn activity(slots: &[(DateTime<Utc>, i64, i64)], launched: DateTime<Utc>, until: DateTime<Utc>, tz: Tz) -> Activity {
     let bucket = choose_bucket(launched, until, tz);
-    let edges = bucket_edges(launched, until, bucket, tz);
+    // One bucket's length past `until` (a year at most) yields the last bar's end too.
+    let span = match bucket {
+        ActivityBucket::Hour => TimeDelta::hours(2),
+        ActivityBucket::Day => TimeDelta::days(2),
+        ActivityBucket::Month => TimeDelta::days(32),
+        ActivityBucket::Year => TimeDelta::days(367),
+    };
+    let edges = bucket_edges(launched, until + span, bucket, tz);
+    let shown = edges.partition_point(|edge| *edge <= until);
+    let end = edges.get(shown).copied();
     let mut bars: Vec<ActivityBar> =
-        edges.iter().map(|start| ActivityBar { start: *start, inbound: 0, outbound: 0 }).collect();
-    let end = edges.last().map(|last| next_edge(*last, until, bucket, tz));
+        edges[..shown].iter().map(|start| ActivityBar { start: *start, inbound: 0, outbound: 0 }).collect();
     for (slot, inbound, outbound) in slots {
         if edges.first().is_none_or(|first| slot < first) || end.is_some_and(|end| *slot >= end) {
             continue;
         }
-        let index = edges.partition_point(|edge| edge <= slot).saturating_sub(1);
+        let index = edges[..shown].partition_point(|edge| edge <= slot).saturating_sub(1);
         if let Some(bar) = bars.get_mut(index) {
             bar.inbound += inbound;
             bar.outbound += outbound;
         }
     }
     Activity { bucket: bucket.as_str().to_owned(), time_zone: tz.name().to_owned(), bars }
-}
-
-/// Where the bucket starting at `last` ends.
-fn next_edge(
-    last: DateTime<Utc>,
-    until: DateTime<Utc>,
-    bucket: tidings_domain::analytics::ActivityBucket,
-    tz: Tz,
-) -> DateTime<Utc> {
-    // The edges of a window reaching well past `until` include the next bucket start.
-    let far = until + TimeDelta::days(400);
-    bucket_edges(last, far, bucket, tz).get(1).copied().unwrap_or(far)
 }

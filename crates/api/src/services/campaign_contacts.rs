@@ -9,13 +9,14 @@ use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::template::{preview_message, MergeFields, MessagePreview};
 
 use crate::auth::AuthUser;
-use crate::db::campaign_contacts::{CampaignContactFilter, CampaignContactRow, DeliveryFilter};
+use crate::db::campaign_contacts::{CampaignContactFilter, CampaignContactRow};
 use crate::db::campaigns::CampaignRow;
 use crate::db::connection::write_transaction;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
 use crate::services::opt_outs::{self, Suppressor};
+use crate::services::paging::{page_end, parse_cursor, phone_digits};
 
 /// Largest page.
 pub const MAX_LIMIT: i64 = 500;
@@ -46,27 +47,12 @@ fn list_of(conn: &mut DbConnection, campaign: &CampaignRow) -> ApiResult<ListFac
 }
 
 fn filter_of(query: &ContactQuery, launched: bool, limit: i64) -> ApiResult<CampaignContactFilter> {
-    let after_id = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => {
-            Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "is not a cursor this API gave out"))?)
-        }
-    };
+    let after_id = parse_cursor(query.cursor.as_deref())?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let looks_like_phone = |q: &str| q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     Ok(CampaignContactFilter {
         name_contains: q.map(str::to_lowercase),
-        phone_digits: q
-            .filter(|q| looks_like_phone(q))
-            .map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>())
-            .filter(|d| !d.is_empty()),
-        delivery: query.delivery.map(|d| match d {
-            DeliveryState::Delivered => DeliveryFilter::Delivered,
-            DeliveryState::Retrying => DeliveryFilter::Retrying,
-            DeliveryState::Failed => DeliveryFilter::Failed,
-            DeliveryState::Pending => DeliveryFilter::Pending,
-            DeliveryState::OptedOut => DeliveryFilter::OptedOut,
-        }),
+        phone_digits: q.and_then(phone_digits),
+        delivery: query.delivery,
         launched,
         after_id,
         limit,
@@ -126,9 +112,7 @@ pub fn list(
     let launched = campaign.launched_at.is_some();
     let filter = filter_of(query, launched, limit + 1)?;
     let mut rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     let items = rows.into_iter().map(|row| to_contact(row, &list.field_names, launched)).collect();
     Ok(CampaignContactPage { field_names: list.field_names, items, next_cursor })
 }

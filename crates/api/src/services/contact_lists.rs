@@ -33,6 +33,7 @@ use crate::db::contact_lists::{ContactFilter, ContactListRow, ContactRow, ListFi
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit;
+use crate::services::paging::{page_end, phone_digits};
 use crate::services::phones::{self, DefaultRegion};
 
 /// Page size when the client gives none.
@@ -548,31 +549,12 @@ pub fn list(conn: &mut DbConnection, actor: &AuthUser, query: ListQuery) -> ApiR
     Ok(ContactListPage { items: to_contact_lists(conn, actor.organisation_id, rows)?, next_cursor })
 }
 
-/// Trims a `limit + 1` fetch to `limit`; answers the page's last row when more follow.
-fn page_end<T>(rows: &mut Vec<T>, limit: i64) -> Option<&T> {
-    let limit = usize::try_from(limit).unwrap_or(0);
-    if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last()
-    } else {
-        None
-    }
-}
-
 /// `GET /contact-lists/{id}/contacts` parameters, already parsed.
 #[derive(Debug, Clone, Default)]
 pub struct ContactQuery {
     pub q: Option<String>,
     pub cursor: Option<i64>,
     pub limit: i64,
-}
-
-/// A search that looks like a phone number: digits and the punctuation people write
-/// around them.
-fn phone_digits(q: &str) -> Option<String> {
-    let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    (phone_like && !digits.is_empty()).then_some(digits)
 }
 
 /// A page of a list's contacts in file order. `q` matches the first name, last name or

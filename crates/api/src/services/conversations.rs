@@ -23,12 +23,13 @@ use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
 use crate::db::connection::write_transaction;
-use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow, InboxOwner, SectionFilter};
+use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow, InboxOwner};
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
 use crate::services::messages::to_message;
 use crate::services::opt_outs::{self, Suppressor};
+use crate::services::paging::{page_end, parse_cursor, phone_digits};
 use crate::services::{audit, inbound};
 
 /// The audit log's name for conversations.
@@ -50,34 +51,16 @@ fn filter_of(query: &ConversationQuery) -> ApiResult<ConversationFilter> {
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
     }
-    let before_id = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => {
-            Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "is not a cursor this API gave out"))?)
-        }
-    };
+    let before_id = parse_cursor(query.cursor.as_deref())?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    // A query that looks like a phone ("(415) 200", "+1415…") also searches phones.
-    let looks_like_phone = |q: &str| q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    let digits: Option<String> = q
-        .filter(|q| looks_like_phone(q))
-        .map(|q| q.chars().filter(char::is_ascii_digit).collect())
-        .filter(|d: &String| !d.is_empty());
     Ok(ConversationFilter {
         name_contains: q.map(str::to_lowercase),
-        phone_digits: digits,
+        // A query that looks like a phone ("(415) 200", "+1415…") also searches phones.
+        phone_digits: q.and_then(phone_digits),
         tag_keys: query.tags.iter().map(|t| tag_key(t)).collect(),
         before_id,
         limit,
     })
-}
-
-fn section_filter(section: Section) -> SectionFilter {
-    match section {
-        Section::NeedsAttention => SectionFilter::NeedsAttention,
-        Section::AgentOperated => SectionFilter::AgentOperated,
-        Section::AssistantOperated => SectionFilter::AssistantOperated,
-    }
 }
 
 /// `GET /campaigns/{id}/conversations`: one section when `section` is given, otherwise
@@ -94,14 +77,14 @@ pub fn of_campaign(
     let wanted: Vec<Section> = section.map_or_else(|| Section::ALL.to_vec(), |s| vec![s]);
     let mut sections = Vec::new();
     for section in wanted {
-        let total = db::conversations::count_in_section(conn, campaign.id, section_filter(section), &filter)?;
+        let total = db::conversations::count_in_section(conn, campaign.id, section, &filter)?;
         if total == 0 && query.cursor.is_none() {
             continue;
         }
         let rows = db::conversations::page_of_campaign(
             conn,
             campaign.id,
-            section_filter(section),
+            section,
             &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
         )?;
         let (items, next_cursor) = page(conn, actor.organisation_id, rows, filter.limit)?;
@@ -116,9 +99,7 @@ fn page(
     mut rows: Vec<ConversationRow>,
     limit: i64,
 ) -> ApiResult<(Vec<Conversation>, Option<String>)> {
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     Ok((views(conn, organisation_id, rows)?, next_cursor))
 }
 

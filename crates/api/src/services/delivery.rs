@@ -252,17 +252,14 @@ pub fn record_attempts(
             let outcome = outcome_of(attempt, settings, stamp);
             // The message was `sending` (pending bucket) — or `unknown` if recovery ran
             // while the provider was slow; the counters follow what it actually was.
-            let before = db::messages::find(conn, attempt.id)?;
-            let was = before.as_ref().and_then(|m| MessageStatus::parse(&m.status)).unwrap_or(MessageStatus::Sending);
-            if !db::messages::record_outcome(conn, &outcome, owner, stamp)? {
+            let Some((from, message)) = db::messages::record_outcome(conn, &outcome, owner, stamp)? else {
                 continue;
-            }
+            };
+            let was = MessageStatus::parse(from).unwrap_or(MessageStatus::Sending);
             let now_status = MessageStatus::parse(outcome.status).unwrap_or(MessageStatus::Unknown);
             tally.moved(attempt.campaign_id, &attempt.author, was, now_status);
-            if let Some(message) = &before {
-                let error = (outcome.error_code, outcome.error_reason.as_deref());
-                events::message_status(conn, &mut offices, message, now_status, error, stamp)?;
-            }
+            let error = (outcome.error_code, outcome.error_reason.as_deref());
+            events::message_status(conn, &mut offices, &message, now_status, error, stamp)?;
             if let (Some(campaign), Some(_)) = (attempt.campaign_id, outcome.sent_at) {
                 *sent_per_campaign.entry(campaign).or_default() += 1;
             }

@@ -47,8 +47,8 @@ pub enum InboundOutcome {
     Duplicate,
     /// Sent to a number that is not ours (any more): nothing stored, nothing answered.
     NotOurNumber,
-    /// Filed in a conversation.
-    Filed { conversation_id: i64, message_id: i64, kind: InboundKind },
+    /// Filed in a conversation of `organisation_id`.
+    Filed { organisation_id: i64, conversation_id: i64, message_id: i64, kind: InboundKind },
 }
 
 /// Files an inbound message and queues whatever answers it. An opt-out returns only
@@ -57,10 +57,8 @@ pub async fn receive(state: &AppState, inbound: InboundMessage) -> ApiResult<Inb
     let now = state.clock.now();
     let message = inbound.clone();
     let outcome = state.db(move |conn| file(conn, &message, now)).await?;
-    if let InboundOutcome::Filed { kind: InboundKind::OptOut, conversation_id, .. } = &outcome {
-        let id = *conversation_id;
-        let organisation_id = state.db(move |conn| Ok(db::conversations::find_any(conn, id)?.organisation_id)).await?;
-        opt_outs::wait_for_in_flight(state, organisation_id, &inbound.from).await?;
+    if let InboundOutcome::Filed { kind: InboundKind::OptOut, organisation_id, .. } = &outcome {
+        opt_outs::wait_for_in_flight(state, *organisation_id, inbound.from.trim()).await?;
     }
     Ok(outcome)
 }
@@ -139,7 +137,12 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
         }
         db::conversations::update(conn, conversation.id, &changes)?;
         announce_conversation(conn, conversation.id, stamp)?;
-        Ok(InboundOutcome::Filed { conversation_id: conversation.id, message_id, kind })
+        Ok(InboundOutcome::Filed {
+            organisation_id: number.organisation_id,
+            conversation_id: conversation.id,
+            message_id,
+            kind,
+        })
     });
     match result {
         // Two deliveries of one message raced: the unique provider id kept one.
@@ -190,29 +193,9 @@ fn store_inbound(
     inbound: &InboundMessage,
     stamp: NaiveDateTime,
 ) -> ApiResult<i64> {
-    let cost = segment_info(&inbound.body);
     let id = db::messages::insert_one(
         conn,
-        &NewMessage {
-            organisation_id: number.organisation_id,
-            campaign_id: conversation.campaign_id,
-            contact_id: conversation.contact_id,
-            phone_number_id: number.id,
-            direction: "inbound",
-            author: "contact",
-            author_user_id: None,
-            from_phone: conversation.contact_phone.clone(),
-            to_phone: number.e164.clone(),
-            body: inbound.body.clone(),
-            encoding: cost.encoding.as_str(),
-            segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
-            status: "received",
-            attempts: 0,
-            next_attempt_at: stamp,
-            created_at: stamp,
-            updated_at: stamp,
-            conversation_id: Some(conversation.id),
-        },
+        &conversation_message(conversation, number, Way::Inbound, None, &inbound.body, stamp),
     )?;
     if let Some(campaign) = conversation.campaign_id {
         db::activity::add(conn, campaign, stamp, 1, 0)?;
@@ -271,6 +254,53 @@ pub fn announce_conversation(conn: &mut DbConnection, conversation_id: i64, stam
     events::publish(conn, EventKind::ConversationUpdated, scope_of(&row), &data, stamp)
 }
 
+/// Which way a conversation message goes, and who wrote an outbound one.
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    /// From the contact, received.
+    Inbound,
+    /// To the contact, queued for the dispatcher, written by this author.
+    Outbound(&'static str),
+}
+
+/// A message of `conversation` on `number`, with its encoding and segments.
+fn conversation_message(
+    conversation: &ConversationRow,
+    number: &PhoneNumberRow,
+    way: Way,
+    author_user_id: Option<i64>,
+    body: &str,
+    stamp: NaiveDateTime,
+) -> NewMessage {
+    let cost = segment_info(body);
+    let (direction, author, status, from_phone, to_phone) = match way {
+        Way::Inbound => ("inbound", "contact", "received", conversation.contact_phone.clone(), number.e164.clone()),
+        Way::Outbound(author) => {
+            ("outbound", author, "queued", number.e164.clone(), conversation.contact_phone.clone())
+        }
+    };
+    NewMessage {
+        organisation_id: conversation.organisation_id,
+        campaign_id: conversation.campaign_id,
+        contact_id: conversation.contact_id,
+        phone_number_id: number.id,
+        direction,
+        author,
+        author_user_id,
+        from_phone,
+        to_phone,
+        body: body.to_owned(),
+        encoding: cost.encoding.as_str(),
+        segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
+        status,
+        attempts: 0,
+        next_attempt_at: stamp,
+        created_at: stamp,
+        updated_at: stamp,
+        conversation_id: Some(conversation.id),
+    }
+}
+
 /// Queues an outbound message in `conversation` from its number; answers its id.
 pub fn queue_reply(
     conn: &mut DbConnection,
@@ -281,30 +311,8 @@ pub fn queue_reply(
     body: &str,
     stamp: NaiveDateTime,
 ) -> ApiResult<i64> {
-    let cost = segment_info(body);
-    let id = db::messages::insert_one(
-        conn,
-        &NewMessage {
-            organisation_id: conversation.organisation_id,
-            campaign_id: conversation.campaign_id,
-            contact_id: conversation.contact_id,
-            phone_number_id: number.id,
-            direction: "outbound",
-            author,
-            author_user_id,
-            from_phone: number.e164.clone(),
-            to_phone: conversation.contact_phone.clone(),
-            body: body.to_owned(),
-            encoding: cost.encoding.as_str(),
-            segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
-            status: "queued",
-            attempts: 0,
-            next_attempt_at: stamp,
-            created_at: stamp,
-            updated_at: stamp,
-            conversation_id: Some(conversation.id),
-        },
-    )?;
+    let message = conversation_message(conversation, number, Way::Outbound(author), author_user_id, body, stamp);
+    let id = db::messages::insert_one(conn, &message)?;
     announce_message(conn, conversation, id, ("outbound", author), stamp)?;
     Ok(id)
 }

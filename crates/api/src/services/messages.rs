@@ -8,6 +8,7 @@ use crate::db::messages::MessageRow;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
+use crate::services::paging::{page_end, parse_cursor};
 
 /// Largest page.
 pub const MAX_LIMIT: i64 = 500;
@@ -32,21 +33,12 @@ pub fn campaign_messages(
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
     }
-    let after_id = match query.cursor.as_deref() {
-        None | Some("") => 0,
-        Some(cursor) => cursor
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id >= 0)
-            .ok_or_else(|| ApiError::invalid("cursor", "is not a cursor this API gave out"))?,
-    };
+    let after_id = parse_cursor(query.cursor.as_deref())?.unwrap_or(0);
     let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
     let filter = (!statuses.is_empty()).then_some(statuses.as_slice());
-    let rows = db::messages::page_of_campaign(conn, campaign.id, filter, after_id, limit + 1)?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    let items: Vec<Message> =
-        rows.into_iter().take(usize::try_from(limit).unwrap_or(0)).map(to_message).collect::<ApiResult<_>>()?;
-    let next_cursor = if more { items.last().map(|m| m.id.to_string()) } else { None };
+    let mut rows = db::messages::page_of_campaign(conn, campaign.id, filter, after_id, limit + 1)?;
+    let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
+    let items: Vec<Message> = rows.into_iter().map(to_message).collect::<ApiResult<_>>()?;
     Ok(MessagePage { items, next_cursor })
 }
 

@@ -20,6 +20,7 @@ pub mod messages;
 pub mod offices;
 pub mod opt_outs;
 pub mod organisations;
+pub mod paging;
 pub mod phone_numbers;
 pub mod phones;
 pub mod users;

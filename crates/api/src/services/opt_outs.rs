@@ -19,6 +19,7 @@ use crate::db::send_counts::Tally;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit;
+use crate::services::paging::{page_end, parse_cursor};
 use crate::services::phones::{normalise, DefaultRegion};
 use crate::state::AppState;
 
@@ -177,19 +178,12 @@ pub fn list(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be between 1 and 200"));
     }
-    let before = match cursor.filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => {
-            Some(c.parse::<i64>().map_err(|_| ApiError::invalid("cursor", "is not a cursor this API gave out"))?)
-        }
-    };
+    let before = parse_cursor(cursor)?;
     let digits: Option<String> =
         q.map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
     let mut rows =
         db::opt_outs::page(conn, actor.organisation_id, digits.as_deref(), include_lifted, before, limit + 1)?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = if more { rows.last().map(|r| r.id.to_string()) } else { None };
+    let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     Ok(OptOutPage { items: views(conn, actor.organisation_id, rows)?, next_cursor })
 }
 

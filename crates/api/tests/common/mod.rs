@@ -284,3 +284,68 @@ pub fn assert_field_error(body: &Value, field: &str) {
         "expected an error for '{field}' in {body}"
     );
 }
+
+/// A distinct, valid contact phone per index.
+pub fn phone(i: usize) -> String {
+    format!("+1415{:07}", 2_000_000 + i)
+}
+
+/// Twilio's signature of a form post, computed here from its definition (TWILIO.md),
+/// independently of the server's code.
+pub fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    let mut data = url.to_owned();
+    for (name, value) in sorted {
+        data.push_str(name);
+        data.push_str(value);
+    }
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(token.as_bytes()).unwrap();
+    mac.update(data.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// What kind of number [`TestApp::insert_number`] writes.
+#[derive(Debug, Clone, Copy)]
+pub struct NumberSpec<'a> {
+    /// `reusable` or `single_use`.
+    pub kind: &'a str,
+    /// `simulator`, `long_code`, …
+    pub number_type: &'a str,
+}
+
+impl NumberSpec<'static> {
+    pub const REUSABLE_SIMULATOR: NumberSpec<'static> = NumberSpec { kind: "reusable", number_type: "simulator" };
+}
+
+impl TestApp {
+    /// An active number of an office, written directly (numbers have their own tests),
+    /// with a provider sid so releasing it reaches the provider.
+    pub fn insert_number(&self, organisation_id: i64, office_id: i64, e164: &str, spec: NumberSpec<'_>) -> i64 {
+        use diesel::prelude::*;
+        use tidings_api::clock::Clock;
+        use tidings_api::db::schema::phone_numbers;
+        let mut conn = self.app_state.pool.get().unwrap();
+        let now = self.clock.now_naive();
+        diesel::insert_into(phone_numbers::table)
+            .values((
+                phone_numbers::organisation_id.eq(organisation_id),
+                phone_numbers::office_id.eq(office_id),
+                phone_numbers::kind.eq(spec.kind),
+                phone_numbers::e164.eq(e164),
+                phone_numbers::name.eq("Admissions line"),
+                phone_numbers::description.eq(""),
+                phone_numbers::number_type.eq(spec.number_type),
+                phone_numbers::default_operated_by.eq("agent"),
+                phone_numbers::provider_sid.eq(Some(format!("PNtest{}", e164.trim_start_matches('+')))),
+                phone_numbers::status.eq("active"),
+                phone_numbers::created_at.eq(now),
+                phone_numbers::updated_at.eq(now),
+            ))
+            .returning(phone_numbers::id)
+            .get_result(&mut *conn)
+            .unwrap()
+    }
+}

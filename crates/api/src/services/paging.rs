@@ -1,0 +1,62 @@
+//! Keyset paging and search terms shared by every list: the cursor a page hands out,
+//! cutting a page that was read one row long, and recognising a phone-like search.
+
+use tidings_domain::FieldError;
+
+use crate::error::{ApiError, ApiResult};
+
+/// A `cursor` query value: an id this API gave out as `next_cursor`. An empty value
+/// means the first page; anything else unreadable is a bad query value (400).
+pub fn parse_cursor(cursor: Option<&str>) -> ApiResult<Option<i64>> {
+    cursor
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| {
+                ApiError::bad_request_fields(
+                    "A query parameter is not valid.",
+                    vec![FieldError::new("cursor", "is not a cursor this API gave out")],
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Cuts `rows`, read with `limit + 1`, to `limit`; answers the last row kept when
+/// there is a next page (its id is the next cursor).
+pub fn page_end<T>(rows: &mut Vec<T>, limit: i64) -> Option<&T> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last()
+    } else {
+        None
+    }
+}
+
+/// A search that looks like a phone number — digits and the punctuation people write
+/// around them — as its digits.
+pub fn phone_digits(q: &str) -> Option<String> {
+    let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    (phone_like && !digits.is_empty()).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_like_searches_give_their_digits() {
+        assert_eq!(phone_digits("(415) 200-0001"), Some("4152000001".to_owned()));
+        assert_eq!(phone_digits("contact1"), None);
+        assert_eq!(phone_digits(" - "), None);
+    }
+
+    #[test]
+    fn a_page_read_one_long_is_cut_and_names_its_last_row() {
+        let mut rows = vec![1, 2, 3];
+        assert_eq!(page_end(&mut rows, 2), Some(&2));
+        assert_eq!(rows, [1, 2]);
+        assert_eq!(page_end(&mut rows, 2), None);
+    }
+}
