@@ -142,6 +142,9 @@ test("the campaign page shows its General settings", async () => {
   await withPage("campaign-detail", async (page) => {
     await openTab(page, "active");
     await page.getByRole("link", { name: "Fall application reminder", exact: true }).click();
+    await page.getByRole("tab", { name: "Activity", selected: true }).waitFor();
+    await page.getByRole("tab", { name: "General" }).click();
+    await page.waitForURL((url) => url.searchParams.get("tab") === "general");
     await page.getByRole("heading", { name: "General" }).waitFor();
     const settings = await page.locator(".settings").innerText();
     assert.match(settings, /Main Campus/);

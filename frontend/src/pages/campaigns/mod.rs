@@ -1,14 +1,14 @@
 //! The Campaigns page (four tabs, search, tag filter, row actions, the Scheduled
-//! calendar) and the campaign detail page.
+//! calendar) and the campaign view (`view`).
 
 mod actions;
 mod calendar;
-mod detail;
 mod filters;
 mod icons;
 mod local_time;
 mod table;
 mod tabs;
+mod view;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -18,7 +18,7 @@ use tidings_domain::campaign_wire::Campaign;
 
 use super::shell::use_current_user;
 
-pub use detail::CampaignDetailPage;
+pub use view::CampaignDetailPage;
 
 use actions::ConfirmDialog;
 use calendar::ScheduledCalendar;

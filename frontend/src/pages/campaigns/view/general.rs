@@ -1,0 +1,96 @@
+//! The campaign view's General tab: the settings the campaign was created with.
+
+use leptos::prelude::*;
+use tidings_domain::campaign::CampaignState;
+use tidings_domain::campaign_wire::Campaign;
+
+use super::super::local_time::local_time;
+
+/// The state as shown: "Archived (stopped)" names how an archived campaign ended.
+pub fn state_text(campaign: &Campaign) -> String {
+    match campaign.archive_kind {
+        Some(kind) => format!("{} ({})", campaign.state.label(), kind.label()),
+        None => campaign.state.label().to_owned(),
+    }
+}
+
+#[component]
+pub fn GeneralTab(campaign: Campaign) -> impl IntoView {
+    let zone = campaign.time_zone.clone();
+    let state_text = state_text(&campaign);
+    let missing = campaign.readiness.missing.iter().map(|m| m.label.clone()).collect::<Vec<_>>();
+    let agents = campaign.agents.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", ");
+
+    view! {
+        <section class="panel general">
+            <h2>"General"</h2>
+            <dl class="settings">
+                <dt>"Title"</dt>
+                <dd>{campaign.title.clone()}</dd>
+                <dt>"State"</dt>
+                <dd>{state_text}</dd>
+                <dt>"Office"</dt>
+                <dd>{campaign.office.name.clone()}</dd>
+                <dt>"Phone number"</dt>
+                <dd>
+                    {campaign.phone_number.as_ref().map_or("Not chosen".to_owned(), |n| {
+                        format!("{} ({})", n.display, n.kind.label())
+                    })}
+                </dd>
+                <dt>"Contact list"</dt>
+                <dd>
+                    {campaign.contact_list.as_ref().map_or("Not chosen".to_owned(), |l| {
+                        format!("{} ({} contacts)", l.name, l.contact_count)
+                    })}
+                </dd>
+                <dt>"Operated by"</dt>
+                <dd>{campaign.operated_by.label()}</dd>
+                <dt>"Tags"</dt>
+                <dd>
+                    <ul class="chips">
+                        {campaign.tags.iter().map(|t| view! { <li class="chip">{t.clone()}</li> }).collect_view()}
+                    </ul>
+                </dd>
+                <dt>"Time zone"</dt>
+                <dd>{campaign.time_zone.clone()}</dd>
+                <dt>"Message"</dt>
+                <dd class="message-template">
+                    {if campaign.message_template.is_empty() {
+                        "No message yet".to_owned()
+                    } else {
+                        campaign.message_template.clone()
+                    }}
+                    {campaign.append_opt_out.then(|| view! { <span class="muted">" Reply STOP to opt out."</span> })}
+                </dd>
+                <dt>"Agents"</dt>
+                <dd>{if agents.is_empty() { "None".to_owned() } else { agents }}</dd>
+                <dt>"Created"</dt>
+                <dd>{local_time(Some(campaign.created_at), &zone)}</dd>
+                <dt>"Last updated"</dt>
+                <dd>{local_time(Some(campaign.updated_at), &zone)}</dd>
+                <dt>"Scheduled for"</dt>
+                <dd>{local_time(campaign.scheduled_at, &zone)}</dd>
+                <dt>"Launched"</dt>
+                <dd>{local_time(campaign.launched_at, &zone)}</dd>
+                <dt>"Archived"</dt>
+                <dd>{local_time(campaign.archived_at, &zone)}</dd>
+                {(campaign.state == CampaignState::Draft).then(|| view! {
+                    <dt>"Ready to launch"</dt>
+                    <dd>
+                        {if missing.is_empty() {
+                            view! { "Yes" }.into_any()
+                        } else {
+                            view! {
+                                "Not yet. Still needed:"
+                                <ul class="missing">
+                                    {missing.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }}
+                    </dd>
+                })}
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,153 @@
+//! `/campaigns/{id}`: one campaign, in four tabs — Activity (its conversations),
+//! General (its settings), Contacts (who it texted and how that went) and Analytics.
+//! The tab lives in `?tab=`, so a reload or a shared link opens the same one. A draft or
+//! scheduled campaign has only its settings to show.
+
+mod analytics;
+mod contacts;
+mod general;
+mod tabs;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use tidings_domain::campaign::{CampaignAction, CampaignState};
+use tidings_domain::campaign_wire::Campaign;
+
+use super::actions::ConfirmDialog;
+use super::{CampaignsContext, OutcomeBar};
+use crate::api::use_api;
+use crate::feedback::{ErrorPanel, Loading};
+
+use tabs::{ViewTab, ViewTabList, VIEW_PANEL_ID};
+
+/// Loads the campaign named in the path and shows it.
+#[component]
+pub fn CampaignDetailPage() -> impl IntoView {
+    let api = use_api();
+    let ctx = CampaignsContext::provide();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i64>().ok()));
+    let campaign = LocalResource::new(move || {
+        let id = id.get();
+        ctx.reload.track();
+        async move {
+            match id {
+                Some(id) => api.campaign(id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+
+    view! {
+        <section class="page campaign-detail">
+            <p class="breadcrumb"><A href="/campaigns">"← Campaigns"</A></p>
+            <OutcomeBar/>
+            <Transition fallback=|| view! { <Loading label="Loading the campaign…"/> }>
+                {move || Suspend::new(async move {
+                    match campaign.await {
+                        Ok(Some(campaign)) => view! { <CampaignView campaign/> }.into_any(),
+                        Ok(None) => view! {
+                            <ErrorPanel title="No such campaign" message="The address does not name a campaign."/>
+                        }
+                        .into_any(),
+                        Err(error) => view! {
+                            <ErrorPanel
+                                title="The campaign could not be loaded"
+                                message=error.user_message()
+                                retry=Callback::new(move |()| campaign.refetch())
+                            />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+            <ConfirmDialog/>
+        </section>
+    }
+}
+
+/// The head (title, state, Edit, End Campaign) and the tabs.
+#[component]
+fn CampaignView(campaign: Campaign) -> impl IntoView {
+    let query = use_query_map();
+    let launched =
+        matches!(campaign.state, CampaignState::Active | CampaignState::Archived) && campaign.launched_at.is_some();
+    let tabs: Vec<ViewTab> = if launched { ViewTab::ALL.to_vec() } else { vec![ViewTab::General] };
+    let default_tab = tabs[0];
+    let available = tabs.clone();
+    let current = Memo::new(move |_| {
+        ViewTab::from_slug(query.read().get("tab").as_deref())
+            .filter(|tab| available.contains(tab))
+            .unwrap_or(default_tab)
+    });
+    let id = campaign.id;
+    let for_panel = campaign.clone();
+    let panel = move || {
+        let campaign = for_panel.clone();
+        match current.get() {
+            ViewTab::Activity => view! { <ActivityPlaceholder campaign/> }.into_any(),
+            ViewTab::General => view! { <general::GeneralTab campaign/> }.into_any(),
+            ViewTab::Contacts => view! { <contacts::ContactsTab campaign/> }.into_any(),
+            ViewTab::Analytics => view! { <analytics::AnalyticsTab campaign/> }.into_any(),
+        }
+    };
+
+    view! {
+        <CampaignHead campaign=campaign.clone()/>
+        <ViewTabList campaign_id=id tabs current/>
+        <div
+            class="tab-panel campaign-panel"
+            role="tabpanel"
+            id=VIEW_PANEL_ID
+            aria-labelledby=move || current.get().tab_id()
+        >
+            {panel}
+        </div>
+    }
+}
+
+#[component]
+fn ActivityPlaceholder(campaign: Campaign) -> impl IntoView {
+    view! { <p>{campaign.title}</p> }
+}
+
+/// Title, state (with a link to its tab on the Campaigns page), Edit while it may be
+/// edited, and End Campaign on an active one.
+#[component]
+fn CampaignHead(campaign: Campaign) -> impl IntoView {
+    let ctx = super::use_campaigns();
+    let tab = super::tabs::Tab::from_slug(Some(campaign.state.as_str()));
+    let end = (campaign.state == CampaignState::Active)
+        .then(|| campaign.actions.iter().find(|a| a.action == CampaignAction::Archive).cloned())
+        .flatten();
+    let state_text = general::state_text(&campaign);
+    let edit = campaign.actions.iter().find(|a| a.action == CampaignAction::Edit && a.enabled).map(|_| campaign.id);
+    let for_dialog = campaign.clone();
+
+    view! {
+        <div class="detail-head">
+            <div>
+                <h1>{campaign.title.clone()}</h1>
+                <p class="muted">
+                    <span class=format!("state-pill state-{}", campaign.state.as_str())>{state_text}</span>
+                    " · " <A href=tab.href()>{format!("{} tab", tab.label())}</A>
+                </p>
+            </div>
+            {edit.map(|id| view! {
+                <A href=format!("/campaigns/{id}/edit") attr:class="button button-primary">"Edit"</A>
+            })}
+            {end.map(|end| view! {
+                <button
+                    type="button"
+                    class="button button-danger"
+                    disabled=!end.enabled
+                    title=end.reason.clone()
+                    on:click=move |_| ctx.confirming.set(Some((for_dialog.clone(), CampaignAction::Archive)))
+                >
+                    "End Campaign"
+                </button>
+            })}
+        </div>
+    }
+}
