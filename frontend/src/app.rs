@@ -6,8 +6,8 @@ use leptos_router::path;
 
 use crate::auth::provide_session;
 use crate::pages::{
-    provide_pending_outcome, CampaignDetailPage, CampaignsPage, EditCampaignPage, HomePage, LoginPage, NewCampaignPage,
-    NotFoundPage, Shell,
+    provide_pending_outcome, CampaignDetailPage, CampaignsPage, EditCampaignPage, HomePage, InboxPage, LoginPage,
+    NewCampaignPage, NotFoundPage, Shell,
 };
 
 /// The whole app: the session, then the routes.
@@ -26,6 +26,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/campaigns") view=CampaignsPage/>
+                    <Route path=path!("/inbox") view=InboxPage/>
                     <Route path=path!("/campaigns/new") view=NewCampaignPage/>
                     <Route path=path!("/campaigns/:id/edit") view=EditCampaignPage/>
                     <Route path=path!("/campaigns/:id") view=CampaignDetailPage/>

@@ -3,12 +3,13 @@
 //!
 //! `app` holds the router; `auth` the session; `api` the typed client; `pages` one
 //! module per screen; `feedback` the loading and error panels every page shares;
-//! `zone_time` instants in IANA time zones through the browser's `Intl`.
+//! `live` the events stream; `zone_time` instants in IANA time zones through the browser's `Intl`.
 
 mod api;
 mod app;
 mod auth;
 mod feedback;
+mod live;
 mod pages;
 mod zone_time;
 

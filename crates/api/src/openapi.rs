@@ -67,6 +67,7 @@ use crate::http;
         http::insight::opt_out_campaign_contact,
         http::insight::get_campaign_analytics,
         http::conversations::list_campaign_conversations,
+        http::conversations::list_campaign_conversation_tags,
         http::conversations::get_conversation,
         http::conversations::list_conversation_messages,
         http::conversations::reply_in_conversation,

@@ -35,6 +35,7 @@ async fn login_answers_a_token_that_shows_who_i_am() {
     assert_eq!(me["name"], "manager");
     assert_eq!(me["view_other_offices"], true);
     assert_eq!(me["two_way_messaging"], true);
+    assert_eq!(me["simulator"], true, "the default provider is the simulator");
 }
 
 #[actix_web::test]

@@ -246,6 +246,16 @@ async fn a_whole_assistant_campaign_on_a_reusable_number() {
     let (status, _) =
         w.app.patch(&format!("/api/v1/conversations/{confused}"), &w.agent, json!({"tags": ["x".repeat(31)]})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The tag filter offers the tags in use, each once whatever its case, with counts.
+    let (status, _) =
+        w.app.patch(&format!("/api/v1/conversations/{wants_person}"), &w.agent, json!({"tags": ["aid"]})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, in_use) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversation-tags"), &w.manager).await;
+    assert_eq!(status, StatusCode::OK, "{in_use}");
+    assert_eq!(in_use["items"], json!([{"tag": "Aid", "conversations": 2}, {"tag": "Transfer", "conversations": 1}]));
+    let (status, _) =
+        w.app.patch(&format!("/api/v1/conversations/{wants_person}"), &w.agent, json!({"tags": []})).await;
+    assert_eq!(status, StatusCode::OK);
     let (_, filtered) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversations?tags=aid"), &w.manager).await;
     assert_eq!(section_phones(&filtered), vec![("agent_operated".to_owned(), vec![phone(2)])]);
     let (_, searched) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversations?q=contact1"), &w.manager).await;
@@ -554,6 +564,8 @@ async fn conversations_stay_within_their_organisation_and_offices() {
         let (status, _) = w.app.post(&format!("/api/v1/conversations/{conversation}/opt-out"), token, json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversations"), token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = w.app.get(&format!("/api/v1/campaigns/{campaign}/conversation-tags"), token).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(w.inbox(token, "").await.is_empty());
     }

@@ -376,6 +376,8 @@ async fn the_server_started_with_twilio_buys_numbers_from_twilio() {
     assert_eq!(app.app_state.provider.name(), "twilio");
     let org = app.seed_default_org("alpha");
     let admin = app.login("admin@alpha.test").await;
+    let (_, me) = app.get("/api/v1/me", &admin).await;
+    assert_eq!(me["simulator"], false, "no made-up replies against Twilio");
 
     let (status, number) = app
         .post(

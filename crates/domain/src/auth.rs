@@ -54,6 +54,11 @@ pub struct Me {
     pub two_way_messaging: bool,
     pub office: OfficeSummary,
     pub organisation: OrganisationSummary,
+    /// The server sends through its built-in simulator, not Twilio: contacts' replies
+    /// can be made up (`POST /api/v1/simulator/inbound`), and the app offers a
+    /// "Simulate reply" control.
+    #[serde(default)]
+    pub simulator: bool,
 }
 
 /// `POST /api/v1/api-keys`.

@@ -94,6 +94,15 @@ pub struct CampaignConversations {
     pub sections: Vec<ConversationSection>,
 }
 
+/// A tag on a campaign's conversations, for the Activity tab's tag filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationTagCount {
+    pub tag: String,
+    /// Conversations of the campaign carrying it.
+    pub conversations: i64,
+}
+
 /// A conversation with its whole transcript, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -19,6 +19,10 @@ use wasm_bindgen::JsValue;
 
 use crate::auth::{use_session, Session};
 
+mod conversations;
+
+pub use conversations::{section_slug, ConversationSearch, InboxChoice};
+
 /// Where the versioned API lives, on the same origin as the app.
 const API_BASE: &str = "/api/v1";
 

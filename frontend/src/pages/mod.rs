@@ -1,7 +1,9 @@
 //! One module per screen; `app` routes to them.
 
 mod campaigns;
+mod conversation;
 mod home;
+mod inbox;
 mod login;
 mod not_found;
 mod shell;
@@ -9,6 +11,7 @@ mod wizard;
 
 pub use campaigns::{provide_pending_outcome, CampaignDetailPage, CampaignsPage};
 pub use home::HomePage;
+pub use inbox::InboxPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use shell::Shell;

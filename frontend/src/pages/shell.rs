@@ -22,7 +22,7 @@ pub fn use_current_user() -> Option<Me> {
 
 /// The main navigation: path and label. Later pages add their entries here; an entry
 /// is highlighted on its own path and, except home, on the paths below it.
-const NAVIGATION: &[(&str, &str)] = &[("/", "Home"), ("/campaigns", "Campaigns")];
+const NAVIGATION: &[(&str, &str)] = &[("/", "Home"), ("/campaigns", "Campaigns"), ("/inbox", "Inbox")];
 
 /// The parent route of every signed-in page.
 ///
@@ -115,6 +115,9 @@ fn Frame(me: Me) -> impl IntoView {
     let user_name = me.name.clone();
     let organisation_name = me.organisation.name.clone();
     provide_context(CurrentUser(me));
+    if let Some(token) = session.token() {
+        crate::live::provide_live(token);
+    }
 
     view! {
         <div class="app">

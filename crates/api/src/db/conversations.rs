@@ -331,6 +331,18 @@ pub fn tags_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, St
         .load(conn)
 }
 
+/// The tags on a campaign's conversations: (tag as first written, conversations
+/// carrying it), by tag key. Tags differing only in case count as one.
+pub fn campaign_tag_counts(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<(Option<String>, i64)>> {
+    conversation_tags::table
+        .inner_join(conversations::table)
+        .filter(conversations::campaign_id.eq(campaign_id))
+        .group_by(conversation_tags::tag_key)
+        .order(conversation_tags::tag_key)
+        .select((diesel::dsl::min(conversation_tags::tag), diesel::dsl::count_star()))
+        .load(conn)
+}
+
 /// Replaces a conversation's tags (already normalised and unique by key).
 pub fn replace_tags(conn: &mut DbConnection, conversation_id: i64, tags: &[(String, String)]) -> QueryResult<()> {
     diesel::delete(conversation_tags::table.filter(conversation_tags::conversation_id.eq(conversation_id)))

@@ -5,6 +5,7 @@ use tidings_domain::auth::{LoginRequest, LoginResponse, Me};
 use tidings_domain::Problem;
 
 use crate::auth::AuthUser;
+use crate::config::ProviderKind;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
 use crate::services;
@@ -62,5 +63,6 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
 #[get("/api/v1/me")]
 pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Me>> {
     let id = user.id;
-    state.db(move |conn| services::auth::me(conn, id)).await.map(web::Json)
+    let simulator = state.config.provider == ProviderKind::Simulator;
+    state.db(move |conn| services::auth::me(conn, id, simulator)).await.map(web::Json)
 }

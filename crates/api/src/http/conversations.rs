@@ -4,7 +4,8 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use tidings_domain::conversation_wire::{
-    CampaignConversations, ConversationDetail, ConversationPage, ReplyMessage, Section, UpdateConversation,
+    CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, ReplyMessage, Section,
+    UpdateConversation,
 };
 use tidings_domain::message_wire::Message;
 use tidings_domain::Problem;
@@ -61,6 +62,27 @@ pub async fn list_campaign_conversations(
         ConversationQuery { q: query.q, tags: split_tags(query.tags), cursor: query.cursor, limit: query.limit };
     let id = id.into_inner();
     state.db(move |conn| conversations::of_campaign(conn, &user, id, section, &search)).await.map(web::Json)
+}
+
+/// The tags in use on the campaign's conversations, with how many carry each: the
+/// Activity tab's tag filter.
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "Tags by name, with conversation counts", body = ItemList<ConversationTagCount>),
+        (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/campaigns/{id}/conversation-tags")]
+pub async fn list_campaign_conversation_tags(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ItemList<ConversationTagCount>>> {
+    let id = id.into_inner();
+    state.db(move |conn| conversations::campaign_tags(conn, &user, id)).await.map(|items| web::Json(ItemList { items }))
 }
 
 /// A conversation with its transcript (author, status, error reason, segments).

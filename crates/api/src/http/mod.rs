@@ -93,6 +93,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(insight::opt_out_campaign_contact)
         .service(insight::get_campaign_analytics)
         .service(conversations::list_campaign_conversations)
+        .service(conversations::list_campaign_conversation_tags)
         .service(conversations::get_conversation)
         .service(conversations::list_conversation_messages)
         .service(conversations::reply_in_conversation)

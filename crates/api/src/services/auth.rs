@@ -6,6 +6,7 @@ use tidings_domain::{FieldError, Role};
 
 use crate::auth::extractor::Credential;
 use crate::auth::{password, AuthUser};
+use crate::config::ProviderKind;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -51,7 +52,8 @@ pub async fn login(state: &AppState, client_ip: String, request: LoginRequest) -
         .issue(user.id, user.organisation_id, now, Duration::minutes(state.config.token_ttl_minutes))
         .map_err(ApiError::internal)?;
     let user_id = user.id;
-    let me = state.db(move |conn| me(conn, user_id)).await?;
+    let simulator = state.config.provider == ProviderKind::Simulator;
+    let me = state.db(move |conn| me(conn, user_id, simulator)).await?;
     tracing::info!(user_id, "signed in");
     Ok(LoginResponse { token: issued.token, expires_at: issued.expires_at, user: me })
 }
@@ -75,7 +77,8 @@ pub async fn logout(state: &AppState, user: &AuthUser) -> ApiResult<()> {
 }
 
 /// The user's profile with office and organisation.
-pub fn me(conn: &mut DbConnection, user_id: i64) -> ApiResult<Me> {
+/// `simulator`: whether the server's provider is the built-in simulator.
+pub fn me(conn: &mut DbConnection, user_id: i64, simulator: bool) -> ApiResult<Me> {
     let user = db::users::find_any(conn, user_id)?;
     let office = db::offices::find(conn, user.organisation_id, user.office_id)?;
     let organisation = db::organisations::find(conn, user.organisation_id)?;
@@ -89,5 +92,6 @@ pub fn me(conn: &mut DbConnection, user_id: i64) -> ApiResult<Me> {
         two_way_messaging: user.two_way_messaging,
         office: OfficeSummary { id: office.id, name: office.name, time_zone: office.time_zone },
         organisation: OrganisationSummary { id: organisation.id, name: organisation.name },
+        simulator,
     })
 }

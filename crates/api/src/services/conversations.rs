@@ -14,7 +14,7 @@ use serde_json::json;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::{
     CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
-    ConversationSection, Route, Section, UpdateConversation,
+    ConversationSection, ConversationTagCount, Route, Section, UpdateConversation,
 };
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::segments::validate_message_body;
@@ -91,6 +91,20 @@ pub fn of_campaign(
         sections.push(ConversationSection { section, total, items, next_cursor });
     }
     Ok(CampaignConversations { sections })
+}
+
+/// The tags in use on a campaign's conversations, with their counts, by name.
+pub fn campaign_tags(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    campaign_id: i64,
+) -> ApiResult<Vec<ConversationTagCount>> {
+    let campaign = load_visible(conn, actor, campaign_id)?;
+    let counts = db::conversations::campaign_tag_counts(conn, campaign.id)?;
+    Ok(counts
+        .into_iter()
+        .filter_map(|(tag, conversations)| tag.map(|tag| ConversationTagCount { tag, conversations }))
+        .collect())
 }
 
 fn page(

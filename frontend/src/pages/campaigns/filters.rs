@@ -1,18 +1,39 @@
-//! The search box (title; sent to the API after a pause in typing) and the tag filter
-//! (any of the chosen tags, from `GET /tags`).
+//! The search box (sent to the API after a pause in typing) and the tag filter (any of
+//! the chosen tags): the Campaigns page's (titles, campaign tags) and the Activity
+//! tab's (names and phones, conversation tags) share it.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::use_api;
+use crate::api::ApiError;
+
+/// The tags a filter offers: (tag, how many carry it), or why they could not be loaded.
+pub type TagOptions = LocalResource<Result<Vec<(String, i64)>, ApiError>>;
+
+/// What the search box is for.
+#[derive(Clone, Copy)]
+pub struct SearchBox {
+    /// The element id (unique on the page).
+    pub id: &'static str,
+    /// The label read by screen readers.
+    pub label: &'static str,
+    pub placeholder: &'static str,
+}
 
 /// How long typing must pause before the search is sent.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Search and tag filter; they write the debounced search and the chosen tags.
 #[component]
-pub fn Filters(search: RwSignal<String>, tags: RwSignal<Vec<String>>) -> impl IntoView {
+pub fn Filters(
+    search: RwSignal<String>,
+    tags: RwSignal<Vec<String>>,
+    search_box: SearchBox,
+    /// The tags to offer; no tag filter without them.
+    #[prop(optional)]
+    tag_options: Option<TagOptions>,
+) -> impl IntoView {
     let typed = RwSignal::new(search.get_untracked());
     // Each keystroke starts a timer; only the latest one's timer sends the search.
     let keystrokes = StoredValue::new(0u64);
@@ -34,25 +55,23 @@ pub fn Filters(search: RwSignal<String>, tags: RwSignal<Vec<String>>) -> impl In
     view! {
         <div class="filters">
             <div class="search">
-                <label for="campaign-search" class="visually-hidden">"Search campaigns by title"</label>
+                <label for=search_box.id class="visually-hidden">{search_box.label}</label>
                 <input
-                    id="campaign-search"
+                    id=search_box.id
                     type="search"
-                    placeholder="Search by title"
+                    placeholder=search_box.placeholder
                     prop:value=move || typed.get()
                     on:input=on_input
                 />
             </div>
-            <TagFilter tags/>
+            {tag_options.map(|available| view! { <TagFilter tags available/> })}
         </div>
     }
 }
 
 /// A drop-down of checkboxes, one per tag in use, with the chosen ones as chips.
 #[component]
-fn TagFilter(tags: RwSignal<Vec<String>>) -> impl IntoView {
-    let api = use_api();
-    let available = LocalResource::new(move || async move { api.tags().await });
+fn TagFilter(tags: RwSignal<Vec<String>>, available: TagOptions) -> impl IntoView {
     let toggle = move |tag: String, on: bool| {
         tags.update(|chosen| {
             chosen.retain(|t| *t != tag);
@@ -78,8 +97,8 @@ fn TagFilter(tags: RwSignal<Vec<String>>) -> impl IntoView {
                             Ok(list) if list.is_empty() => view! { <p class="muted">"No tags in use."</p> }.into_any(),
                             Ok(list) => list
                                 .into_iter()
-                                .map(|item| {
-                                    let tag = item.tag.clone();
+                                .map(|(tag, count)| {
+                                    let label = tag.clone();
                                     let checked_tag = tag.clone();
                                     let id = format!("tag-option-{}", tag.replace(char::is_whitespace, "-"));
                                     view! {
@@ -90,8 +109,8 @@ fn TagFilter(tags: RwSignal<Vec<String>>) -> impl IntoView {
                                                 prop:checked=move || tags.read().contains(&checked_tag)
                                                 on:change=move |ev| toggle(tag.clone(), event_target_checked(&ev))
                                             />
-                                            <label for=id>{item.tag.clone()}</label>
-                                            <span class="muted tag-count">{item.campaigns}</span>
+                                            <label for=id>{label}</label>
+                                            <span class="muted tag-count">{count}</span>
                                         </div>
                                     }
                                 })

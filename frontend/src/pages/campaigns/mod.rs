@@ -3,9 +3,9 @@
 
 mod actions;
 mod calendar;
-mod filters;
+pub mod filters;
 mod icons;
-mod local_time;
+pub mod local_time;
 mod table;
 mod tabs;
 mod view;
@@ -17,12 +17,13 @@ use tidings_domain::campaign::CampaignAction;
 use tidings_domain::campaign_wire::Campaign;
 
 use super::shell::use_current_user;
+use crate::api::use_api;
 
 pub use view::CampaignDetailPage;
 
 use actions::ConfirmDialog;
 use calendar::ScheduledCalendar;
-use filters::Filters;
+use filters::{Filters, SearchBox};
 use table::CampaignTable;
 use tabs::{tab_element_id, Tab, TabList, PANEL_ID};
 
@@ -108,6 +109,9 @@ pub fn use_campaigns() -> CampaignsContext {
     use_context::<CampaignsContext>().unwrap_or_else(CampaignsContext::provide)
 }
 
+const CAMPAIGN_SEARCH: SearchBox =
+    SearchBox { id: "campaign-search", label: "Search campaigns by title", placeholder: "Search by title" };
+
 /// How the Scheduled tab shows its campaigns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ScheduledView {
@@ -125,6 +129,10 @@ pub fn CampaignsPage() -> impl IntoView {
     let tags = RwSignal::new(Vec::<String>::new());
     let page = RwSignal::new(1u32);
     let view_mode = RwSignal::new(ScheduledView::Calendar);
+    let api = use_api();
+    let campaign_tags = LocalResource::new(move || async move {
+        api.tags().await.map(|list| list.into_iter().map(|t| (t.tag, t.campaigns)).collect())
+    });
     // Limited users see campaigns but the API refuses them creating one.
     let may_create = use_current_user().is_some_and(|me| me.role.manages_campaigns());
     let may_create = move || may_create;
@@ -165,7 +173,7 @@ pub fn CampaignsPage() -> impl IntoView {
                 aria-labelledby=move || tab_element_id(tab.get())
             >
                 <div class="toolbar">
-                    <Filters search tags/>
+                    <Filters search tags search_box=CAMPAIGN_SEARCH tag_options=campaign_tags/>
                     <Show when=move || tab.get() == Tab::Scheduled>
                         <div class="view-toggle" role="group" aria-label="Show scheduled campaigns as">
                             <button

@@ -3,6 +3,7 @@
 //! The tab lives in `?tab=`, so a reload or a shared link opens the same one. A draft or
 //! scheduled campaign has only its settings to show.
 
+mod activity;
 mod analytics;
 mod contacts;
 mod general;
@@ -86,7 +87,7 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
     let panel = move || {
         let campaign = for_panel.clone();
         match current.get() {
-            ViewTab::Activity => view! { <ActivityPlaceholder campaign/> }.into_any(),
+            ViewTab::Activity => view! { <activity::ActivityTab campaign/> }.into_any(),
             ViewTab::General => view! { <general::GeneralTab campaign/> }.into_any(),
             ViewTab::Contacts => view! { <contacts::ContactsTab campaign/> }.into_any(),
             ViewTab::Analytics => view! { <analytics::AnalyticsTab campaign/> }.into_any(),
@@ -105,11 +106,6 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
             {panel}
         </div>
     }
-}
-
-#[component]
-fn ActivityPlaceholder(campaign: Campaign) -> impl IntoView {
-    view! { <p>{campaign.title}</p> }
 }
 
 /// Title, state (with a link to its tab on the Campaigns page), Edit while it may be

@@ -1,0 +1,163 @@
+//! The reply box: the text with undo, redo, select all, an emoji picker and the segment
+//! counter, and Send. Ctrl+Enter sends; Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) undo and
+//! redo through the composer's own history.
+
+use leptos::prelude::*;
+use tidings_domain::segments::segment_info;
+
+use super::emoji::EmojiPicker;
+use super::history::{insert_at, History};
+use crate::api::use_api;
+use crate::pages::wizard::segment_counter::SegmentCounter;
+
+/// The composer of conversation `id`. `blocked` says why no reply can be sent (the
+/// contact opted out, the campaign ended), which disables it; `sent` runs after a reply
+/// was queued.
+#[component]
+pub fn Composer(id: i64, #[prop(into)] blocked: Signal<Option<String>>, sent: Callback<()>) -> impl IntoView {
+    let api = use_api();
+    let history = RwSignal::new(History::default());
+    let text = Memo::new(move |_| history.read().current().to_owned());
+    let info = Signal::derive(move || segment_info(&text.get()));
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let error = RwSignal::new(None::<String>);
+
+    let send = Action::new_local(move |body: &String| {
+        let body = body.clone();
+        async move { api.reply(id, body).await }
+    });
+    let sending = send.pending();
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            history.update(|h| h.record(String::new()));
+            sent.run(());
+        }
+        Some(Err(failure)) => error.set(Some(failure.user_message())),
+        None => {}
+    });
+
+    let disabled = Signal::derive(move || blocked.read().is_some() || sending.get());
+    let can_send = move || !disabled.get() && !text.read().trim().is_empty();
+    let submit = move || {
+        if can_send() {
+            send.dispatch(text.get_untracked());
+        }
+    };
+    let focus_area = move || {
+        if let Some(area) = area.get_untracked() {
+            let _ = area.focus();
+        }
+    };
+    let undo = move || {
+        history.update(|h| {
+            h.undo();
+        });
+        focus_area();
+    };
+    let redo = move || {
+        history.update(|h| {
+            h.redo();
+        });
+        focus_area();
+    };
+    let select_all = move || {
+        if let Some(area) = area.get_untracked() {
+            let _ = area.focus();
+            area.select();
+        }
+    };
+    let pick_emoji = Callback::new(move |emoji: &'static str| {
+        let caret = area.get_untracked().and_then(|a| a.selection_start().ok().flatten()).unwrap_or(u32::MAX);
+        let (next, caret) = insert_at(&text.get_untracked(), caret, emoji);
+        history.update(|h| h.record(next.clone()));
+        if let Some(area) = area.get_untracked() {
+            // Write the value now so the caret can go right after the emoji.
+            area.set_value(&next);
+            let _ = area.focus();
+            let _ = area.set_selection_range(caret, caret);
+        }
+    });
+
+    view! {
+        <form
+            class="composer"
+            aria-label="Reply"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            {move || blocked.get().map(|why| view! { <p class="muted composer-blocked">{why}</p> })}
+            <div class="composer-tools" role="toolbar" aria-label="Edit the reply">
+                <button
+                    type="button"
+                    class="button button-small"
+                    disabled=move || disabled.get() || !history.read().can_undo()
+                    on:click=move |_| undo()
+                >
+                    "Undo"
+                </button>
+                <button
+                    type="button"
+                    class="button button-small"
+                    disabled=move || disabled.get() || !history.read().can_redo()
+                    on:click=move |_| redo()
+                >
+                    "Redo"
+                </button>
+                <button
+                    type="button"
+                    class="button button-small"
+                    disabled=move || disabled.get()
+                    on:click=move |_| select_all()
+                >
+                    "Select all"
+                </button>
+                <EmojiPicker pick=pick_emoji disabled/>
+            </div>
+            <label for=format!("reply-{id}") class="visually-hidden">"Your reply"</label>
+            <textarea
+                id=format!("reply-{id}")
+                node_ref=area
+                rows="3"
+                placeholder="Type a reply…"
+                disabled=move || disabled.get()
+                prop:value=move || text.get()
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    history.update(|h| h.record(value));
+                }
+                on:keydown=move |ev| {
+                    let command = ev.ctrl_key() || ev.meta_key();
+                    match ev.key().as_str() {
+                        "Enter" if command => {
+                            ev.prevent_default();
+                            submit();
+                        }
+                        "z" | "Z" if command && ev.shift_key() => {
+                            ev.prevent_default();
+                            redo();
+                        }
+                        "z" | "Z" if command => {
+                            ev.prevent_default();
+                            undo();
+                        }
+                        "y" | "Y" if command => {
+                            ev.prevent_default();
+                            redo();
+                        }
+                        _ => {}
+                    }
+                }
+            ></textarea>
+            <div class="composer-foot">
+                <SegmentCounter info/>
+                <button type="submit" class="button button-primary" disabled=move || !can_send()>
+                    {move || if sending.get() { "Sending…" } else { "Send" }}
+                </button>
+            </div>
+            {move || error.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+        </form>
+    }
+}

@@ -1,0 +1,227 @@
+//! `/inbox`: the conversations waiting for the signed-in user — their own inbox
+//! (campaigns they are an agent of, numbers whose unsolicited message settings name
+//! them) or an office's — in the tabs Needs attention and Participating (those they
+//! replied in), beside the open conversation. Everything lives in the query string
+//! (`?office=3&tab=participating&conversation=9`), so a reload keeps the place.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use tidings_domain::conversation_wire::Conversation;
+
+use super::campaigns::filters::{Filters, SearchBox};
+use super::conversation::{ConversationList, ConversationPanel};
+use super::shell::use_current_user;
+use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice};
+use crate::feedback::{ErrorPanel, Loading};
+use crate::live::on_live;
+
+const INBOX_SEARCH: SearchBox = SearchBox {
+    id: "inbox-search",
+    label: "Search the inbox by first name, last name or phone number",
+    placeholder: "Search by name or phone",
+};
+
+/// The inbox's query string for `choice`, with `conversation` open.
+fn inbox_href(choice: InboxChoice, conversation: Option<i64>) -> String {
+    let mut params = Vec::new();
+    if let Some(office) = choice.office_id {
+        params.push(format!("office={office}"));
+    }
+    if choice.participating {
+        params.push("tab=participating".to_owned());
+    }
+    if let Some(id) = conversation {
+        params.push(format!("conversation={id}"));
+    }
+    if params.is_empty() {
+        "/inbox".to_owned()
+    } else {
+        format!("/inbox?{}", params.join("&"))
+    }
+}
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let api = use_api();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let me = use_current_user();
+    let zone = me.as_ref().map_or_else(|| "UTC".to_owned(), |me| me.office.time_zone.clone());
+    let choice = Memo::new(move |_| {
+        let query = query.read();
+        InboxChoice {
+            office_id: query.get("office").and_then(|v| v.parse().ok()),
+            participating: query.get("tab").as_deref() == Some("participating"),
+        }
+    });
+    let selected = Memo::new(move |_| query.read().get("conversation").and_then(|v| v.parse::<i64>().ok()));
+    let search = RwSignal::new(String::new());
+    let tags = RwSignal::new(Vec::<String>::new());
+    let reloads = RwSignal::new(0u32);
+    let items = RwSignal::new(None::<(Vec<Conversation>, Option<String>)>);
+    let load_error = RwSignal::new(None::<ApiError>);
+    let latest_request = StoredValue::new(0u64);
+
+    Effect::new(move |_| {
+        let choice = choice.get();
+        let wanted = ConversationSearch { q: search.get(), tags: tags.get() };
+        reloads.track();
+        latest_request.update_value(|n| *n += 1);
+        let this = latest_request.get_value();
+        spawn_local(async move {
+            let result = api.inbox(choice, &wanted, None).await;
+            if latest_request.try_get_value() != Some(this) {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    items.set(Some((page.items, page.next_cursor)));
+                    load_error.set(None);
+                }
+                Err(error) => load_error.set(Some(error)),
+            }
+        });
+    });
+    let reload = move || reloads.update(|n| *n += 1);
+    on_live(|event| event.touches_conversations(), reload);
+    let load_more = move |cursor: String| {
+        let wanted = ConversationSearch { q: search.get_untracked(), tags: tags.get_untracked() };
+        let choice = choice.get_untracked();
+        spawn_local(async move {
+            match api.inbox(choice, &wanted, Some(cursor)).await {
+                Ok(page) => items.update(|shown| {
+                    if let Some((shown, next)) = shown.as_mut() {
+                        shown.extend(page.items);
+                        *next = page.next_cursor;
+                    }
+                }),
+                Err(error) => load_error.set(Some(error)),
+            }
+        });
+    };
+
+    // Which inboxes the user may open: their own, their office's, and every office's
+    // when they may see other offices.
+    let offices = LocalResource::new(move || async move { api.offices().await });
+    let own_office = me.as_ref().map(|me| (me.office.id, me.office.name.clone()));
+    let sees_others = me.as_ref().is_some_and(|me| me.view_other_offices);
+    let go = move |next: InboxChoice| {
+        navigate(&inbox_href(next, None), NavigateOptions::default());
+    };
+    let go_tab = go.clone();
+    let href = Callback::new(move |id: i64| inbox_href(choice.get_untracked(), Some(id)));
+
+    let list = move || {
+        match (items.get(), load_error.get()) {
+        (_, Some(error)) => view! {
+            <ErrorPanel title="The inbox could not be loaded" message=error.user_message() retry=Callback::new(move |()| reload())/>
+        }
+        .into_any(),
+        (None, None) => view! { <Loading label="Loading the inbox…"/> }.into_any(),
+        (Some((list, _)), None) if list.is_empty() => view! {
+            <p class="muted empty">
+                {if choice.get().participating {
+                    "No conversations you replied in match."
+                } else {
+                    "Nothing needs attention here."
+                }}
+            </p>
+        }
+        .into_any(),
+        (Some((list, next)), None) => view! {
+            <ConversationList items=list href selected label="Inbox conversations"/>
+            {next.map(|cursor| view! {
+                <button type="button" class="button button-small" on:click=move |_| load_more(cursor.clone())>
+                    "Load more"
+                </button>
+            })}
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+        <section class="page inbox-page">
+            <div class="page-head">
+                <h1>"Inbox"</h1>
+                <label class="inbox-choice">
+                    "Inbox "
+                    <select on:change=move |ev| {
+                        let office_id = event_target_value(&ev).parse::<i64>().ok();
+                        go(InboxChoice { office_id, participating: choice.get_untracked().participating });
+                    }>
+                        <option value="" selected=move || choice.get().office_id.is_none()>"My inbox"</option>
+                        {move || {
+                            let mut listed: Vec<(i64, String)> = own_office.clone().into_iter().collect();
+                            if sees_others {
+                                if let Some(Ok(all)) = offices.get() {
+                                    listed = all.into_iter().map(|o| (o.id, o.name)).collect();
+                                }
+                            }
+                            listed
+                                .into_iter()
+                                .map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=move || choice.get().office_id == Some(id)>
+                                        {format!("{name} office")}
+                                    </option>
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+            </div>
+            <div class="tabs" role="tablist" aria-label="Inbox">
+                {[(false, "Needs attention"), (true, "Participating")]
+                    .into_iter()
+                    .map(|(participating, label)| {
+                        let go = go_tab.clone();
+                        let selected = move || choice.get().participating == participating;
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                class="tab"
+                                aria-selected=move || selected().to_string()
+                                tabindex=move || if selected() { "0" } else { "-1" }
+                                on:click=move |_| go(InboxChoice { participating, ..choice.get_untracked() })
+                                on:keydown=move |ev| {
+                                    if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
+                                        ev.prevent_default();
+                                        if let Some(next) = leptos::prelude::document()
+                                            .query_selector(".inbox-page [role=tab][aria-selected=false]")
+                                            .ok()
+                                            .flatten()
+                                            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                                        {
+                                            next.click();
+                                            let _ = next.focus();
+                                        }
+                                    }
+                                }
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <div class="panel activity" role="tabpanel">
+                <div class="activity-list">
+                    <div class="toolbar">
+                        <Filters search tags search_box=INBOX_SEARCH/>
+                    </div>
+                    {list}
+                </div>
+                <div class="activity-conversation">
+                    {move || match selected.get() {
+                        Some(id) => view! { <ConversationPanel id zone=zone.clone() changed=Callback::new(move |()| reload())/> }
+                            .into_any(),
+                        None => view! { <p class="muted empty">"Select a conversation to read it and reply."</p> }.into_any(),
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
