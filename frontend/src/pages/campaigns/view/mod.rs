@@ -6,6 +6,7 @@
 mod analytics;
 mod contacts;
 mod general;
+mod modal;
 mod tabs;
 
 use leptos::prelude::*;
