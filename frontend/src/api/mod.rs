@@ -20,6 +20,7 @@ use wasm_bindgen::JsValue;
 use crate::auth::{use_session, Session};
 
 mod conversations;
+mod insight;
 
 pub use conversations::{section_slug, ConversationSearch, InboxChoice};
 

@@ -41,3 +41,53 @@ pub fn plus() -> impl IntoView {
         </svg>
     }
 }
+
+/// A 20-pixel line icon of two paths; the first may be tinted (`"tint"`) or dashed
+/// (`"dashed"`). The icons below share this one element shape, so each costs its path
+/// data rather than code of its own.
+fn line_icon(first_class: &'static str, first: &'static str, second: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon line-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <path class=first_class d=first></path>
+            <path d=second></path>
+        </svg>
+    }
+}
+
+/// A circle of radius 9 in the middle of the 24-unit box.
+const RING: &str = "M12 3a9 9 0 1 1 0 18a9 9 0 1 1 0-18z";
+
+/// A flag with an exclamation mark: the message was not delivered (coloured by CSS).
+pub fn failed_flag() -> impl IntoView {
+    line_icon("tint", "M5 21V4M5 4h12l-2.5 4.5L17 13H5", "M10.5 6.5v3M10.5 11.2v.3")
+}
+
+/// A clock: the message is being sent again after a failed attempt.
+pub fn clock() -> impl IntoView {
+    line_icon("", RING, "M12 7v5l3 2")
+}
+
+/// A check mark in a circle: the message was delivered.
+pub fn check() -> impl IntoView {
+    line_icon("tint", RING, "M8 12.5l3 3 5-6")
+}
+
+/// A dashed circle: the message has not gone out yet.
+pub fn dotted_circle() -> impl IntoView {
+    line_icon("dashed", RING, "")
+}
+
+/// A circle with a slash: the contact is on the opt-out list; as a button, opts one out.
+pub fn blocked() -> impl IntoView {
+    line_icon("", RING, "M5.7 5.7l12.6 12.6")
+}
+
+/// A speech bubble with lines of text: opens the SMS preview.
+pub fn message() -> impl IntoView {
+    line_icon("", "M4 5h16v11H9l-5 4z", "M8 9h8M8 12h5")
+}
+
+/// An arrow into a tray: downloads a file.
+pub fn download() -> impl IntoView {
+    line_icon("", "M12 4v11M7 10l5 5 5-5M5 20h14", "")
+}

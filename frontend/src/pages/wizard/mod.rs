@@ -16,7 +16,7 @@ mod import_report;
 mod message;
 mod number;
 mod operator;
-pub mod segment_counter;
+pub(crate) mod segment_counter;
 mod start;
 mod steps;
 

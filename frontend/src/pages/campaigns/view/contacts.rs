@@ -1,9 +1,255 @@
-//! The campaign view's Contacts tab.
+//! The campaign view's Contacts tab: every contact of the campaign's list with every
+//! imported field, when it was created, whether its message was delivered (and why
+//! not), and two actions per row: opt out and SMS preview. Searchable by name or phone,
+//! paged with "Load more", and downloadable as CSV.
+
+mod dialogs;
+mod download;
+mod row;
+
+use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tidings_domain::campaign_contact_wire::{CampaignContact, CampaignContactPage};
 use tidings_domain::campaign_wire::Campaign;
+
+use super::super::icons;
+use crate::api::use_api;
+use crate::feedback::{ErrorPanel, Loading};
+use dialogs::{OptOutDialog, SmsPreviewDialog};
+use row::{full_name, ContactRow};
+
+/// Rows per request.
+const PAGE_SIZE: u32 = 50;
+
+/// How long typing must pause before the search is sent.
+const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[component]
 pub fn ContactsTab(campaign: Campaign) -> impl IntoView {
-    view! { <p>{campaign.title}</p> }
+    let api = use_api();
+    let id = campaign.id;
+    let zone = StoredValue::new(campaign.time_zone.clone());
+    let search = RwSignal::new(String::new());
+    let first_page = LocalResource::new(move || {
+        let search = search.get();
+        async move { api.campaign_contacts(id, &search, None, PAGE_SIZE).await.map(|page| (search, page)) }
+    });
+    // While a new search loads, the old rows stay under an "Updating…" line.
+    let pending = RwSignal::new(false);
+
+    view! {
+        <section class="contacts-tab" aria-labelledby="contacts-heading">
+            <div class="toolbar">
+                <h2 id="contacts-heading" class="visually-hidden">"Contacts"</h2>
+                <SearchBox search/>
+                <CsvDownload campaign_id=id search/>
+            </div>
+            <p class="updating" role="status" aria-live="polite">
+                {move || pending.get().then_some("Updating…")}
+            </p>
+            <Transition fallback=|| view! { <Loading label="Loading contacts…"/> } set_pending=pending.write_only()>
+                {move || Suspend::new(async move {
+                    match first_page.await {
+                        Ok((search, page)) => view! { <ContactTable campaign_id=id zone search page/> }.into_any(),
+                        Err(error) => view! {
+                            <ErrorPanel
+                                title="The contacts could not be loaded"
+                                message=error.user_message()
+                                retry=Callback::new(move |()| first_page.refetch())
+                            />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The name and phone search; writes `search` once typing pauses.
+#[component]
+fn SearchBox(search: RwSignal<String>) -> impl IntoView {
+    // Each keystroke starts a timer; only the latest one's timer sends the search.
+    let keystrokes = StoredValue::new(0u64);
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        keystrokes.update_value(|n| *n += 1);
+        let this = keystrokes.get_value();
+        set_timeout(
+            move || {
+                if keystrokes.get_value() == this {
+                    search.set(value.trim().to_owned());
+                }
+            },
+            SEARCH_DEBOUNCE,
+        );
+    };
+    view! {
+        <div class="search">
+            <label for="contact-search" class="visually-hidden">"Search contacts by name or phone number"</label>
+            <input id="contact-search" type="search" placeholder="Search by name or phone number" on:input=on_input/>
+        </div>
+    }
+}
+
+/// "Download CSV": the rows the search matches, every page of them.
+#[component]
+fn CsvDownload(campaign_id: i64, search: RwSignal<String>) -> impl IntoView {
+    let api = use_api();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let start = move || {
+        busy.set(true);
+        error.set(None);
+        let search = search.get_untracked();
+        spawn_local(async move {
+            let result = api.campaign_contacts_csv(campaign_id, &search).await;
+            busy.set(false);
+            match result {
+                Ok(csv) => {
+                    let name = format!("campaign-{campaign_id}-contacts.csv");
+                    if download::save_text(&name, &csv, "text/csv;charset=utf-8").is_err() {
+                        error.set(Some("This browser would not save the file.".to_owned()));
+                    }
+                }
+                Err(e) => error.set(Some(e.user_message())),
+            }
+        });
+    };
+
+    view! {
+        <button type="button" class="button" disabled=move || busy.get() on:click=move |_| start()>
+            {icons::download()}
+            {move || if busy.get() { "Preparing CSV…" } else { "Download CSV" }}
+        </button>
+        {move || error.get().map(|message| view! {
+            <div class="toolbar-error">
+                <ErrorPanel
+                    title="The CSV could not be downloaded"
+                    message
+                    retry=Callback::new(move |()| start())
+                />
+            </div>
+        })}
+    }
+}
+
+/// The rows of one search: the first page, then each page "Load more" adds.
+#[component]
+fn ContactTable(
+    campaign_id: i64,
+    zone: StoredValue<String>,
+    search: String,
+    page: CampaignContactPage,
+) -> impl IntoView {
+    let api = use_api();
+    let CampaignContactPage { field_names, items, next_cursor } = page;
+    let rows = RwSignal::new(items);
+    let cursor = RwSignal::new(next_cursor);
+    let loading_more = RwSignal::new(false);
+    let more_error = RwSignal::new(None::<String>);
+    let previewing = RwSignal::new(None::<CampaignContact>);
+    let opting_out = RwSignal::new(None::<CampaignContact>);
+    let notice = RwSignal::new(None::<String>);
+    let search = StoredValue::new(search);
+
+    let load_more = move || {
+        let Some(after) = cursor.get_untracked() else { return };
+        loading_more.set(true);
+        more_error.set(None);
+        spawn_local(async move {
+            let search = search.get_value();
+            let result = api.campaign_contacts(campaign_id, &search, Some(&after), PAGE_SIZE).await;
+            loading_more.set(false);
+            match result {
+                Ok(page) => {
+                    rows.update(|rows| rows.extend(page.items));
+                    cursor.set(page.next_cursor);
+                }
+                Err(e) => more_error.set(Some(e.user_message())),
+            }
+        });
+    };
+    let opted_out = Callback::new(move |updated: CampaignContact| {
+        notice.set(Some(format!("{} is opted out.", full_name(&updated))));
+        rows.update(|rows| {
+            if let Some(row) = rows.iter_mut().find(|row| row.id == updated.id) {
+                *row = updated;
+            }
+        });
+        opting_out.set(None);
+    });
+    let preview = Callback::new(move |contact| previewing.set(Some(contact)));
+    let opt_out = Callback::new(move |contact| {
+        notice.set(None);
+        opting_out.set(Some(contact));
+    });
+
+    let columns = 7 + field_names.len();
+    let headings = ["First Name", "Last Name", "Phone Number"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(field_names)
+        .chain(["Created", "Delivered", "Failed Reason", "Actions"].into_iter().map(str::to_owned));
+
+    view! {
+        <p class="contacts-notice" role="status" aria-live="polite">{move || notice.get()}</p>
+        <div class="table-wrap contacts-wrap">
+            <table class="campaign-table contacts-table">
+                <thead>
+                    <tr>{headings.map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>
+                    // Redrawn as a whole when a page is added or a row changes: the rows are
+                    // rebuilt in place, which keeps their elements (and the focus on
+                    // them) and costs less wasm than a keyed list.
+                    {move || {
+                        rows.get()
+                            .into_iter()
+                            .map(|contact| view! { <ContactRow contact zone preview opt_out/> })
+                            .collect_view()
+                    }}
+                    {move || rows.read().is_empty().then(|| view! {
+                        <tr>
+                            <td colspan=columns class="empty">"No contacts match."</td>
+                        </tr>
+                    })}
+                </tbody>
+            </table>
+        </div>
+        <div class="pager">
+            <span class="pager-range">
+                {move || match (rows.read().len(), cursor.read().is_some()) {
+                    (1, false) => "1 contact".to_owned(),
+                    (n, false) => format!("{n} contacts"),
+                    (n, true) => format!("{n} contacts shown; more to load"),
+                }}
+            </span>
+            {move || cursor.read().is_some().then(|| view! {
+                <button type="button" class="button" disabled=move || loading_more.get() on:click=move |_| load_more()>
+                    {move || if loading_more.get() { "Loading…" } else { "Load more" }}
+                </button>
+            })}
+        </div>
+        {move || more_error.get().map(|message| view! {
+            <ErrorPanel
+                title="More contacts could not be loaded"
+                message
+                retry=Callback::new(move |()| load_more())
+            />
+        })}
+        {move || previewing.get().map(|contact| view! {
+            <SmsPreviewDialog campaign_id contact on_close=Callback::new(move |()| previewing.set(None))/>
+        })}
+        {move || opting_out.get().map(|contact| view! {
+            <OptOutDialog
+                campaign_id
+                contact
+                on_close=Callback::new(move |()| opting_out.set(None))
+                on_done=opted_out
+            />
+        })}
+    }
 }

@@ -7,6 +7,7 @@ mod activity;
 mod analytics;
 mod contacts;
 mod general;
+mod modal;
 mod tabs;
 
 use leptos::prelude::*;
