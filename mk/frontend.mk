@@ -1,10 +1,11 @@
-# The SPA (frontend/): a Leptos CSR crate built to wasm32, bound with wasm-bindgen,
-# shrunk with binaryen's wasm-opt, and laid out with its static files in frontend/dist,
-# which the server serves. Included by the root Makefile; paths are relative to the
-# repository root.
+# The SPA (frontend/): a Leptos CSR crate built to wasm32 once per bundle (a group of
+# screens; frontend/src/bundles.rs), each bound with wasm-bindgen, shrunk with
+# binaryen's wasm-opt, and laid out with its static files in frontend/dist, which the
+# server serves. Included by the root Makefile; paths are relative to the repository
+# root.
 #
 #   make spa        build frontend/dist (incremental: a no-change run does nothing)
-#   make spa-size   print the gzipped size of the shipped wasm + js
+#   make spa-size   print the gzipped size of each bundle's wasm + js
 #   make spa-lint   clippy (wasm32, -D warnings) and rustfmt for the SPA crate
 #   make spa-clean  remove frontend/dist
 
@@ -21,10 +22,13 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(
 SPA_DIR := frontend
 SPA_DIST := $(SPA_DIR)/dist
 SPA_PKG := $(SPA_DIST)/pkg
+# One bundle per `bundle-*` feature of the crate; index.html picks one by path.
+SPA_BUNDLES := home campaign wizard admin
 SPA_RAW_WASM := $(CARGO_TARGET_DIR_WASM)/$(WASM_TARGET)/$(WASM_PROFILE)/tidings_frontend.wasm
-SPA_BUILD_STAMP := $(CARGO_TARGET_DIR_WASM)/tidings-frontend.stamp
-SPA_WASM := $(SPA_PKG)/tidings_frontend_bg.wasm
-SPA_JS := $(SPA_PKG)/tidings_frontend.js
+# Each bundle's raw wasm, copied out of cargo's output (every bundle builds to the same file).
+SPA_BUNDLE_RAW := $(CARGO_TARGET_DIR_WASM)/tidings-bundles
+SPA_BUNDLE_FILES := $(foreach bundle,$(SPA_BUNDLES),\
+	$(SPA_PKG)/$(bundle)/tidings_frontend.js $(SPA_PKG)/$(bundle)/tidings_frontend_bg.wasm)
 # Debian's wasm-opt is broken; binaryen from npm, pinned in frontend/package-lock.json.
 WASM_OPT := $(SPA_DIR)/node_modules/.bin/wasm-opt
 # The features rustc's wasm32 target emits; wasm-opt must accept them all.
@@ -38,7 +42,7 @@ SPA_INPUTS := $(shell find $(SPA_DIR)/src crates/domain/src -name '*.rs' 2>/dev/
 
 .PHONY: spa spa-size spa-lint spa-clean spa-tools
 
-spa: $(SPA_DIST)/index.html $(SPA_DIST)/style.css $(SPA_JS) $(SPA_WASM)
+spa: $(SPA_DIST)/index.html $(SPA_DIST)/style.css $(SPA_BUNDLE_FILES)
 
 # Checked on every run (cheap) but order-only, so a tool check never forces a rebuild.
 spa-tools:
@@ -53,38 +57,50 @@ $(WASM_OPT): $(SPA_DIR)/package.json $(SPA_DIR)/package-lock.json
 	cd $(SPA_DIR) && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# Cargo runs when an input changed; it relinks the wasm only when that changed the
-# program, and make re-reads the wasm's time, so a Cargo.lock edit for the server
-# does not redo the (slow) wasm-bindgen and wasm-opt steps.
-$(SPA_BUILD_STAMP): $(SPA_INPUTS) | spa-tools
-	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) build -p tidings-frontend \
-		--target $(WASM_TARGET) --profile $(WASM_PROFILE)
+# Cargo runs when an input changed. Every bundle builds to the same output file, so a
+# lock keeps `make -j` from copying another bundle's wasm, and the copy is only
+# replaced when the program changed: then a Cargo.lock edit for the server does not
+# redo the (slow) wasm-bindgen and wasm-opt steps.
+$(SPA_BUNDLE_RAW)/%.stamp: $(SPA_INPUTS) | spa-tools
+	@mkdir -p $(@D)
+	flock $(SPA_BUNDLE_RAW)/.lock sh -c '\
+		CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) build -p tidings-frontend --target $(WASM_TARGET) \
+			--profile $(WASM_PROFILE) --no-default-features --features bundle-$* \
+		&& { cmp -s $(SPA_RAW_WASM) $(SPA_BUNDLE_RAW)/$*.wasm || cp $(SPA_RAW_WASM) $(SPA_BUNDLE_RAW)/$*.wasm; }'
 	@touch $@
 
-$(SPA_RAW_WASM): $(SPA_BUILD_STAMP)
+# Kept between runs: they are what tells make whether a bundle changed.
+.PRECIOUS: $(SPA_BUNDLE_RAW)/%.stamp $(SPA_BUNDLE_RAW)/%.wasm
+
+$(SPA_BUNDLE_RAW)/%.wasm: $(SPA_BUNDLE_RAW)/%.stamp
 	@test -f $@ || { echo "$@ is missing: cargo did not build it"; exit 1; }
 
 # wasm-bindgen writes both the js glue and the wasm; wasm-opt then shrinks the wasm in place.
-$(SPA_WASM): $(SPA_RAW_WASM) $(WASM_OPT) | spa-tools
-	$(WASM_BINDGEN) --target web --no-typescript --out-dir $(SPA_PKG) $(SPA_RAW_WASM)
+$(SPA_PKG)/%/tidings_frontend_bg.wasm: $(SPA_BUNDLE_RAW)/%.wasm $(WASM_OPT) | spa-tools
+	$(WASM_BINDGEN) --target web --no-typescript --out-dir $(@D) --out-name tidings_frontend $<
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $@ -o $@
-	@touch $(SPA_JS)
+	@touch $(@D)/tidings_frontend.js
 
-$(SPA_JS): $(SPA_WASM)
+$(SPA_PKG)/%/tidings_frontend.js: $(SPA_PKG)/%/tidings_frontend_bg.wasm
 	@test -f $@ || { echo "$@ is missing: wasm-bindgen did not write it"; exit 1; }
 
 $(SPA_DIST)/%: $(SPA_DIR)/%
 	@mkdir -p $(@D)
 	cp $< $@
 
+# A page loads one bundle: its wasm + js is what the browser downloads for it.
 spa-size: spa
-	@wasm=$$(gzip -9 -c $(SPA_WASM) | wc -c); js=$$(gzip -9 -c $(SPA_JS) | wc -c); \
-	css=$$(gzip -9 -c $(SPA_DIST)/style.css | wc -c); \
-	printf '%-28s %9s %9s\n' file bytes gzipped; \
-	printf '%-28s %9d %9d\n' tidings_frontend_bg.wasm $$(wc -c < $(SPA_WASM)) $$wasm; \
-	printf '%-28s %9d %9d\n' tidings_frontend.js $$(wc -c < $(SPA_JS)) $$js; \
-	printf '%-28s %9d %9d\n' style.css $$(wc -c < $(SPA_DIST)/style.css) $$css; \
-	printf '%-28s %9s %9d\n' 'wasm + js' '' $$((wasm + js))
+	@printf '%-10s %12s %12s %14s\n' bundle 'wasm (gz)' 'js (gz)' 'wasm + js (gz)'; \
+	largest=0; total=0; \
+	for bundle in $(SPA_BUNDLES); do \
+		wasm=$$(gzip -9 -c $(SPA_PKG)/$$bundle/tidings_frontend_bg.wasm | wc -c); \
+		js=$$(gzip -9 -c $(SPA_PKG)/$$bundle/tidings_frontend.js | wc -c); \
+		printf '%-10s %12d %12d %14d\n' $$bundle $$wasm $$js $$((wasm + js)); \
+		total=$$((total + wasm + js)); [ $$((wasm + js)) -gt $$largest ] && largest=$$((wasm + js)); \
+	done; \
+	printf '%-10s %12s %12s %14d\n' largest '' '' $$largest; \
+	printf '%-10s %12s %12s %14d\n' 'all four' '' '' $$total; \
+	printf '%-10s %12s %12s %14d\n' style.css '' '' $$(gzip -9 -c $(SPA_DIST)/style.css | wc -c)
 
 spa-lint: | spa-tools
 	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) clippy -p tidings-frontend \

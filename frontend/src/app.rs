@@ -1,14 +1,27 @@
-//! The router: which page each path shows. New pages add a `<Route/>` here.
+//! The router: which page each path shows. New pages add a `<Route/>` here, and to the
+//! bundle that holds them (`crate::bundles`, `index.html`).
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::provide_session;
-use crate::pages::{
-    provide_pending_outcome, CampaignDetailPage, CampaignsPage, EditCampaignPage, HomePage, InboxPage, LoginPage,
-    NewCampaignPage, NotFoundPage, Shell,
-};
+use crate::pages::{LoginPage, NotFoundPage, Shell};
+
+// Each bundle compiles its own screens; the others' routes lead to `Elsewhere`, which
+// loads them in their bundle. The code of screens nobody routes to is left out.
+#[cfg(not(feature = "bundle-home"))]
+use crate::bundles::{Elsewhere as HomePage, Elsewhere as CampaignsPage};
+#[cfg(not(feature = "bundle-campaign"))]
+use crate::bundles::{Elsewhere as CampaignDetailPage, Elsewhere as InboxPage};
+#[cfg(not(feature = "bundle-wizard"))]
+use crate::bundles::{Elsewhere as NewCampaignPage, Elsewhere as EditCampaignPage};
+#[cfg(feature = "bundle-campaign")]
+use crate::pages::{CampaignDetailPage, InboxPage};
+#[cfg(feature = "bundle-home")]
+use crate::pages::{CampaignsPage, HomePage};
+#[cfg(feature = "bundle-wizard")]
+use crate::pages::{EditCampaignPage, NewCampaignPage};
 
 /// The whole app: the session, then the routes.
 ///
@@ -17,7 +30,6 @@ use crate::pages::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_session();
-    provide_pending_outcome();
 
     view! {
         <Router>

@@ -9,7 +9,7 @@ mod not_found;
 mod shell;
 mod wizard;
 
-pub use campaigns::{provide_pending_outcome, CampaignDetailPage, CampaignsPage};
+pub use campaigns::{CampaignDetailPage, CampaignsPage};
 pub use home::HomePage;
 pub use inbox::InboxPage;
 pub use login::LoginPage;

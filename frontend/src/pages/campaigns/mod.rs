@@ -28,7 +28,7 @@ use table::CampaignTable;
 use tabs::{tab_element_id, Tab, TabList, PANEL_ID};
 
 /// What the last action did, shown above the tabs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// It worked; optionally with a link to what it made.
     Done { message: String, link: Option<(String, String)> },
@@ -36,39 +36,39 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// Where an outcome waits for the next page, in the tab's session storage: the page
+/// that takes it may be in another bundle (see `crate::bundles`), loaded afresh.
+const PENDING_OUTCOME_KEY: &str = "tidings.pending-outcome";
+
 /// An outcome waiting for the next page that shows outcomes: the wizard finishes on the
 /// Campaigns page, and a campaign started from a previous one opens in the wizard.
 #[derive(Clone, Copy)]
-pub struct PendingOutcome(RwSignal<Option<Outcome>>);
+pub struct PendingOutcome;
 
 impl PendingOutcome {
     /// Shows `outcome` on the next page that takes it (see [`take_campaigns_outcome`]).
     pub fn show(self, outcome: Outcome) {
-        self.0.set(Some(outcome));
+        if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(&outcome)) {
+            let _ = storage.set_item(PENDING_OUTCOME_KEY, &json);
+        }
     }
 }
 
-/// Makes [`use_pending_outcome`] work across pages; called once by the app.
-pub fn provide_pending_outcome() {
-    provide_context(PendingOutcome(RwSignal::new(None)));
+fn session_storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
 }
 
-/// The app's pending outcome. Call it where a component is built: the tasks that finish
-/// later run outside any component and cannot look it up themselves.
+/// The app's pending outcome.
 pub fn use_pending_outcome() -> PendingOutcome {
-    use_context::<PendingOutcome>().unwrap_or_else(|| {
-        let pending = PendingOutcome(RwSignal::new(None));
-        provide_context(pending);
-        pending
-    })
+    PendingOutcome
 }
 
 /// The outcome waiting to be shown, if any; it is shown once.
 pub fn take_campaigns_outcome() -> Option<Outcome> {
-    let PendingOutcome(pending) = use_context::<PendingOutcome>()?;
-    let outcome = pending.get_untracked();
-    pending.set(None);
-    outcome
+    let storage = session_storage()?;
+    let json = storage.get_item(PENDING_OUTCOME_KEY).ok().flatten()?;
+    let _ = storage.remove_item(PENDING_OUTCOME_KEY);
+    serde_json::from_str(&json).ok()
 }
 
 /// State shared by the list, its rows' menus and the confirmation dialog.
