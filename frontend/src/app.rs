@@ -6,8 +6,9 @@ use leptos_router::path;
 
 use crate::auth::provide_session;
 use crate::pages::{
-    provide_pending_outcome, CampaignDetailPage, CampaignsPage, EditCampaignPage, HomePage, LoginPage, NewCampaignPage,
-    NotFoundPage, Shell,
+    provide_pending_outcome, CampaignDetailPage, CampaignsPage, ContactListPage, ContactListsPage, EditCampaignPage,
+    HomePage, LoginPage, NewCampaignPage, NotFoundPage, OfficesPage, PhoneNumberPage, PhoneNumbersPage, Shell,
+    UsersPage,
 };
 
 /// The whole app: the session, then the routes.
@@ -29,6 +30,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/new") view=NewCampaignPage/>
                     <Route path=path!("/campaigns/:id/edit") view=EditCampaignPage/>
                     <Route path=path!("/campaigns/:id") view=CampaignDetailPage/>
+                    <Route path=path!("/contact-lists") view=ContactListsPage/>
+                    <Route path=path!("/contact-lists/:id") view=ContactListPage/>
+                    <Route path=path!("/phone-numbers") view=PhoneNumbersPage/>
+                    <Route path=path!("/phone-numbers/:id") view=PhoneNumberPage/>
+                    <Route path=path!("/users") view=UsersPage/>
+                    <Route path=path!("/offices") view=OfficesPage/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>
             </Routes>

@@ -19,6 +19,8 @@ use wasm_bindgen::JsValue;
 
 use crate::auth::{use_session, Session};
 
+mod admin;
+
 /// Where the versioned API lives, on the same origin as the app.
 const API_BASE: &str = "/api/v1";
 

@@ -1,0 +1,405 @@
+//! Users (`/users`, administrators): the organisation's staff with role, office and
+//! status; creating one, editing role, office, permissions or password, deactivating
+//! and reactivating. The API's field errors show under the fields.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tidings_domain::office::Office;
+use tidings_domain::role::Role;
+use tidings_domain::user::{CreateUser, UpdateUser, User, PASSWORD_MIN};
+use tidings_domain::FieldError;
+
+use super::dialog::{ConfirmDialog, Dialog, Task};
+use super::shell::use_current_user;
+use crate::api::{use_api, ApiError};
+use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading};
+
+const ROLES: [Role; 3] = [Role::Administrative, Role::Standard, Role::Limited];
+
+/// What a page for administrators shows everyone else, without asking the API.
+#[component]
+pub fn AdminsOnly() -> impl IntoView {
+    view! {
+        <ErrorPanel
+            title="For administrators"
+            message="Only users with the administrative role manage this part of Tidings."
+        />
+    }
+}
+
+/// Which dialog is open.
+#[derive(Clone)]
+enum Editing {
+    New,
+    Existing(User),
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let me = use_current_user();
+    if !me.as_ref().is_some_and(|me| me.role.is_admin()) {
+        return view! { <section class="page admin-page"><h1>"Users"</h1><AdminsOnly/></section> }.into_any();
+    }
+    let my_id = me.map_or(0, |me| me.id);
+    let api = use_api();
+    let loaded = LocalResource::new(move || async move {
+        let users = api.users().await?;
+        let offices = api.offices().await?;
+        Ok::<_, ApiError>((users, offices))
+    });
+    let editing = RwSignal::new(None::<Editing>);
+    let deactivating = RwSignal::new(None::<User>);
+    let notice = RwSignal::new(None::<String>);
+    let offices = Memo::new(move |_| loaded.get().and_then(Result::ok).map(|(_, offices)| offices).unwrap_or_default());
+
+    let on_saved = Callback::new(move |(user, created): (User, bool)| {
+        editing.set(None);
+        let verb = if created { "created" } else { "updated" };
+        notice.set(Some(format!("{} ({}) was {verb}.", user.name, user.email)));
+        loaded.refetch();
+    });
+    let reactivate = move |user: User| {
+        spawn_local(async move {
+            let body = UpdateUser { active: Some(true), ..UpdateUser::default() };
+            match api.update_user(user.id, &body).await {
+                Ok(user) => notice.set(Some(format!("{} can sign in again.", user.name))),
+                Err(error) => notice.set(Some(error.user_message())),
+            }
+            loaded.refetch();
+        });
+    };
+
+    view! {
+        <section class="page admin-page">
+            <div class="page-head">
+                <h1>"Users"</h1>
+                <button type="button" class="button button-primary" on:click=move |_| editing.set(Some(Editing::New))>
+                    "New user"
+                </button>
+            </div>
+            {move || notice.get().map(|message| view! {
+                <div class="notice outcome" role="status">
+                    <span>{message}</span>
+                    <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                </div>
+            })}
+            <section class="panel">
+                <Transition fallback=|| view! { <Loading label="Loading users…"/> }>
+                    {move || Suspend::new(async move {
+                        match loaded.await {
+                            Ok((users, offices)) => view! {
+                                <div class="table-wrap">
+                                    <table class="campaign-table admin-table">
+                                        <caption class="visually-hidden">"Users of the organisation"</caption>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Name"</th>
+                                                <th scope="col">"Email"</th>
+                                                <th scope="col">"Role"</th>
+                                                <th scope="col">"Office"</th>
+                                                <th scope="col">"Status"</th>
+                                                <th scope="col" class="actions-cell">"Actions"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {users
+                                                .into_iter()
+                                                .map(|user| {
+                                                    let office = office_name(&offices, user.office_id);
+                                                    let user = StoredValue::new(user);
+                                                    let u = user.get_value();
+                                                    let status = if u.active { "Active" } else { "Deactivated" };
+                                                    let scope = if u.view_other_offices && u.role.may_view_other_offices() {
+                                                        " · sees every office"
+                                                    } else {
+                                                        ""
+                                                    };
+                                                    view! {
+                                                        <tr class:inactive=!u.active>
+                                                            <td>{u.name.clone()}</td>
+                                                            <td>{u.email.clone()}</td>
+                                                            <td>{u.role.label()}</td>
+                                                            <td>{office} <span class="muted">{scope}</span></td>
+                                                            <td>{status}</td>
+                                                            <td class="actions-cell row-actions">
+                                                                <button
+                                                                    type="button"
+                                                                    class="button button-small"
+                                                                    aria-label=format!("Edit {}", u.name)
+                                                                    on:click=move |_| editing.set(Some(Editing::Existing(user.get_value())))
+                                                                >
+                                                                    "Edit"
+                                                                </button>
+                                                                {if !u.active {
+                                                                    view! {
+                                                                        <button
+                                                                            type="button"
+                                                                            class="button button-small"
+                                                                            aria-label=format!("Reactivate {}", u.name)
+                                                                            on:click=move |_| reactivate(user.get_value())
+                                                                        >
+                                                                            "Reactivate"
+                                                                        </button>
+                                                                    }
+                                                                    .into_any()
+                                                                } else if u.id != my_id {
+                                                                    view! {
+                                                                        <button
+                                                                            type="button"
+                                                                            class="button button-small"
+                                                                            aria-label=format!("Deactivate {}", u.name)
+                                                                            on:click=move |_| deactivating.set(Some(user.get_value()))
+                                                                        >
+                                                                            "Deactivate"
+                                                                        </button>
+                                                                    }
+                                                                    .into_any()
+                                                                } else {
+                                                                    ().into_any()
+                                                                }}
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                            .into_any(),
+                            Err(error) => view! {
+                                <ErrorPanel
+                                    title="The users could not be loaded"
+                                    message=error.user_message()
+                                    retry=Callback::new(move |()| loaded.refetch())
+                                />
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            {move || editing.get().map(|which| view! {
+                <UserDialog which offices=offices.get_untracked() on_saved on_close=Callback::new(move |()| editing.set(None))/>
+            })}
+            {move || deactivating.get().map(|user| {
+                let (id, name) = (user.id, user.name.clone());
+                view! {
+                    <ConfirmDialog
+                        heading=format!("Deactivate {}?", user.name)
+                        consequence="They can no longer sign in. Their conversations and history stay, and you \
+                                     can reactivate them later."
+                        confirm_label="Deactivate"
+                        on_close=Callback::new(move |()| deactivating.set(None))
+                        run=Callback::new(move |()| {
+                            let name = name.clone();
+                            Box::pin(async move {
+                                api.deactivate_user(id).await?;
+                                notice.set(Some(format!("{name} was deactivated.")));
+                                loaded.refetch();
+                                Ok(())
+                            }) as Task
+                        })
+                    />
+                }
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+fn office_name(offices: &[Office], id: i64) -> String {
+    offices.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default()
+}
+
+/// The form for a new user, or for editing one (email fixed; password optional).
+#[component]
+fn UserDialog(
+    which: Editing,
+    offices: Vec<Office>,
+    on_saved: Callback<(User, bool)>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let api = use_api();
+    let existing = match &which {
+        Editing::New => None,
+        Editing::Existing(user) => Some(user.clone()),
+    };
+    let first_office = offices.first().map_or(0, |o| o.id);
+    let name = RwSignal::new(existing.as_ref().map(|u| u.name.clone()).unwrap_or_default());
+    let email = RwSignal::new(existing.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+    let password = RwSignal::new(String::new());
+    let role = RwSignal::new(existing.as_ref().map_or(Role::Standard, |u| u.role));
+    let office = RwSignal::new(existing.as_ref().map_or(first_office, |u| u.office_id));
+    let other_offices = RwSignal::new(existing.as_ref().is_some_and(|u| u.view_other_offices));
+    let messaging = RwSignal::new(existing.as_ref().is_none_or(|u| u.two_way_messaging));
+    let busy = RwSignal::new(false);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let failure = RwSignal::new(None::<String>);
+    let is_new = existing.is_none();
+    let existing_id = existing.as_ref().map(|u| u.id);
+    let heading = existing.as_ref().map_or("New user".to_owned(), |u| format!("Edit {}", u.name));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        errors.set(Vec::new());
+        failure.set(None);
+        spawn_local(async move {
+            let answer = match existing_id {
+                None => {
+                    let body = CreateUser {
+                        email: email.get_untracked(),
+                        name: name.get_untracked(),
+                        password: password.get_untracked(),
+                        role: role.get_untracked(),
+                        office_id: office.get_untracked(),
+                        view_other_offices: other_offices.get_untracked(),
+                        two_way_messaging: messaging.get_untracked(),
+                    };
+                    api.create_user(&body).await
+                }
+                Some(id) => {
+                    let password = password.get_untracked();
+                    let body = UpdateUser {
+                        name: Some(name.get_untracked()),
+                        password: (!password.is_empty()).then_some(password),
+                        role: Some(role.get_untracked()),
+                        office_id: Some(office.get_untracked()),
+                        view_other_offices: Some(other_offices.get_untracked()),
+                        two_way_messaging: Some(messaging.get_untracked()),
+                        active: None,
+                    };
+                    api.update_user(id, &body).await
+                }
+            };
+            match answer {
+                Ok(user) => on_saved.run((user, is_new)),
+                Err(error) => {
+                    let fields = error.field_errors();
+                    if fields.is_empty() {
+                        failure.try_set(Some(error.user_message()));
+                    }
+                    errors.try_set(fields);
+                    busy.try_set(false);
+                }
+            }
+        });
+    };
+    let reasons = move |field: &'static str| Signal::derive(move || errors.with(|e| reasons_for(e, field)));
+
+    view! {
+        <Dialog heading on_close>
+            <form class="admin-form" on:submit=submit novalidate>
+                <div class="form-field">
+                    <label for="user-name">"Name"</label>
+                    <input
+                        id="user-name"
+                        type="text"
+                        autocomplete="off"
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))
+                    />
+                    <FieldErrors id="user-name-errors" reasons=reasons("name")/>
+                </div>
+                <div class="form-field">
+                    <label for="user-email">"Email"</label>
+                    <input
+                        id="user-email"
+                        type="email"
+                        autocomplete="off"
+                        disabled=!is_new
+                        prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                    <FieldErrors id="user-email-errors" reasons=reasons("email")/>
+                </div>
+                <div class="form-field">
+                    <label for="user-password">
+                        {if is_new { "Password" } else { "New password (leave empty to keep the current one)" }}
+                    </label>
+                    <input
+                        id="user-password"
+                        type="password"
+                        autocomplete="new-password"
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                    <p class="hint">{format!("At least {PASSWORD_MIN} characters.")}</p>
+                    <FieldErrors id="user-password-errors" reasons=reasons("password")/>
+                </div>
+                <div class="form-field">
+                    <label for="user-role">"Role"</label>
+                    <select
+                        id="user-role"
+                        on:change=move |ev| {
+                            if let Some(r) = Role::parse(&event_target_value(&ev)) {
+                                role.set(r);
+                            }
+                        }
+                    >
+                        {ROLES
+                            .into_iter()
+                            .map(|r| view! { <option value=r.as_str() prop:selected=move || role.get() == r>{r.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    <p class="hint">
+                        {move || match role.get() {
+                            Role::Administrative => "Everything, including users, offices, numbers and API keys.",
+                            Role::Standard => "Campaigns, contact lists and all conversation work.",
+                            Role::Limited => "Answers the conversations in their inboxes; cannot create campaigns.",
+                        }}
+                    </p>
+                    <FieldErrors id="user-role-errors" reasons=reasons("role")/>
+                </div>
+                <div class="form-field">
+                    <label for="user-office">"Office"</label>
+                    <select id="user-office" on:change=move |ev| {
+                        if let Ok(id) = event_target_value(&ev).parse::<i64>() {
+                            office.set(id);
+                        }
+                    }>
+                        {offices
+                            .into_iter()
+                            .map(|o| {
+                                let id = o.id;
+                                view! { <option value=id.to_string() prop:selected=move || office.get() == id>{o.name}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                    <FieldErrors id="user-office-errors" reasons=reasons("office_id")/>
+                </div>
+                <div class="form-field checkbox">
+                    <input
+                        id="user-other-offices"
+                        type="checkbox"
+                        disabled=move || role.get() == Role::Limited
+                        prop:checked=move || other_offices.get()
+                        on:change=move |ev| other_offices.set(event_target_checked(&ev))
+                    />
+                    <label for="user-other-offices">"Sees every office's campaigns (never for limited users)"</label>
+                </div>
+                <div class="form-field checkbox">
+                    <input
+                        id="user-messaging"
+                        type="checkbox"
+                        prop:checked=move || messaging.get()
+                        on:change=move |ev| messaging.set(event_target_checked(&ev))
+                    />
+                    <label for="user-messaging">"Two-way messaging (campaigns and conversations)"</label>
+                </div>
+                {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="button button-primary" disabled=move || busy.get()>
+                        {move || match (busy.get(), is_new) {
+                            (true, _) => "Saving…",
+                            (false, true) => "Create user",
+                            (false, false) => "Save changes",
+                        }}
+                    </button>
+                </div>
+            </form>
+        </Dialog>
+    }
+}
