@@ -58,3 +58,20 @@ pub fn reasons_for(errors: &[FieldError], field: &str) -> Vec<String> {
         .map(|e| e.reason.clone())
         .collect()
 }
+
+/// What the page's last change did (or why it failed), until dismissed.
+#[component]
+pub fn NoticeBar(notice: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        notice.get().map(|message| {
+            view! {
+                <div class="notice outcome" role="status">
+                    <span>{message}</span>
+                    <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>
+                        "Dismiss"
+                    </button>
+                </div>
+            }
+        })
+    }
+}

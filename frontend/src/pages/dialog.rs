@@ -32,27 +32,28 @@ pub fn Dialog(#[prop(into)] heading: String, on_close: Callback<()>, children: C
             let _ = first.focus();
         }
     });
-    let keydown = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+    // On the window, not the dialog: a button that disables itself while it works drops
+    // focus to the body, and Escape must still close the dialog then.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| match ev.key().as_str() {
         "Escape" => {
             ev.stop_propagation();
             on_close.run(());
         }
         "Tab" => {
-            let Some(dialog) = dialog_ref.get() else { return };
+            let Some(dialog) = dialog_ref.get_untracked() else { return };
             let items = focusable(&dialog);
             let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
             let active = document().active_element();
+            let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
             let at = |item: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a.is_same_node(Some(item)));
-            if ev.shift_key() && at(first) {
+            if !inside || (ev.shift_key() && at(first)) || (!ev.shift_key() && at(last)) {
                 ev.prevent_default();
-                let _ = last.focus();
-            } else if !ev.shift_key() && at(last) {
-                ev.prevent_default();
-                let _ = first.focus();
+                let _ = if ev.shift_key() { last.focus() } else { first.focus() };
             }
         }
         _ => {}
-    };
+    });
+    on_cleanup(move || keys.remove());
 
     view! {
         <div class="dialog-backdrop">
@@ -62,7 +63,6 @@ pub fn Dialog(#[prop(into)] heading: String, on_close: Callback<()>, children: C
                 aria-modal="true"
                 aria-labelledby="dialog-heading"
                 node_ref=dialog_ref
-                on:keydown=keydown
             >
                 <h2 id="dialog-heading">{heading}</h2>
                 {children()}
@@ -92,11 +92,13 @@ pub fn ConfirmDialog(
     on_close: Callback<()>,
     run: Callback<(), Task>,
 ) -> impl IntoView {
+    // Whether the dialog is still shown when the work ends (its page may have gone).
+    let shown = StoredValue::new(());
     let action = Action::new_local(move |(): &()| {
         let task = run.run(());
         async move {
             let outcome = task.await.map_err(|error| error.user_message());
-            if outcome.is_ok() {
+            if outcome.is_ok() && shown.try_get_value().is_some() {
                 on_close.run(());
             }
             outcome

@@ -11,6 +11,7 @@ mod offices;
 mod paged;
 mod phone_numbers;
 mod shell;
+mod text_field;
 mod users;
 mod wizard;
 

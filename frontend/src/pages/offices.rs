@@ -10,9 +10,10 @@ use tidings_domain::FieldError;
 use super::contact_lists::local_time;
 use super::dialog::{ConfirmDialog, Dialog, Task};
 use super::shell::use_current_user;
+use super::text_field::TextField;
 use super::users::AdminsOnly;
 use crate::api::use_api;
-use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading};
+use crate::feedback::{reasons_for, ErrorPanel, Loading, NoticeBar};
 use crate::zone_time::zone_names;
 
 #[component]
@@ -40,17 +41,11 @@ pub fn OfficesPage() -> impl IntoView {
                     "New office"
                 </button>
             </div>
-            {move || notice.get().map(|message| view! {
-                <div class="notice outcome" role="status">
-                    <span>{message}</span>
-                    <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
-                </div>
-            })}
+            <NoticeBar notice/>
             <section class="panel">
-                <Transition fallback=|| view! { <Loading label="Loading offices…"/> }>
-                    {move || Suspend::new(async move {
-                        match offices.await {
-                            Ok(items) => view! {
+                {move || match offices.get() {
+                            None => view! { <Loading label="Loading offices…"/> }.into_any(),
+                            Some(Ok(items)) => view! {
                                 <div class="table-wrap">
                                     <table class="campaign-table admin-table">
                                         <caption class="visually-hidden">"Offices of the organisation"</caption>
@@ -101,7 +96,7 @@ pub fn OfficesPage() -> impl IntoView {
                                 </div>
                             }
                             .into_any(),
-                            Err(error) => view! {
+                            Some(Err(error)) => view! {
                                 <ErrorPanel
                                     title="The offices could not be loaded"
                                     message=error.user_message()
@@ -109,9 +104,7 @@ pub fn OfficesPage() -> impl IntoView {
                                 />
                             }
                             .into_any(),
-                        }
-                    })}
-                </Transition>
+                    }}
             </section>
             {move || editing.get().map(|office| view! {
                 <OfficeDialog office on_saved on_close=Callback::new(move |()| editing.set(None))/>
@@ -129,7 +122,7 @@ pub fn OfficesPage() -> impl IntoView {
                             let name = name.clone();
                             Box::pin(async move {
                                 api.delete_office(id).await?;
-                                notice.set(Some(format!("The office {name} was deleted.")));
+                                notice.try_set(Some(format!("The office {name} was deleted.")));
                                 offices.refetch();
                                 Ok(())
                             }) as Task
@@ -171,6 +164,10 @@ fn OfficeDialog(office: Option<Office>, on_saved: Callback<String>, on_close: Ca
                     .await
                     .map(|office| format!("The office {} ({}) was saved.", office.name, office.time_zone)),
             };
+            // The dialog may have been closed, or its page left, meanwhile.
+            if busy.try_get_untracked().is_none() {
+                return;
+            }
             match answer {
                 Ok(message) => on_saved.run(message),
                 Err(error) => {
@@ -189,34 +186,19 @@ fn OfficeDialog(office: Option<Office>, on_saved: Callback<String>, on_close: Ca
     view! {
         <Dialog heading on_close>
             <form class="admin-form" on:submit=submit novalidate>
-                <div class="form-field">
-                    <label for="office-name">"Name"</label>
-                    <input
-                        id="office-name"
-                        type="text"
-                        maxlength=OFFICE_NAME_MAX.to_string()
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                    <FieldErrors id="office-name-errors" reasons=reasons("name")/>
-                </div>
-                <div class="form-field">
-                    <label for="office-zone">"Time zone"</label>
-                    <input
-                        id="office-zone"
-                        type="text"
-                        list="office-zones"
-                        placeholder="America/New_York"
-                        autocomplete="off"
-                        prop:value=move || zone.get()
-                        on:input=move |ev| zone.set(event_target_value(&ev))
-                    />
-                    <datalist id="office-zones">
-                        {zone_names().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
-                    </datalist>
-                    <p class="hint">"An IANA zone name; campaigns of the office default to it."</p>
-                    <FieldErrors id="office-zone-errors" reasons=reasons("time_zone")/>
-                </div>
+                <TextField id="office-name" label="Name" value=name errors=reasons("name") maxlength=OFFICE_NAME_MAX/>
+                <TextField
+                    id="office-zone"
+                    label="Time zone"
+                    placeholder="America/New_York"
+                    suggestions="office-zones"
+                    hint="An IANA zone name; campaigns of the office default to it."
+                    value=zone
+                    errors=reasons("time_zone")
+                />
+                <datalist id="office-zones">
+                    {zone_names().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
+                </datalist>
                 {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
                 <div class="dialog-actions">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>

@@ -11,8 +11,9 @@ use tidings_domain::FieldError;
 
 use super::dialog::{ConfirmDialog, Dialog, Task};
 use super::shell::use_current_user;
+use super::text_field::TextField;
 use crate::api::{use_api, ApiError};
-use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading};
+use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading, NoticeBar};
 
 const ROLES: [Role; 3] = [Role::Administrative, Role::Standard, Role::Limited];
 
@@ -61,10 +62,11 @@ pub fn UsersPage() -> impl IntoView {
     let reactivate = move |user: User| {
         spawn_local(async move {
             let body = UpdateUser { active: Some(true), ..UpdateUser::default() };
-            match api.update_user(user.id, &body).await {
-                Ok(user) => notice.set(Some(format!("{} can sign in again.", user.name))),
-                Err(error) => notice.set(Some(error.user_message())),
-            }
+            let message = match api.update_user(user.id, &body).await {
+                Ok(user) => format!("{} can sign in again.", user.name),
+                Err(error) => error.user_message(),
+            };
+            notice.try_set(Some(message));
             loaded.refetch();
         });
     };
@@ -77,17 +79,11 @@ pub fn UsersPage() -> impl IntoView {
                     "New user"
                 </button>
             </div>
-            {move || notice.get().map(|message| view! {
-                <div class="notice outcome" role="status">
-                    <span>{message}</span>
-                    <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
-                </div>
-            })}
+            <NoticeBar notice/>
             <section class="panel">
-                <Transition fallback=|| view! { <Loading label="Loading users…"/> }>
-                    {move || Suspend::new(async move {
-                        match loaded.await {
-                            Ok((users, offices)) => view! {
+                {move || match loaded.get() {
+                            None => view! { <Loading label="Loading users…"/> }.into_any(),
+                            Some(Ok((users, offices))) => view! {
                                 <div class="table-wrap">
                                     <table class="campaign-table admin-table">
                                         <caption class="visually-hidden">"Users of the organisation"</caption>
@@ -167,7 +163,7 @@ pub fn UsersPage() -> impl IntoView {
                                 </div>
                             }
                             .into_any(),
-                            Err(error) => view! {
+                            Some(Err(error)) => view! {
                                 <ErrorPanel
                                     title="The users could not be loaded"
                                     message=error.user_message()
@@ -175,9 +171,7 @@ pub fn UsersPage() -> impl IntoView {
                                 />
                             }
                             .into_any(),
-                        }
-                    })}
-                </Transition>
+                    }}
             </section>
             {move || editing.get().map(|which| view! {
                 <UserDialog which offices=offices.get_untracked() on_saved on_close=Callback::new(move |()| editing.set(None))/>
@@ -195,7 +189,7 @@ pub fn UsersPage() -> impl IntoView {
                             let name = name.clone();
                             Box::pin(async move {
                                 api.deactivate_user(id).await?;
-                                notice.set(Some(format!("{name} was deactivated.")));
+                                notice.try_set(Some(format!("{name} was deactivated.")));
                                 loaded.refetch();
                                 Ok(())
                             }) as Task
@@ -273,6 +267,10 @@ fn UserDialog(
                     api.update_user(id, &body).await
                 }
             };
+            // The dialog may have been closed, or its page left, meanwhile.
+            if busy.try_get_untracked().is_none() {
+                return;
+            }
             match answer {
                 Ok(user) => on_saved.run((user, is_new)),
                 Err(error) => {
@@ -291,43 +289,16 @@ fn UserDialog(
     view! {
         <Dialog heading on_close>
             <form class="admin-form" on:submit=submit novalidate>
-                <div class="form-field">
-                    <label for="user-name">"Name"</label>
-                    <input
-                        id="user-name"
-                        type="text"
-                        autocomplete="off"
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                    <FieldErrors id="user-name-errors" reasons=reasons("name")/>
-                </div>
-                <div class="form-field">
-                    <label for="user-email">"Email"</label>
-                    <input
-                        id="user-email"
-                        type="email"
-                        autocomplete="off"
-                        disabled=!is_new
-                        prop:value=move || email.get()
-                        on:input=move |ev| email.set(event_target_value(&ev))
-                    />
-                    <FieldErrors id="user-email-errors" reasons=reasons("email")/>
-                </div>
-                <div class="form-field">
-                    <label for="user-password">
-                        {if is_new { "Password" } else { "New password (leave empty to keep the current one)" }}
-                    </label>
-                    <input
-                        id="user-password"
-                        type="password"
-                        autocomplete="new-password"
-                        prop:value=move || password.get()
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                    <p class="hint">{format!("At least {PASSWORD_MIN} characters.")}</p>
-                    <FieldErrors id="user-password-errors" reasons=reasons("password")/>
-                </div>
+                <TextField id="user-name" label="Name" value=name errors=reasons("name")/>
+                <TextField id="user-email" label="Email" kind="email" value=email errors=reasons("email") disabled=!is_new/>
+                <TextField
+                    id="user-password"
+                    label=if is_new { "Password" } else { "New password (leave empty to keep the current one)" }
+                    kind="password"
+                    hint=format!("At least {PASSWORD_MIN} characters.")
+                    value=password
+                    errors=reasons("password")
+                />
                 <div class="form-field">
                     <label for="user-role">"Role"</label>
                     <select

@@ -34,15 +34,14 @@ pub fn ContactListPage() -> impl IntoView {
     view! {
         <section class="page admin-page">
             <p class="breadcrumb"><A href="/contact-lists">"← Contact lists"</A></p>
-            <Transition fallback=|| view! { <Loading label="Loading the contact list…"/> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(Some(list)) => view! { <ListView list/> }.into_any(),
-                        Ok(None) => view! {
+            {move || match list.get() {
+                        None => view! { <Loading label="Loading the contact list…"/> }.into_any(),
+                        Some(Ok(Some(list))) => view! { <ListView list/> }.into_any(),
+                        Some(Ok(None)) => view! {
                             <ErrorPanel title="No such contact list" message="The address does not name a contact list."/>
                         }
                         .into_any(),
-                        Err(error) => view! {
+                        Some(Err(error)) => view! {
                             <ErrorPanel
                                 title="The contact list could not be loaded"
                                 message=error.user_message()
@@ -50,9 +49,7 @@ pub fn ContactListPage() -> impl IntoView {
                             />
                         }
                         .into_any(),
-                    }
-                })}
-            </Transition>
+                }}
         </section>
     }
 }

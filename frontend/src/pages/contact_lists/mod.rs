@@ -14,6 +14,7 @@ use super::paged::{PageEnd, Paged};
 use super::shell::use_current_user;
 use super::wizard::csv_upload::CsvUpload;
 use crate::api::{use_api, Api};
+use crate::feedback::NoticeBar;
 use crate::zone_time::format_local;
 
 pub use detail::ContactListPage;
@@ -95,12 +96,7 @@ pub fn ContactListsPage() -> impl IntoView {
                     </button>
                 </Show>
             </div>
-            {move || notice.get().map(|message| view! {
-                <div class="notice outcome" role="status">
-                    <span>{message}</span>
-                    <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
-                </div>
-            })}
+            <NoticeBar notice/>
             <div class="toolbar">
                 <OfficePicker chosen=office path="/contact-lists"/>
                 <SearchBox id="contact-list-search" label="Search lists by name" search/>
@@ -163,8 +159,10 @@ pub fn ContactListsPage() -> impl IntoView {
                             let task = delete_list_task(api, id);
                             Box::pin(async move {
                                 task.await?;
-                                notice.set(Some(format!("The list “{name}” was deleted.")));
-                                load(true);
+                                // Unless the page was left meanwhile.
+                                if notice.try_set(Some(format!("The list “{name}” was deleted."))).is_none() {
+                                    load(true);
+                                }
                                 Ok(())
                             }) as Task
                         })

@@ -13,6 +13,7 @@ use tidings_domain::FieldError;
 use crate::api::use_api;
 use crate::feedback::{reasons_for, FieldErrors};
 use crate::pages::dialog::Dialog;
+use crate::pages::text_field::TextField;
 
 /// Text typed into the form, trimmed; `None` when blank.
 fn given(text: String) -> Option<String> {
@@ -58,7 +59,12 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
         errors.set(Vec::new());
         failure.set(None);
         spawn_local(async move {
-            match api.create_phone_number(&body).await {
+            let answer = api.create_phone_number(&body).await;
+            // The dialog may have been closed, or its page left, meanwhile.
+            if busy.try_get_untracked().is_none() {
+                return;
+            }
+            match answer {
                 Ok(number) => on_added.run(number),
                 Err(error) => {
                     let fields = error.field_errors();
@@ -100,18 +106,7 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                         <label for="number-mode-provision">"Provision a new number from the provider"</label>
                     </div>
                 </fieldset>
-                <div class="form-field">
-                    <label for="number-name">"Name"</label>
-                    <input
-                        id="number-name"
-                        type="text"
-                        required
-                        maxlength=PHONE_NUMBER_NAME_MAX.to_string()
-                        prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))
-                    />
-                    <FieldErrors id="number-name-errors" reasons=reasons("name")/>
-                </div>
+                <TextField id="number-name" label="Name" value=name errors=reasons("name") maxlength=PHONE_NUMBER_NAME_MAX/>
                 <div class="form-field">
                     <label for="number-description">"Description (optional)"</label>
                     <textarea
@@ -126,32 +121,18 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                 <Show
                     when=registering
                     fallback=move || view! {
-                        <div class="form-field">
-                            <label for="number-area-code">"Preferred area code (optional)"</label>
-                            <input
-                                id="number-area-code"
-                                type="text"
-                                inputmode="numeric"
-                                maxlength="3"
-                                prop:value=move || area_code.get()
-                                on:input=move |ev| area_code.set(event_target_value(&ev))
-                            />
-                            <FieldErrors id="number-area-code-errors" reasons=reasons("area_code")/>
-                        </div>
+                        <TextField id="number-area-code" label="Preferred area code (optional)" value=area_code errors=reasons("area_code") maxlength=3/>
                     }
                 >
-                    <div class="form-field">
-                        <label for="number-e164">"Number"</label>
-                        <input
-                            id="number-e164"
-                            type="tel"
-                            placeholder="+14155550100"
-                            prop:value=move || e164.get()
-                            on:input=move |ev| e164.set(event_target_value(&ev))
-                        />
-                        <p class="hint">"E.164, or the national format of the country below; a short code's digits."</p>
-                        <FieldErrors id="number-e164-errors" reasons=reasons("e164")/>
-                    </div>
+                    <TextField
+                        id="number-e164"
+                        label="Number"
+                        kind="tel"
+                        placeholder="+14155550100"
+                        hint="E.164, or the national format of the country below; a short code's digits."
+                        value=e164
+                        errors=reasons("e164")
+                    />
                     <div class="form-field">
                         <label for="number-type">"Number type"</label>
                         <select
@@ -171,30 +152,16 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                         </select>
                         <FieldErrors id="number-type-errors" reasons=reasons("number_type")/>
                     </div>
-                    <div class="form-field">
-                        <label for="number-provider-sid">"Provider id (optional)"</label>
-                        <input
-                            id="number-provider-sid"
-                            type="text"
-                            placeholder="PN…"
-                            prop:value=move || provider_sid.get()
-                            on:input=move |ev| provider_sid.set(event_target_value(&ev))
-                        />
-                        <p class="hint">"With it, releasing the number also gives it back to the provider."</p>
-                        <FieldErrors id="number-provider-sid-errors" reasons=reasons("provider_sid")/>
-                    </div>
-                </Show>
-                <div class="form-field">
-                    <label for="number-country">"Country"</label>
-                    <input
-                        id="number-country"
-                        type="text"
-                        maxlength="2"
-                        prop:value=move || country.get()
-                        on:input=move |ev| country.set(event_target_value(&ev))
+                    <TextField
+                        id="number-provider-sid"
+                        label="Provider id (optional)"
+                        placeholder="PN…"
+                        hint="With it, releasing the number also gives it back to the provider."
+                        value=provider_sid
+                        errors=reasons("provider_sid")
                     />
-                    <FieldErrors id="number-country-errors" reasons=reasons("country")/>
-                </div>
+                </Show>
+                <TextField id="number-country" label="Country" value=country errors=reasons("country") maxlength=2/>
                 <div class="form-field">
                     <label for="number-owner">"Owning agent (optional)"</label>
                     <select

@@ -14,7 +14,7 @@ use super::dialog::{ConfirmDialog, Task};
 use super::office_choice::{use_office_choice, OfficePicker};
 use super::shell::use_current_user;
 use crate::api::use_api;
-use crate::feedback::{ErrorPanel, Loading};
+use crate::feedback::{ErrorPanel, Loading, NoticeBar};
 
 pub use number::PhoneNumberPage;
 
@@ -73,12 +73,7 @@ pub fn PhoneNumbersPage() -> impl IntoView {
                     </button>
                 </Show>
             </div>
-            {move || notice.get().map(|message| view! {
-                <div class="notice outcome" role="status">
-                    <span>{message}</span>
-                    <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
-                </div>
-            })}
+            <NoticeBar notice/>
             <div class="toolbar">
                 <OfficePicker chosen=office path="/phone-numbers"/>
                 <div class="view-toggle" role="group" aria-label="Which numbers">
@@ -98,15 +93,14 @@ pub fn PhoneNumbersPage() -> impl IntoView {
                 </div>
             </div>
             <section class="panel">
-                <Transition fallback=|| view! { <Loading label="Loading phone numbers…"/> }>
-                    {move || Suspend::new(async move {
-                        match numbers.await {
-                            Ok(items) if items.is_empty() => view! {
+                {move || match numbers.get() {
+                            None => view! { <Loading label="Loading phone numbers…"/> }.into_any(),
+                            Some(Ok(items)) if items.is_empty() => view! {
                                 <p class="muted empty">"This office has no numbers here."</p>
                             }
                             .into_any(),
-                            Ok(items) => view! { <NumberTable items admin releasing/> }.into_any(),
-                            Err(error) => view! {
+                            Some(Ok(items)) => view! { <NumberTable items admin releasing/> }.into_any(),
+                            Some(Err(error)) => view! {
                                 <ErrorPanel
                                     title="The phone numbers could not be loaded"
                                     message=error.user_message()
@@ -114,9 +108,7 @@ pub fn PhoneNumbersPage() -> impl IntoView {
                                 />
                             }
                             .into_any(),
-                        }
-                    })}
-                </Transition>
+                    }}
             </section>
             <Show when=move || adding.get()>
                 <AddNumberDialog office on_added on_close=Callback::new(move |()| adding.set(false))/>
@@ -136,7 +128,7 @@ pub fn PhoneNumbersPage() -> impl IntoView {
                             let label = label.clone();
                             Box::pin(async move {
                                 api.release_phone_number(id).await?;
-                                notice.set(Some(format!("{label} was released.")));
+                                notice.try_set(Some(format!("{label} was released.")));
                                 numbers.refetch();
                                 Ok(())
                             }) as Task

@@ -13,7 +13,7 @@ use tidings_domain::user::User;
 use tidings_domain::FieldError;
 
 use super::{is_admin, status_label};
-use crate::api::use_api;
+use crate::api::{use_api, ApiError};
 use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading};
 
 #[component]
@@ -21,29 +21,36 @@ pub fn PhoneNumberPage() -> impl IntoView {
     let api = use_api();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i64>().ok()));
-    // The number, the offices (for names and the office inboxes) and its settings.
+    // Everything the page shows, in one go: the number, the offices (for names and the
+    // office inboxes), its unsolicited settings and the users who may receive them.
     let loaded = LocalResource::new(move || {
         let id = id.get();
         async move {
-            let Some(id) = id else { return Ok::<_, crate::api::ApiError>(None) };
+            let Some(id) = id else { return Ok::<_, ApiError>(None) };
             let number = api.phone_number(id).await?;
             let offices = api.offices().await?;
-            Ok(Some((number, offices)))
+            let editor = if number.kind == PhoneNumberKind::Reusable && number.status == PhoneNumberStatus::Active {
+                let settings = api.unsolicited_settings(id).await?;
+                // A failure here only leaves the personal inboxes out, which the editor says.
+                Some(Editor { settings, users: api.users().await })
+            } else {
+                None
+            };
+            Ok(Some(Loaded { number, offices, editor }))
         }
     });
 
     view! {
         <section class="page admin-page">
             <p class="breadcrumb"><A href="/phone-numbers">"← Phone numbers"</A></p>
-            <Transition fallback=|| view! { <Loading label="Loading the phone number…"/> }>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok(Some((number, offices))) => view! { <NumberView number offices/> }.into_any(),
-                        Ok(None) => view! {
+            {move || match loaded.get() {
+                        None => view! { <Loading label="Loading the phone number…"/> }.into_any(),
+                        Some(Ok(Some(loaded))) => view! { <NumberView loaded/> }.into_any(),
+                        Some(Ok(None)) => view! {
                             <ErrorPanel title="No such phone number" message="The address does not name a phone number."/>
                         }
                         .into_any(),
-                        Err(error) => view! {
+                        Some(Err(error)) => view! {
                             <ErrorPanel
                                 title="The phone number could not be loaded"
                                 message=error.user_message()
@@ -51,18 +58,32 @@ pub fn PhoneNumberPage() -> impl IntoView {
                             />
                         }
                         .into_any(),
-                    }
-                })}
-            </Transition>
+                }}
         </section>
     }
 }
 
+/// What the page loaded.
+#[derive(Clone)]
+struct Loaded {
+    number: PhoneNumber,
+    offices: Vec<Office>,
+    /// The unsolicited settings' editor, for a reusable number in service.
+    editor: Option<Editor>,
+}
+
+/// The stored settings, and the users (or why they could not be listed).
+#[derive(Clone)]
+struct Editor {
+    settings: UnsolicitedSettings,
+    users: Result<Vec<User>, ApiError>,
+}
+
 #[component]
-fn NumberView(number: PhoneNumber, offices: Vec<Office>) -> impl IntoView {
+fn NumberView(loaded: Loaded) -> impl IntoView {
+    let Loaded { number, offices, editor } = loaded;
     let office_name = offices.iter().find(|o| o.id == number.office_id).map(|o| o.name.clone()).unwrap_or_default();
     let back = format!("/phone-numbers?office={}", number.office_id);
-    let has_settings = number.kind == PhoneNumberKind::Reusable && number.status == PhoneNumberStatus::Active;
     let description = (!number.description.is_empty()).then(|| number.description.clone());
     view! {
         <div class="page-head">
@@ -86,8 +107,8 @@ fn NumberView(number: PhoneNumber, offices: Vec<Office>) -> impl IntoView {
                 {description.map(|text| view! { <dt>"Description"</dt> <dd>{text}</dd> })}
             </dl>
         </section>
-        {if has_settings {
-            view! { <UnsolicitedEditor number_id=number.id offices/> }.into_any()
+        {if let Some(editor) = editor {
+            view! { <UnsolicitedEditor number_id=number.id offices editor/> }.into_any()
         } else {
             view! {
                 <p class="muted">
@@ -102,24 +123,16 @@ fn NumberView(number: PhoneNumber, offices: Vec<Office>) -> impl IntoView {
 
 /// The settings as checkboxes; saved with `PUT`, the answer shown as what is stored.
 #[component]
-fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>) -> impl IntoView {
+fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>, editor: Editor) -> impl IntoView {
     let api = use_api();
     let admin = is_admin();
-    let stored = LocalResource::new(move || async move { api.unsolicited_settings(number_id).await });
-    let users = LocalResource::new(move || async move { api.users().await });
-    let chosen = RwSignal::new(None::<UnsolicitedSettings>);
-    let saved = RwSignal::new(None::<UnsolicitedSettings>);
+    let Editor { settings, users } = editor;
+    let chosen = RwSignal::new(Some(settings.clone()));
+    let saved = RwSignal::new(Some(settings));
     let busy = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<&'static str>);
-    // The stored settings start the editor (again after a refetch).
-    Effect::new(move || {
-        if let Some(Ok(settings)) = stored.get() {
-            chosen.set(Some(settings.clone()));
-            saved.set(Some(settings));
-        }
-    });
     let changed = move || chosen.get().map(|c| c.normalised()) != saved.get().map(|s| s.normalised());
 
     let toggle = move |office: bool, id: i64, on: bool| {
@@ -174,17 +187,6 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>) -> impl IntoView {
                  attention when a campaign on it is archived — go to these inboxes."
             </p>
             {(!admin).then(|| view! { <p class="muted">"Only administrators change these settings."</p> })}
-            {move || match stored.get() {
-                None => view! { <Loading label="Loading the settings…"/> }.into_any(),
-                Some(Err(error)) => view! {
-                    <ErrorPanel
-                        title="The settings could not be loaded"
-                        message=error.user_message()
-                        retry=Callback::new(move |()| stored.refetch())
-                    />
-                }
-                .into_any(),
-                Some(Ok(_)) => view! {
                     <form class="admin-form" on:submit=save>
                         <fieldset class="inbox-choices" disabled=!admin>
                             <legend>"Office inboxes"</legend>
@@ -213,10 +215,9 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>) -> impl IntoView {
                         </fieldset>
                         <fieldset class="inbox-choices" disabled=!admin>
                             <legend>"Personal inboxes"</legend>
-                            {move || match users.get() {
-                                None => view! { <Loading label="Loading users…"/> }.into_any(),
-                                Some(Err(error)) => view! { <p class="alert">{error.user_message()}</p> }.into_any(),
-                                Some(Ok(users)) => view! { <UserChoices users is_on toggle/> }.into_any(),
+                            {match users {
+                                Err(error) => view! { <p class="alert">{error.user_message()}</p> }.into_any(),
+                                Ok(users) => view! { <UserChoices users is_on toggle/> }.into_any(),
                             }}
                             <FieldErrors
                                 id="user-inbox-errors"
@@ -243,9 +244,6 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>) -> impl IntoView {
                             </Show>
                         </div>
                     </form>
-                }
-                .into_any(),
-            }}
         </section>
     }
 }
