@@ -49,11 +49,14 @@ test("a CSV upload becomes a list whose contacts and fields can be browsed, then
     await tableRow(page, "Fall 2026 applicants").waitFor();
 
     await page.getByRole("button", { name: "Upload a list" }).click();
+    // More rows than one page of contacts, so the list's page needs "Load more".
+    const more = Array.from({ length: 103 }, (_, i) => `Student,Number ${i + 3},(212) 555-${1000 + i},S-${2000 + i}`);
     const csv = [
       "First Name,Last Name,Mobile,Student ID",
       "Rosalind,Franklin,(212) 555-0170,S-1001",
       "Barbara,McClintock,(212) 555-0171,S-1002",
       "Lise,Meitner,12,S-1003",
+      ...more,
     ].join("\n");
     await page.getByLabel("CSV file").setInputFiles({
       name: "admin-scientists.csv",
@@ -64,12 +67,12 @@ test("a CSV upload becomes a list whose contacts and fields can be browsed, then
     await page.getByLabel("List name").fill("E2E scientists");
     await page.getByRole("button", { name: "Upload and import" }).click();
     const report = page.locator(".import-report");
-    await report.getByText("Imported 2 of 3 rows into “E2E scientists”.").waitFor();
+    await report.getByText("Imported 105 of 106 rows into “E2E scientists”.").waitFor();
     assert.match(await report.locator(".report-table tbody tr").first().innerText(), /^3\s/);
     // The new list joins the office's lists, newest first.
     const row = tableRow(page, "E2E scientists");
     await row.waitFor();
-    assert.match(await row.innerText(), /E2E scientists\s+2\s+Student ID\s+No campaign/);
+    assert.match(await row.innerText(), /E2E scientists\s+105\s+Student ID\s+No campaign/);
 
     await report.getByRole("link", { name: "Browse its contacts" }).click();
     await page.waitForURL((url) => /^\/contact-lists\/\d+$/.test(url.pathname));
@@ -79,11 +82,14 @@ test("a CSV upload becomes a list whose contacts and fields can be browsed, then
     const headings = await page.locator(".contacts-table thead th").allTextContents();
     assert.deepEqual(headings.map((h) => h.trim()), ["Row", "First name", "Last name", "Phone", "Student ID", "Opted out"]);
     const contacts = page.locator(".contacts-table tbody tr");
-    await contacts.nth(1).waitFor();
-    assert.equal(await contacts.count(), 2);
+    await page.getByText("Showing 100 of 105 contacts.").waitFor();
+    assert.equal(await contacts.count(), 100);
     assert.match(await contacts.nth(0).innerText(), /1\s+Rosalind\s+Franklin\s+\+12125550170\s+S-1001/);
     assert.match(await contacts.nth(1).innerText(), /Barbara\s+McClintock\s+\+12125550171\s+S-1002/);
-    await page.getByText("Showing 2 of 2 contacts.").waitFor();
+    await page.getByRole("button", { name: "Load more" }).click();
+    await page.getByText("Showing 105 of 105 contacts.").waitFor();
+    assert.match(await contacts.nth(104).innerText(), /^106\s+Student\s+Number 105\s+\+12125551102\s+S-2102/);
+    assert.equal(await page.getByRole("button", { name: "Load more" }).count(), 0);
 
     await page.getByLabel("Search contacts by name or phone").fill("mcclin");
     await contacts.filter({ hasText: "Rosalind" }).waitFor({ state: "detached" });
