@@ -11,9 +11,9 @@ use tidings_domain::FieldError;
 
 use super::dialog::{ConfirmDialog, Dialog, Task};
 use super::shell::use_current_user;
-use super::text_field::TextField;
+use super::text_field::{SelectField, TextField};
 use crate::api::{use_api, ApiError};
-use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading, NoticeBar};
+use crate::feedback::{reasons_for, ErrorPanel, Loading, NoticeBar};
 
 const ROLES: [Role; 3] = [Role::Administrative, Role::Standard, Role::Limited];
 
@@ -223,8 +223,11 @@ fn UserDialog(
     let name = RwSignal::new(existing.as_ref().map(|u| u.name.clone()).unwrap_or_default());
     let email = RwSignal::new(existing.as_ref().map(|u| u.email.clone()).unwrap_or_default());
     let password = RwSignal::new(String::new());
-    let role = RwSignal::new(existing.as_ref().map_or(Role::Standard, |u| u.role));
-    let office = RwSignal::new(existing.as_ref().map_or(first_office, |u| u.office_id));
+    let role = RwSignal::new(existing.as_ref().map_or(Role::Standard, |u| u.role).as_str().to_owned());
+    let chosen_role = move || Role::parse(&role.read()).unwrap_or(Role::Standard);
+    let office = RwSignal::new(existing.as_ref().map_or(first_office, |u| u.office_id).to_string());
+    let office_options: Vec<(String, String)> = offices.into_iter().map(|o| (o.id.to_string(), o.name)).collect();
+    let chosen_office = move || office.read_untracked().parse::<i64>().unwrap_or(first_office);
     let other_offices = RwSignal::new(existing.as_ref().is_some_and(|u| u.view_other_offices));
     let messaging = RwSignal::new(existing.as_ref().is_none_or(|u| u.two_way_messaging));
     let busy = RwSignal::new(false);
@@ -246,8 +249,8 @@ fn UserDialog(
                         email: email.get_untracked(),
                         name: name.get_untracked(),
                         password: password.get_untracked(),
-                        role: role.get_untracked(),
-                        office_id: office.get_untracked(),
+                        role: chosen_role(),
+                        office_id: chosen_office(),
                         view_other_offices: other_offices.get_untracked(),
                         two_way_messaging: messaging.get_untracked(),
                     };
@@ -258,8 +261,8 @@ fn UserDialog(
                     let body = UpdateUser {
                         name: Some(name.get_untracked()),
                         password: (!password.is_empty()).then_some(password),
-                        role: Some(role.get_untracked()),
-                        office_id: Some(office.get_untracked()),
+                        role: Some(chosen_role()),
+                        office_id: Some(chosen_office()),
                         view_other_offices: Some(other_offices.get_untracked()),
                         two_way_messaging: Some(messaging.get_untracked()),
                         active: None,
@@ -299,52 +302,32 @@ fn UserDialog(
                     value=password
                     errors=reasons("password")
                 />
-                <div class="form-field">
-                    <label for="user-role">"Role"</label>
-                    <select
-                        id="user-role"
-                        on:change=move |ev| {
-                            if let Some(r) = Role::parse(&event_target_value(&ev)) {
-                                role.set(r);
-                            }
-                        }
-                    >
-                        {ROLES
-                            .into_iter()
-                            .map(|r| view! { <option value=r.as_str() prop:selected=move || role.get() == r>{r.label()}</option> })
-                            .collect_view()}
-                    </select>
-                    <p class="hint">
-                        {move || match role.get() {
-                            Role::Administrative => "Everything, including users, offices, numbers and API keys.",
-                            Role::Standard => "Campaigns, contact lists and all conversation work.",
-                            Role::Limited => "Answers the conversations in their inboxes; cannot create campaigns.",
-                        }}
-                    </p>
-                    <FieldErrors id="user-role-errors" reasons=reasons("role")/>
-                </div>
-                <div class="form-field">
-                    <label for="user-office">"Office"</label>
-                    <select id="user-office" on:change=move |ev| {
-                        if let Ok(id) = event_target_value(&ev).parse::<i64>() {
-                            office.set(id);
-                        }
-                    }>
-                        {offices
-                            .into_iter()
-                            .map(|o| {
-                                let id = o.id;
-                                view! { <option value=id.to_string() prop:selected=move || office.get() == id>{o.name}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                    <FieldErrors id="user-office-errors" reasons=reasons("office_id")/>
-                </div>
+                <SelectField
+                    id="user-role"
+                    label="Role"
+                    options=ROLES.map(|r| (r.as_str().to_owned(), r.label().to_owned())).to_vec()
+                    value=role
+                    errors=reasons("role")
+                />
+                <p class="hint role-hint">
+                    {move || match chosen_role() {
+                        Role::Administrative => "Everything, including users, offices, numbers and API keys.",
+                        Role::Standard => "Campaigns, contact lists and all conversation work.",
+                        Role::Limited => "Answers the conversations in their inboxes; cannot create campaigns.",
+                    }}
+                </p>
+                <SelectField
+                    id="user-office"
+                    label="Office"
+                    options=office_options
+                    value=office
+                    errors=reasons("office_id")
+                />
                 <div class="form-field checkbox">
                     <input
                         id="user-other-offices"
                         type="checkbox"
-                        disabled=move || role.get() == Role::Limited
+                        disabled=move || chosen_role() == Role::Limited
                         prop:checked=move || other_offices.get()
                         on:change=move |ev| other_offices.set(event_target_checked(&ev))
                     />

@@ -13,7 +13,7 @@ use tidings_domain::FieldError;
 use crate::api::use_api;
 use crate::feedback::{reasons_for, FieldErrors};
 use crate::pages::dialog::Dialog;
-use crate::pages::text_field::TextField;
+use crate::pages::text_field::{SelectField, TextField};
 
 /// Text typed into the form, trimmed; `None` when blank.
 fn given(text: String) -> Option<String> {
@@ -28,12 +28,13 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let e164 = RwSignal::new(String::new());
-    let number_type = RwSignal::new(NumberType::LongCode);
+    let number_type = RwSignal::new(NumberType::LongCode.as_str().to_owned());
     let provider_sid = RwSignal::new(String::new());
     let country = RwSignal::new(DEFAULT_COUNTRY.to_owned());
     let area_code = RwSignal::new(String::new());
-    let operated_by = RwSignal::new(OperatedBy::Agent);
-    let owner = RwSignal::new(None::<i64>);
+    let operated_by = RwSignal::new(OperatedBy::Agent.as_str().to_owned());
+    // The owner's id, empty for nobody.
+    let owner = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<String>);
@@ -47,10 +48,10 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
             name: name.get_untracked(),
             description: given(description.get_untracked()),
             office_id: office.get_untracked(),
-            owner_user_id: owner.get_untracked(),
-            default_operated_by: Some(operated_by.get_untracked()),
+            owner_user_id: owner.get_untracked().parse().ok(),
+            default_operated_by: OperatedBy::parse(&operated_by.get_untracked()),
             e164: if register { given(e164.get_untracked()) } else { None },
-            number_type: register.then(|| number_type.get_untracked()),
+            number_type: if register { NumberType::parse(&number_type.get_untracked()) } else { None },
             provider_sid: if register { given(provider_sid.get_untracked()) } else { None },
             country: given(country.get_untracked()),
             area_code: if register { None } else { given(area_code.get_untracked()) },
@@ -133,25 +134,13 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                         value=e164
                         errors=reasons("e164")
                     />
-                    <div class="form-field">
-                        <label for="number-type">"Number type"</label>
-                        <select
-                            id="number-type"
-                            on:change=move |ev| {
-                                if let Some(t) = NumberType::parse(&event_target_value(&ev)) {
-                                    number_type.set(t);
-                                }
-                            }
-                        >
-                            {NumberType::ALL
-                                .into_iter()
-                                .map(|t| view! {
-                                    <option value=t.as_str() prop:selected=move || number_type.get() == t>{t.label()}</option>
-                                })
-                                .collect_view()}
-                        </select>
-                        <FieldErrors id="number-type-errors" reasons=reasons("number_type")/>
-                    </div>
+                    <SelectField
+                        id="number-type"
+                        label="Number type"
+                        options=NumberType::ALL.map(|t| (t.as_str().to_owned(), t.label().to_owned())).to_vec()
+                        value=number_type
+                        errors=reasons("number_type")
+                    />
                     <TextField
                         id="number-provider-sid"
                         label="Provider id (optional)"
@@ -162,51 +151,26 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                     />
                 </Show>
                 <TextField id="number-country" label="Country" value=country errors=reasons("country") maxlength=2/>
-                <div class="form-field">
-                    <label for="number-owner">"Owning agent (optional)"</label>
-                    <select
-                        id="number-owner"
-                        on:change=move |ev| owner.set(event_target_value(&ev).parse::<i64>().ok())
-                    >
-                        <option value="" prop:selected=move || owner.get().is_none()>"Nobody"</option>
-                        {move || {
-                            users
-                                .get()
-                                .and_then(Result::ok)
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter(|user| user.active)
-                                .map(|user| {
-                                    let id = user.id;
-                                    view! {
-                                        <option value=id.to_string() prop:selected=move || owner.get() == Some(id)>
-                                            {user.name}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                    <FieldErrors id="number-owner-errors" reasons=reasons("owner_user_id")/>
-                </div>
-                <div class="form-field">
-                    <label for="number-operated-by">"When no campaign runs on it, conversations are answered by"</label>
-                    <select
-                        id="number-operated-by"
-                        on:change=move |ev| {
-                            if let Some(by) = OperatedBy::parse(&event_target_value(&ev)) {
-                                operated_by.set(by);
-                            }
-                        }
-                    >
-                        {[OperatedBy::Agent, OperatedBy::Assistant]
-                            .into_iter()
-                            .map(|by| view! {
-                                <option value=by.as_str() prop:selected=move || operated_by.get() == by>{by.label()}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <SelectField
+                    id="number-owner"
+                    label="Owning agent (optional)"
+                    options=Signal::derive(move || {
+                        let users = users.get().and_then(Result::ok).unwrap_or_default();
+                        let people = users.into_iter().filter(|u| u.active).map(|u| (u.id.to_string(), u.name));
+                        [(String::new(), "Nobody".to_owned())].into_iter().chain(people).collect()
+                    })
+                    value=owner
+                    errors=reasons("owner_user_id")
+                />
+                <SelectField
+                    id="number-operated-by"
+                    label="When no campaign runs on it, conversations are answered by"
+                    options=[OperatedBy::Agent, OperatedBy::Assistant]
+                        .map(|by| (by.as_str().to_owned(), by.label().to_owned()))
+                        .to_vec()
+                    value=operated_by
+                    errors=Signal::default()
+                />
                 <FieldErrors id="number-office-errors" reasons=reasons("office_id")/>
                 {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
                 <div class="dialog-actions">
