@@ -16,10 +16,17 @@ use crate::bundles::{Elsewhere as HomePage, Elsewhere as CampaignsPage};
 use crate::bundles::{Elsewhere as CampaignDetailPage, Elsewhere as InboxPage};
 #[cfg(not(feature = "bundle-wizard"))]
 use crate::bundles::{Elsewhere as NewCampaignPage, Elsewhere as EditCampaignPage};
+#[cfg(not(feature = "bundle-admin"))]
+use crate::bundles::{
+    Elsewhere as ContactListsPage, Elsewhere as ContactListPage, Elsewhere as PhoneNumbersPage,
+    Elsewhere as PhoneNumberPage, Elsewhere as UsersPage, Elsewhere as OfficesPage,
+};
 #[cfg(feature = "bundle-campaign")]
 use crate::pages::{CampaignDetailPage, InboxPage};
 #[cfg(feature = "bundle-home")]
 use crate::pages::{CampaignsPage, HomePage};
+#[cfg(feature = "bundle-admin")]
+use crate::pages::{ContactListPage, ContactListsPage, OfficesPage, PhoneNumberPage, PhoneNumbersPage, UsersPage};
 #[cfg(feature = "bundle-wizard")]
 use crate::pages::{EditCampaignPage, NewCampaignPage};
 
@@ -42,6 +49,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/new") view=NewCampaignPage/>
                     <Route path=path!("/campaigns/:id/edit") view=EditCampaignPage/>
                     <Route path=path!("/campaigns/:id") view=CampaignDetailPage/>
+                    <Route path=path!("/contact-lists") view=ContactListsPage/>
+                    <Route path=path!("/contact-lists/:id") view=ContactListPage/>
+                    <Route path=path!("/phone-numbers") view=PhoneNumbersPage/>
+                    <Route path=path!("/phone-numbers/:id") view=PhoneNumberPage/>
+                    <Route path=path!("/users") view=UsersPage/>
+                    <Route path=path!("/offices") view=OfficesPage/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>
             </Routes>

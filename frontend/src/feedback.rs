@@ -1,6 +1,8 @@
-//! Loading and error panels, so a page is never blank while it waits or after it fails.
+//! Loading and error panels, so a page is never blank while it waits or after it fails;
+//! and the API's field errors, shown under the fields they name.
 
 use leptos::prelude::*;
+use tidings_domain::FieldError;
 
 /// A spinner with words saying what is loading; announced politely to screen readers.
 #[component]
@@ -30,5 +32,46 @@ pub fn ErrorPanel(
                 </button>
             })}
         </section>
+    }
+}
+
+/// The API's reasons for a field, under it, announced to screen readers when they appear.
+#[component]
+pub fn FieldErrors(#[prop(into)] reasons: Signal<Vec<String>>, #[prop(into)] id: String) -> impl IntoView {
+    view! {
+        <Show when=move || !reasons.read().is_empty()>
+            <ul class="field-errors" id=id.clone() role="alert">
+                {move || reasons.get().into_iter().map(|reason| view! { <li>{reason}</li> }).collect_view()}
+            </ul>
+        </Show>
+    }
+}
+
+/// The reasons the API gave for `field` and for its parts (`user_ids[2]` for `user_ids`).
+pub fn reasons_for(errors: &[FieldError], field: &str) -> Vec<String> {
+    errors
+        .iter()
+        .filter(|e| {
+            e.field == field
+                || e.field.strip_prefix(field).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+        .map(|e| e.reason.clone())
+        .collect()
+}
+
+/// What the page's last change did (or why it failed), until dismissed.
+#[component]
+pub fn NoticeBar(notice: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        notice.get().map(|message| {
+            view! {
+                <div class="notice outcome" role="status">
+                    <span>{message}</span>
+                    <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>
+                        "Dismiss"
+                    </button>
+                </div>
+            }
+        })
     }
 }

@@ -9,7 +9,12 @@
 // A bundle with some screens left out leaves their code unused; only the build with
 // every screen (the default, which clippy checks) must use everything.
 #![cfg_attr(
-    not(all(feature = "bundle-home", feature = "bundle-campaign", feature = "bundle-wizard", feature = "bundle-admin")),
+    not(all(
+        feature = "bundle-home",
+        feature = "bundle-campaign",
+        feature = "bundle-wizard",
+        feature = "bundle-admin"
+    )),
     allow(dead_code, unused_imports)
 )]
 

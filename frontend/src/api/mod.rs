@@ -19,6 +19,7 @@ use wasm_bindgen::JsValue;
 
 use crate::auth::{use_session, Session};
 
+mod admin;
 mod conversations;
 mod insight;
 

@@ -1,18 +1,30 @@
 //! One module per screen; `app` routes to them.
 
 mod campaigns;
+mod contact_lists;
 mod conversation;
+mod dialog;
 mod home;
 mod inbox;
 mod login;
 mod not_found;
+mod office_choice;
+mod offices;
+mod paged;
+mod phone_numbers;
 mod shell;
+mod text_field;
+mod users;
 mod wizard;
 
 pub use campaigns::{CampaignDetailPage, CampaignsPage};
+pub use contact_lists::{ContactListPage, ContactListsPage};
 pub use home::HomePage;
 pub use inbox::InboxPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use offices::OfficesPage;
+pub use phone_numbers::{PhoneNumberPage, PhoneNumbersPage};
 pub use shell::Shell;
+pub use users::UsersPage;
 pub use wizard::{EditCampaignPage, NewCampaignPage};

@@ -20,9 +20,38 @@ pub fn use_current_user() -> Option<Me> {
     use_context::<CurrentUser>().map(|CurrentUser(me)| me)
 }
 
-/// The main navigation: path and label. Later pages add their entries here; an entry
-/// is highlighted on its own path and, except home, on the paths below it.
-const NAVIGATION: &[(&str, &str)] = &[("/", "Home"), ("/campaigns", "Campaigns"), ("/inbox", "Inbox")];
+/// The main navigation: path, label and who sees it. Later pages add their entries
+/// here; an entry is highlighted on its own path and, except home, on the paths below it.
+const NAVIGATION: &[(&str, &str, Audience)] = &[
+    ("/", "Home", Audience::Everyone),
+    ("/campaigns", "Campaigns", Audience::Everyone),
+    ("/inbox", "Inbox", Audience::Messaging),
+    ("/contact-lists", "Contact lists", Audience::Messaging),
+    ("/phone-numbers", "Phone numbers", Audience::Messaging),
+    ("/users", "Users", Audience::Admins),
+    ("/offices", "Offices", Audience::Admins),
+];
+
+/// Who a navigation entry is for: pages whose every call the API would refuse a user
+/// are not offered to them.
+#[derive(Clone, Copy)]
+enum Audience {
+    Everyone,
+    /// Users with the two-way messaging permission, and administrators.
+    Messaging,
+    /// The administrative role (`tidings_domain::role::Role::is_admin`).
+    Admins,
+}
+
+impl Audience {
+    fn includes(self, me: &Me) -> bool {
+        match self {
+            Audience::Everyone => true,
+            Audience::Messaging => me.two_way_messaging || me.role.is_admin(),
+            Audience::Admins => me.role.is_admin(),
+        }
+    }
+}
 
 /// The parent route of every signed-in page.
 ///
@@ -114,6 +143,7 @@ fn Frame(me: Me) -> impl IntoView {
 
     let user_name = me.name.clone();
     let organisation_name = me.organisation.name.clone();
+    let navigation: Vec<_> = NAVIGATION.iter().filter(|(_, _, audience)| audience.includes(&me)).collect();
     provide_context(CurrentUser(me));
     if let Some(token) = session.token() {
         crate::live::provide_live(token);
@@ -124,9 +154,9 @@ fn Frame(me: Me) -> impl IntoView {
             <header class="app-header">
                 <A href="/" attr:class="app-brand">"Tidings"</A>
                 <nav class="app-nav" aria-label="Main">
-                    {NAVIGATION
-                        .iter()
-                        .map(|&(path, label)| view! { <A href=path exact={path == "/"}>{label}</A> })
+                    {navigation
+                        .into_iter()
+                        .map(|&(path, label, _)| view! { <A href=path exact={path == "/"}>{label}</A> })
                         .collect_view()}
                 </nav>
                 <div class="account">

@@ -52,7 +52,14 @@ pub fn ContactListStep(draft: Draft) -> impl IntoView {
             </div>
             {move || match source.get() {
                 Source::Existing => view! { <ListChooser draft/> }.into_any(),
-                Source::Upload => view! { <CsvUpload draft/> }.into_any(),
+                Source::Upload => view! {
+                    <CsvUpload
+                        office_id=draft.office_id
+                        on_uploaded=Callback::new(move |list| draft.contact_list.set(Some(list)))
+                        for_campaign=true
+                    />
+                }
+                .into_any(),
             }}
         </section>
     }

@@ -1,21 +1,26 @@
 //! Uploading a CSV file as a new contact list: pick the file, check which column holds
-//! what, upload, and read the per-row import report. The new list becomes the
-//! campaign's list.
+//! what, upload, and read the per-row import report. The wizard makes the new list the
+//! campaign's list; the Contact lists page shows it among the office's lists.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tidings_domain::contact_list::{ContactListImport, ImportReport, RequiredColumn, CONTACT_LIST_NAME_MAX};
+use tidings_domain::contact_list::{
+    ContactList, ContactListImport, ImportReport, RequiredColumn, CONTACT_LIST_NAME_MAX,
+};
 use tidings_domain::FieldError;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::csv_preview::{ChosenColumns, CsvPreview};
-use super::draft::{Draft, FieldErrors};
+use super::draft::FieldErrors;
 use super::import_report::ImportReportView;
 use crate::api::use_api;
 
 /// How much of the file is read for the preview: plenty for its first rows.
 const PREVIEW_BYTES: i32 = 64 * 1024;
+
+/// The list an upload made: id and name.
+type NewList = (i64, String);
 
 /// The upload form's state.
 #[derive(Clone, Copy)]
@@ -32,7 +37,7 @@ struct Upload {
     /// A refusal without fields (unreachable, forbidden…).
     failure: RwSignal<Option<String>>,
     /// The last import: the list made (if any) and its report.
-    result: RwSignal<Option<(Option<String>, ImportReport)>>,
+    result: RwSignal<Option<(Option<NewList>, ImportReport)>>,
 }
 
 impl Upload {
@@ -47,8 +52,15 @@ impl Upload {
     }
 }
 
+/// `office_id` is the office the list is for (none yet: nothing can be uploaded);
+/// `on_uploaded` gets the new list; `for_campaign` says the report's list becomes the
+/// campaign's.
 #[component]
-pub fn CsvUpload(draft: Draft) -> impl IntoView {
+pub fn CsvUpload(
+    #[prop(into)] office_id: Signal<Option<i64>>,
+    on_uploaded: Callback<ContactList>,
+    for_campaign: bool,
+) -> impl IntoView {
     let api = use_api();
     let upload = Upload {
         file: StoredValue::new_local(None),
@@ -95,7 +107,7 @@ pub fn CsvUpload(draft: Draft) -> impl IntoView {
     };
 
     let submit = move |_| {
-        let (Some(file), Some(office)) = (upload.file.get_value(), draft.office_id.get_untracked()) else {
+        let (Some(file), Some(office)) = (upload.file.get_value(), office_id.get_untracked()) else {
             return;
         };
         let Some(mapping) = upload.columns.with_untracked(ChosenColumns::to_mapping) else {
@@ -114,8 +126,8 @@ pub fn CsvUpload(draft: Draft) -> impl IntoView {
         spawn_local(async move {
             match api.upload_contact_list(form).await {
                 Ok(ContactListImport { contact_list, report }) => {
-                    upload.result.set(Some((Some(contact_list.name.clone()), report)));
-                    draft.contact_list.set(Some(contact_list));
+                    upload.result.set(Some((Some((contact_list.id, contact_list.name.clone())), report)));
+                    on_uploaded.run(contact_list);
                 }
                 Err(error) => {
                     if let Some(report) = error.import_report() {
@@ -141,6 +153,7 @@ pub fn CsvUpload(draft: Draft) -> impl IntoView {
             && problems().is_empty()
             && !upload.name.read().trim().is_empty()
             && !upload.busy.get()
+            && office_id.read().is_some()
     };
 
     view! {
@@ -191,7 +204,7 @@ pub fn CsvUpload(draft: Draft) -> impl IntoView {
                 </button>
             </Show>
             {move || upload.failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
-            {move || upload.result.get().map(|(list, report)| view! { <ImportReportView list report/> })}
+            {move || upload.result.get().map(|(list, report)| view! { <ImportReportView list report for_campaign/> })}
         </div>
     }
 }

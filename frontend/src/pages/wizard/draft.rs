@@ -10,6 +10,8 @@ use tidings_domain::contact_list::ContactList;
 use tidings_domain::FieldError;
 
 use super::steps::Step;
+// The field-error list is shared with the management pages; the steps import it from here.
+pub use crate::feedback::FieldErrors;
 
 /// The campaign being created or edited. Cheap to copy into closures.
 #[derive(Clone, Copy)]
@@ -197,17 +199,5 @@ impl Draft {
                 .map(|e| e.reason.clone())
                 .collect()
         })
-    }
-}
-
-/// The API's reasons for a field, under it, announced to screen readers when they appear.
-#[component]
-pub fn FieldErrors(#[prop(into)] reasons: Signal<Vec<String>>, #[prop(into)] id: String) -> impl IntoView {
-    view! {
-        <Show when=move || !reasons.read().is_empty()>
-            <ul class="field-errors" id=id.clone() role="alert">
-                {move || reasons.get().into_iter().map(|reason| view! { <li>{reason}</li> }).collect_view()}
-            </ul>
-        </Show>
     }
 }

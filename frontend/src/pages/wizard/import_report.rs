@@ -2,15 +2,19 @@
 //! was not (or was kept but has opted out), by its row number in the file.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use tidings_domain::contact_list::{ImportReport, RowProblemKind};
 
-/// `list` is the new list's name, or `None` when nothing could be imported.
+/// `list` is the new list's id and name, or `None` when nothing could be imported;
+/// `for_campaign` when it became the campaign's list (else the report links to it).
 #[component]
-pub fn ImportReportView(list: Option<String>, report: ImportReport) -> impl IntoView {
+pub fn ImportReportView(list: Option<(i64, String)>, report: ImportReport, for_campaign: bool) -> impl IntoView {
     let headline = match &list {
-        Some(name) => format!(
-            "Imported {} of {} rows into “{name}”, now this campaign's contact list.",
-            report.imported, report.rows_read
+        Some((_, name)) => format!(
+            "Imported {} of {} rows into “{name}”{}",
+            report.imported,
+            report.rows_read,
+            if for_campaign { ", now this campaign's contact list." } else { "." }
         ),
         None => format!("No row of {} could be imported, so no list was made.", report.rows_read),
     };
@@ -20,6 +24,9 @@ pub fn ImportReportView(list: Option<String>, report: ImportReport) -> impl Into
         <section class="import-report" aria-labelledby="import-report-heading">
             <h3 id="import-report-heading">"Import report"</h3>
             <p class=if list.is_some() { "notice" } else { "alert" } role="status">{headline}</p>
+            {list.filter(|_| !for_campaign).map(|(id, _)| view! {
+                <p><A href=format!("/contact-lists/{id}")>"Browse its contacts"</A></p>
+            })}
             <dl class="report-counts">
                 <dt>"Rows read"</dt>
                 <dd>{report.rows_read}</dd>

@@ -8,7 +8,7 @@
 mod assistant_script;
 mod contact_list;
 mod csv_preview;
-mod csv_upload;
+pub(super) mod csv_upload;
 mod draft;
 mod finish;
 mod general;
