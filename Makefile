@@ -67,5 +67,5 @@ server-debug:
 bench: toolchain
 	$(CARGO) bench -p tidings-api --bench scale
 
-test: toolchain fmt-check clippy test-sqlite test-postgres wasm-check spa spa-lint server-debug e2e
+test: toolchain fmt-check clippy test-sqlite test-postgres wasm-check spa-unit spa spa-lint server-debug e2e
 	@echo "All checks passed."

@@ -23,7 +23,7 @@ function tableRow(page, text) {
 test("a non-administrator sees no Users or Offices, and their addresses say why", async () => {
   await withPage("admin-navigation-standard", async (page) => {
     await signIn(page, manager);
-    assert.deepEqual(await navigation(page), ["Home", "Campaigns", "Contact lists", "Phone numbers"]);
+    assert.deepEqual(await navigation(page), ["Home", "Campaigns", "Inbox", "Contact lists", "Phone numbers"]);
     await page.goto(`${baseUrl}/users`);
     await page.getByRole("heading", { name: "For administrators" }).waitFor();
     assert.equal(await page.locator(".admin-table").count(), 0);
@@ -33,6 +33,7 @@ test("a non-administrator sees no Users or Offices, and their addresses say why"
     assert.deepEqual(await navigation(page), [
       "Home",
       "Campaigns",
+      "Inbox",
       "Contact lists",
       "Phone numbers",
       "Users",

@@ -10,25 +10,32 @@ use crate::pages::{LoginPage, NotFoundPage, Shell};
 
 // Each bundle compiles its own screens; the others' routes lead to `Elsewhere`, which
 // loads them in their bundle. The code of screens nobody routes to is left out.
+#[cfg(not(any(feature = "bundle-campaign", feature = "bundle-insight")))]
+use crate::bundles::Elsewhere as CampaignDetailPage;
+#[cfg(not(feature = "bundle-campaign"))]
+use crate::bundles::Elsewhere as InboxPage;
 #[cfg(not(feature = "bundle-home"))]
 use crate::bundles::{Elsewhere as HomePage, Elsewhere as CampaignsPage};
-#[cfg(not(feature = "bundle-campaign"))]
-use crate::bundles::{Elsewhere as CampaignDetailPage, Elsewhere as InboxPage};
 #[cfg(not(feature = "bundle-wizard"))]
 use crate::bundles::{Elsewhere as NewCampaignPage, Elsewhere as EditCampaignPage};
-#[cfg(not(feature = "bundle-admin"))]
+#[cfg(not(feature = "bundle-lists"))]
+use crate::bundles::{Elsewhere as ContactListsPage, Elsewhere as ContactListPage};
+#[cfg(not(feature = "bundle-settings"))]
 use crate::bundles::{
-    Elsewhere as ContactListsPage, Elsewhere as ContactListPage, Elsewhere as PhoneNumbersPage,
-    Elsewhere as PhoneNumberPage, Elsewhere as UsersPage, Elsewhere as OfficesPage,
+    Elsewhere as PhoneNumbersPage, Elsewhere as PhoneNumberPage, Elsewhere as UsersPage, Elsewhere as OfficesPage,
 };
+#[cfg(any(feature = "bundle-campaign", feature = "bundle-insight"))]
+use crate::pages::CampaignDetailPage;
 #[cfg(feature = "bundle-campaign")]
-use crate::pages::{CampaignDetailPage, InboxPage};
+use crate::pages::InboxPage;
 #[cfg(feature = "bundle-home")]
 use crate::pages::{CampaignsPage, HomePage};
-#[cfg(feature = "bundle-admin")]
-use crate::pages::{ContactListPage, ContactListsPage, OfficesPage, PhoneNumberPage, PhoneNumbersPage, UsersPage};
+#[cfg(feature = "bundle-lists")]
+use crate::pages::{ContactListPage, ContactListsPage};
 #[cfg(feature = "bundle-wizard")]
 use crate::pages::{EditCampaignPage, NewCampaignPage};
+#[cfg(feature = "bundle-settings")]
+use crate::pages::{OfficesPage, PhoneNumberPage, PhoneNumbersPage, UsersPage};
 
 /// The whole app: the session, then the routes.
 ///

@@ -1,8 +1,10 @@
 //! The app ships as several wasm bundles, one per group of screens, so a page loads only
-//! its own group's code (the 400 KB budget): `home` (home, the Campaigns page), `campaign`
-//! (a campaign's four tabs and the inbox), `wizard` (creating and editing a campaign) and
-//! `admin` (contact lists, phone numbers, users, offices). Each bundle is this crate
-//! built with one `bundle-*` feature; `index.html` picks the bundle from the path.
+//! its own group's code (the size budget): `home` (home, the Campaigns page), `campaign`
+//! (a campaign's Activity and General tabs, the inbox), `insight` (its Contacts,
+//! Analytics and General tabs), `wizard` (creating and editing a campaign), `lists`
+//! (contact lists) and `settings` (phone numbers, users, offices). Each bundle is this
+//! crate built with one `bundle-*` feature; `index.html` picks the bundle from the path
+//! (and, on a campaign's page, the `tab`).
 //!
 //! Every bundle has the whole router, but a screen of another bundle is
 //! [`Elsewhere`]: following a link to it loads that address afresh, and `index.html`
@@ -11,23 +13,29 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::feedback::ErrorPanel;
+use leptos_router::hooks::use_location;
 
-/// The path `index.html` started this bundle for (it sets `window.tidingsBootPath`).
+use crate::feedback::{ErrorPanel, Loading};
+
+/// The path and query `index.html` started this bundle for (`window.tidingsBootPath`).
 // Unused in the build with every screen, where nothing is elsewhere.
 #[allow(dead_code)]
 fn boot_path() -> Option<String> {
     js_sys::Reflect::get(&window(), &JsValue::from_str("tidingsBootPath")).ok().and_then(|path| path.as_string())
 }
 
-/// A screen that lives in another bundle: loads the current address afresh so
-/// `index.html` starts that bundle. When this bundle was started for this very
-/// address, `index.html` and the bundles disagree; reloading would loop, so it says so.
+/// A screen that lives in another bundle: loads its address afresh so `index.html`
+/// starts that bundle. When this bundle was started for this very address,
+/// `index.html` and the bundles disagree; loading it again would loop, so it says so.
 #[component]
 pub fn Elsewhere() -> impl IntoView {
-    let location = window().location();
-    let path = location.pathname().unwrap_or_default();
-    if boot_path().as_deref() == Some(path.as_str()) {
+    // The router's location is the address being opened: the browser's may still show
+    // the previous one while the new route renders.
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let search = if search.is_empty() || search.starts_with('?') { search } else { format!("?{search}") };
+    let target = format!("{}{search}", location.pathname.get_untracked());
+    if boot_path().as_deref() == Some(target.as_str()) {
         return view! {
             <section class="page">
                 <ErrorPanel
@@ -39,6 +47,13 @@ pub fn Elsewhere() -> impl IntoView {
         }
         .into_any();
     }
-    let _ = location.reload();
-    view! { <crate::feedback::Loading label="Opening the page…"/> }.into_any()
+    // After the router has recorded the address in the history, so Back returns to the
+    // page the user came from; `replace` keeps that one entry.
+    set_timeout(
+        move || {
+            let _ = window().location().replace(&target);
+        },
+        std::time::Duration::ZERO,
+    );
+    view! { <Loading label="Opening the page…"/> }.into_any()
 }

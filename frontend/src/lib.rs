@@ -12,8 +12,10 @@
     not(all(
         feature = "bundle-home",
         feature = "bundle-campaign",
+        feature = "bundle-insight",
         feature = "bundle-wizard",
-        feature = "bundle-admin"
+        feature = "bundle-lists",
+        feature = "bundle-settings"
     )),
     allow(dead_code, unused_imports)
 )]

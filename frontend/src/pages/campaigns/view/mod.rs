@@ -88,10 +88,9 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
     let panel = move || {
         let campaign = for_panel.clone();
         match current.get() {
-            ViewTab::Activity => view! { <activity::ActivityTab campaign/> }.into_any(),
+            ViewTab::Activity => activity_panel(campaign),
             ViewTab::General => view! { <general::GeneralTab campaign/> }.into_any(),
-            ViewTab::Contacts => view! { <contacts::ContactsTab campaign/> }.into_any(),
-            ViewTab::Analytics => view! { <analytics::AnalyticsTab campaign/> }.into_any(),
+            tab => insight_panel(tab, campaign),
         }
     };
 
@@ -107,6 +106,32 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
             {panel}
         </div>
     }
+}
+
+// The Activity tab is in the `campaign` bundle, Contacts and Analytics in `insight`
+// (see `crate::bundles`); General is in both. A tab of the other bundle loads afresh.
+#[cfg(feature = "bundle-campaign")]
+fn activity_panel(campaign: Campaign) -> AnyView {
+    view! { <activity::ActivityTab campaign/> }.into_any()
+}
+
+#[cfg(not(feature = "bundle-campaign"))]
+fn activity_panel(_campaign: Campaign) -> AnyView {
+    view! { <crate::bundles::Elsewhere/> }.into_any()
+}
+
+#[cfg(feature = "bundle-insight")]
+fn insight_panel(tab: ViewTab, campaign: Campaign) -> AnyView {
+    if tab == ViewTab::Contacts {
+        view! { <contacts::ContactsTab campaign/> }.into_any()
+    } else {
+        view! { <analytics::AnalyticsTab campaign/> }.into_any()
+    }
+}
+
+#[cfg(not(feature = "bundle-insight"))]
+fn insight_panel(_tab: ViewTab, _campaign: Campaign) -> AnyView {
+    view! { <crate::bundles::Elsewhere/> }.into_any()
 }
 
 /// Title, state (with a link to its tab on the Campaigns page), Edit while it may be
