@@ -286,5 +286,16 @@ test("the agent's inbox lists what needs attention, and a deep link to a convers
     const participating = await api(page, "/api/v1/inbox?tab=participating");
     assert.ok(participating.items.length > 0, "the demo agent replied in conversations");
     await row(page, fullName(participating.items[0])).waitFor();
+
+    // The tabs answer the arrow keys, and the panel is labelled by the selected tab.
+    await page.getByRole("tab", { name: "Participating", selected: true }).press("ArrowLeft");
+    await page.getByRole("tab", { name: "Needs attention", selected: true }).waitFor();
+    await page.waitForURL((url) => url.searchParams.get("tab") === null);
+    assert.equal(await page.getByRole("tabpanel").getAttribute("aria-labelledby"), "inbox-tab-needs-attention");
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      "inbox-tab-needs-attention",
+      "focus follows the selected tab",
+    );
   });
 });

@@ -13,9 +13,13 @@ use tidings_domain::conversation_wire::Conversation;
 use super::campaigns::filters::{Filters, SearchBox};
 use super::conversation::{ConversationList, ConversationPanel};
 use super::shell::use_current_user;
+use super::tab_list::{TabItem, TabList};
 use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
+
+/// The element the inbox's tabs control.
+const INBOX_PANEL_ID: &str = "inbox-panel";
 
 const INBOX_SEARCH: SearchBox = SearchBox {
     id: "inbox-search",
@@ -56,6 +60,7 @@ pub fn InboxPage() -> impl IntoView {
             participating: query.get("tab").as_deref() == Some("participating"),
         }
     });
+    let office = Memo::new(move |_| choice.get().office_id);
     let selected = Memo::new(move |_| query.read().get("conversation").and_then(|v| v.parse::<i64>().ok()));
     let search = RwSignal::new(String::new());
     let tags = RwSignal::new(Vec::<String>::new());
@@ -110,7 +115,6 @@ pub fn InboxPage() -> impl IntoView {
     let go = move |next: InboxChoice| {
         navigate(&inbox_href(next, None), NavigateOptions::default());
     };
-    let go_tab = go.clone();
     let href = Callback::new(move |id: i64| inbox_href(choice.get_untracked(), Some(id)));
 
     let list = move || {
@@ -172,42 +176,29 @@ pub fn InboxPage() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <div class="tabs" role="tablist" aria-label="Inbox">
-                {[(false, "Needs attention"), (true, "Participating")]
+            {move || {
+                // The tabs keep the chosen inbox (rebuilt only when it changes, so the
+                // focused tab survives switching); the open conversation stays behind.
+                let office_id = office.get();
+                let tabs = [(false, "Needs attention"), (true, "Participating")]
                     .into_iter()
-                    .map(|(participating, label)| {
-                        let go = go_tab.clone();
-                        let selected = move || choice.get().participating == participating;
-                        view! {
-                            <button
-                                type="button"
-                                role="tab"
-                                class="tab"
-                                aria-selected=move || selected().to_string()
-                                tabindex=move || if selected() { "0" } else { "-1" }
-                                on:click=move |_| go(InboxChoice { participating, ..choice.get_untracked() })
-                                on:keydown=move |ev| {
-                                    if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
-                                        ev.prevent_default();
-                                        if let Some(next) = leptos::prelude::document()
-                                            .query_selector(".inbox-page [role=tab][aria-selected=false]")
-                                            .ok()
-                                            .flatten()
-                                            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-                                        {
-                                            next.click();
-                                            let _ = next.focus();
-                                        }
-                                    }
-                                }
-                            >
-                                {label}
-                            </button>
-                        }
+                    .map(|(participating, label)| TabItem {
+                        label,
+                        id: format!("inbox-tab-{}", if participating { "participating" } else { "needs-attention" }),
+                        href: inbox_href(InboxChoice { office_id, participating }, None),
                     })
-                    .collect_view()}
-            </div>
-            <div class="panel activity" role="tabpanel">
+                    .collect::<Vec<_>>();
+                let selected = Signal::derive(move || usize::from(choice.get().participating));
+                view! { <TabList label="Inbox" tabs selected panel_id=INBOX_PANEL_ID/> }
+            }}
+            <div
+                class="panel activity"
+                role="tabpanel"
+                id=INBOX_PANEL_ID
+                aria-labelledby=move || {
+                    if choice.get().participating { "inbox-tab-participating" } else { "inbox-tab-needs-attention" }
+                }
+            >
                 <div class="activity-list">
                     <div class="toolbar">
                         <Filters search tags search_box=INBOX_SEARCH/>

@@ -13,6 +13,7 @@ mod offices;
 mod paged;
 mod phone_numbers;
 mod shell;
+mod tab_list;
 mod text_field;
 mod users;
 mod wizard;

@@ -25,7 +25,7 @@ use actions::ConfirmDialog;
 use calendar::ScheduledCalendar;
 use filters::{Filters, SearchBox};
 use table::CampaignTable;
-use tabs::{tab_element_id, Tab, TabList, PANEL_ID};
+use tabs::{tab_element_id, CampaignTabs, Tab, PANEL_ID};
 
 /// What the last action did, shown above the tabs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -165,7 +165,7 @@ pub fn CampaignsPage() -> impl IntoView {
                 </Show>
             </div>
             <OutcomeBar/>
-            <TabList current=tab/>
+            <CampaignTabs current=tab/>
             <div
                 class="panel tab-panel"
                 role="tabpanel"

@@ -1,10 +1,9 @@
-//! The campaign view's tabs (Activity, General, Contacts, Analytics) as a
-//! keyboard-operable tab list whose selection lives in `?tab=`.
+//! The campaign view's tabs (Activity, General, Contacts, Analytics), selected in
+//! `?tab=`.
 
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
+
+use crate::pages::tab_list::{TabItem, TabList};
 
 /// One of the campaign view's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,61 +54,12 @@ impl ViewTab {
 /// The id of the panel the tabs control.
 pub const VIEW_PANEL_ID: &str = "campaign-panel";
 
-/// The tab list: arrow keys, Home and End move between the campaign's tabs and select
-/// them, so only the selected tab is in the Tab order.
+/// The campaign's tab list. Switching tabs replaces the history entry, so Back leaves
+/// the campaign instead of stepping through its tabs.
 #[component]
 pub fn ViewTabList(campaign_id: i64, tabs: Vec<ViewTab>, current: Memo<ViewTab>) -> impl IntoView {
-    let navigate = use_navigate();
-    let go = move |tab: ViewTab, focus: bool| {
-        navigate(&tab.href(campaign_id), NavigateOptions { replace: true, ..Default::default() });
-        if focus {
-            let element = document().get_element_by_id(&tab.tab_id());
-            if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = element.focus();
-            }
-        }
-    };
-    let count = tabs.len();
-
-    view! {
-        <div class="tabs" role="tablist" aria-label="Campaign">
-            {tabs
-                .iter()
-                .enumerate()
-                .map(|(index, &tab)| {
-                    let go_click = go.clone();
-                    let go_key = go.clone();
-                    let all = tabs.clone();
-                    let selected = move || current.get() == tab;
-                    view! {
-                        <button
-                            type="button"
-                            role="tab"
-                            class="tab"
-                            id=tab.tab_id()
-                            aria-controls=VIEW_PANEL_ID
-                            aria-selected=move || selected().to_string()
-                            tabindex=move || if selected() { "0" } else { "-1" }
-                            on:click=move |_| go_click(tab, false)
-                            on:keydown=move |ev| {
-                                let next = match ev.key().as_str() {
-                                    "ArrowRight" => Some((index + 1) % count),
-                                    "ArrowLeft" => Some((index + count - 1) % count),
-                                    "Home" => Some(0),
-                                    "End" => Some(count - 1),
-                                    _ => None,
-                                };
-                                if let Some(next) = next {
-                                    ev.prevent_default();
-                                    go_key(all[next], true);
-                                }
-                            }
-                        >
-                            {tab.label()}
-                        </button>
-                    }
-                })
-                .collect_view()}
-        </div>
-    }
+    let items =
+        tabs.iter().map(|tab| TabItem { label: tab.label(), id: tab.tab_id(), href: tab.href(campaign_id) }).collect();
+    let selected = Signal::derive(move || tabs.iter().position(|t| *t == current.get()).unwrap_or(0));
+    view! { <TabList label="Campaign" tabs=items selected panel_id=VIEW_PANEL_ID replace=true/> }
 }
