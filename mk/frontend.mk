@@ -26,8 +26,12 @@ SPA_PKG := $(SPA_DIST)/pkg
 # One bundle per `bundle-*` feature of the crate; index.html picks one by path.
 SPA_BUNDLES := home campaign insight wizard lists settings
 SPA_RAW_WASM := $(CARGO_TARGET_DIR_WASM)/$(WASM_TARGET)/$(WASM_PROFILE)/tidings_frontend.wasm
-# Each bundle's raw wasm, copied out of cargo's output (every bundle builds to the same file).
-SPA_BUNDLE_RAW := $(CARGO_TARGET_DIR_WASM)/tidings-bundles
+# Each bundle's raw wasm, copied out of cargo's output (every bundle builds to the same
+# file), and its stamp: kept in the checkout, since the target directory is shared by
+# every clone on the machine and another clone's build must not pass for this one's.
+SPA_BUNDLE_RAW := $(SPA_DIR)/.bundles
+# Cargo's output file is shared by every clone's builds: one bundle build at a time.
+SPA_BUNDLE_LOCK := $(CARGO_TARGET_DIR_WASM)/.tidings-bundle.lock
 SPA_BUNDLE_FILES := $(foreach bundle,$(SPA_BUNDLES),\
 	$(SPA_PKG)/$(bundle)/tidings_frontend.js $(SPA_PKG)/$(bundle)/tidings_frontend_bg.wasm)
 # Debian's wasm-opt is broken; binaryen from npm, pinned in frontend/package-lock.json.
@@ -59,12 +63,12 @@ $(WASM_OPT): $(SPA_DIR)/package.json $(SPA_DIR)/package-lock.json
 	@touch $@
 
 # Cargo runs when an input changed. Every bundle builds to the same output file, so a
-# lock keeps `make -j` from copying another bundle's wasm, and the copy is only
-# replaced when the program changed: then a Cargo.lock edit for the server does not
-# redo the (slow) wasm-bindgen and wasm-opt steps.
+# lock keeps `make -j` (or another clone) from copying another bundle's wasm, and the
+# copy is only replaced when the program changed: then a Cargo.lock edit for the
+# server does not redo the (slow) wasm-bindgen and wasm-opt steps.
 $(SPA_BUNDLE_RAW)/%.stamp: $(SPA_INPUTS) | spa-tools
-	@mkdir -p $(@D)
-	flock $(SPA_BUNDLE_RAW)/.lock sh -c '\
+	@mkdir -p $(@D) $(CARGO_TARGET_DIR_WASM)
+	flock $(SPA_BUNDLE_LOCK) sh -c '\
 		CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) build -p tidings-frontend --target $(WASM_TARGET) \
 			--profile $(WASM_PROFILE) --no-default-features --features bundle-$* \
 		&& { cmp -s $(SPA_RAW_WASM) $(SPA_BUNDLE_RAW)/$*.wasm || cp $(SPA_RAW_WASM) $(SPA_BUNDLE_RAW)/$*.wasm; }'
@@ -114,4 +118,4 @@ spa-unit:
 	$(CARGO) test -p tidings-frontend --lib
 
 spa-clean:
-	rm -rf $(SPA_DIST)
+	rm -rf $(SPA_DIST) $(SPA_BUNDLE_RAW)

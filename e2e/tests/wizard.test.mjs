@@ -286,3 +286,29 @@ async function setLaunch(page, reading) {
   await page.getByLabel("Launch date").fill(date);
   await page.getByLabel(/^Launch time/).fill(time);
 }
+
+test("a reload keeps the wizard's work and step; opening the wizard afresh starts blank", async () => {
+  await withPage("wizard-reload", async (page) => {
+    await openWizard(page);
+    await page.getByRole("button", { name: "Start from scratch" }).click();
+    await page.getByRole("heading", { name: "General" }).waitFor();
+    await page.getByLabel("Title").fill("Kept across a reload");
+    await page.getByLabel("Tags").fill("Reloaded");
+    await page.getByLabel("Tags").press("Enter");
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("heading", { name: "Contact list" }).waitFor();
+
+    await page.reload();
+    await page.getByRole("heading", { name: "Contact list" }).waitFor();
+    await goToStep(page, "General");
+    assert.equal(await page.getByLabel("Title").inputValue(), "Kept across a reload");
+    await page.getByRole("button", { name: "Remove tag Reloaded" }).waitFor();
+
+    // Arriving from the Campaigns page is a new campaign, not the one left behind.
+    await page.goto(`${baseUrl}/campaigns`);
+    await page.getByRole("link", { name: "New campaign" }).click();
+    await page.getByRole("heading", { name: "How do you want to start?" }).waitFor();
+    await page.getByRole("button", { name: "Start from scratch" }).click();
+    assert.equal(await page.getByLabel("Title").inputValue(), "");
+  });
+});

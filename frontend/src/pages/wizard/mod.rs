@@ -16,6 +16,7 @@ mod import_report;
 mod message;
 mod number;
 mod operator;
+mod resume;
 pub(crate) mod segment_counter;
 mod start;
 mod steps;
@@ -77,7 +78,9 @@ pub fn NewCampaignPage() -> impl IntoView {
                                     .iter()
                                     .find(|o| o.id == me.office.id)
                                     .map_or(me.office.time_zone.clone(), |o| o.time_zone.clone());
-                                let draft = Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start);
+                                let draft = resume::resumed_draft().unwrap_or_else(|| {
+                                    Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start)
+                                });
                                 view! { <Wizard draft offices with_start=true/> }.into_any()
                             }
                             (Err(error), _) => view! {
@@ -149,7 +152,9 @@ pub fn EditCampaignPage() -> impl IntoView {
                                 }
                                 .into_any();
                             }
-                            let draft = Draft::from_campaign(&campaign, list, launch_on.get_untracked());
+                            let draft = resume::resumed_draft().unwrap_or_else(|| {
+                                Draft::from_campaign(&campaign, list, launch_on.get_untracked())
+                            });
                             view! {
                                 <h1>{move || format!("Edit “{}”", draft.title.get())}</h1>
                                 <Wizard draft offices with_start=false/>
@@ -181,6 +186,7 @@ fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView
     // A campaign started from a previous one arrives here with a word about it.
     let notice = RwSignal::new(take_campaigns_outcome());
     draft.forget_errors_when_changed();
+    resume::keep_draft(draft);
     let edit_query = draft.launch_on.get_untracked().map(|d| format!("?launch_on={d}")).unwrap_or_default();
     let offices = StoredValue::new(offices);
     let step = move || match draft.step.get() {

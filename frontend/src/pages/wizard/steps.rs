@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::draft::Draft;
 
 /// One page of the wizard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     /// From scratch or from a previous campaign (new campaigns only).
     Start,
