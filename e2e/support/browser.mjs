@@ -78,3 +78,21 @@ export async function signIn(page, email, password = demoPassword) {
 export function storedToken(page) {
   return page.evaluate((key) => window.localStorage.getItem(key), tokenKey);
 }
+
+/**
+ * Calls the API as the user signed in on `page` (its stored token), for a test to set
+ * up or read back what the page should show. The parsed JSON answer; a refusal throws.
+ */
+export async function callApi(page, path, { method = "GET", body } = {}) {
+  const token = await storedToken(page);
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -7,31 +7,13 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, signIn, storedToken, withPage } from "../support/browser.mjs";
+import { baseUrl, callApi, signIn, withPage } from "../support/browser.mjs";
 
 const manager = "manager@demo.test";
 const campaignTitle = "Fall application reminder";
 
-/** Calls the API as the signed-in user of `page`; the parsed JSON answer. */
-async function api(page, path, { method = "GET", body } = {}) {
-  const token = await storedToken(page);
-  return page.evaluate(
-    async ({ path, method, body, token }) => {
-      const response = await fetch(path, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-      return text ? JSON.parse(text) : null;
-    },
-    { path, method, body, token },
-  );
-}
-
 async function campaignId(page) {
-  const found = await api(page, `/api/v1/campaigns?state=active&q=${encodeURIComponent(campaignTitle)}`);
+  const found = await callApi(page, `/api/v1/campaigns?state=active&q=${encodeURIComponent(campaignTitle)}`);
   const campaign = found.items.find((c) => c.title === campaignTitle);
   assert.ok(campaign, `${campaignTitle} is active`);
   return campaign.id;
@@ -39,7 +21,7 @@ async function campaignId(page) {
 
 /** Every conversation of the campaign, by section. */
 async function sections(page, id) {
-  const answer = await api(page, `/api/v1/campaigns/${id}/conversations?limit=100`);
+  const answer = await callApi(page, `/api/v1/campaigns/${id}/conversations?limit=100`);
   return Object.fromEntries(answer.sections.map((s) => [s.section, s.items]));
 }
 
@@ -187,7 +169,7 @@ test("the operator toggle moves a conversation between the Virtual Assistant and
 
     // "Financial aid deadline" is answered by the assistant (this file runs before the
     // one that ends it).
-    const found = await api(page, "/api/v1/campaigns?state=active&q=Financial%20aid");
+    const found = await callApi(page, "/api/v1/campaigns?state=active&q=Financial%20aid");
     const aid = found.items.find((c) => c.title === "Financial aid deadline");
     assert.ok(aid, "Financial aid deadline is active");
     const bySection = await sections(page, aid.id);
@@ -201,7 +183,7 @@ test("the operator toggle moves a conversation between the Virtual Assistant and
     await page.getByRole("button", { name: "Agent-operated" }).click();
     await section(page, "Agent-operated").locator(".conversation-row", { hasText: name }).waitFor();
     await page.getByRole("switch", { name: "Needs Attention" }).waitFor();
-    const stored = await api(page, `/api/v1/conversations/${answered.id}`);
+    const stored = await callApi(page, `/api/v1/conversations/${answered.id}`);
     assert.equal(stored.conversation.operated_by, "agent");
 
     await page.getByRole("button", { name: "Virtual Assistant-operated" }).click();
@@ -261,7 +243,7 @@ test("Opt Out asks first, then the contact is opted out and the composer is clos
     await page.locator(".conversation-head .badge", { hasText: "Opted out" }).waitFor();
     assert.ok(await page.getByLabel("Your reply").isDisabled());
     await page.getByText("This contact opted out").waitFor();
-    const listed = await api(page, `/api/v1/opt-outs?q=${encodeURIComponent(quiet.contact.phone)}`);
+    const listed = await callApi(page, `/api/v1/opt-outs?q=${encodeURIComponent(quiet.contact.phone)}`);
     assert.ok(listed.items.some((entry) => entry.phone === quiet.contact.phone), "on the suppression list");
   });
 });
@@ -271,7 +253,7 @@ test("the agent's inbox lists what needs attention, and a deep link to a convers
     await signIn(page, "agent@demo.test");
     await page.getByRole("link", { name: "Inbox" }).click();
     await page.getByRole("tab", { name: "Needs attention", selected: true }).waitFor();
-    const waiting = await api(page, "/api/v1/inbox");
+    const waiting = await callApi(page, "/api/v1/inbox");
     assert.ok(waiting.items.length > 0, "the demo agent has conversations needing attention");
     const first = waiting.items[0];
     await row(page, fullName(first)).click();
@@ -283,7 +265,7 @@ test("the agent's inbox lists what needs attention, and a deep link to a convers
 
     await page.getByRole("tab", { name: "Participating" }).click();
     await page.waitForURL((url) => url.searchParams.get("tab") === "participating");
-    const participating = await api(page, "/api/v1/inbox?tab=participating");
+    const participating = await callApi(page, "/api/v1/inbox?tab=participating");
     assert.ok(participating.items.length > 0, "the demo agent replied in conversations");
     await row(page, fullName(participating.items[0])).waitFor();
 

@@ -8,23 +8,15 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { baseUrl, signIn, storedToken, withPage } from "../support/browser.mjs";
+import { baseUrl, callApi, signIn, withPage } from "../support/browser.mjs";
 
 const manager = "manager@demo.test";
 const fall = "Fall application reminder";
 const welcome = "West welcome week";
 
-/** GETs an API path with the signed-in page's token. */
-async function api(page, path) {
-  const token = await storedToken(page);
-  const response = await fetch(`${baseUrl}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
-  assert.equal(response.status, 200, `GET ${path} answered ${response.status}`);
-  return response.json();
-}
-
 /** The id of the campaign titled `title`. */
 async function campaignId(page, title) {
-  const list = await api(page, `/campaigns?q=${encodeURIComponent(title)}`);
+  const list = await callApi(page, `/api/v1/campaigns?q=${encodeURIComponent(title)}`);
   const campaign = list.items.find((c) => c.title === title);
   assert.ok(campaign, `no campaign titled ${title}`);
   return campaign.id;
@@ -89,7 +81,7 @@ test("the Contacts tab lists every imported field with delivery and failed reaso
     assert.equal(await page.locator(".contacts-table .delivery-failed").count(), 2);
     // Ten were delivered; a contact opted out since (another test file may do it) shows
     // as opted out instead.
-    const listed = await api(page, `/campaigns/${await campaignId(page, fall)}/contacts?limit=100`);
+    const listed = await callApi(page, `/api/v1/campaigns/${await campaignId(page, fall)}/contacts?limit=100`);
     const optedOut = listed.items.filter((c) => c.delivery === "opted_out").length;
     assert.equal(await page.locator(".contacts-table .delivery-delivered").count(), 10 - optedOut);
     assert.equal(await page.locator(".contacts-table .delivery-opted-out").count(), optedOut);
@@ -123,7 +115,7 @@ test("the SMS preview dialog shows the exact text, its encoding and segments", a
     const maya = contactRow(page, "Maya", "Patel");
     await maya.waitFor();
     const contactId = await maya.getAttribute("data-contact-id");
-    const expected = await api(page, `/campaigns/${id}/contacts/${contactId}/preview`);
+    const expected = await callApi(page, `/api/v1/campaigns/${id}/contacts/${contactId}/preview`);
     assert.match(expected.body, /^Hi Maya, this is Demo College\. Your Nursing application/);
 
     const opener = page.getByRole("button", { name: "SMS preview for Maya Patel" });
@@ -207,7 +199,7 @@ async function figures(page, heading) {
 test("the Analytics tab shows the four charts with the API's figures", async () => {
   await withPage("insight-analytics", async (page) => {
     const id = await openCampaignTab(page, fall, "analytics");
-    const data = await api(page, `/campaigns/${id}/analytics`);
+    const data = await callApi(page, `/api/v1/campaigns/${id}/analytics`);
     for (const name of ["Campaign Send Status", "Engagement", "Responses", "Contact Message Activity"]) {
       await page.getByRole("heading", { name, exact: true }).waitFor();
     }
@@ -322,7 +314,7 @@ test("Opt-out asks first, then the row shows the contact opted out", async () =>
     assert.equal(await button.isDisabled(), true);
 
     // The API agrees, and so does the page after a reload.
-    const page1 = await api(page, `/campaigns/${id}/contacts?q=Noah`);
+    const page1 = await callApi(page, `/api/v1/campaigns/${id}/contacts?q=Noah`);
     assert.equal(page1.items.find((c) => c.last_name === "Johnson")?.delivery, "opted_out");
     await page.reload();
     await noah.locator('[data-delivery="opted_out"]').waitFor();

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::browser::local_storage;
+
 /// The localStorage key that holds the bearer token.
 const TOKEN_KEY: &str = "tidings.token";
 
@@ -101,10 +103,6 @@ pub fn destination_after_login(next: Option<String>) -> String {
         }
         _ => "/".to_owned(),
     }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 fn stored_token() -> Option<String> {

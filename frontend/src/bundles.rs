@@ -11,18 +11,10 @@
 //! then starts the bundle that has it. Sign-in, the shell and "not found" are in all.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
-
 use leptos_router::hooks::use_location;
 
+use crate::browser::boot_path;
 use crate::feedback::{ErrorPanel, Loading};
-
-/// The path and query `index.html` started this bundle for (`window.tidingsBootPath`).
-// Unused in the build with every screen, where nothing is elsewhere.
-#[allow(dead_code)]
-fn boot_path() -> Option<String> {
-    js_sys::Reflect::get(&window(), &JsValue::from_str("tidingsBootPath")).ok().and_then(|path| path.as_string())
-}
 
 /// A screen that lives in another bundle: loads its address afresh so `index.html`
 /// starts that bundle. When this bundle was started for this very address,

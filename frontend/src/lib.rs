@@ -2,9 +2,10 @@
 //! public API, with the domain crate's wire types.
 //!
 //! `app` holds the router; `bundles` how the screens are split into wasm bundles;
-//! `auth` the session; `api` the typed client; `pages` one module per screen;
-//! `feedback` the loading and error panels every page shares; `live` the events
-//! stream; `zone_time` instants in IANA time zones through the browser's `Intl`.
+//! `auth` the session; `browser` the storages and the start-up address; `api` the
+//! typed client; `pages` one module per screen; `feedback` the loading and error
+//! panels every page shares; `live` the events stream; `zone_time` instants in IANA
+//! time zones through the browser's `Intl`.
 
 // A bundle with some screens left out leaves their code unused; only the build with
 // every screen (the default, which clippy checks) must use everything.
@@ -23,6 +24,7 @@
 mod api;
 mod app;
 mod auth;
+mod browser;
 mod bundles;
 mod feedback;
 mod live;

@@ -20,6 +20,15 @@ pub enum Section {
 impl Section {
     pub const ALL: [Section; 3] = [Section::NeedsAttention, Section::AgentOperated, Section::AssistantOperated];
 
+    /// The wire spelling (`needs_attention`, …), as a query parameter takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::NeedsAttention => "needs_attention",
+            Section::AgentOperated => "agent_operated",
+            Section::AssistantOperated => "assistant_operated",
+        }
+    }
+
     /// Where a conversation belongs: needing attention wins over its operator.
     pub fn of(operated_by: OperatedBy, needs_attention: bool) -> Section {
         match (needs_attention, operated_by) {
@@ -151,4 +160,16 @@ pub struct SimulatedInbound {
     /// Our number.
     pub to: String,
     pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_spelt_as_serde_writes_them() {
+        for section in Section::ALL {
+            assert_eq!(serde_json::to_value(section).ok(), Some(serde_json::Value::from(section.as_str())));
+        }
+    }
 }

@@ -53,7 +53,7 @@ impl Api {
     ) -> Result<CampaignConversations, ApiError> {
         let mut params = search.params();
         if let Some((section, cursor)) = more {
-            params.push(("section", section_slug(section).to_owned()));
+            params.push(("section", section.as_str().to_owned()));
             params.push(("cursor", cursor));
         }
         let request = Request::get(&format!("{API_BASE}/campaigns/{campaign_id}/conversations"))
@@ -117,14 +117,5 @@ impl Api {
     pub async fn simulate_reply(&self, reply: &SimulatedInbound) -> Result<(), ApiError> {
         let request = Request::post(&format!("{API_BASE}/simulator/inbound"));
         read_json::<IgnoredAny>(self.send_body(request, Body::json(reply)?).await?).await.map(|_| ())
-    }
-}
-
-/// A section's spelling in the API.
-pub fn section_slug(section: Section) -> &'static str {
-    match section {
-        Section::NeedsAttention => "needs_attention",
-        Section::AgentOperated => "agent_operated",
-        Section::AssistantOperated => "assistant_operated",
     }
 }

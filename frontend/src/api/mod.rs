@@ -23,7 +23,7 @@ mod admin;
 mod conversations;
 mod insight;
 
-pub use conversations::{section_slug, ConversationSearch, InboxChoice};
+pub use conversations::{ConversationSearch, InboxChoice};
 
 /// Where the versioned API lives, on the same origin as the app.
 const API_BASE: &str = "/api/v1";
@@ -79,6 +79,30 @@ impl ApiError {
                 .and_then(|report| serde_json::from_value(report.clone()).ok()),
             _ => None,
         }
+    }
+}
+
+/// Tickets for requests that can overlap (a search typed quickly, a burst of live
+/// events): answers can arrive out of order, and only the latest request's may be shown.
+#[derive(Clone, Copy)]
+pub struct LatestRequest(leptos::prelude::StoredValue<u64>);
+
+impl LatestRequest {
+    pub fn new() -> Self {
+        LatestRequest(leptos::prelude::StoredValue::new(0))
+    }
+
+    /// The ticket of a request sent now; earlier tickets stop being current.
+    pub fn ticket(self) -> u64 {
+        use leptos::prelude::{GetValue, UpdateValue};
+        self.0.update_value(|n| *n += 1);
+        self.0.get_value()
+    }
+
+    /// Whether `ticket`'s request is still the latest (and its page still there).
+    pub fn is_current(self, ticket: u64) -> bool {
+        use leptos::prelude::GetValue;
+        self.0.try_get_value() == Some(ticket)
     }
 }
 

@@ -14,7 +14,7 @@ use super::campaigns::filters::{Filters, SearchBox};
 use super::conversation::{ConversationList, ConversationPanel};
 use super::shell::use_current_user;
 use super::tab_list::{TabItem, TabList};
-use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice};
+use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice, LatestRequest};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
 
@@ -67,17 +67,16 @@ pub fn InboxPage() -> impl IntoView {
     let reloads = RwSignal::new(0u32);
     let items = RwSignal::new(None::<(Vec<Conversation>, Option<String>)>);
     let load_error = RwSignal::new(None::<ApiError>);
-    let latest_request = StoredValue::new(0u64);
+    let latest_request = LatestRequest::new();
 
     Effect::new(move |_| {
         let choice = choice.get();
         let wanted = ConversationSearch { q: search.get(), tags: tags.get() };
         reloads.track();
-        latest_request.update_value(|n| *n += 1);
-        let this = latest_request.get_value();
+        let this = latest_request.ticket();
         spawn_local(async move {
             let result = api.inbox(choice, &wanted, None).await;
-            if latest_request.try_get_value() != Some(this) {
+            if !latest_request.is_current(this) {
                 return;
             }
             match result {

@@ -18,6 +18,7 @@ use tidings_domain::campaign_wire::Campaign;
 
 use super::shell::use_current_user;
 use crate::api::use_api;
+use crate::browser::session_storage;
 
 pub use view::CampaignDetailPage;
 
@@ -40,27 +41,13 @@ pub enum Outcome {
 /// that takes it may be in another bundle (see `crate::bundles`), loaded afresh.
 const PENDING_OUTCOME_KEY: &str = "tidings.pending-outcome";
 
-/// An outcome waiting for the next page that shows outcomes: the wizard finishes on the
-/// Campaigns page, and a campaign started from a previous one opens in the wizard.
-#[derive(Clone, Copy)]
-pub struct PendingOutcome;
-
-impl PendingOutcome {
-    /// Shows `outcome` on the next page that takes it (see [`take_campaigns_outcome`]).
-    pub fn show(self, outcome: Outcome) {
-        if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(&outcome)) {
-            let _ = storage.set_item(PENDING_OUTCOME_KEY, &json);
-        }
+/// Leaves `outcome` for the next page that shows outcomes (see
+/// [`take_campaigns_outcome`]): the wizard finishes on the Campaigns page, and a
+/// campaign started from a previous one opens in the wizard.
+pub fn show_pending_outcome(outcome: &Outcome) {
+    if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(outcome)) {
+        let _ = storage.set_item(PENDING_OUTCOME_KEY, &json);
     }
-}
-
-fn session_storage() -> Option<web_sys::Storage> {
-    window().session_storage().ok().flatten()
-}
-
-/// The app's pending outcome.
-pub fn use_pending_outcome() -> PendingOutcome {
-    PendingOutcome
 }
 
 /// The outcome waiting to be shown, if any; it is shown once.

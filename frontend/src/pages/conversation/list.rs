@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tidings_domain::conversation_wire::{Conversation, Section};
 
+use super::contact_name;
 use super::status_icon::status_icon;
 
 /// A section's heading, in the guide's words.
@@ -32,10 +33,7 @@ pub fn ConversationList(
                 .into_iter()
                 .map(|conversation| {
                     let id = conversation.id;
-                    let name = format!("{} {}", conversation.contact.first_name, conversation.contact.last_name)
-                        .trim()
-                        .to_owned();
-                    let name = if name.is_empty() { conversation.contact.phone.clone() } else { name };
+                    let name = contact_name(&conversation);
                     let preview = conversation.last_message.as_ref().map(|m| m.body.clone()).unwrap_or_default();
                     let icon = conversation.last_message.as_ref().map(status_icon);
                     view! {

@@ -14,12 +14,12 @@ mod tag_editor;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::campaign::OperatedBy;
-use tidings_domain::conversation_wire::{ConversationDetail, Route, UpdateConversation};
+use tidings_domain::conversation_wire::{Conversation, ConversationDetail, Route, UpdateConversation};
 use tidings_domain::message_wire::{Author, Direction, Message};
 
 use super::campaigns::local_time::local_time;
 use super::shell::use_current_user;
-use crate::api::{use_api, ApiError};
+use crate::api::{use_api, ApiError, LatestRequest};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
 
@@ -43,14 +43,13 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
 
     // Loads can overlap when events come quickly; only the latest one's answer counts,
     // so an older transcript never replaces a newer one.
-    let latest_load = StoredValue::new(0u64);
+    let latest_load = LatestRequest::new();
     Effect::new(move |_| {
         reloads.track();
-        latest_load.update_value(|n| *n += 1);
-        let this = latest_load.get_value();
+        let this = latest_load.ticket();
         spawn_local(async move {
             let result = api.conversation(id).await;
-            if latest_load.try_get_value() != Some(this) {
+            if !latest_load.is_current(this) {
                 return;
             }
             match result {
@@ -126,9 +125,8 @@ fn Panel(
 ) -> impl IntoView {
     let conversation = Memo::new(move |_| detail.read().as_ref().map(|d| d.conversation.clone()));
     let messages = Memo::new(move |_| detail.read().as_ref().map(|d| d.messages.clone()).unwrap_or_default());
-    let field = move |read: fn(&tidings_domain::conversation_wire::Conversation) -> String| {
-        move || conversation.read().as_ref().map(read).unwrap_or_default()
-    };
+    let field =
+        move |read: fn(&Conversation) -> String| move || conversation.read().as_ref().map(read).unwrap_or_default();
     let agent_operated = move || conversation.read().as_ref().is_some_and(|c| c.operated_by == OperatedBy::Agent);
     let needs_attention = move || conversation.read().as_ref().is_some_and(|c| c.needs_attention);
     let opted_out = move || conversation.read().as_ref().is_some_and(|c| c.contact.opted_out);
@@ -255,7 +253,7 @@ fn Panel(
 }
 
 /// The contact's name, or their number when the list had no name.
-fn contact_name(conversation: &tidings_domain::conversation_wire::Conversation) -> String {
+fn contact_name(conversation: &Conversation) -> String {
     let name = format!("{} {}", conversation.contact.first_name, conversation.contact.last_name);
     let name = name.trim();
     if name.is_empty() {

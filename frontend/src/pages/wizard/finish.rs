@@ -15,7 +15,7 @@ use tidings_domain::office::Office;
 use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
 use crate::api::{use_api, Api, ApiError};
-use crate::pages::campaigns::{use_pending_outcome, Outcome};
+use crate::pages::campaigns::{show_pending_outcome, Outcome};
 use crate::zone_time::{format_local, instant_of_local, local_date_time, now};
 
 /// What the user asked the wizard to do with the campaign.
@@ -37,7 +37,6 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             navigate(&href, NavigateOptions::default());
         }
     });
-    let pending_outcome = use_pending_outcome();
     let busy = RwSignal::new(false);
     let confirming_launch = RwSignal::new(false);
     let readiness = Memo::new(move |_| draft.readiness());
@@ -52,7 +51,7 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok((campaign, tab)) => {
-                    pending_outcome.show(done_outcome(&campaign, how));
+                    show_pending_outcome(&done_outcome(&campaign, how));
                     go_to.set(Some(format!("/campaigns?tab={tab}")));
                 }
                 Err(message) => {

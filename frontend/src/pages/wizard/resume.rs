@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 
 use super::draft::Draft;
 use super::steps::Step;
+use crate::browser::{boot_path, session_storage};
 
 /// The settings a reload must not lose (not the last save's errors).
 #[derive(Serialize, Deserialize)]
@@ -39,17 +40,10 @@ fn storage_key() -> String {
     format!("tidings.wizard:{}", window().location().pathname().unwrap_or_default())
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    window().session_storage().ok().flatten()
-}
-
 /// Whether the browser loaded this very address by reloading it (not an address the
 /// app went to afterwards; `index.html` records the one it started with).
 fn page_was_reloaded() -> bool {
-    let boot_path = js_sys::Reflect::get(&window(), &JsValue::from_str("tidingsBootPath"))
-        .ok()
-        .and_then(|path| path.as_string())
-        .unwrap_or_default();
+    let boot_path = boot_path().unwrap_or_default();
     let path = window().location().pathname().unwrap_or_default();
     if boot_path.split('?').next() != Some(path.as_str()) {
         return false;
@@ -66,7 +60,7 @@ fn page_was_reloaded() -> bool {
 /// The draft this address held before the page was reloaded. On any other arrival the
 /// old one is dropped, so "New campaign" always starts blank.
 pub fn resumed_draft() -> Option<Draft> {
-    let storage = storage()?;
+    let storage = session_storage()?;
     let key = storage_key();
     if !page_was_reloaded() {
         let _ = storage.remove_item(&key);
@@ -112,7 +106,7 @@ pub fn keep_draft(draft: Draft) {
             script: draft.script.get(),
             launch_on: draft.launch_on.get(),
         };
-        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&kept)) {
+        if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(&kept)) {
             let _ = storage.set_item(&key, &json);
         }
     });

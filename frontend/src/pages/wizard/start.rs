@@ -14,7 +14,7 @@ use super::draft::Draft;
 use super::steps::Step;
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::campaigns::{use_pending_outcome, Outcome};
+use crate::pages::campaigns::{show_pending_outcome, Outcome};
 
 /// Previous campaigns offered at once; the search finds the others.
 const CAMPAIGNS_SHOWN: u32 = 8;
@@ -59,7 +59,6 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
         let search = search.get();
         async move { api.campaigns(None, &search, &[], 1, CAMPAIGNS_SHOWN).await.map(|page| page.items) }
     });
-    let pending_outcome = use_pending_outcome();
     let failure = RwSignal::new(None::<String>);
     let cloning = RwSignal::new(None::<i64>);
     let edit_query = StoredValue::new(edit_query);
@@ -69,7 +68,7 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
         spawn_local(async move {
             match api.campaign_action(campaign.id, CampaignAction::Clone).await {
                 Ok(copy) => {
-                    pending_outcome.show(Outcome::Done {
+                    show_pending_outcome(&Outcome::Done {
                         message: format!(
                             "Started from “{}”: its copy “{}” is saved as a draft. Change what you need below.",
                             campaign.title, copy.title

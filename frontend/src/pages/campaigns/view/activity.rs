@@ -9,9 +9,10 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use tidings_domain::campaign_wire::Campaign;
 use tidings_domain::conversation_wire::{ConversationSection, Section};
+use tidings_domain::event_wire::EventKind;
 
 use super::super::filters::{Filters, SearchBox};
-use crate::api::{use_api, ApiError, ConversationSearch};
+use crate::api::{use_api, ApiError, ConversationSearch, LatestRequest};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
 use crate::pages::conversation::{section_label, ConversationList, ConversationPanel};
@@ -36,16 +37,15 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     let load_error = RwSignal::new(None::<ApiError>);
     // Answers can arrive out of order when the search changes quickly; only the latest
     // request's answer is shown.
-    let latest_request = StoredValue::new(0u64);
+    let latest_request = LatestRequest::new();
 
     Effect::new(move |_| {
         let wanted = ConversationSearch { q: search.get(), tags: tags.get() };
         reloads.track();
-        latest_request.update_value(|n| *n += 1);
-        let this = latest_request.get_value();
+        let this = latest_request.ticket();
         spawn_local(async move {
             let result = api.campaign_conversations(campaign_id, &wanted, None).await;
-            if latest_request.try_get_value() != Some(this) {
+            if !latest_request.is_current(this) {
                 return;
             }
             match result {
@@ -59,9 +59,20 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     });
     let reload = move || reloads.update(|n| *n += 1);
     on_live(move |event| event.touches_campaign(campaign_id), reload);
+    // The tags in use change only when a conversation does (not with every reply or
+    // status), so the filter's options reload on those alone.
+    let tag_reloads = RwSignal::new(0u32);
+    let reload_tags = move || tag_reloads.update(|n| *n += 1);
+    on_live(
+        move |event| {
+            event.touches_campaign(campaign_id)
+                && matches!(event.kind, EventKind::ConversationUpdated | EventKind::Resync)
+        },
+        reload_tags,
+    );
 
     let tag_options = LocalResource::new(move || {
-        reloads.track();
+        tag_reloads.track();
         async move {
             api.campaign_conversation_tags(campaign_id)
                 .await
@@ -125,7 +136,7 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
                     }
                 });
                 view! {
-                    <section class=format!("conversation-section section-{}", crate::api::section_slug(section.section))>
+                    <section class=format!("conversation-section section-{}", section.section.as_str())>
                         <h3>{heading}</h3>
                         <ConversationList items=section.items href selected label=label/>
                         {more}
@@ -148,7 +159,10 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
             <div class="activity-conversation">
                 {move || match selected.get() {
                     Some(id) => view! {
-                        <ConversationPanel id zone=zone.clone() changed=Callback::new(move |()| reload())/>
+                        <ConversationPanel id zone=zone.clone() changed=Callback::new(move |()| {
+                            reload();
+                            reload_tags();
+                        })/>
                     }
                     .into_any(),
                     None => view! {
