@@ -12,11 +12,11 @@ use crate::pages::{LoginPage, NotFoundPage, Shell};
 // loads them in their bundle. The code of screens nobody routes to is left out.
 #[cfg(not(any(feature = "bundle-campaign", feature = "bundle-insight")))]
 use crate::bundles::Elsewhere as CampaignDetailPage;
-#[cfg(not(feature = "bundle-campaign"))]
+#[cfg(not(feature = "bundle-inbox"))]
 use crate::bundles::Elsewhere as InboxPage;
 #[cfg(not(feature = "bundle-home"))]
 use crate::bundles::{Elsewhere as HomePage, Elsewhere as CampaignsPage};
-#[cfg(not(feature = "bundle-wizard"))]
+#[cfg(not(feature = "wizard"))]
 use crate::bundles::{Elsewhere as NewCampaignPage, Elsewhere as EditCampaignPage};
 #[cfg(not(feature = "bundle-lists"))]
 use crate::bundles::{Elsewhere as ContactListsPage, Elsewhere as ContactListPage};
@@ -26,13 +26,13 @@ use crate::bundles::{
 };
 #[cfg(any(feature = "bundle-campaign", feature = "bundle-insight"))]
 use crate::pages::CampaignDetailPage;
-#[cfg(feature = "bundle-campaign")]
+#[cfg(feature = "bundle-inbox")]
 use crate::pages::InboxPage;
 #[cfg(feature = "bundle-home")]
 use crate::pages::{CampaignsPage, HomePage};
 #[cfg(feature = "bundle-lists")]
 use crate::pages::{ContactListPage, ContactListsPage};
-#[cfg(feature = "bundle-wizard")]
+#[cfg(feature = "wizard")]
 use crate::pages::{EditCampaignPage, NewCampaignPage};
 #[cfg(feature = "bundle-settings")]
 use crate::pages::{OfficesPage, PhoneNumberPage, PhoneNumbersPage, UsersPage};

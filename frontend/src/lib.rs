@@ -13,12 +13,16 @@
     not(all(
         feature = "bundle-home",
         feature = "bundle-campaign",
+        feature = "bundle-inbox",
         feature = "bundle-insight",
         feature = "bundle-wizard",
+        feature = "bundle-wizard-list",
+        feature = "bundle-wizard-message",
+        feature = "bundle-wizard-launch",
         feature = "bundle-lists",
         feature = "bundle-settings"
     )),
-    allow(dead_code, unused_imports)
+    allow(dead_code, unused_imports, unused_variables)
 )]
 
 mod api;

@@ -1,5 +1,7 @@
-//! Live updates: one `EventSource` on `/api/v1/events` per signed-in frame, so open
-//! pages change when replies arrive, statuses move or colleagues act, without a reload.
+//! Live updates: one `EventSource` on `/api/v1/events` for each page that shows
+//! conversations (a campaign's Activity tab, the inbox), so they change when replies
+//! arrive, statuses move or colleagues act, without a reload. Other pages open none,
+//! and their bundles leave this code out.
 //!
 //! The browser reconnects by itself and sends `Last-Event-ID`, so the server replays
 //! what was missed; when it cannot, it sends `resync` and every live page reloads what
@@ -53,12 +55,16 @@ struct EventRefs {
     conversation_id: Option<i64>,
 }
 
-/// The latest event of the signed-in frame.
+/// The latest event of the page's stream.
 #[derive(Clone, Copy)]
 struct Live(RwSignal<Option<LiveEvent>>);
 
-/// Opens the stream for the session's `token` and closes it when the frame goes away.
-pub fn provide_live(token: String) {
+/// Opens the stream for the signed-in session, for [`on_live`] in this component and
+/// those under it, and closes it when the component goes away.
+pub fn provide_live() {
+    let Some(token) = crate::auth::use_session().token() else {
+        return;
+    };
     let latest = RwSignal::new(None::<LiveEvent>);
     provide_context(Live(latest));
     let url = format!("/api/v1/events?access_token={}", js_sys::encode_uri_component(&token));
@@ -94,7 +100,7 @@ pub fn provide_live(token: String) {
             listener
         })
         .collect();
-    // The stream and its listeners live as long as the frame; closing it on cleanup
+    // The stream and its listeners live as long as the page; closing it on cleanup
     // stops the browser from reconnecting with a token that was signed out.
     let held = StoredValue::new_local(Some((source, listeners)));
     on_cleanup(move || {
@@ -105,7 +111,7 @@ pub fn provide_live(token: String) {
 }
 
 /// Runs `reload` once after each burst of events for which `wanted` holds. Does
-/// nothing outside a signed-in frame.
+/// nothing outside a component that called [`provide_live`].
 pub fn on_live(wanted: impl Fn(&LiveEvent) -> bool + 'static, reload: impl Fn() + Clone + 'static) {
     let Some(Live(latest)) = use_context::<Live>() else {
         return;

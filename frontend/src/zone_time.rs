@@ -96,7 +96,14 @@ pub fn local_date_time(instant: DateTime<Utc>, zone: &str) -> Option<NaiveDateTi
 /// `2026-03-01 14:05` in `zone`, and `America/New_York (EST)` for the hover text.
 pub fn format_local(instant: DateTime<Utc>, zone: &str) -> Option<(String, String)> {
     let clock = wall_clock(instant, zone)?;
-    Some((clock.local.format("%Y-%m-%d %H:%M").to_string(), format!("{zone} ({})", clock.abbreviation)))
+    Some((minute_text(clock.local), format!("{zone} ({})", clock.abbreviation)))
+}
+
+/// `2026-03-01 14:05`. Written out by hand: chrono's `format` brings its whole strftime
+/// engine into every bundle, and this is the only pattern most screens need.
+pub fn minute_text(local: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", local.year(), local.month(), local.day(), local.hour(), local.minute())
 }
 
 /// The instant at which clocks in `zone` read `local`. A reading that happens twice
@@ -159,6 +166,12 @@ mod tests {
     fn new_york(instant: DateTime<Utc>) -> Option<TimeDelta> {
         let summer = reading("2026-03-08 07:00").and_utc()..reading("2026-11-01 06:00").and_utc();
         Some(TimeDelta::hours(if summer.contains(&instant) { -4 } else { -5 }))
+    }
+
+    #[test]
+    fn minute_text_pads_every_part_to_the_iso_pattern() {
+        assert_eq!(minute_text(reading("2026-03-01 04:05")), "2026-03-01 04:05");
+        assert_eq!(minute_text(reading("0999-12-31 23:59")), "0999-12-31 23:59");
     }
 
     #[test]

@@ -107,3 +107,48 @@ async fn unknown_routes_and_methods_are_problems_and_other_paths_get_the_app() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.text().await.unwrap(), "body{}");
 }
+
+#[actix_web::test]
+async fn the_apps_files_are_sent_as_their_precompressed_copies_when_accepted() {
+    let app = TestApp::spawn().await;
+    let pkg = app.static_dir.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("app.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(pkg.join("app.wasm.gz"), b"gzip copy").unwrap();
+    std::fs::write(pkg.join("app.wasm.br"), b"brotli copy").unwrap();
+    std::fs::write(pkg.join("only-gz.js"), "plain()").unwrap();
+    std::fs::write(pkg.join("only-gz.js.gz"), b"gzip js").unwrap();
+
+    let fetch = |path: &'static str, accept: Option<&'static str>| {
+        let mut request = app.client.get(app.url(path));
+        if let Some(accept) = accept {
+            request = request.header("Accept-Encoding", accept);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path} with {accept:?}");
+            let header = |name: &str| {
+                response.headers().get(name).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default()
+            };
+            let (encoding, kind, vary) = (header("content-encoding"), header("content-type"), header("vary"));
+            (encoding, kind, vary, response.bytes().await.unwrap().to_vec())
+        }
+    };
+
+    let (encoding, kind, vary, body) = fetch("/pkg/app.wasm", Some("gzip, deflate, br")).await;
+    assert_eq!((encoding.as_str(), kind.as_str(), body.as_slice()), ("br", "application/wasm", &b"brotli copy"[..]));
+    assert!(vary.to_ascii_lowercase().contains("accept-encoding"), "{vary}");
+
+    let (encoding, kind, _, body) = fetch("/pkg/app.wasm", Some("gzip")).await;
+    assert_eq!((encoding.as_str(), kind.as_str(), body.as_slice()), ("gzip", "application/wasm", &b"gzip copy"[..]));
+
+    let (encoding, _, _, body) = fetch("/pkg/app.wasm", Some("br;q=0, gzip")).await;
+    assert_eq!((encoding.as_str(), body.as_slice()), ("gzip", &b"gzip copy"[..]));
+
+    // Without a copy in an accepted encoding, the file itself.
+    let (encoding, _, _, body) = fetch("/pkg/app.wasm", None).await;
+    assert_eq!((encoding.as_str(), body.as_slice()), ("", &b"\0asm plain"[..]));
+    let (encoding, kind, _, body) = fetch("/pkg/only-gz.js", Some("br, gzip")).await;
+    assert_eq!((encoding.as_str(), body.as_slice()), ("gzip", &b"gzip js"[..]));
+    assert!(kind.starts_with("text/javascript") || kind.starts_with("application/javascript"), "{kind}");
+}

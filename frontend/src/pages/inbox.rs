@@ -48,6 +48,7 @@ fn inbox_href(choice: InboxChoice, conversation: Option<i64>) -> String {
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
+    crate::live::provide_live();
     let api = use_api();
     let navigate = use_navigate();
     let query = use_query_map();

@@ -145,9 +145,6 @@ fn Frame(me: Me) -> impl IntoView {
     let organisation_name = me.organisation.name.clone();
     let navigation: Vec<_> = NAVIGATION.iter().filter(|(_, _, audience)| audience.includes(&me)).collect();
     provide_context(CurrentUser(me));
-    if let Some(token) = session.token() {
-        crate::live::provide_live(token);
-    }
 
     view! {
         <div class="app">

@@ -1,10 +1,15 @@
 //! Serving the SPA: static files from the build directory, and `index.html` for every
 //! other non-API path so deep links survive a reload.
+//!
+//! `make spa` writes each bundle's wasm and js, and the stylesheet, also compressed at
+//! the highest levels (`name.br`, `name.gz`); those copies are sent to browsers that
+//! accept them. The `Compress` middleware would otherwise gzip on the fly at its
+//! fastest level, which ships about 15% more.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header;
+use actix_web::http::header::{self, ContentEncoding};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::ApiError;
@@ -24,6 +29,9 @@ pub async fn spa_fallback(state: web::Data<AppState>, req: HttpRequest) -> Resul
     }
     let root = &state.config.static_dir;
     if let Some(file) = static_file(root, path) {
+        if let Some(response) = precompressed(&file, &req) {
+            return Ok(response);
+        }
         if let Ok(named) = NamedFile::open(&file) {
             return Ok(named.into_response(&req));
         }
@@ -41,6 +49,40 @@ pub async fn spa_fallback(state: web::Data<AppState>, req: HttpRequest) -> Resul
             index.display()
         ))),
     }
+}
+
+/// The compressed copy of `file` the request accepts (brotli first, then gzip), served
+/// with the original's type and the copy's encoding.
+fn precompressed(file: &Path, req: &HttpRequest) -> Option<HttpResponse> {
+    let accepted = req.headers().get(header::ACCEPT_ENCODING)?.to_str().ok()?;
+    let content_type = actix_files::file_extension_to_mime(file.extension()?.to_str()?);
+    [("br", ContentEncoding::Brotli), ("gzip", ContentEncoding::Gzip)].into_iter().find_map(|(name, encoding)| {
+        if !accepts(accepted, name) {
+            return None;
+        }
+        let suffix = if encoding == ContentEncoding::Brotli { "br" } else { "gz" };
+        let mut copy = file.as_os_str().to_owned();
+        copy.push(format!(".{suffix}"));
+        let named = NamedFile::open(PathBuf::from(copy)).ok()?;
+        let mut response = named
+            .set_content_type(content_type.clone())
+            .set_content_encoding(encoding)
+            .disable_content_disposition()
+            .into_response(req);
+        response.headers_mut().insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
+        Some(response)
+    })
+}
+
+/// Whether an `Accept-Encoding` value lists `encoding` without refusing it (`;q=0`).
+fn accepts(accept_encoding: &str, encoding: &str) -> bool {
+    accept_encoding.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let named = parts.next().is_some_and(|name| name.eq_ignore_ascii_case(encoding));
+        let refused = parts
+            .any(|param| param.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q == 0.0));
+        named && !refused
+    })
 }
 
 /// The file under `root` for a request path, refusing anything that climbs out.
@@ -62,6 +104,15 @@ fn static_file(root: &std::path::Path, path: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accepted_encodings_are_read_with_their_weights() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("GZIP;q=0.5", "gzip"));
+        assert!(!accepts("gzip;q=0, br", "gzip"));
+        assert!(!accepts("deflate", "gzip"));
+        assert!(!accepts("x-gzip", "gzip"));
+    }
 
     #[test]
     fn path_traversal_is_refused() {

@@ -9,7 +9,7 @@ use leptos_router::NavigateOptions;
 use tidings_domain::campaign::{ActionAvailability, CampaignAction, CampaignState, PhoneNumberKind};
 use tidings_domain::campaign_wire::Campaign;
 
-use super::{icons, use_campaigns, CampaignsContext, Outcome};
+use super::{campaign_href, icons, use_campaigns, CampaignsContext, Outcome};
 use crate::api::{use_api, Api};
 
 /// The actions this page offers: the guide's Draft actions are Edit, Clone, Launch and
@@ -121,7 +121,7 @@ pub fn start(
     action: CampaignAction,
 ) {
     match action {
-        CampaignAction::View => navigate(&format!("/campaigns/{}", campaign.id), NavigateOptions::default()),
+        CampaignAction::View => navigate(&campaign_href(&campaign), NavigateOptions::default()),
         CampaignAction::Edit | CampaignAction::Schedule => {
             navigate(&format!("/campaigns/{}/edit", campaign.id), NavigateOptions::default());
         }
@@ -143,8 +143,7 @@ async fn run(api: Api, campaign: &Campaign, action: CampaignAction) -> Outcome {
                 CampaignAction::Archive => format!("“{}” is archived.", after.title),
                 _ => format!("“{}” is updated.", after.title),
             },
-            link: (action == CampaignAction::Clone)
-                .then(|| (format!("/campaigns/{}", after.id), "Open the draft".to_owned())),
+            link: (action == CampaignAction::Clone).then(|| (campaign_href(&after), "Open the draft".to_owned())),
         },
         Err(error) => Outcome::Failed(error.user_message()),
     }

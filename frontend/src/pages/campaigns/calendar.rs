@@ -178,7 +178,7 @@ fn DayDetails(days: Vec<CalendarDay>, selected: RwSignal<Option<NaiveDate>>) -> 
                     .into_iter()
                     .map(|entry| view! {
                         <li class="day-entry">
-                            <A href=format!("/campaigns/{}", entry.id) attr:class="day-entry-title">{entry.title.clone()}</A>
+                            <A href=format!("/campaigns/{}?tab=general", entry.id) attr:class="day-entry-title">{entry.title.clone()}</A>
                             <dl>
                                 <dt>"Number"</dt>
                                 <dd>{entry.phone_number.clone()}</dd>

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::zone_time::format_local;
+use crate::zone_time::{format_local, minute_text};
 
 /// `2026-03-01 14:05` in `zone` (hover: `America/New_York (EST)`); a dash when absent.
 /// An unknown zone falls back to UTC rather than hiding the time.
@@ -13,6 +13,6 @@ pub fn local_time(instant: Option<DateTime<Utc>>, zone: &str) -> AnyView {
     };
     let (text, hover) = format_local(instant, zone)
         .or_else(|| format_local(instant, "UTC"))
-        .unwrap_or_else(|| (instant.format("%Y-%m-%d %H:%M").to_string(), "UTC".to_owned()));
+        .unwrap_or_else(|| (minute_text(instant.naive_utc()), "UTC".to_owned()));
     view! { <time datetime=instant.to_rfc3339() title=hover>{text}</time> }.into_any()
 }

@@ -20,7 +20,7 @@ use super::shell::use_current_user;
 use crate::api::use_api;
 use crate::browser::session_storage;
 
-pub use view::CampaignDetailPage;
+pub use view::{campaign_href, CampaignDetailPage};
 
 use actions::ConfirmDialog;
 use calendar::ScheduledCalendar;

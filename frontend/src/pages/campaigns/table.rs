@@ -8,7 +8,7 @@ use tidings_domain::campaign_wire::{Campaign, CampaignPage};
 use super::actions::ActionMenu;
 use super::local_time::local_time;
 use super::tabs::Tab;
-use super::use_campaigns;
+use super::{campaign_href, use_campaigns};
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
 
@@ -138,7 +138,7 @@ fn Table(tab: Tab, list: CampaignPage, page: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn Row(tab: Tab, campaign: Campaign) -> impl IntoView {
     let zone = campaign.time_zone.clone();
-    let href = format!("/campaigns/{}", campaign.id);
+    let href = campaign_href(&campaign);
     let id = campaign.id;
     let title = campaign.title.clone();
     let office = campaign.office.name.clone();

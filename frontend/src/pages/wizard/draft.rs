@@ -40,6 +40,8 @@ pub struct Draft {
     pub errors: RwSignal<Vec<FieldError>>,
     /// Why the last save, launch or schedule did not happen, above every step.
     pub failure: RwSignal<Option<String>>,
+    /// Set once the campaign is saved, launched or scheduled and the wizard is done.
+    pub finished: RwSignal<bool>,
 }
 
 impl Draft {
@@ -64,6 +66,7 @@ impl Draft {
             launch_on: RwSignal::new(launch_on),
             errors: RwSignal::new(Vec::new()),
             failure: RwSignal::new(None),
+            finished: RwSignal::new(false),
         }
     }
 

@@ -15,7 +15,7 @@ use tidings_domain::office::Office;
 use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
 use crate::api::{use_api, Api, ApiError};
-use crate::pages::campaigns::{show_pending_outcome, Outcome};
+use crate::pages::campaigns::{campaign_href, show_pending_outcome, Outcome};
 use crate::zone_time::{format_local, instant_of_local, local_date_time, now};
 
 /// What the user asked the wizard to do with the campaign.
@@ -51,6 +51,7 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok((campaign, tab)) => {
+                    draft.finished.set(true);
                     show_pending_outcome(&done_outcome(&campaign, how));
                     go_to.set(Some(format!("/campaigns?tab={tab}")));
                 }
@@ -215,7 +216,7 @@ fn done_outcome(campaign: &Campaign, how: Finish) -> Outcome {
         Finish::LaunchNow => format!("“{title}” has launched."),
         Finish::Schedule(_) => format!("“{title}” is scheduled."),
     };
-    Outcome::Done { message, link: Some((format!("/campaigns/{}", campaign.id), "Open the campaign".to_owned())) }
+    Outcome::Done { message, link: Some((campaign_href(campaign), "Open the campaign".to_owned())) }
 }
 
 /// The schedule form: a local date and time in the campaign's zone, with the rule.

@@ -4,6 +4,10 @@
 //! Steps: start (new only), general, contact list, number, message, operator, then
 //! launch now, schedule or save as draft. Nothing is saved until the last step, except
 //! a contact list uploaded on the way and a campaign started from a previous one.
+//!
+//! The address names the current step (`?step=`). The steps' forms are spread over
+//! several bundles (`Step::is_here`): going to a step kept in another one stores the
+//! draft (`resume`) and loads that step's address, whose bundle picks the draft up.
 
 mod assistant_script;
 mod contact_list;
@@ -24,7 +28,8 @@ mod steps;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
 use tidings_domain::campaign::CampaignAction;
 use tidings_domain::office::Office;
 
@@ -36,11 +41,12 @@ use self::message::MessageStep;
 use self::number::NumberStep;
 use self::operator::OperatorStep;
 use self::start::StartStep;
-use self::steps::{Step, StepButtons, StepList};
+use self::steps::{step_address, Step, StepButtons, StepList};
 use crate::api::{use_api, ApiError};
+use crate::browser::boot_path;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::campaigns::take_campaigns_outcome;
 use crate::pages::campaigns::Outcome;
+use crate::pages::campaigns::{campaign_href, take_campaigns_outcome};
 use crate::pages::shell::use_current_user;
 
 /// The `launch_on` date the Scheduled calendar's add button passes.
@@ -49,12 +55,19 @@ fn launch_on() -> Memo<Option<NaiveDate>> {
     Memo::new(move |_| query.read().get("launch_on").and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
 
+/// The step the address names (`?step=`), if any.
+fn address_step() -> Memo<Option<Step>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("step").and_then(|slug| Step::from_slug(&slug)))
+}
+
 /// `/campaigns/new`: a new campaign, in the user's office.
 #[component]
 pub fn NewCampaignPage() -> impl IntoView {
     let api = use_api();
     let me = use_current_user();
     let launch_on = launch_on();
+    let address_step = address_step().get_untracked();
     let offices = LocalResource::new(move || async move { api.offices().await });
     view! {
         <section class="page wizard-page">
@@ -78,9 +91,15 @@ pub fn NewCampaignPage() -> impl IntoView {
                                     .iter()
                                     .find(|o| o.id == me.office.id)
                                     .map_or(me.office.time_zone.clone(), |o| o.time_zone.clone());
-                                let draft = resume::resumed_draft().unwrap_or_else(|| {
-                                    Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start)
-                                });
+                                // A step in the address with nothing kept (the work was finished,
+                                // or the tab is new) starts at the beginning.
+                                let draft = match resume::resumed_draft(address_step.is_some()) {
+                                    Some(kept) => {
+                                        kept.step.set(address_step.unwrap_or(Step::Start));
+                                        kept
+                                    }
+                                    None => Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start),
+                                };
                                 view! { <Wizard draft offices with_start=true/> }.into_any()
                             }
                             (Err(error), _) => view! {
@@ -110,6 +129,8 @@ pub fn EditCampaignPage() -> impl IntoView {
     let api = use_api();
     let params = use_params_map();
     let launch_on = launch_on();
+    // Editing has no Start step.
+    let address_step = address_step().get_untracked().filter(|step| *step != Step::Start);
     let id = Memo::new(move |_| params.read().get("id").and_then(|id| id.parse::<i64>().ok()));
     let loaded = LocalResource::new(move || {
         let id = id.get();
@@ -137,7 +158,7 @@ pub fn EditCampaignPage() -> impl IntoView {
                                 return view! {
                                     <h1>{campaign.title.clone()}</h1>
                                     <ErrorPanel title="This campaign cannot be edited now" message=reason/>
-                                    <A href=format!("/campaigns/{}", campaign.id)>"View the campaign"</A>
+                                    <A href=campaign_href(&campaign)>"View the campaign"</A>
                                 }
                                 .into_any();
                             }
@@ -148,13 +169,16 @@ pub fn EditCampaignPage() -> impl IntoView {
                                         title="This campaign cannot be edited"
                                         message=format!("A {} campaign is no longer edited.", campaign.state.label().to_lowercase())
                                     />
-                                    <A href=format!("/campaigns/{}", campaign.id)>"View the campaign"</A>
+                                    <A href=campaign_href(&campaign)>"View the campaign"</A>
                                 }
                                 .into_any();
                             }
-                            let draft = resume::resumed_draft().unwrap_or_else(|| {
+                            let draft = resume::resumed_draft(address_step.is_some()).unwrap_or_else(|| {
                                 Draft::from_campaign(&campaign, list, launch_on.get_untracked())
                             });
+                            if let Some(step) = address_step {
+                                draft.step.set(step);
+                            }
                             view! {
                                 <h1>{move || format!("Edit “{}”", draft.title.get())}</h1>
                                 <Wizard draft offices with_start=false/>
@@ -189,14 +213,25 @@ fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView
     resume::keep_draft(draft);
     let edit_query = draft.launch_on.get_untracked().map(|d| format!("?launch_on={d}")).unwrap_or_default();
     let offices = StoredValue::new(offices);
+    address_follows_step(draft);
+    // Only the steps this bundle has are compiled in; the others load their bundle.
     let step = move || match draft.step.get() {
+        #[cfg(feature = "bundle-wizard")]
         Step::Start => view! { <StartStep draft edit_query=edit_query.clone()/> }.into_any(),
+        #[cfg(feature = "bundle-wizard")]
         Step::General => view! { <GeneralStep draft offices=offices.get_value()/> }.into_any(),
+        #[cfg(feature = "bundle-wizard-list")]
         Step::ContactList => view! { <ContactListStep draft/> }.into_any(),
+        #[cfg(feature = "bundle-wizard")]
         Step::Number => view! { <NumberStep draft/> }.into_any(),
+        #[cfg(feature = "bundle-wizard-message")]
         Step::Message => view! { <MessageStep draft/> }.into_any(),
+        #[cfg(feature = "bundle-wizard-message")]
         Step::Operator => view! { <OperatorStep draft/> }.into_any(),
+        #[cfg(feature = "bundle-wizard-launch")]
         Step::Finish => view! { <FinishStep draft offices=offices.get_value()/> }.into_any(),
+        #[allow(unreachable_patterns)]
+        elsewhere => view! { <StepElsewhere draft step=elsewhere/> }.into_any(),
     };
     view! {
         <div class="wizard">
@@ -216,4 +251,50 @@ fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView
             </Show>
         </div>
     }
+}
+
+/// Keeps the address on the step shown (`?step=`), replacing it, so a reload or Back
+/// returns to the same step and `index.html` knows which bundle has it.
+fn address_follows_step(draft: Draft) {
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        let step = draft.step.get();
+        if !step.is_here() {
+            return; // `StepElsewhere` loads its address.
+        }
+        let target = step_address(&location.pathname.get_untracked(), step, draft.launch_on.get_untracked());
+        let search = location.search.get_untracked();
+        let current = format!("{}?{}", location.pathname.get_untracked(), search.trim_start_matches('?'));
+        if current != target {
+            navigate(&target, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        }
+    });
+}
+
+/// A step whose form is in another bundle: stores the draft and loads the step's
+/// address, which starts that bundle. When this bundle was started for that very
+/// address, `index.html` and the bundles disagree; loading it again would loop.
+#[component]
+fn StepElsewhere(draft: Draft, step: Step) -> impl IntoView {
+    let path = window().location().pathname().unwrap_or_default();
+    let target = step_address(&path, step, draft.launch_on.get_untracked());
+    if boot_path().as_deref() == Some(target.as_str()) {
+        return view! {
+            <ErrorPanel
+                title="This step could not be opened"
+                message="This build of Tidings has no form for this step. Reload the page; if that does not \
+                         help, tell your administrator."
+            />
+        }
+        .into_any();
+    }
+    untrack(|| resume::save(draft));
+    set_timeout(
+        move || {
+            let _ = window().location().replace(&target);
+        },
+        std::time::Duration::ZERO,
+    );
+    view! { <Loading label=format!("Opening the {} step…", step.label().to_lowercase())/> }.into_any()
 }

@@ -1,6 +1,8 @@
-//! Keeping the wizard's work across a reload: while the wizard is open its draft is
-//! written to the tab's session storage under the wizard's address, and reloading that
-//! address picks it up where it was, on the same step. Any other arrival starts afresh.
+//! Keeping the wizard's work while it moves between pages: the wizard writes its draft
+//! to the tab's session storage under its address whenever it changes, and the address
+//! names the current step (`?step=`). Arriving at an address with a step (a reload,
+//! Back, or a step whose form is in another bundle) picks the draft up where it was;
+//! arriving without one ("New campaign", "Edit") starts afresh.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -9,13 +11,14 @@ use tidings_domain::assistant::AssistantScript;
 use tidings_domain::campaign::{CampaignState, OperatedBy};
 use tidings_domain::campaign_wire::NumberChoice;
 use tidings_domain::contact_list::ContactList;
-use wasm_bindgen::JsValue;
+use tidings_domain::FieldError;
 
 use super::draft::Draft;
 use super::steps::Step;
-use crate::browser::{boot_path, session_storage};
+use crate::browser::session_storage;
 
-/// The settings a reload must not lose (not the last save's errors).
+/// Everything the next page must show as it was, including the last save's refusal
+/// (a refused field can send the user to a step in another bundle).
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
     id: Option<i64>,
@@ -34,35 +37,20 @@ struct Snapshot {
     agent_ids: Vec<i64>,
     script: AssistantScript,
     launch_on: Option<NaiveDate>,
+    errors: Vec<FieldError>,
+    failure: Option<String>,
 }
 
 fn storage_key() -> String {
     format!("tidings.wizard:{}", window().location().pathname().unwrap_or_default())
 }
 
-/// Whether the browser loaded this very address by reloading it (not an address the
-/// app went to afterwards; `index.html` records the one it started with).
-fn page_was_reloaded() -> bool {
-    let boot_path = boot_path().unwrap_or_default();
-    let path = window().location().pathname().unwrap_or_default();
-    if boot_path.split('?').next() != Some(path.as_str()) {
-        return false;
-    }
-    let Some(performance) = window().performance() else {
-        return false;
-    };
-    // The navigation entry's `type` is "navigate", "reload" or "back_forward".
-    let entry = performance.get_entries_by_type("navigation").get(0);
-    js_sys::Reflect::get(&entry, &JsValue::from_str("type")).ok().and_then(|kind| kind.as_string()).as_deref()
-        == Some("reload")
-}
-
-/// The draft this address held before the page was reloaded. On any other arrival the
-/// old one is dropped, so "New campaign" always starts blank.
-pub fn resumed_draft() -> Option<Draft> {
+/// The draft kept for this address, when the address names a step (`has_step`). Without
+/// one the kept draft is dropped, so "New campaign" always starts blank.
+pub fn resumed_draft(has_step: bool) -> Option<Draft> {
     let storage = session_storage()?;
     let key = storage_key();
-    if !page_was_reloaded() {
+    if !has_step {
         let _ = storage.remove_item(&key);
         return None;
     }
@@ -81,33 +69,49 @@ pub fn resumed_draft() -> Option<Draft> {
     draft.append_opt_out.set(kept.append_opt_out);
     draft.agent_ids.set(kept.agent_ids);
     draft.script.set(kept.script);
+    draft.errors.set(kept.errors);
+    draft.failure.set(kept.failure);
     Some(draft)
 }
 
-/// Writes the draft to session storage whenever it changes.
+/// Writes the draft to session storage now (before loading another step's bundle).
+/// Tracks every setting when called inside an effect.
+pub fn save(draft: Draft) {
+    let kept = Snapshot {
+        id: draft.id.get(),
+        state: draft.state.get(),
+        scheduled_at: draft.scheduled_at.get(),
+        step: draft.step.get(),
+        title: draft.title.get(),
+        office_id: draft.office_id.get(),
+        operated_by: draft.operated_by.get(),
+        tags: draft.tags.get(),
+        time_zone: draft.time_zone.get(),
+        contact_list: draft.contact_list.get(),
+        number: draft.number.get(),
+        message: draft.message.get(),
+        append_opt_out: draft.append_opt_out.get(),
+        agent_ids: draft.agent_ids.get(),
+        script: draft.script.get(),
+        launch_on: draft.launch_on.get(),
+        errors: draft.errors.get(),
+        failure: draft.failure.get(),
+    };
+    if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(&kept)) {
+        let _ = storage.set_item(&storage_key(), &json);
+    }
+}
+
+/// Keeps the stored draft up to date while the wizard is open, and drops it once the
+/// campaign is saved, launched or scheduled: Back to a finished wizard starts afresh.
 pub fn keep_draft(draft: Draft) {
-    let key = storage_key();
     Effect::new(move |_| {
-        let kept = Snapshot {
-            id: draft.id.get(),
-            state: draft.state.get(),
-            scheduled_at: draft.scheduled_at.get(),
-            step: draft.step.get(),
-            title: draft.title.get(),
-            office_id: draft.office_id.get(),
-            operated_by: draft.operated_by.get(),
-            tags: draft.tags.get(),
-            time_zone: draft.time_zone.get(),
-            contact_list: draft.contact_list.get(),
-            number: draft.number.get(),
-            message: draft.message.get(),
-            append_opt_out: draft.append_opt_out.get(),
-            agent_ids: draft.agent_ids.get(),
-            script: draft.script.get(),
-            launch_on: draft.launch_on.get(),
-        };
-        if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(&kept)) {
-            let _ = storage.set_item(&key, &json);
+        if draft.finished.get() {
+            if let Some(storage) = session_storage() {
+                let _ = storage.remove_item(&storage_key());
+            }
+        } else {
+            save(draft);
         }
     });
 }

@@ -1,5 +1,5 @@
-//! The wizard's steps, in order, the step list a user can jump around in, and which
-//! step owns each field the API can refuse.
+//! The wizard's steps, in order, the step list a user can jump around in, which step
+//! owns each field the API can refuse, and which bundle has each step's form.
 
 use leptos::prelude::*;
 
@@ -35,6 +35,35 @@ impl Step {
         }
     }
 
+    /// The step's name in the address (`?step=`); `index.html` starts the bundle that
+    /// has the step by it.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Step::Start => "start",
+            Step::General => "general",
+            Step::ContactList => "contact-list",
+            Step::Number => "number",
+            Step::Message => "message",
+            Step::Operator => "operator",
+            Step::Finish => "launch",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Step> {
+        Self::all(true).into_iter().find(|step| step.slug() == slug)
+    }
+
+    /// Whether this bundle has the step's form. The wizard is split by step across
+    /// bundles (`crate::bundles`); going to a step kept elsewhere loads its bundle.
+    pub fn is_here(self) -> bool {
+        match self {
+            Step::Start | Step::General | Step::Number => cfg!(feature = "bundle-wizard"),
+            Step::ContactList => cfg!(feature = "bundle-wizard-list"),
+            Step::Message | Step::Operator => cfg!(feature = "bundle-wizard-message"),
+            Step::Finish => cfg!(feature = "bundle-wizard-launch"),
+        }
+    }
+
     /// The steps of a wizard that does (`with_start`) or does not begin with Start.
     pub fn all(with_start: bool) -> Vec<Step> {
         let start = with_start.then_some(Step::Start);
@@ -54,6 +83,12 @@ impl Step {
             _ => Step::General,
         }
     }
+}
+
+/// The wizard's address on `step`: `path` with `?step=` (and the calendar's date).
+pub fn step_address(path: &str, step: Step, launch_on: Option<chrono::NaiveDate>) -> String {
+    let date = launch_on.map(|d| format!("&launch_on={d}")).unwrap_or_default();
+    format!("{path}?step={}{date}", step.slug())
 }
 
 /// The ordered step list: the current step marked, steps with refused fields flagged.
@@ -124,4 +159,32 @@ pub fn StepButtons(draft: Draft, with_start: bool) -> impl IntoView {
 /// A new step starts at the top of the page, not where the last one was scrolled to.
 pub fn scroll_to_top() {
     window().scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_is_found_by_its_address_name() {
+        for step in Step::all(true) {
+            assert_eq!(Step::from_slug(step.slug()), Some(step));
+        }
+        assert_eq!(Step::from_slug("constructor"), None);
+    }
+
+    #[test]
+    fn the_address_names_the_step_and_keeps_the_calendar_date() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
+        assert_eq!(step_address("/campaigns/new", Step::ContactList, None), "/campaigns/new?step=contact-list");
+        assert_eq!(
+            step_address("/campaigns/7/edit", Step::Finish, date),
+            "/campaigns/7/edit?step=launch&launch_on=2026-12-01"
+        );
+    }
+
+    #[test]
+    fn the_build_with_every_screen_has_every_step() {
+        assert!(Step::all(true).into_iter().all(Step::is_here));
+    }
 }

@@ -25,6 +25,7 @@ const CONVERSATION_SEARCH: SearchBox = SearchBox {
 
 #[component]
 pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
+    crate::live::provide_live();
     let api = use_api();
     let campaign_id = campaign.id;
     let zone = campaign.time_zone.clone();

@@ -73,9 +73,7 @@ pub fn CampaignDetailPage() -> impl IntoView {
 #[component]
 fn CampaignView(campaign: Campaign) -> impl IntoView {
     let query = use_query_map();
-    let launched =
-        matches!(campaign.state, CampaignState::Active | CampaignState::Archived) && campaign.launched_at.is_some();
-    let tabs: Vec<ViewTab> = if launched { ViewTab::ALL.to_vec() } else { vec![ViewTab::General] };
+    let tabs = ViewTab::of(&campaign);
     let default_tab = tabs[0];
     let available = tabs.clone();
     let current = Memo::new(move |_| {
@@ -89,7 +87,7 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
         let campaign = for_panel.clone();
         match current.get() {
             ViewTab::Activity => activity_panel(campaign),
-            ViewTab::General => view! { <general::GeneralTab campaign/> }.into_any(),
+            ViewTab::General => general_panel(campaign),
             tab => insight_panel(tab, campaign),
         }
     };
@@ -108,16 +106,33 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
     }
 }
 
-// The Activity tab is in the `campaign` bundle, Contacts and Analytics in `insight`
-// (see `crate::bundles`); General is in both. A tab of the other bundle loads afresh.
+/// Where a link to `campaign` should lead: its first tab, named in the address, so
+/// `index.html` starts the bundle that has it (Activity once launched, else General).
+pub fn campaign_href(campaign: &Campaign) -> String {
+    ViewTab::of(campaign)[0].href(campaign.id)
+}
+
+// The Activity tab is in the `campaign` bundle, General, Contacts and Analytics in
+// `insight` (see `crate::bundles`). A tab of the other bundle loads afresh, at an
+// address that names the tab.
 #[cfg(feature = "bundle-campaign")]
 fn activity_panel(campaign: Campaign) -> AnyView {
     view! { <activity::ActivityTab campaign/> }.into_any()
 }
 
 #[cfg(not(feature = "bundle-campaign"))]
-fn activity_panel(_campaign: Campaign) -> AnyView {
-    view! { <crate::bundles::Elsewhere/> }.into_any()
+fn activity_panel(campaign: Campaign) -> AnyView {
+    view! { <crate::bundles::ElsewhereAt to=ViewTab::Activity.href(campaign.id)/> }.into_any()
+}
+
+#[cfg(feature = "bundle-insight")]
+fn general_panel(campaign: Campaign) -> AnyView {
+    view! { <general::GeneralTab campaign/> }.into_any()
+}
+
+#[cfg(not(feature = "bundle-insight"))]
+fn general_panel(campaign: Campaign) -> AnyView {
+    view! { <crate::bundles::ElsewhereAt to=ViewTab::General.href(campaign.id)/> }.into_any()
 }
 
 #[cfg(feature = "bundle-insight")]
@@ -130,8 +145,8 @@ fn insight_panel(tab: ViewTab, campaign: Campaign) -> AnyView {
 }
 
 #[cfg(not(feature = "bundle-insight"))]
-fn insight_panel(_tab: ViewTab, _campaign: Campaign) -> AnyView {
-    view! { <crate::bundles::Elsewhere/> }.into_any()
+fn insight_panel(tab: ViewTab, campaign: Campaign) -> AnyView {
+    view! { <crate::bundles::ElsewhereAt to=tab.href(campaign.id)/> }.into_any()
 }
 
 /// Title, state (with a link to its tab on the Campaigns page), Edit while it may be

@@ -2,6 +2,8 @@
 //! `?tab=`.
 
 use leptos::prelude::*;
+use tidings_domain::campaign::CampaignState;
+use tidings_domain::campaign_wire::Campaign;
 
 use crate::pages::tab_list::{TabItem, TabList};
 
@@ -39,6 +41,17 @@ impl ViewTab {
     /// The tab a `?tab=` value names.
     pub fn from_slug(slug: Option<&str>) -> Option<ViewTab> {
         ViewTab::ALL.into_iter().find(|tab| Some(tab.slug()) == slug)
+    }
+
+    /// The tabs `campaign` has: all four once it has launched, else only General.
+    pub fn of(campaign: &Campaign) -> Vec<ViewTab> {
+        let launched =
+            matches!(campaign.state, CampaignState::Active | CampaignState::Archived) && campaign.launched_at.is_some();
+        if launched {
+            ViewTab::ALL.to_vec()
+        } else {
+            vec![ViewTab::General]
+        }
     }
 
     /// Where the tab of campaign `id` lives.
