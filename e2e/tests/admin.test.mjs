@@ -124,7 +124,7 @@ test("deleting a list that a launched campaign uses shows the API's refusal", as
   });
 });
 
-test("an administrator adds a number and its unsolicited settings persist after a reload", async () => {
+test("an administrator adds a number; its unsolicited settings and edited details persist after a reload", async () => {
   await withPage("admin-phone-numbers", async (page) => {
     await signIn(page, admin);
     await page.goto(`${baseUrl}/phone-numbers`);
@@ -164,17 +164,37 @@ test("an administrator adds a number and its unsolicited settings persist after 
     assert.equal(await settings.getByLabel(/Ada Admin/).isChecked(), false);
     assert.equal(await settings.getByRole("button", { name: "Save settings" }).isDisabled(), true);
 
+    // Its details: a refused name is shown at its field; the saved ones after a reload.
+    await page.getByRole("button", { name: "Edit details" }).click();
+    const details = page.getByRole("dialog", { name: "Edit E2E evening line" });
+    await details.getByLabel("Name").fill("   ");
+    await details.getByRole("button", { name: "Save changes" }).click();
+    await details.locator("#number-name-errors").getByText(/must not be empty/).waitFor();
+    await details.getByLabel("Name").fill("E2E late line");
+    await details.getByLabel("Description").fill("Evenings and weekends");
+    await details.getByLabel("Owner").selectOption({ label: "Morgan Manager · manager@demo.test" });
+    await details.getByLabel("Answered by when no campaign runs").selectOption("assistant");
+    await details.getByRole("button", { name: "Save changes" }).click();
+    await details.waitFor({ state: "detached" });
+    await page.getByText("The details of E2E late line were saved.").waitFor();
+    await page.reload();
+    await page.getByRole("heading", { name: "E2E late line", level: 1 }).waitFor();
+    const facts = await page.locator(".number-facts").innerText();
+    assert.match(facts, /Answered by when no campaign runs\s+Virtual Assistant/);
+    assert.match(facts, /Owner\s+Morgan Manager/);
+    assert.match(facts, /Description\s+Evenings and weekends/);
+
     await page.getByRole("link", { name: "All numbers of Main Campus" }).click();
-    assert.match(await tableRow(page, "E2E evening line").innerText(), /1 office inbox, 1 person/);
+    assert.match(await tableRow(page, "E2E late line").innerText(), /1 office inbox, 1 person/);
 
     // Released again, so the other tests find the demo office's numbers as seeded.
-    await page.getByRole("button", { name: "Release E2E evening line" }).click();
-    const release = page.getByRole("dialog", { name: "Release E2E evening line (+13035550177)?" });
+    await page.getByRole("button", { name: "Release E2E late line" }).click();
+    const release = page.getByRole("dialog", { name: "Release E2E late line (+13035550177)?" });
     await release.getByRole("button", { name: "Release number" }).click();
-    await page.getByText("E2E evening line (+13035550177) was released.").waitFor();
-    await tableRow(page, "E2E evening line").waitFor({ state: "detached" });
+    await page.getByText("E2E late line (+13035550177) was released.").waitFor();
+    await tableRow(page, "E2E late line").waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Released", exact: true }).click();
-    assert.match(await tableRow(page, "E2E evening line").innerText(), /Released/);
+    assert.match(await tableRow(page, "E2E late line").innerText(), /Released/);
   });
 });
 

@@ -4,7 +4,9 @@
 use gloo_net::http::Request;
 use tidings_domain::contact_list::{ContactListPage, ContactPage};
 use tidings_domain::office::{CreateOffice, Office, UpdateOffice};
-use tidings_domain::phone_number::{CreatePhoneNumber, PhoneNumber, PhoneNumberStatus, UnsolicitedSettings};
+use tidings_domain::phone_number::{
+    CreatePhoneNumber, PhoneNumber, PhoneNumberStatus, UnsolicitedSettings, UpdatePhoneNumber,
+};
 use tidings_domain::user::{CreateUser, UpdateUser, User};
 
 use super::{read_empty, read_json, Api, ApiError, Body, ItemList, API_BASE};
@@ -76,6 +78,12 @@ impl Api {
     /// `POST /phone-numbers`: registers or provisions a reusable number.
     pub async fn create_phone_number(&self, body: &CreatePhoneNumber) -> Result<PhoneNumber, ApiError> {
         let request = Request::post(&format!("{API_BASE}/phone-numbers"));
+        read_json(self.send_body(request, Body::json(body)?).await?).await
+    }
+
+    /// `PATCH /phone-numbers/{id}`: name, description, office, owner, default behaviour.
+    pub async fn update_phone_number(&self, id: i64, body: &UpdatePhoneNumber) -> Result<PhoneNumber, ApiError> {
+        let request = Request::patch(&format!("{API_BASE}/phone-numbers/{id}"));
         read_json(self.send_body(request, Body::json(body)?).await?).await
     }
 

@@ -3,6 +3,7 @@
 //! own page (`/phone-numbers/{id}`, in `number`) holds its unsolicited message settings.
 
 mod add_number;
+mod details;
 mod number;
 
 use leptos::prelude::*;

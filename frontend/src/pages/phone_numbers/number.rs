@@ -1,6 +1,7 @@
-//! One phone number (`/phone-numbers/{id}`): its facts, and for a reusable number in
-//! service the unsolicited message settings — which personal inboxes and office inboxes
-//! receive messages not tied to an active campaign — in an editor administrators save.
+//! One phone number (`/phone-numbers/{id}`): its facts (administrators edit a reusable
+//! number's details), and for a reusable number in service the unsolicited message
+//! settings — which personal inboxes and office inboxes receive messages not tied to an
+//! active campaign — in an editor administrators save.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,9 +13,10 @@ use tidings_domain::phone_number::{PhoneNumber, PhoneNumberStatus, UnsolicitedSe
 use tidings_domain::user::User;
 use tidings_domain::FieldError;
 
+use super::details::NumberDetailsDialog;
 use super::{is_admin, status_label};
 use crate::api::{use_api, ApiError};
-use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading};
+use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading, NoticeBar};
 
 #[component]
 pub fn PhoneNumberPage() -> impl IntoView {
@@ -39,13 +41,19 @@ pub fn PhoneNumberPage() -> impl IntoView {
             Ok(Some(Loaded { number, offices, editor }))
         }
     });
+    let notice = RwSignal::new(None::<String>);
+    let on_saved = Callback::new(move |name: String| {
+        notice.set(Some(format!("The details of {name} were saved.")));
+        loaded.refetch();
+    });
 
     view! {
         <section class="page admin-page">
             <p class="breadcrumb"><A href="/phone-numbers">"← Phone numbers"</A></p>
+            <NoticeBar notice/>
             {move || match loaded.get() {
                         None => view! { <Loading label="Loading the phone number…"/> }.into_any(),
-                        Some(Ok(Some(loaded))) => view! { <NumberView loaded/> }.into_any(),
+                        Some(Ok(Some(loaded))) => view! { <NumberView loaded on_saved/> }.into_any(),
                         Some(Ok(None)) => view! {
                             <ErrorPanel title="No such phone number" message="The address does not name a phone number."/>
                         }
@@ -80,8 +88,21 @@ struct Editor {
 }
 
 #[component]
-fn NumberView(loaded: Loaded) -> impl IntoView {
+fn NumberView(loaded: Loaded, on_saved: Callback<String>) -> impl IntoView {
     let Loaded { number, offices, editor } = loaded;
+    // Only a reusable number in service has details to change (it then has an editor).
+    let editable = is_admin() && editor.is_some();
+    let editing = RwSignal::new(false);
+    let for_dialog = StoredValue::new((
+        number.clone(),
+        offices.clone(),
+        editor.as_ref().and_then(|editor| editor.users.as_ref().ok().cloned()),
+    ));
+    let owner = editor.as_ref().and_then(|editor| {
+        let users = editor.users.as_ref().ok()?;
+        let owner = users.iter().find(|user| Some(user.id) == number.owner_user_id)?;
+        Some(owner.name.clone())
+    });
     let office_name = offices.iter().find(|o| o.id == number.office_id).map(|o| o.name.clone()).unwrap_or_default();
     let back = format!("/phone-numbers?office={}", number.office_id);
     let description = (!number.description.is_empty()).then(|| number.description.clone());
@@ -89,7 +110,25 @@ fn NumberView(loaded: Loaded) -> impl IntoView {
         <div class="page-head">
             <h1>{number.name.clone()}</h1>
             <A href=back>{format!("All numbers of {office_name}")}</A>
+            <Show when=move || editable>
+                <button type="button" class="button" on:click=move |_| editing.set(true)>"Edit details"</button>
+            </Show>
         </div>
+        {move || editing.get().then(|| {
+            let (number, offices, users) = for_dialog.get_value();
+            view! {
+                <NumberDetailsDialog
+                    number
+                    offices
+                    users
+                    on_saved=Callback::new(move |name| {
+                        editing.set(false);
+                        on_saved.run(name);
+                    })
+                    on_close=Callback::new(move |()| editing.set(false))
+                />
+            }
+        })}
         <section class="panel">
             <dl class="settings number-facts">
                 <dt>"Number"</dt>
@@ -104,6 +143,7 @@ fn NumberView(loaded: Loaded) -> impl IntoView {
                 <dd>{status_label(number.status)}</dd>
                 <dt>"Answered by when no campaign runs"</dt>
                 <dd>{number.default_operated_by.label()}</dd>
+                {owner.map(|name| view! { <dt>"Owner"</dt> <dd>{name}</dd> })}
                 {description.map(|text| view! { <dt>"Description"</dt> <dd>{text}</dd> })}
             </dl>
         </section>

@@ -55,6 +55,7 @@ impl Step {
 
     /// Whether this bundle has the step's form. The wizard is split by step across
     /// bundles (`crate::bundles`); going to a step kept elsewhere loads its bundle.
+    /// The same split is in `Wizard`'s `cfg`s and in `index.html`'s `wizardSteps`.
     pub fn is_here(self) -> bool {
         match self {
             Step::Start | Step::General | Step::Number => cfg!(feature = "bundle-wizard"),
