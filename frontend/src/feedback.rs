@@ -1,8 +1,11 @@
 //! Loading and error panels, so a page is never blank while it waits or after it fails;
-//! and the API's field errors, shown under the fields they name.
+//! the API's field errors, shown under the fields they name; and the saving state the
+//! management forms share.
 
 use leptos::prelude::*;
 use tidings_domain::FieldError;
+
+use crate::api::ApiError;
 
 /// A spinner with words saying what is loading; announced politely to screen readers.
 #[component]
@@ -73,5 +76,50 @@ pub fn NoticeBar(notice: RwSignal<Option<String>>) -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// A form's saving state: busy while its request runs, the API's reasons for the fields
+/// it names, and a refusal that names none. Cheap to copy into closures.
+#[derive(Clone, Copy, Default)]
+pub struct FormState {
+    pub busy: RwSignal<bool>,
+    errors: RwSignal<Vec<FieldError>>,
+    failure: RwSignal<Option<String>>,
+}
+
+impl FormState {
+    /// A save starts: busy, and the last refusal forgotten.
+    pub fn begin(self) {
+        self.busy.set(true);
+        self.errors.set(Vec::new());
+        self.failure.set(None);
+    }
+
+    /// Whether the form is still there when its answer arrives (its dialog may have been
+    /// closed, or its page left, meanwhile).
+    pub fn is_open(self) -> bool {
+        self.busy.try_get_untracked().is_some()
+    }
+
+    /// The API refused: its reasons go under the fields it names, or, naming none, above
+    /// the buttons; the form can be sent again.
+    pub fn refused(self, error: &ApiError) {
+        let fields = error.field_errors();
+        if fields.is_empty() {
+            self.failure.try_set(Some(error.user_message()));
+        }
+        self.errors.try_set(fields);
+        self.busy.try_set(false);
+    }
+
+    /// The reasons for `field` and its parts, for the field's error list.
+    pub fn reasons(self, field: &'static str) -> Signal<Vec<String>> {
+        Signal::derive(move || self.errors.with(|errors| reasons_for(errors, field)))
+    }
+
+    /// The refusal that names no field, as an alert.
+    pub fn failure_alert(self) -> impl IntoView {
+        move || self.failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })
     }
 }

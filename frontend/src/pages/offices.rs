@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::office::{CreateOffice, Office, UpdateOffice, OFFICE_NAME_MAX};
-use tidings_domain::FieldError;
 
 use super::contact_lists::local_time;
 use super::dialog::{ConfirmDialog, Dialog, Task};
@@ -13,7 +12,7 @@ use super::shell::use_current_user;
 use super::text_field::TextField;
 use super::users::AdminsOnly;
 use crate::api::use_api;
-use crate::feedback::{reasons_for, ErrorPanel, Loading, NoticeBar};
+use crate::feedback::{ErrorPanel, FormState, Loading, NoticeBar};
 use crate::zone_time::zone_names;
 
 #[component]
@@ -142,16 +141,12 @@ fn OfficeDialog(office: Option<Office>, on_saved: Callback<String>, on_close: Ca
     let existing_id = office.as_ref().map(|o| o.id);
     let name = RwSignal::new(office.as_ref().map(|o| o.name.clone()).unwrap_or_default());
     let zone = RwSignal::new(office.as_ref().map(|o| o.time_zone.clone()).unwrap_or_default());
-    let busy = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    let form = FormState::default();
     let heading = office.as_ref().map_or("New office".to_owned(), |o| format!("Edit {}", o.name));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        errors.set(Vec::new());
-        failure.set(None);
+        form.begin();
         let (name, time_zone) = (name.get_untracked(), zone.get_untracked());
         spawn_local(async move {
             let answer = match existing_id {
@@ -164,24 +159,16 @@ fn OfficeDialog(office: Option<Office>, on_saved: Callback<String>, on_close: Ca
                     .await
                     .map(|office| format!("The office {} ({}) was saved.", office.name, office.time_zone)),
             };
-            // The dialog may have been closed, or its page left, meanwhile.
-            if busy.try_get_untracked().is_none() {
+            if !form.is_open() {
                 return;
             }
             match answer {
                 Ok(message) => on_saved.run(message),
-                Err(error) => {
-                    let fields = error.field_errors();
-                    if fields.is_empty() {
-                        failure.try_set(Some(error.user_message()));
-                    }
-                    errors.try_set(fields);
-                    busy.try_set(false);
-                }
+                Err(error) => form.refused(&error),
             }
         });
     };
-    let reasons = move |field: &'static str| Signal::derive(move || errors.with(|e| reasons_for(e, field)));
+    let reasons = move |field| form.reasons(field);
 
     view! {
         <Dialog heading on_close>
@@ -199,11 +186,11 @@ fn OfficeDialog(office: Option<Office>, on_saved: Callback<String>, on_close: Ca
                 <datalist id="office-zones">
                     {zone_names().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
                 </datalist>
-                {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                {form.failure_alert()}
                 <div class="dialog-actions">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-primary" disabled=move || busy.get()>
-                        {move || match (busy.get(), existing_id.is_none()) {
+                    <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
+                        {move || match (form.busy.get(), existing_id.is_none()) {
                             (true, _) => "Saving…",
                             (false, true) => "Create office",
                             (false, false) => "Save changes",

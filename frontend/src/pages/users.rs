@@ -7,13 +7,12 @@ use leptos::task::spawn_local;
 use tidings_domain::office::Office;
 use tidings_domain::role::Role;
 use tidings_domain::user::{CreateUser, UpdateUser, User, PASSWORD_MIN};
-use tidings_domain::FieldError;
 
 use super::dialog::{ConfirmDialog, Dialog, Task};
 use super::shell::use_current_user;
 use super::text_field::{SelectField, TextField};
 use crate::api::{use_api, ApiError};
-use crate::feedback::{reasons_for, ErrorPanel, Loading, NoticeBar};
+use crate::feedback::{ErrorPanel, FormState, Loading, NoticeBar};
 
 const ROLES: [Role; 3] = [Role::Administrative, Role::Standard, Role::Limited];
 
@@ -230,18 +229,14 @@ fn UserDialog(
     let chosen_office = move || office.read_untracked().parse::<i64>().unwrap_or(first_office);
     let other_offices = RwSignal::new(existing.as_ref().is_some_and(|u| u.view_other_offices));
     let messaging = RwSignal::new(existing.as_ref().is_none_or(|u| u.two_way_messaging));
-    let busy = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    let form = FormState::default();
     let is_new = existing.is_none();
     let existing_id = existing.as_ref().map(|u| u.id);
     let heading = existing.as_ref().map_or("New user".to_owned(), |u| format!("Edit {}", u.name));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        errors.set(Vec::new());
-        failure.set(None);
+        form.begin();
         spawn_local(async move {
             let answer = match existing_id {
                 None => {
@@ -270,24 +265,16 @@ fn UserDialog(
                     api.update_user(id, &body).await
                 }
             };
-            // The dialog may have been closed, or its page left, meanwhile.
-            if busy.try_get_untracked().is_none() {
+            if !form.is_open() {
                 return;
             }
             match answer {
                 Ok(user) => on_saved.run((user, is_new)),
-                Err(error) => {
-                    let fields = error.field_errors();
-                    if fields.is_empty() {
-                        failure.try_set(Some(error.user_message()));
-                    }
-                    errors.try_set(fields);
-                    busy.try_set(false);
-                }
+                Err(error) => form.refused(&error),
             }
         });
     };
-    let reasons = move |field: &'static str| Signal::derive(move || errors.with(|e| reasons_for(e, field)));
+    let reasons = move |field| form.reasons(field);
 
     view! {
         <Dialog heading on_close>
@@ -342,11 +329,11 @@ fn UserDialog(
                     />
                     <label for="user-messaging">"Two-way messaging (campaigns and conversations)"</label>
                 </div>
-                {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                {form.failure_alert()}
                 <div class="dialog-actions">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-primary" disabled=move || busy.get()>
-                        {move || match (busy.get(), is_new) {
+                    <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
+                        {move || match (form.busy.get(), is_new) {
                             (true, _) => "Saving…",
                             (false, true) => "Create user",
                             (false, false) => "Save changes",

@@ -56,11 +56,12 @@ pub async fn spa_fallback(state: web::Data<AppState>, req: HttpRequest) -> Resul
 fn precompressed(file: &Path, req: &HttpRequest) -> Option<HttpResponse> {
     let accepted = req.headers().get(header::ACCEPT_ENCODING)?.to_str().ok()?;
     let content_type = actix_files::file_extension_to_mime(file.extension()?.to_str()?);
-    [("br", ContentEncoding::Brotli), ("gzip", ContentEncoding::Gzip)].into_iter().find_map(|(name, encoding)| {
+    // (the encoding's name in `Accept-Encoding`, the copy's file suffix)
+    let copies = [("br", "br", ContentEncoding::Brotli), ("gzip", "gz", ContentEncoding::Gzip)];
+    copies.into_iter().find_map(|(name, suffix, encoding)| {
         if !accepts(accepted, name) {
             return None;
         }
-        let suffix = if encoding == ContentEncoding::Brotli { "br" } else { "gz" };
         let mut copy = file.as_os_str().to_owned();
         copy.push(format!(".{suffix}"));
         let named = NamedFile::open(PathBuf::from(copy)).ok()?;

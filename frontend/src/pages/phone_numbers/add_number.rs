@@ -5,13 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::phone_number::{
-    CreateMode, CreatePhoneNumber, NumberType, PhoneNumber, DEFAULT_COUNTRY, PHONE_NUMBER_DESCRIPTION_MAX,
-    PHONE_NUMBER_NAME_MAX,
+    CreateMode, CreatePhoneNumber, NumberType, PhoneNumber, DEFAULT_COUNTRY, PHONE_NUMBER_NAME_MAX,
 };
-use tidings_domain::FieldError;
 
+use super::fields::{operator_options, owner_options, DescriptionField};
 use crate::api::use_api;
-use crate::feedback::{reasons_for, FieldErrors};
+use crate::feedback::{FieldErrors, FormState};
 use crate::pages::dialog::Dialog;
 use crate::pages::text_field::{SelectField, TextField};
 
@@ -35,9 +34,7 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
     let operated_by = RwSignal::new(OperatedBy::Agent.as_str().to_owned());
     // The owner's id, empty for nobody.
     let owner = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    let form = FormState::default();
     let users = LocalResource::new(move || async move { api.users().await });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -56,29 +53,19 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
             country: given(country.get_untracked()),
             area_code: if register { None } else { given(area_code.get_untracked()) },
         };
-        busy.set(true);
-        errors.set(Vec::new());
-        failure.set(None);
+        form.begin();
         spawn_local(async move {
             let answer = api.create_phone_number(&body).await;
-            // The dialog may have been closed, or its page left, meanwhile.
-            if busy.try_get_untracked().is_none() {
+            if !form.is_open() {
                 return;
             }
             match answer {
                 Ok(number) => on_added.run(number),
-                Err(error) => {
-                    let fields = error.field_errors();
-                    if fields.is_empty() {
-                        failure.set(Some(error.user_message()));
-                    }
-                    errors.try_set(fields);
-                    busy.try_set(false);
-                }
+                Err(error) => form.refused(&error),
             }
         });
     };
-    let reasons = move |field: &'static str| Signal::derive(move || errors.with(|e| reasons_for(e, field)));
+    let reasons = move |field| form.reasons(field);
     let registering = move || mode.get() == CreateMode::Register;
 
     view! {
@@ -108,17 +95,7 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                     </div>
                 </fieldset>
                 <TextField id="number-name" label="Name" value=name errors=reasons("name") maxlength=PHONE_NUMBER_NAME_MAX/>
-                <div class="form-field">
-                    <label for="number-description">"Description (optional)"</label>
-                    <textarea
-                        id="number-description"
-                        rows="2"
-                        maxlength=PHONE_NUMBER_DESCRIPTION_MAX.to_string()
-                        prop:value=move || description.get()
-                        on:input=move |ev| description.set(event_target_value(&ev))
-                    ></textarea>
-                    <FieldErrors id="number-description-errors" reasons=reasons("description")/>
-                </div>
+                <DescriptionField value=description errors=reasons("description")/>
                 <Show
                     when=registering
                     fallback=move || view! {
@@ -155,9 +132,7 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                     id="number-owner"
                     label="Owning agent (optional)"
                     options=Signal::derive(move || {
-                        let users = users.get().and_then(Result::ok).unwrap_or_default();
-                        let people = users.into_iter().filter(|u| u.active).map(|u| (u.id.to_string(), u.name));
-                        [(String::new(), "Nobody".to_owned())].into_iter().chain(people).collect()
+                        owner_options(&users.get().and_then(Result::ok).unwrap_or_default(), None)
                     })
                     value=owner
                     errors=reasons("owner_user_id")
@@ -165,18 +140,16 @@ pub fn AddNumberDialog(office: Memo<i64>, on_added: Callback<PhoneNumber>, on_cl
                 <SelectField
                     id="number-operated-by"
                     label="When no campaign runs on it, conversations are answered by"
-                    options=[OperatedBy::Agent, OperatedBy::Assistant]
-                        .map(|by| (by.as_str().to_owned(), by.label().to_owned()))
-                        .to_vec()
+                    options=operator_options()
                     value=operated_by
                     errors=Signal::default()
                 />
                 <FieldErrors id="number-office-errors" reasons=reasons("office_id")/>
-                {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                {form.failure_alert()}
                 <div class="dialog-actions">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-primary" disabled=move || busy.get()>
-                        {move || if busy.get() { "Adding…" } else { "Add number" }}
+                    <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
+                        {move || if form.busy.get() { "Adding…" } else { "Add number" }}
                     </button>
                 </div>
             </form>

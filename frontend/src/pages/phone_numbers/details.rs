@@ -6,19 +6,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::office::Office;
-use tidings_domain::phone_number::{
-    PhoneNumber, UpdatePhoneNumber, PHONE_NUMBER_DESCRIPTION_MAX, PHONE_NUMBER_NAME_MAX,
-};
+use tidings_domain::phone_number::{PhoneNumber, UpdatePhoneNumber, PHONE_NUMBER_NAME_MAX};
 use tidings_domain::user::User;
-use tidings_domain::FieldError;
 
+use super::fields::{operator_options, owner_options, DescriptionField};
 use crate::api::use_api;
-use crate::feedback::reasons_for;
+use crate::feedback::FormState;
 use crate::pages::dialog::Dialog;
 use crate::pages::text_field::{SelectField, TextField};
-
-/// The owner choice meaning "nobody".
-const NO_OWNER: &str = "";
 
 /// The form, filled with the number's details; `on_saved` gets the saved number's name.
 #[component]
@@ -38,33 +33,15 @@ pub fn NumberDetailsDialog(
     let office = RwSignal::new(number.office_id.to_string());
     let owner = RwSignal::new(number.owner_user_id.map(|id| id.to_string()).unwrap_or_default());
     let operated_by = RwSignal::new(number.default_operated_by.as_str().to_owned());
-    let busy = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    let form = FormState::default();
 
     let office_options: Vec<(String, String)> = offices.into_iter().map(|o| (o.id.to_string(), o.name)).collect();
-    let owner_options = users.map(|users| {
-        let current = number.owner_user_id;
-        let mut options = vec![(NO_OWNER.to_owned(), "No owner".to_owned())];
-        options.extend(
-            users
-                .into_iter()
-                .filter(|user| user.active || Some(user.id) == current)
-                .map(|user| (user.id.to_string(), format!("{} · {}", user.name, user.email))),
-        );
-        options
-    });
-    let can_choose_owner = owner_options.is_some();
-    let operator_options: Vec<(String, String)> = [OperatedBy::Agent, OperatedBy::Assistant]
-        .into_iter()
-        .map(|choice| (choice.as_str().to_owned(), choice.label().to_owned()))
-        .collect();
+    let owner_choices = users.map(|users| owner_options(&users, number.owner_user_id));
+    let can_choose_owner = owner_choices.is_some();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        errors.set(Vec::new());
-        failure.set(None);
+        form.begin();
         let body = UpdatePhoneNumber {
             name: Some(name.get_untracked()),
             description: Some(description.get_untracked()),
@@ -75,24 +52,16 @@ pub fn NumberDetailsDialog(
         };
         spawn_local(async move {
             let answer = api.update_phone_number(id, &body).await;
-            // The dialog may have been closed, or its page left, meanwhile.
-            if busy.try_get_untracked().is_none() {
+            if !form.is_open() {
                 return;
             }
             match answer {
                 Ok(saved) => on_saved.run(saved.name),
-                Err(error) => {
-                    let fields = error.field_errors();
-                    if fields.is_empty() {
-                        failure.try_set(Some(error.user_message()));
-                    }
-                    errors.try_set(fields);
-                    busy.try_set(false);
-                }
+                Err(error) => form.refused(&error),
             }
         });
     };
-    let reasons = move |field: &'static str| Signal::derive(move || errors.with(|e| reasons_for(e, field)));
+    let reasons = move |field| form.reasons(field);
 
     view! {
         <Dialog heading=format!("Edit {}", number.name) on_close>
@@ -104,14 +73,7 @@ pub fn NumberDetailsDialog(
                     errors=reasons("name")
                     maxlength=PHONE_NUMBER_NAME_MAX
                 />
-                <TextField
-                    id="number-description"
-                    label="Description"
-                    hint="Optional; an empty description is removed."
-                    value=description
-                    errors=reasons("description")
-                    maxlength=PHONE_NUMBER_DESCRIPTION_MAX
-                />
+                <DescriptionField value=description errors=reasons("description")/>
                 <SelectField
                     id="number-office"
                     label="Office"
@@ -119,7 +81,7 @@ pub fn NumberDetailsDialog(
                     value=office
                     errors=reasons("office_id")
                 />
-                {owner_options.map(|options| view! {
+                {owner_choices.map(|options| view! {
                     <SelectField
                         id="number-owner"
                         label="Owner"
@@ -131,15 +93,15 @@ pub fn NumberDetailsDialog(
                 <SelectField
                     id="number-operated-by"
                     label="Answered by when no campaign runs"
-                    options=Signal::stored(operator_options)
+                    options=operator_options()
                     value=operated_by
                     errors=reasons("default_operated_by")
                 />
-                {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                {form.failure_alert()}
                 <div class="dialog-actions">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-primary" disabled=move || busy.get()>
-                        {move || if busy.get() { "Saving…" } else { "Save changes" }}
+                    <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
+                        {move || if form.busy.get() { "Saving…" } else { "Save changes" }}
                     </button>
                 </div>
             </form>

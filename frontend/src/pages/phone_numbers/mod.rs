@@ -4,6 +4,7 @@
 
 mod add_number;
 mod details;
+mod fields;
 mod number;
 
 use leptos::prelude::*;

@@ -11,12 +11,11 @@ use tidings_domain::campaign::PhoneNumberKind;
 use tidings_domain::office::Office;
 use tidings_domain::phone_number::{PhoneNumber, PhoneNumberStatus, UnsolicitedSettings};
 use tidings_domain::user::User;
-use tidings_domain::FieldError;
 
 use super::details::NumberDetailsDialog;
 use super::{is_admin, status_label};
 use crate::api::{use_api, ApiError};
-use crate::feedback::{reasons_for, ErrorPanel, FieldErrors, Loading, NoticeBar};
+use crate::feedback::{ErrorPanel, FieldErrors, FormState, Loading, NoticeBar};
 
 #[component]
 pub fn PhoneNumberPage() -> impl IntoView {
@@ -169,9 +168,7 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>, editor: Editor) -> im
     let Editor { settings, users } = editor;
     let chosen = RwSignal::new(Some(settings.clone()));
     let saved = RwSignal::new(Some(settings));
-    let busy = RwSignal::new(false);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let failure = RwSignal::new(None::<String>);
+    let form = FormState::default();
     let notice = RwSignal::new(None::<&'static str>);
     let changed = move || chosen.get().map(|c| c.normalised()) != saved.get().map(|s| s.normalised());
 
@@ -190,9 +187,7 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>, editor: Editor) -> im
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(body) = chosen.get_untracked() else { return };
-        busy.set(true);
-        errors.set(Vec::new());
-        failure.set(None);
+        form.begin();
         notice.set(None);
         spawn_local(async move {
             match api.set_unsolicited_settings(number_id, &body).await {
@@ -200,16 +195,10 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>, editor: Editor) -> im
                     chosen.try_set(Some(settings.clone()));
                     saved.try_set(Some(settings));
                     notice.try_set(Some("Saved. Unsolicited replies now go to the inboxes chosen here."));
+                    form.busy.try_set(false);
                 }
-                Err(error) => {
-                    let fields = error.field_errors();
-                    if fields.is_empty() {
-                        failure.try_set(Some(error.user_message()));
-                    }
-                    errors.try_set(fields);
-                }
+                Err(error) => form.refused(&error),
             }
-            busy.try_set(false);
         });
     };
     let is_on = move |office: bool, id: i64| {
@@ -250,7 +239,7 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>, editor: Editor) -> im
                                 .collect_view()}
                             <FieldErrors
                                 id="office-inbox-errors"
-                                reasons=Signal::derive(move || errors.with(|e| reasons_for(e, "office_ids")))
+                                reasons=form.reasons("office_ids")
                             />
                         </fieldset>
                         <fieldset class="inbox-choices" disabled=!admin>
@@ -261,21 +250,21 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>, editor: Editor) -> im
                             }}
                             <FieldErrors
                                 id="user-inbox-errors"
-                                reasons=Signal::derive(move || errors.with(|e| reasons_for(e, "user_ids")))
+                                reasons=form.reasons("user_ids")
                             />
                         </fieldset>
                         <Show when=move || chosen.with(|c| c.as_ref().is_some_and(UnsolicitedSettings::is_empty))>
                             <p class="notice-warning">"Nobody receives unsolicited replies with these settings."</p>
                         </Show>
-                        {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                        {form.failure_alert()}
                         <div class="form-actions" aria-live="polite">
                             <Show when=move || admin>
                                 <button
                                     type="submit"
                                     class="button button-primary"
-                                    disabled=move || busy.get() || !changed()
+                                    disabled=move || form.busy.get() || !changed()
                                 >
-                                    {move || if busy.get() { "Saving…" } else { "Save settings" }}
+                                    {move || if form.busy.get() { "Saving…" } else { "Save settings" }}
                                 </button>
                             </Show>
                             {move || notice.get().map(|message| view! { <span class="notice" role="status">{message}</span> })}

@@ -6,8 +6,9 @@
 //! a contact list uploaded on the way and a campaign started from a previous one.
 //!
 //! The address names the current step (`?step=`). The steps' forms are spread over
-//! several bundles (`Step::is_here`): going to a step kept in another one stores the
-//! draft (`resume`) and loads that step's address, whose bundle picks the draft up.
+//! several bundles (the `cfg`s in `Wizard`, and `wizardSteps` in `index.html`): going
+//! to a step kept in another one stores the draft (`resume`) and loads that step's
+//! address, whose bundle picks the draft up.
 
 mod assistant_script;
 mod contact_list;
@@ -93,13 +94,9 @@ pub fn NewCampaignPage() -> impl IntoView {
                                     .map_or(me.office.time_zone.clone(), |o| o.time_zone.clone());
                                 // A step in the address with nothing kept (the work was finished,
                                 // or the tab is new) starts at the beginning.
-                                let draft = match resume::resumed_draft(address_step.is_some()) {
-                                    Some(kept) => {
-                                        kept.step.set(address_step.unwrap_or(Step::Start));
-                                        kept
-                                    }
-                                    None => Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start),
-                                };
+                                let draft = resume::resumed_draft(address_step).unwrap_or_else(|| {
+                                    Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start)
+                                });
                                 view! { <Wizard draft offices with_start=true/> }.into_any()
                             }
                             (Err(error), _) => view! {
@@ -173,12 +170,14 @@ pub fn EditCampaignPage() -> impl IntoView {
                                 }
                                 .into_any();
                             }
-                            let draft = resume::resumed_draft(address_step.is_some()).unwrap_or_else(|| {
-                                Draft::from_campaign(&campaign, list, launch_on.get_untracked())
+                            // Nothing kept: the saved campaign, on the step the address names.
+                            let draft = resume::resumed_draft(address_step).unwrap_or_else(|| {
+                                let draft = Draft::from_campaign(&campaign, list, launch_on.get_untracked());
+                                if let Some(step) = address_step {
+                                    draft.step.set(step);
+                                }
+                                draft
                             });
-                            if let Some(step) = address_step {
-                                draft.step.set(step);
-                            }
                             view! {
                                 <h1>{move || format!("Edit “{}”", draft.title.get())}</h1>
                                 <Wizard draft offices with_start=false/>
@@ -253,16 +252,13 @@ fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView
     }
 }
 
-/// Keeps the address on the step shown (`?step=`), replacing it, so a reload or Back
+/// Keeps the address on the current step (`?step=`), replacing it, so a reload or Back
 /// returns to the same step and `index.html` knows which bundle has it.
 fn address_follows_step(draft: Draft) {
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
         let step = draft.step.get();
-        if !step.is_here() {
-            return; // `StepElsewhere` loads its address.
-        }
         let target = step_address(&location.pathname.get_untracked(), step, draft.launch_on.get_untracked());
         let search = location.search.get_untracked();
         let current = format!("{}?{}", location.pathname.get_untracked(), search.trim_start_matches('?'));

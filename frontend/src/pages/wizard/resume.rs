@@ -17,14 +17,14 @@ use super::draft::Draft;
 use super::steps::Step;
 use crate::browser::session_storage;
 
-/// Everything the next page must show as it was, including the last save's refusal
-/// (a refused field can send the user to a step in another bundle).
+/// Everything the next page must show as it was (the step is in the address), including
+/// the last save's refusal (a refused field can send the user to a step in another
+/// bundle).
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
     id: Option<i64>,
     state: CampaignState,
     scheduled_at: Option<DateTime<Utc>>,
-    step: Step,
     title: String,
     office_id: Option<i64>,
     operated_by: OperatedBy,
@@ -45,17 +45,17 @@ fn storage_key() -> String {
     format!("tidings.wizard:{}", window().location().pathname().unwrap_or_default())
 }
 
-/// The draft kept for this address, when the address names a step (`has_step`). Without
-/// one the kept draft is dropped, so "New campaign" always starts blank.
-pub fn resumed_draft(has_step: bool) -> Option<Draft> {
+/// The draft kept for this address, on the step the address names. An address without
+/// a step drops the kept draft, so "New campaign" always starts blank.
+pub fn resumed_draft(address_step: Option<Step>) -> Option<Draft> {
     let storage = session_storage()?;
     let key = storage_key();
-    if !has_step {
+    let Some(step) = address_step else {
         let _ = storage.remove_item(&key);
         return None;
-    }
+    };
     let kept: Snapshot = serde_json::from_str(&storage.get_item(&key).ok().flatten()?).ok()?;
-    let draft = Draft::new(0, kept.time_zone, kept.launch_on, kept.step);
+    let draft = Draft::new(0, kept.time_zone, kept.launch_on, step);
     draft.id.set(kept.id);
     draft.state.set(kept.state);
     draft.scheduled_at.set(kept.scheduled_at);
@@ -81,7 +81,6 @@ pub fn save(draft: Draft) {
         id: draft.id.get(),
         state: draft.state.get(),
         scheduled_at: draft.scheduled_at.get(),
-        step: draft.step.get(),
         title: draft.title.get(),
         office_id: draft.office_id.get(),
         operated_by: draft.operated_by.get(),
