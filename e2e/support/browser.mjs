@@ -29,24 +29,49 @@ const chromiumArgs = [
 /**
  * Opens Chromium on a fresh profile and hands `body` a page; always screenshots the
  * page as `artifacts/<name>.png` and closes the browser. Fails the test when the page
- * threw an uncaught error (a wasm panic shows up here).
+ * threw an uncaught error (a wasm panic shows up here) or wrote an error to the console
+ * that the test did not say it expects: `expectedConsole` lists patterns of the errors a
+ * test provokes on purpose (Chromium logs every refused request, e.g. "the server
+ * responded with a status of 409").
  */
-export async function withPage(name, body) {
+export async function withPage(name, body, { expectedConsole = [], viewport = { width: 1280, height: 800 } } = {}) {
   const userDataDir = mkdtempSync(join(process.env.TIDINGS_E2E_SCRATCH ?? tmpdir(), "chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
     args: chromiumArgs,
-    viewport: { width: 1280, height: 800 },
+    viewport,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);
   const pageErrors = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  const consoleErrors = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const text = message.text();
+    if (!expectedConsole.some((pattern) => pattern.test(text))) consoleErrors.push(text);
+  });
   try {
-    await body(page);
+    try {
+      await body(page);
+    } catch (error) {
+      // A step that timed out after a panic says less than the panic itself (the
+      // reporter prints the stack, which holds the message as it was first written).
+      let said = "";
+      if (pageErrors.length > 0) said += `\n(the page threw: ${pageErrors.join("; ")})`;
+      if (consoleErrors.length > 0) said += `\n(the console said: ${consoleErrors.join("; ")})`;
+      if (said && error instanceof Error) {
+        error.message += said;
+        error.stack = `${error.stack ?? ""}${said}`;
+      }
+      throw error;
+    }
     if (pageErrors.length > 0) {
       throw new Error(`the page threw: ${pageErrors.join("; ")}`);
+    }
+    if (consoleErrors.length > 0) {
+      throw new Error(`the page logged errors it should not have: ${consoleErrors.join("; ")}`);
     }
   } finally {
     mkdirSync(artifactsDir, { recursive: true });
@@ -54,6 +79,14 @@ export async function withPage(name, body) {
     await context.close();
     rmSync(userDataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The console errors Chromium logs for refused requests with these statuses, for a test
+ * that provokes them on purpose (a wrong password, a refused form).
+ */
+export function refusals(...statuses) {
+  return statuses.map((status) => new RegExp(`responded with a status of ${status} `));
 }
 
 /** Resolves once the page's path is `pathname`. */

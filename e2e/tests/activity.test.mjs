@@ -163,8 +163,10 @@ test("the operator toggle moves a conversation between the Virtual Assistant and
     const quiet = await quietConversation(page, fall);
     await openActivity(page, fall, quiet.id);
     await page.getByRole("heading", { name: fullName(quiet), level: 2 }).waitFor();
-    await page.getByRole("button", { name: "Virtual Assistant-operated" }).click();
-    await page.getByRole("alert").filter({ hasText: "no Virtual Assistant script" }).waitFor();
+    // The switch cannot work here, so it is off, with the reason written beside it.
+    const toAssistant = page.getByRole("button", { name: "Virtual Assistant-operated" });
+    assert.equal(await toAssistant.isDisabled(), true);
+    await page.locator(".control-reason", { hasText: "No Virtual Assistant script" }).waitFor();
     assert.equal(await page.getByRole("button", { name: "Agent-operated" }).getAttribute("aria-pressed"), "true");
 
     // "Financial aid deadline" is answered by the assistant (this file runs before the
@@ -185,6 +187,19 @@ test("the operator toggle moves a conversation between the Virtual Assistant and
     await page.getByRole("switch", { name: "Needs Attention" }).waitFor();
     const stored = await callApi(page, `/api/v1/conversations/${answered.id}`);
     assert.equal(stored.conversation.operated_by, "agent");
+    // While it needs attention the assistant cannot take it over, and the panel says so.
+    const attention = page.getByRole("switch", { name: "Needs Attention" });
+    const checked = (value) =>
+      page.waitForFunction((v) => document.querySelector(".switch")?.getAttribute("aria-checked") === v, value);
+    if ((await attention.getAttribute("aria-checked")) === "false") {
+      await attention.click();
+      await checked("true");
+    }
+    await page.locator(".control-reason", { hasText: "Clear Needs Attention first" }).waitFor();
+    assert.equal(await page.getByRole("button", { name: "Virtual Assistant-operated" }).isDisabled(), true);
+    await attention.click();
+    await checked("false");
+    await page.locator(".control-reason", { hasText: "Clear Needs Attention first" }).waitFor({ state: "detached" });
 
     await page.getByRole("button", { name: "Virtual Assistant-operated" }).click();
     await section(page, "Virtual Assistant-operated").locator(".conversation-row", { hasText: name }).waitFor();
@@ -201,7 +216,7 @@ test("conversation tags: Enter adds one, three at most, 30 characters with a cou
     await openActivity(page, id, quiet.id);
     const input = page.getByLabel("Conversation Tags");
     await input.fill("Callback");
-    await page.locator(".tag-counter", { hasText: "8/30" }).waitFor();
+    await page.locator(".tag-counter", { hasText: "8/30 characters" }).waitFor();
     await input.press("Enter");
     await page.locator(".tag-editor .chip", { hasText: "Callback" }).waitFor();
     for (const tag of ["Deadline", "Parent"]) {

@@ -5,15 +5,16 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, signIn, withPage } from "../support/browser.mjs";
+import { baseUrl, refusals, signIn, withPage } from "../support/browser.mjs";
 
 const admin = "admin@demo.test";
 const manager = "manager@demo.test";
 
 /** The main navigation's entries, as the user sees them. */
+/** The navigation's entries, without the Needs Attention count an entry may carry. */
 async function navigation(page) {
   const labels = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allInnerTexts();
-  return labels.map((label) => label.trim());
+  return labels.map((label) => label.replace(/\s*\d+$/, "").trim());
 }
 
 function tableRow(page, text) {
@@ -121,7 +122,7 @@ test("deleting a list that a launched campaign uses shows the API's refusal", as
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
     await tableRow(page, "Fall 2026 applicants").waitFor();
-  });
+  }, { expectedConsole: refusals(409) });
 });
 
 test("an administrator adds a number; its unsolicited settings and edited details persist after a reload", async () => {
@@ -195,7 +196,7 @@ test("an administrator adds a number; its unsolicited settings and edited detail
     await tableRow(page, "E2E late line").waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Released", exact: true }).click();
     assert.match(await tableRow(page, "E2E late line").innerText(), /Released/);
-  });
+  }, { expectedConsole: refusals(409, 422) });
 });
 
 test("an administrator creates a user (a bad email is refused at its field), edits and deactivates them", async () => {
@@ -239,7 +240,7 @@ test("an administrator creates a user (a bad email is refused at its field), edi
     await page.getByText("Erin Evening was deactivated.").waitFor();
     await row.getByText("Deactivated").waitFor();
     await row.getByRole("button", { name: "Reactivate Erin Evening" }).waitFor();
-  });
+  }, { expectedConsole: refusals(422) });
 });
 
 test("an administrator creates and renames an office; an office with users cannot be deleted", async () => {
@@ -284,5 +285,5 @@ test("an administrator creates and renames an office; an office with users canno
     await page.getByRole("dialog", { name: "Delete E2E Riverside Campus?" }).getByRole("button", { name: "Delete office" }).click();
     await page.getByText("The office E2E Riverside Campus was deleted.").waitFor();
     await tableRow(page, "E2E Riverside Campus").waitFor({ state: "detached" });
-  });
+  }, { expectedConsole: refusals(409, 422) });
 });

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, signIn, storedToken, submitSignIn, waitForPath, withPage } from "../support/browser.mjs";
+import { baseUrl, refusals, signIn, storedToken, submitSignIn, waitForPath, withPage } from "../support/browser.mjs";
 
 const manager = { email: "manager@demo.test", name: "Morgan Manager", organisation: "Demo College", office: "Main Campus" };
 
@@ -36,7 +36,7 @@ test("a wrong password shows the API's message and stays on the login page", asy
     assert.equal(new URL(page.url()).pathname, "/login");
     assert.equal(await storedToken(page), null);
     assert.equal(await page.getByLabel("Email").inputValue(), manager.email, "the email is kept for the retry");
-  });
+  }, { expectedConsole: refusals(401) });
 });
 
 test("repeated wrong passwords are throttled, and the page says when to try again", async () => {
@@ -54,7 +54,7 @@ test("repeated wrong passwords are throttled, and the page says when to try agai
     await alert.filter({ hasText: /try again/i }).waitFor();
     assert.match(await alert.innerText(), /\d+ seconds/);
     assert.equal(new URL(page.url()).pathname, "/login");
-  });
+  }, { expectedConsole: refusals(401, 429) });
 });
 
 test("deep links render the app; signed-out visitors go to the login page and come back", async () => {
@@ -107,5 +107,5 @@ test("signing out returns to the login page, and a reload stays signed out", asy
     await waitForPath(page, "/login");
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     assert.equal(await storedToken(page), null, "a refused token is forgotten");
-  });
+  }, { expectedConsole: refusals(401) });
 });

@@ -82,16 +82,24 @@ test("the tag filter narrows the list", async () => {
   });
 });
 
-test("Launch is greyed out on a draft that is not ready, with what is missing on hover", async () => {
+test("Launch is greyed out on a draft that is not ready, and says what is missing without a hover", async () => {
   await withPage("campaigns-launch-greyed", async (page) => {
     await openTab(page, "draft");
     await page.getByRole("button", { name: "Actions for Alumni newsletter" }).click();
-    const launch = page.getByRole("menuitem", { name: "Launch" });
+    const launch = page.getByRole("menuitem", { name: "Launch", exact: true });
     await launch.waitFor();
     assert.equal(await launch.getAttribute("aria-disabled"), "true");
     const reason = (await launch.getAttribute("title")) ?? "";
     assert.match(reason, /phone number/);
     assert.match(reason, /contact list/);
+    // The reason is written in the item (visible on focus, for keyboard and touch
+    // users) and is the item's description for screen readers.
+    await launch.focus();
+    const shown = launch.locator(".menu-reason");
+    assert.ok(await shown.isVisible(), "the reason is on screen");
+    assert.match(await shown.innerText(), /phone number/);
+    const describedBy = await launch.getAttribute("aria-describedby");
+    assert.equal(await shown.getAttribute("id"), describedBy);
     // A ready draft's Launch is available.
     await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "Actions for Spring enrollment nudge" }).click();

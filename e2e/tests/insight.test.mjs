@@ -79,12 +79,12 @@ test("the Contacts tab lists every imported field with delivery and failed reaso
     assert.equal(await deliveryLabel(ethan), "Not delivered");
     assert.match(await ethan.locator(".reason-cell").innerText(), /not a valid mobile number/);
     assert.equal(await page.locator(".contacts-table .delivery-failed").count(), 2);
-    // Ten were delivered; a contact opted out since (another test file may do it) shows
-    // as opted out instead.
+    // Ten were delivered, and stay delivered when a contact opts out since (another test
+    // file may do it): the opt-out is a mark beside the icon.
     const listed = await callApi(page, `/api/v1/campaigns/${await campaignId(page, fall)}/contacts?limit=100`);
-    const optedOut = listed.items.filter((c) => c.delivery === "opted_out").length;
-    assert.equal(await page.locator(".contacts-table .delivery-delivered").count(), 10 - optedOut);
-    assert.equal(await page.locator(".contacts-table .delivery-opted-out").count(), optedOut);
+    const optedOutSince = listed.items.filter((c) => c.opted_out && c.delivery === "delivered").length;
+    assert.equal(await page.locator(".contacts-table .delivery-delivered").count(), 10);
+    assert.equal(await page.locator(".contacts-table .opted-out-mark").count(), optedOutSince);
     assert.match(await page.locator(".pager-range").innerText(), /^12 contacts$/);
     // Twelve rows fit one page.
     assert.equal(await page.getByRole("button", { name: "Load more" }).count(), 0);
@@ -149,7 +149,7 @@ test("Download CSV saves the contacts with their header", async () => {
     assert.equal(download.suggestedFilename(), `campaign-${id}-contacts.csv`);
     const csv = await readFile(await download.path(), "utf8");
     const lines = csv.trimEnd().split("\n");
-    assert.equal(lines[0], "First Name,Last Name,Phone,Student ID,Program,Created At,Delivered,Failed Reason");
+    assert.equal(lines[0], "First Name,Last Name,Phone,Student ID,Program,Created At,Delivered,Failed Reason,Opted Out");
     assert.equal(lines.length, 13);
     // The export prefixes cells a spreadsheet would run as formulas (such as "+1…") with "'".
     assert.ok(lines.some((l) => l.startsWith("Maya,Patel,'+12125550100,S24000,Nursing,") && l.includes(",delivered,")));
@@ -288,7 +288,7 @@ test("the Analytics tab shows the four charts with the API's figures", async () 
   });
 });
 
-test("Opt-out asks first, then the row shows the contact opted out", async () => {
+test("Opt-out asks first, then the row keeps Delivered and marks the contact opted out", async () => {
   await withPage("insight-opt-out", async (page) => {
     const id = await openCampaignTab(page, welcome, "contacts");
     const noah = contactRow(page, "Noah", "Johnson");
@@ -308,15 +308,18 @@ test("Opt-out asks first, then the row shows the contact opted out", async () =>
     await dialog.getByRole("button", { name: "Opt out", exact: true }).click();
     await dialog.waitFor({ state: "detached" });
     await page.getByRole("status").filter({ hasText: "Noah Johnson is opted out." }).waitFor();
-    await noah.locator('[data-delivery="opted_out"]').waitFor();
-    assert.equal(await deliveryLabel(noah), "Opted out: not texted");
-    assert.match(await noah.locator(".reason-cell").innerText(), /opted out/i);
+    // History stays true: the message was delivered before the opt-out.
+    await noah.locator(".opted-out-mark").waitFor();
+    assert.equal(await deliveryLabel(noah), "Delivered");
     assert.equal(await button.isDisabled(), true);
 
     // The API agrees, and so does the page after a reload.
     const page1 = await callApi(page, `/api/v1/campaigns/${id}/contacts?q=Noah`);
-    assert.equal(page1.items.find((c) => c.last_name === "Johnson")?.delivery, "opted_out");
+    const stored = page1.items.find((c) => c.last_name === "Johnson");
+    assert.equal(stored?.delivery, "delivered");
+    assert.equal(stored?.opted_out, true);
     await page.reload();
-    await noah.locator('[data-delivery="opted_out"]').waitFor();
+    await noah.locator(".opted-out-mark").waitFor();
+    assert.equal(await deliveryLabel(noah), "Delivered");
   });
 });

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, signIn, withPage } from "../support/browser.mjs";
+import { baseUrl, refusals, signIn, withPage } from "../support/browser.mjs";
 
 const manager = "manager@demo.test";
 
@@ -122,13 +122,14 @@ test("a draft from scratch through every step, with a CSV upload and its import 
     assert.match(cells, /e2e-applicants/);
     assert.match(cells, /555/, "the reusable number is in the Phone Number column");
     assert.match(cells, /E2E/);
-  });
+  }, { expectedConsole: refusals(422) });
 });
 
 test("the segment counter switches to UCS-2 and marks the emoji", async () => {
   await withPage("wizard-segment-counter", async (page) => {
     await openWizard(page);
     await page.getByRole("button", { name: "Start from scratch" }).click();
+    await page.getByLabel("Title").fill("E2E segment counter");
     await goToStep(page, "Message");
     const message = page.getByRole("textbox", { name: "Message", exact: true });
     await page.getByLabel(/Add opt-out language/).uncheck();
@@ -279,6 +280,57 @@ function shift(reading, minutes) {
   at.setUTCMinutes(at.getUTCMinutes() + minutes);
   return at.toISOString().slice(0, 16).replace("T", " ");
 }
+
+test("the wizard drops nothing silently: a title is needed, a chosen file must be imported, the review names the number, night launches are flagged", async () => {
+  await withPage("wizard-nothing-dropped", async (page) => {
+    await openWizard(page);
+    await page.getByRole("button", { name: "Start from scratch" }).click();
+    await page.getByRole("heading", { name: "General" }).waitFor();
+
+    // An empty title is refused at its field, which takes the focus.
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.locator("#campaign-title-errors", { hasText: "Give the campaign a title" }).waitFor();
+    await page.getByRole("heading", { name: "General" }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "campaign-title");
+    await page.getByLabel("Title").fill("E2E careful campaign");
+    await page.locator("#campaign-title-errors", { hasText: "Give the campaign a title" }).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Next" }).click();
+
+    // A file chosen but not imported keeps the user on the step, saying so.
+    await page.getByRole("heading", { name: "Contact list" }).waitFor();
+    await page.getByRole("button", { name: "Upload a CSV file" }).click();
+    await page.getByLabel("CSV file").setInputFiles({
+      name: "forgotten.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("First,Last,Phone\nAda,Lovelace,(212) 555-0190\n"),
+    });
+    await page.getByLabel("First name column").waitFor();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.locator("#contact-list-errors", { hasText: "“forgotten.csv” is chosen but not imported" }).waitFor();
+    await page.getByRole("heading", { name: "Contact list" }).waitFor();
+    // The step list cannot skip past it either.
+    await goToStep(page, "Number");
+    await page.getByRole("heading", { name: "Contact list" }).waitFor();
+    // Choosing an existing list instead leaves the file behind on purpose.
+    await page.getByRole("button", { name: "Choose an existing list" }).click();
+    await page.locator(".list-choice input[type=radio]").first().check();
+    await page.getByRole("button", { name: "Next" }).click();
+
+    // The review names the very number.
+    await page.getByRole("heading", { name: "Number" }).waitFor();
+    await page.getByLabel(/Main Campus Admissions/).check();
+    await goToStep(page, "Launch");
+    const number = page.locator("dt", { hasText: /^Number$/ }).locator("xpath=following-sibling::dd[1]");
+    await number.filter({ hasText: /Main Campus Admissions \(\+1\d{10}\)/ }).waitFor();
+
+    // A launch time at night is flagged; a daytime one is not.
+    const tomorrow = new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10);
+    await setLaunch(page, `${tomorrow} 23:30`);
+    await page.locator(".texting-hours-warning", { hasText: "outside texting hours (08:00–21:00" }).waitFor();
+    await setLaunch(page, `${tomorrow} 10:00`);
+    await page.locator(".texting-hours-warning").waitFor({ state: "detached" });
+  });
+});
 
 /** Types a launch date and time as a user would. */
 async function setLaunch(page, reading) {

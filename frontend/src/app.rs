@@ -6,7 +6,13 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::provide_session;
-use crate::pages::{LoginPage, NotFoundPage, Shell};
+// The sign-in page lives in the home bundle (index.html starts it for `/login`): a page
+// of another bundle whose session ends loads `/login` afresh, like any other screen.
+#[cfg(not(feature = "bundle-home"))]
+use crate::bundles::Elsewhere as LoginPage;
+#[cfg(feature = "bundle-home")]
+use crate::pages::LoginPage;
+use crate::pages::{NotFoundPage, Shell};
 
 // Each bundle compiles its own screens; the others' routes lead to `Elsewhere`, which
 // loads them in their bundle. The code of screens nobody routes to is left out.

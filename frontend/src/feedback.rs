@@ -68,7 +68,7 @@ pub fn NoticeBar(notice: RwSignal<Option<String>>) -> impl IntoView {
     move || {
         notice.get().map(|message| {
             view! {
-                <div class="notice outcome" role="status">
+                <div class="notice notice-success outcome" role="status">
                     <span>{message}</span>
                     <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>
                         "Dismiss"

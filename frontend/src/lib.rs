@@ -41,6 +41,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// the app.
 #[wasm_bindgen(start)]
 pub fn start() {
+    // A panic aborts the module (`unreachable` in the console, the page frozen): say
+    // where and why first, so the browser tests and a user's report carry the cause.
+    std::panic::set_hook(Box::new(|panic| web_sys::console::error_1(&panic.to_string().into())));
     if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
         boot.remove();
     }

@@ -93,10 +93,32 @@ pub fn local_date_time(instant: DateTime<Utc>, zone: &str) -> Option<NaiveDateTi
     wall_clock(instant, zone).map(|clock| clock.local)
 }
 
-/// `2026-03-01 14:05` in `zone`, and `America/New_York (EST)` for the hover text.
+/// `2026-03-01 14:05 EST` in `zone` — a time always says which zone it is in — and
+/// `America/New_York (EST)` for the hover text.
 pub fn format_local(instant: DateTime<Utc>, zone: &str) -> Option<(String, String)> {
     let clock = wall_clock(instant, zone)?;
-    Some((minute_text(clock.local), format!("{zone} ({})", clock.abbreviation)))
+    // A no-break space keeps the zone with its time when a narrow column wraps.
+    Some((
+        format!("{}\u{a0}{}", minute_text(clock.local), clock.abbreviation),
+        format!("{zone} ({})", clock.abbreviation),
+    ))
+}
+
+/// `14:05 EST` when `instant` falls on today's date in `zone`, else `Mar 1` (or
+/// `2025-03-01` in another year): the short time a conversation list shows.
+pub fn short_local(instant: DateTime<Utc>, zone: &str) -> Option<String> {
+    use chrono::{Datelike, Timelike};
+    let clock = wall_clock(instant, zone)?;
+    let today = wall_clock(now(), zone)?.local.date();
+    let local = clock.local;
+    Some(if local.date() == today {
+        format!("{:02}:{:02}\u{a0}{}", local.hour(), local.minute(), clock.abbreviation)
+    } else if local.year() == today.year() {
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        format!("{} {}", MONTHS[local.month0() as usize], local.day())
+    } else {
+        format!("{:04}-{:02}-{:02}", local.year(), local.month(), local.day())
+    })
 }
 
 /// `2026-03-01 14:05`. Written out by hand: chrono's `format` brings its whole strftime

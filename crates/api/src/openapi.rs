@@ -73,6 +73,7 @@ use crate::http;
         http::conversations::reply_in_conversation,
         http::conversations::update_conversation,
         http::conversations::opt_out_conversation,
+        http::conversations::get_inbox_counts,
         http::conversations::get_inbox,
         http::opt_outs::list_opt_outs,
         http::opt_outs::add_opt_out,

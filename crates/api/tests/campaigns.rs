@@ -390,6 +390,18 @@ async fn tabs_search_filter_and_respect_office_visibility() {
     let names: Vec<&str> = tags["items"].as_array().unwrap().iter().map(|t| t["tag"].as_str().unwrap()).collect();
     assert_eq!(names, ["Admissions", "Fall 2026", "west"]);
     assert_eq!(tags["items"][0]["campaigns"], 2);
+    // The filter of one tab counts that tab's campaigns only.
+    let (_, active_tags) = w.app.get("/api/v1/tags?state=active", &w.manager).await;
+    let counted: Vec<(&str, i64)> = active_tags["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["tag"].as_str().unwrap(), t["campaigns"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(counted.iter().find(|(tag, _)| *tag == "Admissions"), Some(&("Admissions", 1)), "{active_tags}");
+    assert!(!counted.iter().any(|(tag, _)| *tag == "west"), "the West draft is not active: {active_tags}");
+    let (status, _) = w.app.get("/api/v1/tags?state=paused", &w.manager).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let (status, body) = w.app.get("/api/v1/campaigns?state=paused", &w.manager).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -284,6 +284,12 @@ async fn a_whole_assistant_campaign_on_a_reusable_number() {
     let (status, _) =
         w.app.post(&format!("/api/v1/conversations/{asked_id}/messages"), &w.agent, json!({"body": "Late"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "a closed conversation takes no reply");
+    let tags_before = w.conversation(asked_id).await["conversation"]["tags"].clone();
+    let (status, problem) =
+        w.app.patch(&format!("/api/v1/conversations/{asked_id}"), &w.manager, json!({"tags": ["Late"]})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a closed conversation is read-only: {problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("read-only"), "{problem}");
+    assert_eq!(w.conversation(asked_id).await["conversation"]["tags"], tags_before);
 }
 
 #[actix_web::test]
@@ -587,4 +593,63 @@ async fn conversations_stay_within_their_organisation_and_offices() {
     let (_, entries) = w.app.get("/api/v1/opt-outs", &w.manager).await;
     assert_eq!(entries["items"][0]["source"], "manual");
     assert_eq!(entries["items"][0]["created_by"]["id"], w.org.users[2]);
+}
+
+#[actix_web::test]
+async fn lists_sort_by_latest_activity_and_name_who_wrote_and_where() {
+    let w = world_with(TestOptions::default()).await;
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    let list = w.import(4).await;
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    w.deliver().await;
+    // Contact 1 writes first, then contact 3, then contact 1 again: the latest activity
+    // leads, whatever order the conversations were made in.
+    let first = w.reply(&phone(1), NUMBER, "Question one").await["conversation_id"].as_i64().unwrap();
+    w.app.clock.advance(chrono::Duration::minutes(5));
+    let third = w.reply(&phone(3), NUMBER, "Question three").await["conversation_id"].as_i64().unwrap();
+    w.app.clock.advance(chrono::Duration::minutes(5));
+    w.reply(&phone(1), NUMBER, "Me again").await;
+    let sections = w.sections(campaign).await;
+    let waiting: Vec<i64> =
+        sections["sections"][0]["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(sections["sections"][0]["section"], "needs_attention");
+    assert_eq!(waiting, vec![first, third]);
+    assert_eq!(w.inbox(&w.agent, "").await, vec![first, third], "the inbox sorts the same way");
+    let (status, counts) = w.app.get("/api/v1/inbox/counts", &w.agent).await;
+    assert_eq!(status, StatusCode::OK, "{counts}");
+    assert_eq!(counts["mine"], 2, "{counts}");
+    assert_eq!(counts["offices"].as_array().unwrap().len(), 1, "the agent sees only their office: {counts}");
+    assert_eq!(counts["offices"][0]["needs_attention"], 0, "no unsolicited conversations: {counts}");
+
+    // Paging follows the same order, one at a time, without repeats or gaps.
+    let mut paged = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = w.app.get(&format!("/api/v1/inbox?limit=1&cursor={cursor}"), &w.agent).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        paged.extend(page["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(paged, vec![first, third]);
+    let (status, problem) = w.app.get("/api/v1/inbox?cursor=42", &w.agent).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+
+    // An agent's reply moves its conversation to the top and names its author; every
+    // conversation names its campaign.
+    w.app.clock.advance(chrono::Duration::minutes(5));
+    let (status, replied) =
+        w.app.post(&format!("/api/v1/conversations/{third}/messages"), &w.agent, json!({"body": "Yes"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{replied}");
+    let last = replied["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["author"].as_str(), last["author_name"].as_str()), (Some("agent"), Some("agent")));
+    assert_eq!(replied["messages"][0]["author_name"], Value::Null, "the campaign message has no author");
+    let (_, participating) = w.app.get("/api/v1/inbox?tab=participating", &w.agent).await;
+    assert_eq!(participating["items"][0]["id"], third);
+    assert_eq!(participating["items"][0]["campaign_title"], "Spring outreach");
+    assert_eq!(participating["items"][0]["last_message"]["author_name"], "agent");
+    let (_, counts) = w.app.get("/api/v1/inbox/counts", &w.agent).await;
+    assert_eq!(counts["mine"], 1, "the answered conversation no longer needs attention: {counts}");
 }

@@ -183,10 +183,11 @@ async fn the_contacts_tab_shows_each_contacts_delivery_state() {
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let csv = response.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "First Name,Last Name,Phone,Program,Created At,Delivered,Failed Reason");
+    assert_eq!(lines[0], "First Name,Last Name,Phone,Program,Created At,Delivered,Failed Reason,Opted Out");
     assert_eq!(lines.len(), 7);
     assert!(lines[1].starts_with("Ada,Lovelace,'+14152000001,'=SUM(A1),"), "{}", lines[1]);
-    assert!(lines[1].ends_with(",delivered,"), "{}", lines[1]);
+    assert!(lines[1].ends_with(",delivered,,no"), "{}", lines[1]);
+    assert!(lines[4].ends_with(",opted_out,Not texted: the contact opted out.,yes"), "{}", lines[4]);
     assert!(lines[3].contains(",'@cmd,"), "{}", lines[3]);
 
     // The SMS preview.
@@ -204,7 +205,19 @@ async fn the_contacts_tab_shows_each_contacts_delivery_state() {
     let (status, opted) =
         w.app.post(&format!("/api/v1/campaigns/{id}/contacts/{ada}/opt-out"), &w.manager, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{opted}");
-    assert_eq!(opted["delivery"], "opted_out");
+    // History stays true: the message was delivered before the opt-out, and says so;
+    // the opt-out is a mark beside it, and the filters agree.
+    assert_eq!(opted["delivery"], "delivered");
+    assert_eq!(opted["opted_out"], true);
+    assert_eq!(items[0]["opted_out"], false);
+    assert_eq!(items[3]["opted_out"], true);
+    let delivered = w.contacts(id, "?delivery=delivered").await;
+    assert_eq!(states(&delivered), vec![(phone(1), "delivered".to_owned())]);
+    assert_eq!(delivered["items"][0]["opted_out"], true);
+    let skipped = w.contacts(id, "?delivery=opted_out").await;
+    assert_eq!(states(&skipped), vec![(phone(4), "opted_out".to_owned())], "only who was not texted for it");
+    let analytics = w.analytics(id).await;
+    assert_eq!(analytics["send_status"]["successful"], 1, "{analytics}");
 
     w.app.seed_default_org("beta");
     let outsider = w.app.login("manager@beta.test").await;

@@ -59,6 +59,10 @@ pub struct Me {
     /// "Simulate reply" control.
     #[serde(default)]
     pub simulator: bool,
+    /// Conversations needing attention in the user's personal inbox (the navigation's
+    /// count); 0 without the messaging permission.
+    #[serde(default)]
+    pub inbox_needs_attention: i64,
 }
 
 /// `POST /api/v1/api-keys`.

@@ -18,7 +18,10 @@ pub enum DeliveryState {
     Failed,
     /// Not launched yet, queued, or on its way.
     Pending,
-    /// On the organisation's suppression list ("delivery failed — opted out").
+    /// Not texted because the contact is on the organisation's suppression list
+    /// ("delivery failed — opted out"): skipped at launch, or withdrawn before it went.
+    /// A message that went out before the opt-out keeps its own state (see
+    /// [`CampaignContact::opted_out`]).
     OptedOut,
 }
 
@@ -58,6 +61,10 @@ pub struct CampaignContact {
     pub fields: Vec<ContactField>,
     pub created_at: DateTime<Utc>,
     pub delivery: DeliveryState,
+    /// Whether the contact is on the organisation's suppression list now. Shown beside
+    /// the delivery state, which stays what happened to the message: a contact who
+    /// opted out after their message was delivered reads "Delivered" and "opted out".
+    pub opted_out: bool,
     /// The provider's code of the failure, when there is one.
     pub error_code: Option<i64>,
     /// Why the message was not delivered (failed), or why it is being retried.

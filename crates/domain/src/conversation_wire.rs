@@ -71,6 +71,8 @@ pub struct ConversationContact {
 pub struct Conversation {
     pub id: i64,
     pub campaign_id: Option<i64>,
+    /// The campaign's title, so an inbox can say where each conversation comes from.
+    pub campaign_title: Option<String>,
     pub office_id: i64,
     pub phone_number_id: i64,
     pub contact: ConversationContact,
@@ -118,6 +120,9 @@ pub struct ConversationTagCount {
 pub struct ConversationDetail {
     pub conversation: Conversation,
     pub messages: Vec<Message>,
+    /// Whether a Virtual Assistant script could answer this conversation (its
+    /// campaign has one), so the operator switch can say why it is off.
+    pub assistant_script: bool,
 }
 
 /// `PATCH /conversations/{id}`.
@@ -142,7 +147,27 @@ pub struct ReplyMessage {
     pub body: String,
 }
 
-/// A page of inbox conversations, newest first.
+/// How many conversations need attention in each inbox the caller may open (the
+/// navigation's and the inbox picker's counts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxCounts {
+    /// The caller's personal inbox.
+    pub mine: i64,
+    /// Each office inbox the caller may open.
+    pub offices: Vec<OfficeInboxCount>,
+}
+
+/// One office inbox's count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficeInboxCount {
+    pub office_id: i64,
+    pub office_name: String,
+    pub needs_attention: i64,
+}
+
+/// A page of inbox conversations, the latest activity first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationPage {

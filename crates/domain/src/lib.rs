@@ -26,6 +26,7 @@ pub mod role;
 pub mod segments;
 pub mod tags;
 pub mod template;
+pub mod texting_hours;
 #[cfg(feature = "time-zones")]
 pub mod time_zone;
 pub mod user;

@@ -56,6 +56,8 @@ pub struct Message {
     pub contact_id: Option<i64>,
     pub direction: Direction,
     pub author: Author,
+    /// The staff member who wrote it, for an agent's reply (the transcript names them).
+    pub author_name: Option<String>,
     /// E.164.
     pub from: String,
     /// E.164.

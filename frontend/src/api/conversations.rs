@@ -4,10 +4,9 @@
 use gloo_net::http::Request;
 use serde::de::IgnoredAny;
 use tidings_domain::conversation_wire::{
-    CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, ReplyMessage, Section,
-    SimulatedInbound, UpdateConversation,
+    CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts, ReplyMessage,
+    Section, SimulatedInbound, UpdateConversation,
 };
-use tidings_domain::message_wire::Message;
 
 use super::{read_json, Api, ApiError, Body, ItemList, API_BASE};
 
@@ -73,8 +72,9 @@ impl Api {
         read_json(self.send(Request::get(&format!("{API_BASE}/conversations/{id}"))).await?).await
     }
 
-    /// `POST /conversations/{id}/messages`: an agent's reply, queued for sending.
-    pub async fn reply(&self, id: i64, body: String) -> Result<Message, ApiError> {
+    /// `POST /conversations/{id}/messages`: an agent's reply, queued for sending; the
+    /// answer is the conversation with the reply in its transcript.
+    pub async fn reply(&self, id: i64, body: String) -> Result<ConversationDetail, ApiError> {
         let request = Request::post(&format!("{API_BASE}/conversations/{id}/messages"));
         read_json(self.send_body(request, Body::json(&ReplyMessage { body })?).await?).await
     }
@@ -95,6 +95,11 @@ impl Api {
     }
 
     /// `GET /inbox`: a page of an inbox tab, newest first.
+    /// `GET /inbox/counts`: conversations needing attention per inbox.
+    pub async fn inbox_counts(&self) -> Result<InboxCounts, ApiError> {
+        read_json(self.send(Request::get(&format!("{API_BASE}/inbox/counts"))).await?).await
+    }
+
     pub async fn inbox(
         &self,
         choice: InboxChoice,

@@ -178,9 +178,10 @@ impl Api {
         read_json(self.send(Request::get(&format!("{API_BASE}/campaigns/{id}"))).await?).await
     }
 
-    /// `GET /tags`: the tags in use, for the tag filter.
-    pub async fn tags(&self) -> Result<Vec<TagCount>, ApiError> {
-        let list: ItemList<TagCount> = read_json(self.send(Request::get(&format!("{API_BASE}/tags"))).await?).await?;
+    /// `GET /tags?state=`: the tags in use in one tab's campaigns, for its tag filter.
+    pub async fn tags(&self, state: tidings_domain::campaign::CampaignState) -> Result<Vec<TagCount>, ApiError> {
+        let request = Request::get(&format!("{API_BASE}/tags")).query([("state", state.as_str())]);
+        let list: ItemList<TagCount> = read_json(self.send(request).await?).await?;
         Ok(list.items)
     }
 

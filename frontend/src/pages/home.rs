@@ -34,7 +34,7 @@ pub fn HomePage() -> impl IntoView {
                     {article(me.role)} " " <strong>{me.role.label().to_lowercase()}</strong> " user."
                 </p>
                 {(!me.two_way_messaging).then(|| view! {
-                    <p class="notice">
+                    <p class="notice notice-warning">
                         "Two-way messaging is turned off for your account, so campaigns and \
                          conversations are not available to you. Ask an administrator to turn it on."
                     </p>
@@ -78,15 +78,20 @@ fn article(role: Role) -> &'static str {
     }
 }
 
-fn role_summary(role: Role) -> &'static str {
+fn role_summary(role: Role) -> AnyView {
     match role {
-        Role::Administrative => {
-            "Everything in your organisation, including users, offices, phone numbers and API keys."
+        // API keys have no screen yet: administrators manage them through the API, whose
+        // reference the server serves (no promise of a page that does not exist).
+        Role::Administrative => view! {
+            "Everything in your organisation, including users, offices and phone numbers; API keys through the "
+            <a href="/api/docs/" rel="noopener">"REST API"</a> "."
         }
+        .into_any(),
         Role::Standard => {
             "Create, edit, launch, schedule and archive campaigns; manage contact lists; work every conversation."
+                .into_any()
         }
-        Role::Limited => "Work the conversations in your inboxes and view your office's campaigns.",
+        Role::Limited => "Work the conversations in your inboxes and view your office's campaigns.".into_any(),
     }
 }
 

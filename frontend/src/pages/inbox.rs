@@ -54,6 +54,7 @@ pub fn InboxPage() -> impl IntoView {
     let query = use_query_map();
     let me = use_current_user();
     let zone = me.as_ref().map_or_else(|| "UTC".to_owned(), |me| me.office.time_zone.clone());
+    let row_zone = StoredValue::new(zone.clone());
     let choice = Memo::new(move |_| {
         let query = query.read();
         InboxChoice {
@@ -90,7 +91,14 @@ pub fn InboxPage() -> impl IntoView {
         });
     });
     let reload = move || reloads.update(|n| *n += 1);
-    on_live(|event| event.touches_conversations(), reload);
+    let refresh_counts = super::shell::inbox_counts_refresher();
+    on_live(
+        |event| event.touches_conversations(),
+        move || {
+            reload();
+            refresh_counts();
+        },
+    );
     let load_more = move |cursor: String| {
         let wanted = ConversationSearch { q: search.get_untracked(), tags: tags.get_untracked() };
         let choice = choice.get_untracked();
@@ -116,17 +124,54 @@ pub fn InboxPage() -> impl IntoView {
         navigate(&inbox_href(next, None), NavigateOptions::default());
     };
     let href = Callback::new(move |id: i64| inbox_href(choice.get_untracked(), Some(id)));
+    // How many need attention in each inbox the picker offers (`None`: the user's own),
+    // reloaded with the list.
+    let counts = LocalResource::new(move || {
+        reloads.track();
+        async move { api.inbox_counts().await.ok() }
+    });
+    let counts_of = move |office: Option<i64>| {
+        let counts = counts.get().flatten()?;
+        match office {
+            None => Some(counts.mine),
+            Some(id) => counts.offices.iter().find(|o| o.office_id == id).map(|o| o.needs_attention),
+        }
+    };
+    // Made here, not in the closure that rebuilds the tabs: a signal made there would be
+    // disposed with each rebuild while the tabs' effects may still read it.
+    let selected_tab = Signal::derive(move || usize::from(choice.get().participating));
 
-    let list = move || {
-        match (items.get(), load_error.get()) {
-        (_, Some(error)) => view! {
-            <ErrorPanel title="The inbox could not be loaded" message=error.user_message() retry=Callback::new(move |()| reload())/>
+    // Rebuilt only when what the pane shows changes kind; the rows are keyed, so a
+    // reload updates what changed in place.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Shown {
+        Loading,
+        Failed,
+        Empty,
+        Listed,
+    }
+    let shown = Memo::new(move |_| match (items.read().as_ref(), load_error.read().is_some()) {
+        (_, true) => Shown::Failed,
+        (None, false) => Shown::Loading,
+        (Some((list, _)), false) if list.is_empty() => Shown::Empty,
+        (Some(_), false) => Shown::Listed,
+    });
+    let rows =
+        Signal::derive(move || items.with(|shown| shown.as_ref().map(|(list, _)| list.clone()).unwrap_or_default()));
+    let next = Memo::new(move |_| items.with(|shown| shown.as_ref().and_then(|(_, next)| next.clone())));
+    let list = move || match shown.get() {
+        Shown::Failed => view! {
+            <ErrorPanel
+                title="The inbox could not be loaded"
+                message=load_error.get_untracked().map(|e| e.user_message()).unwrap_or_default()
+                retry=Callback::new(move |()| reload())
+            />
         }
         .into_any(),
-        (None, None) => view! { <Loading label="Loading the inbox…"/> }.into_any(),
-        (Some((list, _)), None) if list.is_empty() => view! {
+        Shown::Loading => view! { <Loading label="Loading the inbox…"/> }.into_any(),
+        Shown::Empty => view! {
             <p class="muted empty">
-                {if choice.get().participating {
+                {move || if choice.get().participating {
                     "No conversations you replied in match."
                 } else {
                     "Nothing needs attention here."
@@ -134,16 +179,15 @@ pub fn InboxPage() -> impl IntoView {
             </p>
         }
         .into_any(),
-        (Some((list, next)), None) => view! {
-            <ConversationList items=list href selected label="Inbox conversations"/>
-            {next.map(|cursor| view! {
+        Shown::Listed => view! {
+            <ConversationList items=rows href selected label="Inbox conversations" zone=row_zone show_campaign=true/>
+            {move || next.get().map(|cursor| view! {
                 <button type="button" class="button button-small" on:click=move |_| load_more(cursor.clone())>
                     "Load more"
                 </button>
             })}
         }
         .into_any(),
-    }
     };
 
     view! {
@@ -156,7 +200,9 @@ pub fn InboxPage() -> impl IntoView {
                         let office_id = event_target_value(&ev).parse::<i64>().ok();
                         go(InboxChoice { office_id, participating: choice.get_untracked().participating });
                     }>
-                        <option value="" selected=move || choice.get().office_id.is_none()>"My inbox"</option>
+                        <option value="" selected=move || choice.get().office_id.is_none()>
+                            {move || with_count("My inbox".to_owned(), counts_of(None))}
+                        </option>
                         {move || {
                             let mut listed: Vec<(i64, String)> = own_office.clone().into_iter().collect();
                             if sees_others {
@@ -168,7 +214,7 @@ pub fn InboxPage() -> impl IntoView {
                                 .into_iter()
                                 .map(|(id, name)| view! {
                                     <option value=id.to_string() selected=move || choice.get().office_id == Some(id)>
-                                        {format!("{name} office")}
+                                        {with_count(format!("{name} office"), counts_of(Some(id)))}
                                     </option>
                                 })
                                 .collect_view()
@@ -188,11 +234,10 @@ pub fn InboxPage() -> impl IntoView {
                         href: inbox_href(InboxChoice { office_id, participating }, None),
                     })
                     .collect::<Vec<_>>();
-                let selected = Signal::derive(move || usize::from(choice.get().participating));
-                view! { <TabList label="Inbox" tabs selected panel_id=INBOX_PANEL_ID/> }
+                view! { <TabList label="Inbox" tabs selected=selected_tab panel_id=INBOX_PANEL_ID/> }
             }}
             <div
-                class="panel activity"
+                class="panel conversation-workspace"
                 role="tabpanel"
                 id=INBOX_PANEL_ID
                 aria-labelledby=move || {
@@ -203,16 +248,29 @@ pub fn InboxPage() -> impl IntoView {
                     <div class="toolbar">
                         <Filters search tags search_box=INBOX_SEARCH/>
                     </div>
-                    {list}
+                    <div class="conversation-scroll">{list}</div>
                 </div>
                 <div class="activity-conversation">
                     {move || match selected.get() {
-                        Some(id) => view! { <ConversationPanel id zone=zone.clone() changed=Callback::new(move |()| reload())/> }
+                        Some(id) => view! {
+                            <ConversationPanel id zone=zone.clone() changed=Callback::new(move |()| {
+                                reload();
+                                refresh_counts();
+                            })/>
+                        }
                             .into_any(),
                         None => view! { <p class="muted empty">"Select a conversation to read it and reply."</p> }.into_any(),
                     }}
                 </div>
             </div>
         </section>
+    }
+}
+
+/// An inbox's name with how many of its conversations need attention.
+fn with_count(name: String, waiting: Option<i64>) -> String {
+    match waiting {
+        Some(n) if n > 0 => format!("{name} ({n} need attention)"),
+        _ => name,
     }
 }

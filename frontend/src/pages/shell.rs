@@ -20,6 +20,48 @@ pub fn use_current_user() -> Option<Me> {
     use_context::<CurrentUser>().map(|CurrentUser(me)| me)
 }
 
+/// The navigation's Needs Attention count: reloaded on every move to another page, and
+/// when a page that follows live updates sees conversations change. Read from `GET /me`,
+/// which every page already decodes (a type of its own would cost each bundle ~3 KB).
+#[derive(Clone, Copy)]
+pub struct InboxCountContext {
+    waiting: RwSignal<Option<i64>>,
+    reloads: RwSignal<u32>,
+}
+
+/// What asks for a fresh count (when a conversation changed); taken while the page is
+/// built, so it can be called later from a timer or a task.
+pub fn inbox_counts_refresher() -> impl Fn() + Copy + 'static {
+    let context = use_context::<InboxCountContext>();
+    move || {
+        if let Some(context) = context {
+            context.reloads.try_update(|n| *n += 1);
+        }
+    }
+}
+
+/// Loads the count when the page or `reloads` change; late answers never replace newer
+/// ones.
+fn provide_inbox_count(api: crate::api::Api) -> RwSignal<Option<i64>> {
+    let context = InboxCountContext { waiting: RwSignal::new(None), reloads: RwSignal::new(0) };
+    provide_context(context);
+    let location = use_location();
+    let latest = crate::api::LatestRequest::new();
+    Effect::new(move |_| {
+        location.pathname.track();
+        context.reloads.track();
+        let this = latest.ticket();
+        leptos::task::spawn_local(async move {
+            if let Ok(me) = api.me().await {
+                if latest.is_current(this) {
+                    context.waiting.set(Some(me.inbox_needs_attention));
+                }
+            }
+        });
+    });
+    context.waiting
+}
+
 /// The main navigation: path, label and who sees it. Later pages add their entries
 /// here; an entry is highlighted on its own path and, except home, on the paths below it.
 const NAVIGATION: &[(&str, &str, Audience)] = &[
@@ -144,7 +186,14 @@ fn Frame(me: Me) -> impl IntoView {
     let user_name = me.name.clone();
     let organisation_name = me.organisation.name.clone();
     let navigation: Vec<_> = NAVIGATION.iter().filter(|(_, _, audience)| audience.includes(&me)).collect();
+    let waiting = me.two_way_messaging.then(|| provide_inbox_count(api));
     provide_context(CurrentUser(me));
+    // "Inbox 3": the conversations waiting in the user's own inbox.
+    let inbox_badge = move || {
+        let waiting = waiting?.get().filter(|n| *n > 0)?;
+        let words = format!("{waiting} need attention");
+        Some(view! { <span class="count-badge nav-count" aria-label=words.clone() title=words>{waiting}</span> })
+    };
 
     view! {
         <div class="app">
@@ -153,7 +202,10 @@ fn Frame(me: Me) -> impl IntoView {
                 <nav class="app-nav" aria-label="Main">
                     {navigation
                         .into_iter()
-                        .map(|&(path, label, _)| view! { <A href=path exact={path == "/"}>{label}</A> })
+                        .map(|&(path, label, _)| {
+                            let badge = (path == "/inbox").then_some(inbox_badge);
+                            view! { <A href=path exact={path == "/"}>{label} {badge}</A> }
+                        })
                         .collect_view()}
                 </nav>
                 <div class="account">

@@ -39,8 +39,9 @@ pub struct CampaignContactFilter {
     pub limit: i64,
 }
 
-/// Statuses that read as "failed" on the tab.
-const FAILED: [&str; 4] = ["failed", "undelivered", "unknown", "cancelled"];
+/// Statuses that read as "failed" on the tab (and `cancelled` when the contact has not
+/// opted out).
+const FAILED: [&str; 3] = ["failed", "undelivered", "unknown"];
 /// Statuses that read as "pending" (besides a first-attempt queued message).
 const PENDING: [&str; 4] = ["claimed", "sending", "pending", "sent"];
 
@@ -94,25 +95,28 @@ pub fn page(
         }
         (None, None) => {}
     }
+    // The same states the tab shows (services::campaign_contacts::delivery_of): a
+    // message keeps its own state after an opt-out; "opted out" is the contact who was
+    // not texted because of one.
+    let suppressed = opt_outs::id.nullable().is_not_null();
     let not_suppressed = opt_outs::id.nullable().is_null();
+    let withdrawn_or_skipped = messages::status.nullable().eq("cancelled").or(messages::id.nullable().is_null());
     query = match (filter.delivery, filter.launched) {
         (None, _) => query,
-        (Some(DeliveryState::OptedOut), _) => query.filter(opt_outs::id.nullable().is_not_null()),
-        (Some(DeliveryState::Delivered), _) => {
-            query.filter(not_suppressed).filter(messages::status.nullable().eq("delivered"))
+        (Some(DeliveryState::OptedOut), false) => query.filter(suppressed),
+        (Some(DeliveryState::OptedOut), true) => query.filter(suppressed).filter(withdrawn_or_skipped),
+        (Some(DeliveryState::Delivered), _) => query.filter(messages::status.nullable().eq("delivered")),
+        (Some(DeliveryState::Retrying), _) => {
+            query.filter(messages::status.nullable().eq("queued")).filter(messages::attempts.nullable().gt(0))
         }
-        (Some(DeliveryState::Retrying), _) => query
-            .filter(not_suppressed)
-            .filter(messages::status.nullable().eq("queued"))
-            .filter(messages::attempts.nullable().gt(0)),
         // Before launch nothing has failed; after it, a contact without a message was
         // skipped (its message could not be built).
         (Some(DeliveryState::Failed), false) => query.filter(contacts::id.lt(0)),
-        (Some(DeliveryState::Failed), true) => query
-            .filter(not_suppressed)
-            .filter(messages::status.nullable().eq_any(FAILED).or(messages::id.nullable().is_null())),
+        (Some(DeliveryState::Failed), true) => {
+            query.filter(messages::status.nullable().eq_any(FAILED).or(not_suppressed.and(withdrawn_or_skipped)))
+        }
         (Some(DeliveryState::Pending), false) => query.filter(not_suppressed),
-        (Some(DeliveryState::Pending), true) => query.filter(not_suppressed).filter(
+        (Some(DeliveryState::Pending), true) => query.filter(
             messages::status
                 .nullable()
                 .eq_any(PENDING)

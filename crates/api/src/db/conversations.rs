@@ -55,6 +55,8 @@ pub struct NewConversation {
     pub opt_out_suggested: bool,
     pub assistant_fallbacks: i64,
     pub route: &'static str,
+    /// The newest message's time: lists sort by it.
+    pub last_message_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -169,8 +171,9 @@ pub struct ConversationFilter {
     pub phone_digits: Option<String>,
     /// Conversation tag keys; any of them matches.
     pub tag_keys: Vec<String>,
-    /// Keyset: only conversations with a smaller id.
-    pub before_id: Option<i64>,
+    /// Keyset: only conversations after this (last activity, id) in the lists' order,
+    /// the latest activity first.
+    pub before: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
 }
 
@@ -202,10 +205,19 @@ fn filtered<'a>(mut query: Boxed<'a>, filter: &'a ConversationFilter) -> Boxed<'
             ),
         );
     }
-    if let Some(before) = filter.before_id {
-        query = query.filter(conversations::id.lt(before));
+    if let Some((at, id)) = filter.before {
+        query = query.filter(
+            conversations::last_message_at
+                .lt(at)
+                .or(conversations::last_message_at.eq(at).and(conversations::id.lt(id))),
+        );
     }
     query
+}
+
+/// The lists' order: the latest activity first (every conversation has a message).
+fn by_activity(query: Boxed<'_>) -> Boxed<'_> {
+    query.order((conversations::last_message_at.desc(), conversations::id.desc()))
 }
 
 fn section_filtered<'a>(query: Boxed<'a>, section: Section) -> Boxed<'a> {
@@ -220,7 +232,7 @@ fn section_filtered<'a>(query: Boxed<'a>, section: Section) -> Boxed<'a> {
     }
 }
 
-/// One page of a campaign's conversations in a section, newest first.
+/// One page of a campaign's conversations in a section, the latest activity first.
 pub fn page_of_campaign(
     conn: &mut DbConnection,
     campaign_id: i64,
@@ -229,7 +241,7 @@ pub fn page_of_campaign(
 ) -> QueryResult<Vec<ConversationRow>> {
     // Loaded by position: `ConversationRow` lists the table's columns in order.
     let query = conversations::table.filter(conversations::campaign_id.eq(campaign_id)).into_boxed();
-    section_filtered(filtered(query, filter), section).order(conversations::id.desc()).limit(filter.limit).load(conn)
+    by_activity(section_filtered(filtered(query, filter), section)).limit(filter.limit).load(conn)
 }
 
 /// How many of a campaign's conversations match `filter` in `section`.
@@ -239,7 +251,7 @@ pub fn count_in_section(
     section: Section,
     filter: &ConversationFilter,
 ) -> QueryResult<i64> {
-    let unpaged = ConversationFilter { before_id: None, ..filter.clone() };
+    let unpaged = ConversationFilter { before: None, ..filter.clone() };
     let query = conversations::table.filter(conversations::campaign_id.eq(campaign_id)).into_boxed();
     section_filtered(filtered(query, &unpaged), section).count().get_result(conn)
 }
@@ -254,15 +266,9 @@ pub enum InboxOwner {
     Office(i64),
 }
 
-/// An inbox page: `needs_attention` tab, or `participating` (conversations `user`
-/// replied in) when `participant` is set. Newest first.
-pub fn inbox_page(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    owner: InboxOwner,
-    participant: Option<i64>,
-    filter: &ConversationFilter,
-) -> QueryResult<Vec<ConversationRow>> {
+/// The conversations of an inbox: those needing attention, or (with `participant`)
+/// those that user replied in.
+fn inbox_conversations<'a>(organisation_id: i64, owner: InboxOwner, participant: Option<i64>) -> Boxed<'a> {
     let mut query = conversations::table.filter(conversations::organisation_id.eq(organisation_id)).into_boxed();
     query = match owner {
         InboxOwner::User(user_id) => query.filter(
@@ -291,7 +297,7 @@ pub fn inbox_page(
             ),
         ),
     };
-    query = match participant {
+    match participant {
         Some(user_id) => query.filter(
             conversations::id.eq_any(
                 conversation_participants::table
@@ -300,8 +306,25 @@ pub fn inbox_page(
             ),
         ),
         None => query.filter(conversations::needs_attention.eq(true)),
-    };
-    filtered(query, filter).order(conversations::id.desc()).limit(filter.limit).load(conn)
+    }
+}
+
+/// An inbox page: `needs_attention` tab, or `participating` (conversations `user`
+/// replied in) when `participant` is set. The latest activity first.
+pub fn inbox_page(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    owner: InboxOwner,
+    participant: Option<i64>,
+    filter: &ConversationFilter,
+) -> QueryResult<Vec<ConversationRow>> {
+    let query = inbox_conversations(organisation_id, owner, participant);
+    by_activity(filtered(query, filter)).limit(filter.limit).load(conn)
+}
+
+/// How many conversations of an inbox need attention.
+pub fn count_needing_attention(conn: &mut DbConnection, organisation_id: i64, owner: InboxOwner) -> QueryResult<i64> {
+    inbox_conversations(organisation_id, owner, None).count().get_result(conn)
 }
 
 /// Notes that `user_id` replied in a conversation.

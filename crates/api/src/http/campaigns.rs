@@ -302,9 +302,19 @@ pub async fn get_campaign_audit(
     state.db(move |conn| campaigns::audit_trail(conn, &user, id)).await.map(|items| web::Json(ItemList { items }))
 }
 
-/// Campaign tags in use (in the campaigns you see), for the tag filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TagsQuery {
+    /// Count only the campaigns of this tab (`active`, `scheduled`, `draft` or
+    /// `archived`); every state when absent.
+    pub state: Option<CampaignState>,
+}
+
+/// Campaign tags in use (in the campaigns you see, of one tab when `state` is given),
+/// for the tag filter.
 #[utoipa::path(
     tag = "campaigns",
+    params(TagsQuery),
     responses(
         (status = 200, description = "Tags with their campaign counts", body = ItemList<TagCount>),
         (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
@@ -312,6 +322,11 @@ pub async fn get_campaign_audit(
     security(("bearer" = []))
 )]
 #[get("/api/v1/tags")]
-pub async fn list_tags(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<ItemList<TagCount>>> {
-    state.db(move |conn| campaigns::tags(conn, &user)).await.map(|items| web::Json(ItemList { items }))
+pub async fn list_tags(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<TagsQuery>,
+) -> ApiResult<web::Json<ItemList<TagCount>>> {
+    let tab = query.into_inner().state;
+    state.db(move |conn| campaigns::tags(conn, &user, tab)).await.map(|items| web::Json(ItemList { items }))
 }

@@ -4,8 +4,8 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use tidings_domain::conversation_wire::{
-    CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, ReplyMessage, Section,
-    UpdateConversation,
+    CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts, ReplyMessage,
+    Section, UpdateConversation,
 };
 use tidings_domain::message_wire::Message;
 use tidings_domain::Problem;
@@ -208,6 +208,22 @@ pub struct InboxListQuery {
     pub tags: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<i64>,
+}
+
+/// How many conversations need attention in your personal inbox and in each office
+/// inbox you may open.
+#[utoipa::path(
+    tag = "conversations",
+    responses(
+        (status = 200, description = "The counts", body = InboxCounts),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/inbox/counts")]
+pub async fn get_inbox_counts(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<InboxCounts>> {
+    state.db(move |conn| conversations::inbox_counts(conn, &user)).await.map(web::Json)
 }
 
 /// An inbox: the personal one (campaigns you are an agent of, numbers whose unsolicited

@@ -99,6 +99,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(conversations::reply_in_conversation)
         .service(conversations::update_conversation)
         .service(conversations::opt_out_conversation)
+        .service(conversations::get_inbox_counts)
         .service(conversations::get_inbox)
         .service(opt_outs::list_opt_outs)
         .service(opt_outs::add_opt_out)

@@ -7,6 +7,7 @@ use tidings_domain::{FieldError, Role};
 use crate::auth::extractor::Credential;
 use crate::auth::{password, AuthUser};
 use crate::config::ProviderKind;
+use crate::db::conversations::InboxOwner;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -83,6 +84,11 @@ pub fn me(conn: &mut DbConnection, user_id: i64, simulator: bool) -> ApiResult<M
     let office = db::offices::find(conn, user.organisation_id, user.office_id)?;
     let organisation = db::organisations::find(conn, user.organisation_id)?;
     let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
+    let inbox_needs_attention = if user.two_way_messaging {
+        db::conversations::count_needing_attention(conn, user.organisation_id, InboxOwner::User(user.id))?
+    } else {
+        0
+    };
     Ok(Me {
         id: user.id,
         email: user.email,
@@ -93,5 +99,6 @@ pub fn me(conn: &mut DbConnection, user_id: i64, simulator: bool) -> ApiResult<M
         office: OfficeSummary { id: office.id, name: office.name, time_zone: office.time_zone },
         organisation: OrganisationSummary { id: organisation.id, name: organisation.name },
         simulator,
+        inbox_needs_attention,
     })
 }

@@ -59,14 +59,18 @@ fn filter_of(query: &ContactQuery, launched: bool, limit: i64) -> ApiResult<Camp
     })
 }
 
-/// What the Delivered and Failed Reason columns show for a row.
+/// What the Delivered and Failed Reason columns show for a row: what happened to the
+/// campaign message. An opt-out never rewrites that history; it reads as the state only
+/// where it is why the contact was not texted (skipped at launch, or the message
+/// withdrawn before it went).
 fn delivery_of(row: &CampaignContactRow, launched: bool) -> (DeliveryState, Option<String>) {
-    if row.opt_out_id.is_some() {
-        return (DeliveryState::OptedOut, Some("The contact opted out.".to_owned()));
-    }
+    let opted_out = row.opt_out_id.is_some();
     match row.message_status.as_deref() {
         Some("delivered") => (DeliveryState::Delivered, None),
         Some("queued") if row.message_attempts.unwrap_or(0) > 0 => (DeliveryState::Retrying, row.error_reason.clone()),
+        Some("cancelled") | None if opted_out => {
+            (DeliveryState::OptedOut, Some("Not texted: the contact opted out.".to_owned()))
+        }
         Some("failed" | "undelivered" | "unknown" | "cancelled") => (DeliveryState::Failed, row.error_reason.clone()),
         None if launched => (
             DeliveryState::Failed,
@@ -88,6 +92,7 @@ fn to_contact(row: CampaignContactRow, field_names: &[String], launched: bool) -
             .collect(),
         created_at: utc(row.created_at),
         delivery,
+        opted_out: row.opt_out_id.is_some(),
         error_code: if delivery == DeliveryState::OptedOut { None } else { row.error_code },
         failed_reason,
         first_name: row.first_name,
@@ -141,7 +146,12 @@ pub fn export_csv(
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["First Name".to_owned(), "Last Name".to_owned(), "Phone".to_owned()];
     header.extend(list.field_names.iter().cloned());
-    header.extend(["Created At".to_owned(), "Delivered".to_owned(), "Failed Reason".to_owned()]);
+    header.extend([
+        "Created At".to_owned(),
+        "Delivered".to_owned(),
+        "Failed Reason".to_owned(),
+        "Opted Out".to_owned(),
+    ]);
     let write_error = |e: csv::Error| ApiError::internal(format!("writing the contacts CSV: {e}"));
     writer.write_record(header.iter().map(|h| neutralised(h))).map_err(write_error)?;
     let mut filter = filter_of(&ContactQuery { cursor: None, ..query.clone() }, launched, EXPORT_PAGE)?;
@@ -157,6 +167,7 @@ pub fn export_csv(
             record.push(contact.created_at.to_rfc3339());
             record.push(contact.delivery.as_str().to_owned());
             record.push(contact.failed_reason.unwrap_or_default());
+            record.push(if contact.opted_out { "yes" } else { "no" }.to_owned());
             writer.write_record(record.iter().map(|cell| neutralised(cell))).map_err(write_error)?;
         }
         if !full {

@@ -918,9 +918,14 @@ pub fn calendar(
 }
 
 /// `GET /tags`: campaign tags in use in the campaigns this user sees.
-pub fn tags(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<Vec<tidings_domain::campaign_wire::TagCount>> {
+pub fn tags(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    state: Option<CampaignState>,
+) -> ApiResult<Vec<tidings_domain::campaign_wire::TagCount>> {
     actor.require_messaging()?;
-    Ok(db::campaigns::tag_counts(conn, &visibility_filter(actor))?
+    let filter = CampaignFilter { state: state.map(|s| s.as_str().to_owned()), ..visibility_filter(actor) };
+    Ok(db::campaigns::tag_counts(conn, &filter)?
         .into_iter()
         .map(|(tag, campaigns)| tidings_domain::campaign_wire::TagCount { tag, campaigns })
         .collect())

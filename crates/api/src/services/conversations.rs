@@ -9,12 +9,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::{
     CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
-    ConversationSection, ConversationTagCount, Route, Section, UpdateConversation,
+    ConversationSection, ConversationTagCount, InboxCounts, OfficeInboxCount, Route, Section, UpdateConversation,
 };
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::segments::validate_message_body;
@@ -27,9 +27,9 @@ use crate::db::conversations::{ConversationChanges, ConversationFilter, Conversa
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
-use crate::services::messages::to_message;
+use crate::services::messages::to_messages;
 use crate::services::opt_outs::{self, Suppressor};
-use crate::services::paging::{page_end, parse_cursor, phone_digits};
+use crate::services::paging::{page_end, phone_digits};
 use crate::services::{audit, inbound};
 
 /// The audit log's name for conversations.
@@ -51,14 +51,14 @@ fn filter_of(query: &ConversationQuery) -> ApiResult<ConversationFilter> {
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
     }
-    let before_id = parse_cursor(query.cursor.as_deref())?;
+    let before = parse_activity_cursor(query.cursor.as_deref())?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     Ok(ConversationFilter {
         name_contains: q.map(str::to_lowercase),
         // A query that looks like a phone ("(415) 200", "+1415…") also searches phones.
         phone_digits: q.and_then(phone_digits),
         tag_keys: query.tags.iter().map(|t| tag_key(t)).collect(),
-        before_id,
+        before,
         limit,
     })
 }
@@ -113,8 +113,31 @@ fn page(
     mut rows: Vec<ConversationRow>,
     limit: i64,
 ) -> ApiResult<(Vec<Conversation>, Option<String>)> {
-    let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
+    let next_cursor = page_end(&mut rows, limit).map(activity_cursor);
     Ok((views(conn, organisation_id, rows)?, next_cursor))
+}
+
+/// The cursor after `row` in the lists' order: its last activity (microseconds since
+/// the epoch) and id.
+fn activity_cursor(row: &ConversationRow) -> String {
+    let at = row.last_message_at.unwrap_or(row.created_at).and_utc().timestamp_micros();
+    format!("{at}.{}", row.id)
+}
+
+fn parse_activity_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDateTime, i64)>> {
+    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed = cursor.split_once('.').and_then(|(at, id)| {
+        let at = DateTime::from_timestamp_micros(at.parse().ok()?)?.naive_utc();
+        Some((at, id.parse::<i64>().ok()?))
+    });
+    parsed.map(Some).ok_or_else(|| {
+        ApiError::bad_request_fields(
+            "A query parameter is not valid.",
+            vec![FieldError::new("cursor", "is not a cursor this API gave out")],
+        )
+    })
 }
 
 /// The wire form of conversations, with tags, opt-out state and last messages.
@@ -125,11 +148,18 @@ fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<ConversationRo
         tags.entry(id).or_default().push(tag);
     }
     let mut last: HashMap<i64, tidings_domain::message_wire::Message> = HashMap::new();
-    for message in db::messages::last_of_conversations(conn, &ids)? {
-        if let Some(conversation) = message.conversation_id {
-            last.insert(conversation, to_message(message)?);
+    let last_rows = db::messages::last_of_conversations(conn, &ids)?;
+    let conversation_of: Vec<Option<i64>> = last_rows.iter().map(|m| m.conversation_id).collect();
+    for (conversation, message) in conversation_of.into_iter().zip(to_messages(conn, organisation_id, last_rows)?) {
+        if let Some(conversation) = conversation {
+            last.insert(conversation, message);
         }
     }
+    let mut campaign_ids: Vec<i64> = rows.iter().filter_map(|r| r.campaign_id).collect();
+    campaign_ids.sort_unstable();
+    campaign_ids.dedup();
+    let titles: HashMap<i64, String> =
+        db::campaigns::titles_of(conn, organisation_id, &campaign_ids)?.into_iter().collect();
     let phones: Vec<&str> = rows.iter().map(|r| r.contact_phone.as_str()).collect();
     let opted_out: HashSet<String> = db::opt_outs::live_among(conn, organisation_id, &phones)?;
     rows.into_iter()
@@ -138,6 +168,7 @@ fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<ConversationRo
             Ok(Conversation {
                 id: row.id,
                 campaign_id: row.campaign_id,
+                campaign_title: row.campaign_id.and_then(|id| titles.get(&id).cloned()),
                 office_id: row.office_id,
                 phone_number_id: row.phone_number_id,
                 contact: ConversationContact {
@@ -180,10 +211,19 @@ fn load(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<Convers
 /// `GET /conversations/{id}`: the conversation and its whole transcript.
 pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationDetail> {
     let row = load(conn, actor, id)?;
-    let messages =
-        db::messages::of_conversation(conn, row.id)?.into_iter().map(to_message).collect::<ApiResult<_>>()?;
+    let transcript = db::messages::of_conversation(conn, row.id)?;
+    let messages = to_messages(conn, actor.organisation_id, transcript)?;
+    let assistant_script = has_assistant_script(conn, &row)?;
     let conversation = views(conn, actor.organisation_id, vec![row])?.remove(0);
-    Ok(ConversationDetail { conversation, messages })
+    Ok(ConversationDetail { conversation, messages, assistant_script })
+}
+
+/// Whether the conversation's campaign has a Virtual Assistant script to answer it.
+fn has_assistant_script(conn: &mut DbConnection, row: &ConversationRow) -> ApiResult<bool> {
+    Ok(match row.campaign_id {
+        Some(campaign) => db::campaigns::find_by_id(conn, campaign)?.and_then(|c| c.assistant_script).is_some(),
+        None => false,
+    })
 }
 
 /// `POST /conversations/{id}/messages`: an agent's reply, queued for the dispatcher.
@@ -247,6 +287,9 @@ pub fn update(
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let row = load(conn, actor, id)?;
+        if row.route == "closed" {
+            return Err(ApiError::conflict("This conversation's campaign has ended; the conversation is read-only."));
+        }
         let current = OperatedBy::parse(&row.operated_by).unwrap_or(OperatedBy::Agent);
         let mut changes = ConversationChanges { updated_at: Some(stamp), ..ConversationChanges::default() };
         let mut operator = current;
@@ -256,18 +299,8 @@ pub fn update(
                     "The operator cannot switch while the conversation needs attention; clear it first.",
                 ));
             }
-            if wanted == OperatedBy::Assistant {
-                let has_script = match row.campaign_id {
-                    Some(campaign) => {
-                        db::campaigns::find_by_id(conn, campaign)?.and_then(|c| c.assistant_script).is_some()
-                    }
-                    None => false,
-                };
-                if !has_script {
-                    return Err(ApiError::conflict(
-                        "There is no Virtual Assistant script to answer this conversation.",
-                    ));
-                }
+            if wanted == OperatedBy::Assistant && !has_assistant_script(conn, &row)? {
+                return Err(ApiError::conflict("There is no Virtual Assistant script to answer this conversation."));
             }
             operator = wanted;
             changes.operated_by = Some(wanted.as_str());
@@ -363,4 +396,21 @@ pub fn inbox(
     )?;
     let (items, next_cursor) = page(conn, actor.organisation_id, rows, filter.limit)?;
     Ok(ConversationPage { items, next_cursor })
+}
+
+/// `GET /inbox/counts`: conversations needing attention in the caller's inbox and in
+/// each office inbox they may open.
+pub fn inbox_counts(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<InboxCounts> {
+    actor.require_messaging()?;
+    let mine = db::conversations::count_needing_attention(conn, actor.organisation_id, InboxOwner::User(actor.id))?;
+    let mut offices = Vec::new();
+    for office in db::offices::list(conn, actor.organisation_id)? {
+        if !actor.sees_office(office.id) {
+            continue;
+        }
+        let needs_attention =
+            db::conversations::count_needing_attention(conn, actor.organisation_id, InboxOwner::Office(office.id))?;
+        offices.push(OfficeInboxCount { office_id: office.id, office_name: office.name, needs_attention });
+    }
+    Ok(InboxCounts { mine, offices })
 }

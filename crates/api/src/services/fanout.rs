@@ -81,6 +81,7 @@ pub fn enqueue_launch_messages(
                 opt_out_suggested: false,
                 assistant_fallbacks: 0,
                 route: "campaign",
+                last_message_at: Some(stamp),
                 created_at: stamp,
                 updated_at: stamp,
             });

@@ -179,6 +179,7 @@ fn open_unsolicited(
             opt_out_suggested: false,
             assistant_fallbacks: 0,
             route: "unsolicited",
+            last_message_at: Some(stamp),
             created_at: stamp,
             updated_at: stamp,
         },

@@ -1,5 +1,7 @@
 //! Reading messages: a campaign's messages with their delivery status, paged by id.
 
+use std::collections::HashMap;
+
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::{Author, Direction, Message, MessagePage};
 
@@ -42,6 +44,20 @@ pub fn campaign_messages(
     Ok(MessagePage { items, next_cursor })
 }
 
+/// The wire form of stored messages, each agent reply with its author's name.
+pub fn to_messages(conn: &mut DbConnection, organisation_id: i64, rows: Vec<MessageRow>) -> ApiResult<Vec<Message>> {
+    let mut authors: Vec<i64> = rows.iter().filter_map(|r| r.author_user_id).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    let names: HashMap<i64, String> = db::users::names_of(conn, organisation_id, &authors)?.into_iter().collect();
+    rows.into_iter()
+        .map(|row| {
+            let name = row.author_user_id.and_then(|id| names.get(&id).cloned());
+            to_message(row).map(|message| Message { author_name: name, ..message })
+        })
+        .collect()
+}
+
 /// The wire form of a stored message.
 pub fn to_message(row: MessageRow) -> ApiResult<Message> {
     let status = MessageStatus::parse(&row.status)
@@ -55,6 +71,7 @@ pub fn to_message(row: MessageRow) -> ApiResult<Message> {
         contact_id: row.contact_id,
         direction,
         author,
+        author_name: None,
         from: row.from_phone,
         to: row.to_phone,
         body: row.body,

@@ -82,6 +82,13 @@ pub fn ActionMenu(campaign: Campaign) -> impl IntoView {
                                 let navigate = navigate.clone();
                                 let enabled = item.enabled;
                                 let action = item.action;
+                                // Why an action is greyed, said in the item itself: a
+                                // tooltip alone never reaches keyboard or touch users.
+                                let reason_id = format!("action-{}-{}-reason", campaign.read_value().id, action.as_str());
+                                let reason = (!enabled).then(|| item.reason.clone()).flatten().map(|why| {
+                                    view! { <span class="menu-reason" id=reason_id.clone() aria-hidden="true">{why}</span> }
+                                });
+                                let described_by = reason.is_some().then_some(reason_id.clone());
                                 view! {
                                     <li role="none">
                                         <button
@@ -91,6 +98,7 @@ pub fn ActionMenu(campaign: Campaign) -> impl IntoView {
                                             class:disabled=!enabled
                                             aria-disabled=(!enabled).to_string()
                                             title=item.reason.clone()
+                                            aria-describedby=described_by
                                             on:click=move |_| {
                                                 if enabled {
                                                     ctx.open_menu.set(None);
@@ -98,7 +106,8 @@ pub fn ActionMenu(campaign: Campaign) -> impl IntoView {
                                                 }
                                             }
                                         >
-                                            {item.label.clone()}
+                                            <span class="menu-label">{item.label.clone()}</span>
+                                            {reason}
                                         </button>
                                     </li>
                                 }

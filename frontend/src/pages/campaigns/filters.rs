@@ -44,7 +44,8 @@ pub fn Filters(
         let this = keystrokes.get_value();
         set_timeout(
             move || {
-                if keystrokes.get_value() == this {
+                // The filter may be gone by the time the pause ends (another tab).
+                if keystrokes.try_get_value() == Some(this) {
                     search.set(value.trim().to_owned());
                 }
             },
@@ -81,8 +82,32 @@ fn TagFilter(tags: RwSignal<Vec<String>>, available: TagOptions) -> impl IntoVie
         });
     };
 
+    // A popover closes as people expect: on a click anywhere else, and on Escape (which
+    // gives focus back to its button).
+    let popover = NodeRef::<leptos::html::Details>::new();
+    let clicks = window_event_listener(leptos::ev::click, move |ev| {
+        let Some(details) = popover.get_untracked() else { return };
+        let target = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok());
+        if details.open() && !details.contains(target.as_ref()) {
+            details.set_open(false);
+        }
+    });
+    on_cleanup(move || clicks.remove());
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        let Some(details) = popover.get_untracked() else { return };
+        if ev.key() == "Escape" && details.open() {
+            ev.stop_propagation();
+            details.set_open(false);
+            if let Some(summary) = details.query_selector("summary").ok().flatten() {
+                if let Ok(summary) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(summary) {
+                    let _ = summary.focus();
+                }
+            }
+        }
+    };
+
     view! {
-        <details class="tag-filter">
+        <details class="tag-filter" node_ref=popover on:keydown=close_on_escape>
             <summary class="button">
                 "Tags"
                 {move || {

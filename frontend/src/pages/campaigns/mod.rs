@@ -117,8 +117,10 @@ pub fn CampaignsPage() -> impl IntoView {
     let page = RwSignal::new(1u32);
     let view_mode = RwSignal::new(ScheduledView::Calendar);
     let api = use_api();
-    let campaign_tags = LocalResource::new(move || async move {
-        api.tags().await.map(|list| list.into_iter().map(|t| (t.tag, t.campaigns)).collect())
+    // The tag filter counts the campaigns of the tab it filters.
+    let campaign_tags = LocalResource::new(move || {
+        let state = tab.get().state();
+        async move { api.tags(state).await.map(|list| list.into_iter().map(|t| (t.tag, t.campaigns)).collect()) }
     });
     // Limited users see campaigns but the API refuses them creating one.
     let may_create = use_current_user().is_some_and(|me| me.role.manages_campaigns());
@@ -201,7 +203,7 @@ pub fn OutcomeBar() -> impl IntoView {
     move || {
         ctx.outcome.get().map(|outcome| match outcome {
             Outcome::Done { message, link } => view! {
-                <div class="notice outcome" role="status">
+                <div class="notice notice-success outcome" role="status">
                     <span>{message}</span>
                     {link.map(|(href, label)| view! { " " <A href=href>{label}</A> })}
                     <button type="button" class="link-button dismiss" on:click=move |_| ctx.outcome.set(None)>

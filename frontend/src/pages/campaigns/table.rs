@@ -26,6 +26,23 @@ impl Tab {
         }
     }
 
+    /// What an empty table says: that nothing matches the filters, or what is missing
+    /// and how it comes.
+    fn empty_text(self, filtered: bool) -> &'static str {
+        match (self, filtered) {
+            (Tab::Active, true) => "No active campaign matches the search and tags.",
+            (Tab::Scheduled, true) => "No scheduled campaign matches the search and tags.",
+            (Tab::Draft, true) => "No draft matches the search and tags.",
+            (Tab::Archived, true) => "No archived campaign matches the search and tags.",
+            (Tab::Active, false) => "No campaign is running: launch a draft, or schedule one for later.",
+            (Tab::Scheduled, false) => {
+                "Nothing is scheduled: schedule a campaign from its last step, or from a date in the calendar."
+            }
+            (Tab::Draft, false) => "No drafts: “New campaign” starts one, and it waits here until it launches.",
+            (Tab::Archived, false) => "Nothing archived yet: stopped campaigns and discarded drafts land here.",
+        }
+    }
+
     fn date_of(self, campaign: &Campaign) -> Option<chrono::DateTime<chrono::Utc>> {
         match self {
             Tab::Active => campaign.launched_at,
@@ -49,7 +66,10 @@ pub fn CampaignTable(
     let data = LocalResource::new(move || {
         let (tab, search, tags, number) = (tab.get(), search.get(), tags.get(), page.get());
         ctx.reload.track();
-        async move { api.campaigns(Some(tab.state()), &search, &tags, number, PER_PAGE).await.map(|page| (tab, page)) }
+        let filtered = !search.is_empty() || !tags.is_empty();
+        async move {
+            api.campaigns(Some(tab.state()), &search, &tags, number, PER_PAGE).await.map(|page| (tab, page, filtered))
+        }
     });
 
     // While new filters or another page load, the old rows stay under an "Updating…" line.
@@ -62,7 +82,7 @@ pub fn CampaignTable(
         <Transition fallback=|| view! { <Loading label="Loading campaigns…"/> } set_pending=pending.write_only()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((tab, list)) => view! { <Table tab list page/> }.into_any(),
+                    Ok((tab, list, filtered)) => view! { <Table tab list page filtered/> }.into_any(),
                     Err(error) => view! {
                         <ErrorPanel
                             title="The campaigns could not be loaded"
@@ -78,7 +98,7 @@ pub fn CampaignTable(
 }
 
 #[component]
-fn Table(tab: Tab, list: CampaignPage, page: RwSignal<u32>) -> impl IntoView {
+fn Table(tab: Tab, list: CampaignPage, page: RwSignal<u32>, filtered: bool) -> impl IntoView {
     let headings = [
         "Title",
         "Office",
@@ -108,18 +128,15 @@ fn Table(tab: Tab, list: CampaignPage, page: RwSignal<u32>) -> impl IntoView {
                     {rows}
                     {empty.then(|| view! {
                         <tr>
-                            <td colspan="9" class="empty">
-                                {format!("No {} campaigns match.", tab.label().to_lowercase())}
-                            </td>
+                            <td colspan="9" class="empty">{tab.empty_text(filtered)}</td>
                         </tr>
                     })}
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span class="pager-range">
-                {if total == 0 { "0 of 0".to_owned() } else { format!("{first}–{last_on_page} of {total}") }}
-            </span>
+        // An empty tab says why in its table; a pager over nothing ("0 of 0") says nothing.
+        <nav class="pager" aria-label="Pages" hidden=total == 0>
+            <span class="pager-range">{format!("{first}–{last_on_page} of {total}")}</span>
             <button
                 type="button"
                 class="button"

@@ -1,6 +1,7 @@
 //! The reply box: the text with undo, redo, select all, an emoji picker and the segment
-//! counter, and Send. Ctrl+Enter sends; Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) undo and
-//! redo through the composer's own history.
+//! counter, and Send. Enter sends and Shift+Enter starts a new line (the composer says
+//! so); Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) undo and redo through the composer's own
+//! history, a word at a time.
 
 use leptos::prelude::*;
 use tidings_domain::segments::segment_info;
@@ -14,7 +15,14 @@ use crate::pages::wizard::segment_counter::SegmentCounter;
 /// contact opted out, the campaign ended), which disables it; `sent` runs after a reply
 /// was queued.
 #[component]
-pub fn Composer(id: i64, #[prop(into)] blocked: Signal<Option<String>>, sent: Callback<()>) -> impl IntoView {
+pub fn Composer(
+    id: i64,
+    #[prop(into)] blocked: Signal<Option<String>>,
+    /// A reason the reply may not arrive; the first Send asks to confirm it.
+    #[prop(into)]
+    warning: Signal<Option<String>>,
+    sent: Callback<()>,
+) -> impl IntoView {
     let api = use_api();
     let history = RwSignal::new(History::default());
     let text = Memo::new(move |_| history.read().current().to_owned());
@@ -39,10 +47,18 @@ pub fn Composer(id: i64, #[prop(into)] blocked: Signal<Option<String>>, sent: Ca
 
     let disabled = Signal::derive(move || blocked.read().is_some() || sending.get());
     let can_send = move || !disabled.get() && !text.read().trim().is_empty();
+    // The warning is said before the first send; "Send anyway" sends.
+    let confirming = RwSignal::new(false);
     let submit = move || {
-        if can_send() {
-            send.dispatch(text.get_untracked());
+        if !can_send() {
+            return;
         }
+        if warning.get_untracked().is_some() && !confirming.get_untracked() {
+            confirming.set(true);
+            return;
+        }
+        confirming.set(false);
+        send.dispatch(text.get_untracked());
     };
     let focus_area = move || {
         if let Some(area) = area.get_untracked() {
@@ -89,49 +105,46 @@ pub fn Composer(id: i64, #[prop(into)] blocked: Signal<Option<String>>, sent: Ca
             }
         >
             {move || blocked.get().map(|why| view! { <p class="muted composer-blocked">{why}</p> })}
-            <div class="composer-tools" role="toolbar" aria-label="Edit the reply">
-                <button
-                    type="button"
-                    class="button button-small"
-                    disabled=move || disabled.get() || !history.read().can_undo()
-                    on:click=move |_| undo()
-                >
-                    "Undo"
-                </button>
-                <button
-                    type="button"
-                    class="button button-small"
-                    disabled=move || disabled.get() || !history.read().can_redo()
-                    on:click=move |_| redo()
-                >
-                    "Redo"
-                </button>
-                <button
-                    type="button"
-                    class="button button-small"
-                    disabled=move || disabled.get()
-                    on:click=move |_| select_all()
-                >
-                    "Select all"
-                </button>
-                <EmojiPicker pick=pick_emoji disabled/>
-            </div>
+            {move || error.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+            {move || {
+                warning.get().filter(|_| blocked.read().is_none()).map(|why| {
+                    view! {
+                        <div class="notice notice-warning composer-warning" role="alert">
+                            <p>{why}</p>
+                            {move || confirming.get().then(|| view! {
+                                <p>
+                                    <button type="button" class="button button-small" on:click=move |_| submit()>
+                                        "Send anyway"
+                                    </button>
+                                    " "
+                                    <button type="button" class="button button-small" on:click=move |_| confirming.set(false)>
+                                        "Cancel"
+                                    </button>
+                                </p>
+                            })}
+                        </div>
+                    }
+                })
+            }}
             <label for=format!("reply-{id}") class="visually-hidden">"Your reply"</label>
             <textarea
                 id=format!("reply-{id}")
                 node_ref=area
-                rows="3"
+                rows="2"
                 placeholder="Type a reply…"
+                aria-describedby=format!("reply-{id}-keys")
                 disabled=move || disabled.get()
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
-                    history.update(|h| h.record(value));
+                    history.update(|h| h.type_text(value));
                 }
                 on:keydown=move |ev| {
                     let command = ev.ctrl_key() || ev.meta_key();
                     match ev.key().as_str() {
-                        "Enter" if command => {
+                        // Enter sends, Shift+Enter starts a new line; not while an input
+                        // method is still composing a character.
+                        "Enter" if !ev.shift_key() && !ev.is_composing() => {
                             ev.prevent_default();
                             submit();
                         }
@@ -152,12 +165,43 @@ pub fn Composer(id: i64, #[prop(into)] blocked: Signal<Option<String>>, sent: Ca
                 }
             ></textarea>
             <div class="composer-foot">
-                <SegmentCounter info/>
+                <div class="composer-tools" role="toolbar" aria-label="Edit the reply">
+                    <button
+                        type="button"
+                        class="button button-small"
+                        disabled=move || disabled.get() || !history.read().can_undo()
+                        on:click=move |_| undo()
+                    >
+                        "Undo"
+                    </button>
+                    <button
+                        type="button"
+                        class="button button-small"
+                        disabled=move || disabled.get() || !history.read().can_redo()
+                        on:click=move |_| redo()
+                    >
+                        "Redo"
+                    </button>
+                    <button
+                        type="button"
+                        class="button button-small"
+                        disabled=move || disabled.get()
+                        on:click=move |_| select_all()
+                    >
+                        "Select all"
+                    </button>
+                    <EmojiPicker pick=pick_emoji disabled/>
+                </div>
                 <button type="submit" class="button button-primary" disabled=move || !can_send()>
                     {move || if sending.get() { "Sending…" } else { "Send" }}
                 </button>
             </div>
-            {move || error.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+            <div class="composer-meta">
+                <SegmentCounter info/>
+                <span class="muted composer-keys" id=format!("reply-{id}-keys")>
+                    <kbd>"Enter"</kbd> " sends · " <kbd>"Shift"</kbd> "+" <kbd>"Enter"</kbd> " adds a line"
+                </span>
+            </div>
         </form>
     }
 }

@@ -1,6 +1,7 @@
-//! The composer's undo and redo: every edit (typing, an inserted emoji) is a step. The
-//! composer keeps its own history because the browser's forgets changes a script
-//! makes, such as an emoji put in by the picker.
+//! The composer's undo and redo, a word or an edit at a time: typing within a word
+//! extends one step, a space or punctuation starts the next, and an inserted emoji or a
+//! paste is a step of its own. The composer keeps its own history because the
+//! browser's forgets changes a script makes, such as an emoji put in by the picker.
 
 /// Steps kept; older ones are dropped.
 const MAX_STEPS: usize = 200;
@@ -10,12 +11,35 @@ const MAX_STEPS: usize = 200;
 pub struct History {
     steps: Vec<String>,
     at: usize,
+    /// Whether the last step was typed (and may grow while the word goes on).
+    typing: bool,
 }
 
 impl Default for History {
     fn default() -> Self {
-        History { steps: vec![String::new()], at: 0 }
+        History { steps: vec![String::new()], at: 0, typing: false }
     }
+}
+
+/// Whether going from `before` to `after` only adds or removes word characters at the
+/// end: the same word being typed (or erased) on.
+fn continues_word(before: &str, after: &str) -> bool {
+    let changed = if let Some(added) = after.strip_prefix(before) {
+        added
+    } else if let Some(removed) = before.strip_prefix(after) {
+        removed
+    } else {
+        return false;
+    };
+    // Not `char::is_alphanumeric`: its Unicode tables would weigh on the page, and
+    // "not a space or punctuation" draws the same line in every script people type.
+    let in_word = |c: char| !(c.is_whitespace() || c.is_ascii_punctuation()) || c == '\'' || c == '’';
+    // A word goes on only from a word character (a step ends after a space).
+    !changed.is_empty()
+        && changed.chars().count() <= 2
+        && changed.chars().all(in_word)
+        && after.chars().last().is_none_or(in_word)
+        && before.chars().last().is_none_or(in_word)
 }
 
 impl History {
@@ -24,8 +48,21 @@ impl History {
         &self.steps[self.at]
     }
 
-    /// Records an edit: anything undone before it can no longer be redone.
+    /// Records what the user typed: within a word it extends the step being typed.
+    pub fn type_text(&mut self, text: String) {
+        let latest = self.at + 1 == self.steps.len();
+        if self.typing && latest && self.at > 0 && continues_word(self.current(), &text) {
+            self.steps[self.at] = text;
+            return;
+        }
+        self.record(text);
+        self.typing = true;
+    }
+
+    /// Records an edit as a step of its own: anything undone before it can no longer be
+    /// redone.
     pub fn record(&mut self, text: String) {
+        self.typing = false;
         if text == self.current() {
             return;
         }
@@ -47,12 +84,14 @@ impl History {
 
     /// Steps back; the text to show.
     pub fn undo(&mut self) -> &str {
+        self.typing = false;
         self.at = self.at.saturating_sub(1);
         self.current()
     }
 
     /// Steps forward again; the text to show.
     pub fn redo(&mut self) -> &str {
+        self.typing = false;
         if self.can_redo() {
             self.at += 1;
         }
@@ -91,6 +130,42 @@ mod tests {
         history.record("Ho".into());
         assert!(!history.can_redo(), "a new edit drops what was undone");
         assert_eq!(history.undo(), "H");
+    }
+
+    /// Types `text` one character at a time, as keystrokes arrive.
+    fn type_out(history: &mut History, text: &str) {
+        let mut typed = history.current().to_owned();
+        for c in text.chars() {
+            typed.push(c);
+            history.type_text(typed.clone());
+        }
+    }
+
+    #[test]
+    fn typing_is_undone_a_word_at_a_time() {
+        let mut history = History::default();
+        type_out(&mut history, "See you soon");
+        assert_eq!(history.undo(), "See you ");
+        assert_eq!(history.undo(), "See you");
+        assert_eq!(history.undo(), "See ");
+        assert_eq!(history.undo(), "See");
+        assert_eq!(history.undo(), "");
+        assert_eq!(history.redo(), "See");
+        type_out(&mut history, "!");
+        assert_eq!(history.current(), "See!");
+        assert_eq!(history.undo(), "See", "punctuation is a step of its own");
+    }
+
+    #[test]
+    fn an_emoji_or_a_paste_is_one_step() {
+        let mut history = History::default();
+        type_out(&mut history, "Hi");
+        history.record("Hi👍".into());
+        type_out(&mut history, "ok");
+        assert_eq!(history.undo(), "Hi👍");
+        assert_eq!(history.undo(), "Hi");
+        history.type_text("Hi there, pasted".into());
+        assert_eq!(history.undo(), "Hi", "a paste adds many characters at once: one step");
     }
 
     #[test]

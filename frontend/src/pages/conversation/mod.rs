@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::{Conversation, ConversationDetail, Route, UpdateConversation};
+use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::{Author, Direction, Message};
 
 use super::campaigns::local_time::local_time;
@@ -87,7 +88,10 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
         changed.run(());
     });
 
-    move || match (detail.get(), load_error.get()) {
+    // Whether there is something to show, not what: a reload must update the panel's
+    // parts in place (through `detail`), not build a new panel.
+    let loaded = Memo::new(move |_| detail.read().is_some());
+    move || match (loaded.get(), load_error.get()) {
         (_, Some(error)) => view! {
             <ErrorPanel
                 title="The conversation could not be loaded"
@@ -96,8 +100,8 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
             />
         }
         .into_any(),
-        (None, None) => view! { <Loading label="Loading the conversation…"/> }.into_any(),
-        (Some(_), None) => view! {
+        (false, None) => view! { <Loading label="Loading the conversation…"/> }.into_any(),
+        (true, None) => view! {
             <Panel id detail zone=zone.clone() busy action_error apply=Callback::new(apply) after_reply/>
         }
         .into_any(),
@@ -141,6 +145,22 @@ fn Panel(
             None
         }
     });
+    let read_only = move || conversation.read().as_ref().is_some_and(|c| c.route == Route::Closed);
+    let assistant_script = move || detail.read().as_ref().is_some_and(|d| d.assistant_script);
+    // Why the Virtual Assistant cannot take the conversation over, shown beside the
+    // switch (a disabled button shows no tooltip to keyboard users).
+    let assistant_off = move || {
+        if !agent_operated() || read_only() {
+            None
+        } else if !assistant_script() {
+            Some("No Virtual Assistant script: this campaign has none, so agents answer.")
+        } else if needs_attention() {
+            Some("Clear Needs Attention first: the Virtual Assistant cannot take over a conversation that waits for a person.")
+        } else {
+            None
+        }
+    };
+    let last_failure = Signal::derive(move || last_permanent_failure(&messages.read()));
     let tags = Signal::derive(move || conversation.read().as_ref().map(|c| c.tags.clone()).unwrap_or_default());
     let confirming_opt_out = RwSignal::new(false);
     let simulator = use_current_user().is_some_and(|me| me.simulator);
@@ -148,6 +168,7 @@ fn Panel(
         apply.run(Change::Update(UpdateConversation { operated_by: Some(operated_by), ..Default::default() }));
     };
     let heading_id = format!("conversation-{id}-heading");
+    let assistant_off_id = format!("conversation-{id}-assistant-off");
 
     view! {
         <section class="conversation-panel" aria-labelledby=heading_id>
@@ -163,12 +184,12 @@ fn Panel(
                 </div>
             </header>
             <div class="conversation-controls">
-                <div class="operator-toggle" role="group" aria-label="Operated by">
+                <div class="operator-toggle" role="group" aria-label="Operated by" aria-describedby=assistant_off_id.clone()>
                     <button
                         type="button"
                         class="toggle"
                         aria-pressed=move || agent_operated().to_string()
-                        disabled=move || busy.get()
+                        disabled=move || busy.get() || read_only()
                         on:click=move |_| set_operator(OperatedBy::Agent)
                     >
                         "Agent-operated"
@@ -177,7 +198,7 @@ fn Panel(
                         type="button"
                         class="toggle"
                         aria-pressed=move || (!agent_operated()).to_string()
-                        disabled=move || busy.get()
+                        disabled=move || busy.get() || read_only() || assistant_off().is_some()
                         on:click=move |_| set_operator(OperatedBy::Assistant)
                     >
                         "Virtual Assistant-operated"
@@ -189,7 +210,7 @@ fn Panel(
                         role="switch"
                         class="switch"
                         aria-checked=move || needs_attention().to_string()
-                        disabled=move || busy.get()
+                        disabled=move || busy.get() || read_only()
                         on:click=move |_| {
                             let change = UpdateConversation {
                                 needs_attention: Some(!needs_attention()),
@@ -210,7 +231,13 @@ fn Panel(
                 >
                     "Opt Out"
                 </button>
+                <p class="muted control-reason" id=assistant_off_id>{assistant_off}</p>
             </div>
+            {move || read_only().then(|| view! {
+                <p class="notice notice-warning" role="status">
+                    "This campaign has ended: the conversation is read-only. The contact can still be opted out."
+                </p>
+            })}
             <Show when=move || confirming_opt_out.get()>
                 <div class="inline-confirm" role="alertdialog" aria-label="Opt out this contact" aria-modal="false">
                     <p>
@@ -234,20 +261,20 @@ fn Panel(
                 </div>
             </Show>
             {move || conversation.read().as_ref().filter(|c| c.opt_out_suggested && !c.contact.opted_out).map(|_| view! {
-                <p class="notice">"The last message reads like a request to stop. Check it, and opt the contact out if so."</p>
+                <p class="notice notice-warning">"The last message reads like a request to stop. Check it, and opt the contact out if so."</p>
             })}
             {move || action_error.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
             <TagEditor
                 id
                 tags
-                saving=busy
+                saving=Signal::derive(move || busy.get() || read_only())
                 save=Callback::new(move |tags: Vec<String>| {
                     apply.run(Change::Update(UpdateConversation { tags: Some(tags), ..Default::default() }));
                 })
             />
             <Transcript messages zone/>
             {simulator.then(|| view! { <SimulateReply conversation messages/> })}
-            <Composer id blocked sent=after_reply/>
+            <Composer id blocked warning=last_failure sent=after_reply/>
         </section>
     }
 }
@@ -263,6 +290,17 @@ fn contact_name(conversation: &Conversation) -> String {
     }
 }
 
+/// Why a reply may not reach the contact: our last message to them failed for good (a
+/// landline, an invalid or unreachable number), and nothing came back from them since.
+fn last_permanent_failure(messages: &[Message]) -> Option<String> {
+    let last = messages.last()?;
+    let failed = matches!(last.status, MessageStatus::Undelivered | MessageStatus::Failed) && !last.retrying;
+    (last.direction == Direction::Outbound && failed).then(|| {
+        let reason = last.error_reason.as_deref().unwrap_or("it could not be delivered").trim_end_matches('.');
+        format!("The last message to this number failed: {reason}. A reply will probably fail too.")
+    })
+}
+
 /// Who wrote a message, as the transcript labels it.
 fn author_label(author: Author) -> &'static str {
     match author {
@@ -274,24 +312,53 @@ fn author_label(author: Author) -> &'static str {
     }
 }
 
+/// Why a message was not delivered, shown under it (not only in the icon's tooltip).
+fn undelivered_reason(message: &Message) -> Option<String> {
+    if !matches!(message.status, MessageStatus::Undelivered | MessageStatus::Failed) {
+        return None;
+    }
+    let reason = message.error_reason.as_deref().unwrap_or("The provider could not deliver it.");
+    Some(match message.error_code {
+        Some(code) => format!("Not delivered: {reason} ({code})"),
+        None => format!("Not delivered: {reason}"),
+    })
+}
+
+/// Who wrote a message, naming the person for a staff reply.
+fn bubble_author(message: &Message) -> String {
+    match (&message.author_name, message.author) {
+        (Some(name), Author::Agent) => format!("{name} (agent)"),
+        _ => author_label(message.author).to_owned(),
+    }
+}
+
 /// The messages, oldest first, each with its author, time and status.
 #[component]
 fn Transcript(messages: Memo<Vec<Message>>, zone: String) -> impl IntoView {
     let zone = StoredValue::new(zone);
     view! {
         <ol class="transcript" aria-label="Messages">
-            <For each=move || messages.get() key=|m| (m.id, m.status, m.retrying) let:message>
-                <li class=if message.direction == Direction::Inbound { "bubble inbound" } else { "bubble outbound" }>
-                    <p class="bubble-meta">
-                        <span class="bubble-author">{author_label(message.author)}</span>
-                        " · "
-                        {zone.with_value(|zone| local_time(Some(message.created_at), zone))}
-                        " "
-                        {status_icon(&message)}
-                    </p>
-                    <p class="bubble-body">{message.body.clone()}</p>
-                </li>
-            </For>
+            // Updated in place, message by message (nobody clicks a bubble, so rows need no
+            // keys; the conversation list's keyed rows are where the bundle's budget goes).
+            {move || {
+                messages
+                    .get()
+                    .into_iter()
+                    .map(|message| view! {
+                        <li class=if message.direction == Direction::Inbound { "bubble inbound" } else { "bubble outbound" }>
+                            <p class="bubble-meta">
+                                <span class="bubble-author">{bubble_author(&message)}</span>
+                                " · "
+                                {zone.with_value(|zone| local_time(Some(message.created_at), zone))}
+                                " "
+                                {status_icon(&message)}
+                            </p>
+                            <p class="bubble-body">{message.body.clone()}</p>
+                            {undelivered_reason(&message).map(|why| view! { <p class="bubble-failure">{why}</p> })}
+                        </li>
+                    })
+                    .collect_view()
+            }}
         </ol>
     }
 }

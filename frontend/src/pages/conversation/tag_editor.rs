@@ -76,7 +76,7 @@ pub fn TagEditor(
                     }
                 />
                 <span class="muted tag-counter" id=format!("conversation-tags-count-{id}")>
-                    {move || format!("{}/{TAG_MAX_CHARS}", typed.read().chars().count())}
+                    {move || format!("{}/{TAG_MAX_CHARS} characters", typed.read().chars().count())}
                 </span>
             </div>
             {move || problem.get().map(|why| view! { <p class="field-errors" role="alert">{why}</p> })}

@@ -267,7 +267,7 @@ fn UnsolicitedEditor(number_id: i64, offices: Vec<Office>, editor: Editor) -> im
                                     {move || if form.busy.get() { "Saving…" } else { "Save settings" }}
                                 </button>
                             </Show>
-                            {move || notice.get().map(|message| view! { <span class="notice" role="status">{message}</span> })}
+                            {move || notice.get().map(|message| view! { <span class="notice notice-success" role="status">{message}</span> })}
                             <Show when=move || changed() && notice.get().is_none()>
                                 <span class="muted">"Unsaved changes"</span>
                             </Show>

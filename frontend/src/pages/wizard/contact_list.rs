@@ -51,11 +51,19 @@ pub fn ContactListStep(draft: Draft) -> impl IntoView {
                 </button>
             </div>
             {move || match source.get() {
-                Source::Existing => view! { <ListChooser draft/> }.into_any(),
+                Source::Existing => {
+                    // A file chosen in the upload form is left behind: nothing is pending.
+                    draft.pending_upload.set(None);
+                    view! { <ListChooser draft/> }.into_any()
+                }
                 Source::Upload => view! {
                     <CsvUpload
                         office_id=draft.office_id
-                        on_uploaded=Callback::new(move |list| draft.contact_list.set(Some(list)))
+                        on_uploaded=Callback::new(move |list| {
+                            draft.pending_upload.set(None);
+                            draft.contact_list.set(Some(list));
+                        })
+                        on_chosen=Callback::new(move |file| draft.pending_upload.set(file))
                         for_campaign=true
                     />
                 }

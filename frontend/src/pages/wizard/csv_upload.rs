@@ -59,6 +59,10 @@ impl Upload {
 pub fn CsvUpload(
     #[prop(into)] office_id: Signal<Option<i64>>,
     on_uploaded: Callback<ContactList>,
+    /// Told the chosen file's name when one is chosen and not imported yet, and `None`
+    /// once the file is imported.
+    #[prop(optional)]
+    on_chosen: Option<Callback<Option<String>>>,
     for_campaign: bool,
 ) -> impl IntoView {
     let api = use_api();
@@ -87,6 +91,9 @@ pub fn CsvUpload(
         upload.failure.set(None);
         upload.result.set(None);
         upload.file.set_value(Some(file.clone()));
+        if let Some(chosen) = on_chosen {
+            chosen.run(Some(file_name.clone()));
+        }
         spawn_local(async move {
             match read_start(&file).await {
                 Some(bytes) => match CsvPreview::read(&bytes) {
@@ -131,7 +138,11 @@ pub fn CsvUpload(
                 }
                 Err(error) => {
                     if let Some(report) = error.import_report() {
+                        // Imported, with nothing to keep: the report says why.
                         upload.result.set(Some((None, report)));
+                        if let Some(chosen) = on_chosen {
+                            chosen.run(None);
+                        }
                     }
                     let fields = error.field_errors();
                     if fields.is_empty() {

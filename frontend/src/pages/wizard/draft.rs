@@ -42,6 +42,8 @@ pub struct Draft {
     pub failure: RwSignal<Option<String>>,
     /// Set once the campaign is saved, launched or scheduled and the wizard is done.
     pub finished: RwSignal<bool>,
+    /// A CSV file chosen on the Contact list step but not imported yet (its name).
+    pub pending_upload: RwSignal<Option<String>>,
 }
 
 impl Draft {
@@ -67,6 +69,27 @@ impl Draft {
             errors: RwSignal::new(Vec::new()),
             failure: RwSignal::new(None),
             finished: RwSignal::new(false),
+            pending_upload: RwSignal::new(None),
+        }
+    }
+
+    /// Why the user may not go on from `step` yet: input that would otherwise be dropped
+    /// without a word (a chosen but not imported file) or a setting nothing can do
+    /// without (the title). Said at its field.
+    pub fn problem_leaving(&self, step: Step) -> Option<FieldError> {
+        match step {
+            Step::General if self.title.with_untracked(|t| t.trim().is_empty()) => {
+                Some(FieldError::new("title", "Give the campaign a title: it names the campaign everywhere."))
+            }
+            Step::ContactList => self.pending_upload.get_untracked().map(|file| {
+                FieldError::new(
+                    "contact_list_id",
+                    format!(
+                        "“{file}” is chosen but not imported: select “Upload and import”, or choose an existing list."
+                    ),
+                )
+            }),
+            _ => None,
         }
     }
 

@@ -11,6 +11,7 @@ use tidings_domain::campaign::{
 };
 use tidings_domain::campaign_wire::{Campaign, NumberChoice};
 use tidings_domain::office::Office;
+use tidings_domain::texting_hours::TextingWindow;
 
 use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
@@ -85,7 +86,7 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
                 {move || {
                     let readiness = readiness.get();
                     if readiness.ready {
-                        view! { <p class="notice">"Ready to launch."</p> }.into_any()
+                        view! { <p class="notice notice-success">"Ready to launch."</p> }.into_any()
                     } else {
                         view! {
                             <div class="notice-warning">
@@ -234,6 +235,8 @@ fn ScheduleOption(draft: Draft, busy: RwSignal<bool>, ready: Signal<bool>, finis
     let launch_at = Memo::new(move |_| instant_of_local(NaiveDateTime::new(date.get()?, time.get()?), &zone()));
     let earliest = move || earliest_launch(clock.get());
     let too_soon = move || launch_at.get().is_some_and(|at| at < earliest());
+    // A launch outside the organisation's default window is allowed but flagged.
+    let outside_hours = move || time.get().is_some_and(|at| !TextingWindow::DEFAULT.contains(at));
     let earliest_text = move || format_local(earliest(), &zone()).map(|(t, _)| t).unwrap_or_default();
 
     view! {
@@ -280,6 +283,16 @@ fn ScheduleOption(draft: Draft, busy: RwSignal<bool>, ready: Signal<bool>, finis
                     )}
                 </p>
             </Show>
+            {move || outside_hours().then(|| view! {
+                <p class="notice notice-warning texting-hours-warning" role="status">
+                    {format!(
+                        "That is outside texting hours ({} in {}): contacts would be texted at an hour \
+                         they do not expect. Choose a time inside them.",
+                        TextingWindow::DEFAULT.describe(),
+                        zone(),
+                    )}
+                </p>
+            })}
             <FieldErrors id="launch-at-errors" reasons=Signal::derive(move || draft.errors_for("launch_at"))/>
             <button
                 type="button"
@@ -319,8 +332,24 @@ fn Review(draft: Draft, offices: Vec<Office>) -> impl IntoView {
         let id = draft.office_id.get();
         offices.iter().find(|o| Some(o.id) == id).map(|o| o.name.clone()).unwrap_or_else(|| "Not chosen".to_owned())
     };
+    // The review names the very number (its name and digits), not just its kind.
+    let api = crate::api::use_api();
+    let reusable = LocalResource::new(move || {
+        let (office, number) = (draft.office_id.get(), draft.number.get());
+        async move {
+            let (Some(office), Some(NumberChoice::Reusable { id })) = (office, number) else {
+                return None;
+            };
+            let numbers = api.phone_numbers(office, tidings_domain::campaign::PhoneNumberKind::Reusable).await.ok()?;
+            numbers.into_iter().find(|n| n.id == id).map(|n| format!("{} ({}), reusable", n.name, n.e164))
+        }
+    });
     let number = move || match draft.number.get() {
-        Some(NumberChoice::Reusable { .. }) => "A reusable number of the office".to_owned(),
+        Some(NumberChoice::Reusable { .. }) => match reusable.get() {
+            None => "A reusable number of the office…".to_owned(),
+            Some(Some(named)) => named,
+            Some(None) => "A reusable number that the office no longer offers: choose another".to_owned(),
+        },
         Some(NumberChoice::SingleUse) => "A new single-use number, provisioned at launch".to_owned(),
         None => "Not chosen".to_owned(),
     };

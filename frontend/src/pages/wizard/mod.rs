@@ -235,13 +235,17 @@ fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView
     view! {
         <div class="wizard">
             <StepList draft with_start/>
-            {move || notice.get().map(|outcome| match outcome {
-                Outcome::Done { message, .. } | Outcome::Failed(message) => view! {
-                    <div class="notice" role="status">
+            {move || notice.get().map(|outcome| {
+                let (message, class) = match outcome {
+                    Outcome::Done { message, .. } => (message, "notice notice-success"),
+                    Outcome::Failed(message) => (message, "notice notice-warning"),
+                };
+                view! {
+                    <div class=class role="status">
                         <span>{message}</span>
                         <button type="button" class="link-button dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
                     </div>
-                },
+                }
             })}
             {move || draft.failure.get().map(|message| view! { <p class="alert wizard-failure" role="alert">{message}</p> })}
             {step}

@@ -101,7 +101,15 @@ pub fn StepList(draft: Draft, with_start: bool) -> impl IntoView {
                                     class="wizard-step"
                                     class:has-errors=has_errors
                                     aria-current=move || (draft.step.get() == step).then_some("step")
-                                    on:click=move |_| draft.step.set(step)
+                                    on:click=move |_| {
+                                        let forward = index > Step::all(with_start)
+                                            .iter()
+                                            .position(|s| *s == draft.step.get_untracked())
+                                            .unwrap_or(0);
+                                        if !(forward && stopped_on(draft)) {
+                                            draft.step.set(step);
+                                        }
+                                    }
                                 >
                                     <span class="step-number" aria-hidden="true">{index + 1}</span>
                                     <span>{step.label()}</span>
@@ -127,6 +135,9 @@ pub fn StepButtons(draft: Draft, with_start: bool) -> impl IntoView {
     let go = move |by: isize| {
         let next = steps.with_value(|s| s.get(position().saturating_add_signed(by)).copied());
         if let Some(next) = next {
+            if by > 0 && stopped_on(draft) {
+                return;
+            }
             draft.step.set(next);
             scroll_to_top();
         }
@@ -143,6 +154,26 @@ pub fn StepButtons(draft: Draft, with_start: bool) -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// Whether the current step keeps the user from going on: then its field says why and
+/// takes the focus.
+fn stopped_on(draft: Draft) -> bool {
+    let Some(problem) = draft.problem_leaving(draft.step.get_untracked()) else {
+        return false;
+    };
+    let field = problem.field.clone();
+    draft.errors.update(|errors| {
+        errors.retain(|e| e.field != field);
+        errors.push(problem);
+    });
+    let id = if field == "title" { "campaign-title" } else { "contact-list-errors" };
+    if let Some(element) = document().get_element_by_id(id) {
+        if let Ok(element) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element) {
+            let _ = element.focus();
+        }
+    }
+    true
 }
 
 /// A new step starts at the top of the page, not where the last one was scrolled to.

@@ -28,7 +28,11 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     crate::live::provide_live();
     let api = use_api();
     let campaign_id = campaign.id;
-    let zone = campaign.time_zone.clone();
+    // Conversation times read in the viewer's own zone, in the Activity tab as in the
+    // inbox, so the same message shows the same time wherever they meet it.
+    let zone = crate::pages::shell::use_current_user()
+        .map_or_else(|| campaign.time_zone.clone(), |me| me.office.time_zone.clone());
+    let row_zone = StoredValue::new(zone.clone());
     let query = use_query_map();
     let selected = Memo::new(move |_| query.read().get("conversation").and_then(|v| v.parse::<i64>().ok()));
     let search = RwSignal::new(String::new());
@@ -59,7 +63,14 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
         });
     });
     let reload = move || reloads.update(|n| *n += 1);
-    on_live(move |event| event.touches_campaign(campaign_id), reload);
+    let refresh_counts = crate::pages::shell::inbox_counts_refresher();
+    on_live(
+        move |event| event.touches_campaign(campaign_id),
+        move || {
+            reload();
+            refresh_counts();
+        },
+    );
     // The tags in use change only when a conversation does (not with every reply or
     // status), so the filter's options reload on those alone.
     let tag_reloads = RwSignal::new(0u32);
@@ -99,19 +110,25 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
         });
     };
 
+    // What the list pane shows is rebuilt only when its kind changes; within a list,
+    // sections and rows are keyed, so a reload updates what changed in place.
+    let state = Memo::new(move |_| ListState::of(sections.read().as_deref(), load_error.read().is_some()));
+    let shown = Memo::new(move |_| {
+        sections.read().as_ref().map(|all| all.iter().map(|s| s.section).collect::<Vec<_>>()).unwrap_or_default()
+    });
     let list = move || {
-        match (sections.get(), load_error.get()) {
-        (_, Some(error)) => view! {
+        match state.get() {
+        ListState::Failed => view! {
             <ErrorPanel
                 title="The conversations could not be loaded"
-                message=error.user_message()
+                message=load_error.get_untracked().map(|e| e.user_message()).unwrap_or_default()
                 retry=Callback::new(move |()| reload())
             />
         }
         .into_any(),
-        (None, None) => view! { <Loading label="Loading conversations…"/> }.into_any(),
-        (Some(loaded), None) if loaded.is_empty() => {
-            let filtered = !search.read().is_empty() || !tags.read().is_empty();
+        ListState::Loading => view! { <Loading label="Loading conversations…"/> }.into_any(),
+        ListState::Empty => {
+            let filtered = !search.read_untracked().is_empty() || !tags.read_untracked().is_empty();
             view! {
                 <p class="muted empty">
                     {if filtered {
@@ -123,25 +140,14 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
             }
             .into_any()
         }
-        (Some(loaded), None) => loaded
+        // The three sections in the guide's order, each shown while it has conversations.
+        ListState::Listed => Section::ALL
             .into_iter()
-            .map(|section| {
-                let label = section_label(section.section);
-                let heading = format!("{label} ({})", section.total);
-                let more = section.next_cursor.clone().map(|cursor| {
-                    let which = section.section;
-                    view! {
-                        <button type="button" class="button button-small" on:click=move |_| load_more(which, cursor.clone())>
-                            "Load more"
-                        </button>
-                    }
-                });
+            .map(|which| {
                 view! {
-                    <section class=format!("conversation-section section-{}", section.section.as_str())>
-                        <h3>{heading}</h3>
-                        <ConversationList items=section.items href selected label=label/>
-                        {more}
-                    </section>
+                    <Show when=move || shown.read().contains(&which)>
+                        {section_block(which, sections, href, selected, row_zone, Callback::new(move |cursor| load_more(which, cursor)))}
+                    </Show>
                 }
             })
             .collect_view()
@@ -150,17 +156,18 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     };
 
     view! {
-        <div class="activity">
+        <div class="conversation-workspace">
             <div class="activity-list">
                 <div class="toolbar">
                     <Filters search tags search_box=CONVERSATION_SEARCH tag_options/>
                 </div>
-                {list}
+                <div class="conversation-scroll">{list}</div>
             </div>
             <div class="activity-conversation">
                 {move || match selected.get() {
                     Some(id) => view! {
                         <ConversationPanel id zone=zone.clone() changed=Callback::new(move |()| {
+                            refresh_counts();
                             reload();
                             reload_tags();
                         })/>
@@ -173,5 +180,57 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
                 }}
             </div>
         </div>
+    }
+}
+
+/// What the conversation list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListState {
+    Loading,
+    Failed,
+    Empty,
+    Listed,
+}
+
+impl ListState {
+    fn of(sections: Option<&[ConversationSection]>, failed: bool) -> ListState {
+        match sections {
+            _ if failed => ListState::Failed,
+            None => ListState::Loading,
+            Some([]) => ListState::Empty,
+            Some(_) => ListState::Listed,
+        }
+    }
+}
+
+/// One section of the list (its heading with the count, its rows, Load more), read
+/// from the loaded sections as they change. A plain function rather than a component,
+/// which would cost the bundle its own copy of the framework's untracked-build code.
+fn section_block(
+    which: Section,
+    sections: RwSignal<Option<Vec<ConversationSection>>>,
+    href: Callback<i64, String>,
+    selected: Memo<Option<i64>>,
+    zone: StoredValue<String>,
+    load_more: Callback<String>,
+) -> impl IntoView {
+    let find = move |all: &Option<Vec<ConversationSection>>| all.as_ref()?.iter().find(|s| s.section == which).cloned();
+    let label = section_label(which);
+    let heading = move || {
+        let total = sections.with(|all| find(all).map_or(0, |s| s.total));
+        format!("{label} ({total})")
+    };
+    let items = Signal::derive(move || sections.with(|all| find(all).map(|s| s.items).unwrap_or_default()));
+    let cursor = Memo::new(move |_| sections.with(|all| find(all).and_then(|s| s.next_cursor)));
+    view! {
+        <section class=format!("conversation-section section-{}", which.as_str())>
+            <h3>{heading}</h3>
+            <ConversationList items href selected label=label zone/>
+            {move || cursor.get().map(|cursor| view! {
+                <button type="button" class="button button-small" on:click=move |_| load_more.run(cursor.clone())>
+                    "Load more"
+                </button>
+            })}
+        </section>
     }
 }

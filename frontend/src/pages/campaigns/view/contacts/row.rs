@@ -56,7 +56,12 @@ pub fn ContactRow(
     opt_out: Callback<CampaignContact>,
 ) -> impl IntoView {
     let name = full_name(&contact);
-    let opted_out = contact.delivery == DeliveryState::OptedOut;
+    // The delivery icon tells what happened to the message; an opt-out since then is a
+    // mark beside it, never a rewrite of that history.
+    let opted_out = contact.opted_out;
+    let opted_out_mark = (opted_out && contact.delivery != DeliveryState::OptedOut).then(|| {
+        view! { <span class="badge badge-danger opted-out-mark" title="On the suppression list: not texted again">"opted out"</span> }
+    });
     let reason = match (&contact.failed_reason, contact.error_code) {
         (Some(reason), Some(code)) => {
             view! { {reason.clone()} " " <span class="muted">{format!("({code})")}</span> }.into_any()
@@ -74,7 +79,7 @@ pub fn ContactRow(
             <td class="number-cell">{contact.phone.clone()}</td>
             {contact.fields.iter().map(|field| view! { <td>{field.value.clone()}</td> }).collect_view()}
             <td>{zone.with_value(|zone| local_time(Some(contact.created_at), zone))}</td>
-            <td class="delivery-cell">{delivery_icon(contact.delivery)}</td>
+            <td class="delivery-cell">{delivery_icon(contact.delivery)} {opted_out_mark}</td>
             <td class="reason-cell">{reason}</td>
             <td class="actions-cell contact-actions">
                 <button
