@@ -34,13 +34,18 @@ const chromiumArgs = [
  * test provokes on purpose (Chromium logs every refused request, e.g. "the server
  * responded with a status of 409").
  */
-export async function withPage(name, body, { expectedConsole = [], viewport = { width: 1280, height: 800 } } = {}) {
+export async function withPage(
+  name,
+  body,
+  { expectedConsole = [], viewport = { width: 1280, height: 800 }, timezoneId = undefined } = {},
+) {
   const userDataDir = mkdtempSync(join(process.env.TIDINGS_E2E_SCRATCH ?? tmpdir(), "chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
     args: chromiumArgs,
     viewport,
+    timezoneId,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);

@@ -229,3 +229,49 @@ test("the administrator's home keeps its promises: the API reference it links to
     assert.equal(answer.status, 200, `${href} answers`);
   });
 });
+
+test("the calendar's today is the office's today, whatever the computer's zone", async () => {
+  // The manager's office is Main Campus, in New York. The browser runs in a zone whose
+  // date is not New York's right now: Kiritimati (UTC+14) from 05:00 in New York,
+  // Pago Pago (UTC−11) before, so the test means something at any hour.
+  const dateIn = (timeZone) => new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date());
+  const hourInNewYork = Number(
+    new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", hour: "numeric", hourCycle: "h23" }).format(new Date()),
+  );
+  const browserZone = hourInNewYork >= 5 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+  await withPage(
+    "usability-calendar-today",
+    async (page) => {
+      await signIn(page, "manager@demo.test");
+      await page.goto(`${baseUrl}/campaigns?tab=scheduled`);
+      const today = page.locator(".day-tile.today");
+      await today.waitFor();
+      const officeToday = dateIn("America/New_York");
+      const browserToday = await page.evaluate(() => new Intl.DateTimeFormat("en-CA").format(new Date()));
+      assert.notEqual(browserToday, officeToday, "the browser's date differs from the office's");
+      assert.equal(await today.getAttribute("data-date"), officeToday);
+    },
+    { timezoneId: browserZone },
+  );
+});
+
+test("the time-zone picker lists current IANA names by region, the office's zone first", async () => {
+  await withPage("usability-zone-picker", async (page) => {
+    await signIn(page, "manager@demo.test");
+    await page.goto(`${baseUrl}/campaigns/new`);
+    await page.getByRole("button", { name: "Start from scratch" }).click();
+    const picker = page.getByLabel("Time zone");
+    await picker.waitFor();
+    const groups = await picker.evaluate((select) =>
+      [...select.querySelectorAll("optgroup")].map((g) => [g.label, [...g.querySelectorAll("option")].map((o) => o.value)]),
+    );
+    assert.deepEqual(groups[0], ["Your office", ["America/New_York"]]);
+    const labels = groups.map(([label]) => label);
+    assert.ok(labels.includes("America") && labels.includes("Europe"), labels.join(", "));
+    const all = groups.flatMap(([, zones]) => zones);
+    assert.ok(all.includes("Asia/Kolkata") && all.includes("Europe/Kyiv"), "current names");
+    assert.ok(!all.includes("Asia/Calcutta") && !all.includes("Europe/Kiev"), "no deprecated aliases");
+    assert.equal(new Set(all).size, all.length, "each zone once");
+    assert.equal(await picker.inputValue(), "America/New_York");
+  });
+});

@@ -151,9 +151,65 @@ fn instant_from_offsets(
     [earlier, later].into_iter().find(|instant| reads_local(*instant)).or(Some(later))
 }
 
+/// Current IANA names for the legacy ones browsers still list (CLDR keeps the old
+/// spelling as its canonical id, so `Intl` offers `Asia/Calcutta`, not `Asia/Kolkata`).
+const CURRENT_NAMES: &[(&str, &str)] = &[
+    ("Africa/Asmera", "Africa/Asmara"),
+    ("America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+    ("America/Catamarca", "America/Argentina/Catamarca"),
+    ("America/Coral_Harbour", "America/Atikokan"),
+    ("America/Cordoba", "America/Argentina/Cordoba"),
+    ("America/Godthab", "America/Nuuk"),
+    ("America/Indianapolis", "America/Indiana/Indianapolis"),
+    ("America/Jujuy", "America/Argentina/Jujuy"),
+    ("America/Louisville", "America/Kentucky/Louisville"),
+    ("America/Mendoza", "America/Argentina/Mendoza"),
+    ("Asia/Calcutta", "Asia/Kolkata"),
+    ("Asia/Katmandu", "Asia/Kathmandu"),
+    ("Asia/Rangoon", "Asia/Yangon"),
+    ("Asia/Saigon", "Asia/Ho_Chi_Minh"),
+    ("Atlantic/Faeroe", "Atlantic/Faroe"),
+    ("Europe/Kiev", "Europe/Kyiv"),
+    ("Pacific/Enderbury", "Pacific/Kanton"),
+    ("Pacific/Ponape", "Pacific/Pohnpei"),
+    ("Pacific/Truk", "Pacific/Chuuk"),
+];
+
+/// The current IANA name of `zone` (an alias the browser lists, renamed since).
+pub fn current_name(zone: &str) -> &str {
+    CURRENT_NAMES.iter().find(|(old, _)| *old == zone).map_or(zone, |(_, current)| current)
+}
+
+/// The zones a picker offers: current IANA names only, sorted, each once.
+pub fn current_zone_names() -> Vec<String> {
+    let mut zones: Vec<String> = zone_names().iter().map(|zone| current_name(zone).to_owned()).collect();
+    zones.sort();
+    zones.dedup();
+    zones
+}
+
+/// `zones` grouped by region (the part before the first `/`: America, Europe…; "Other"
+/// for names without one, such as UTC), after a first group holding `first` (the
+/// office's zone) so the likely choice is at the top.
+pub fn zones_by_region(zones: &[String], first: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    let first: Vec<String> = first.iter().filter(|z| !z.is_empty()).cloned().collect();
+    if !first.is_empty() {
+        groups.push(("Your office".to_owned(), first.clone()));
+    }
+    for zone in zones.iter().filter(|z| !first.contains(z)) {
+        let region = zone.split_once('/').map_or("Other", |(region, _)| region).to_owned();
+        match groups.iter_mut().find(|(name, _)| *name == region) {
+            Some((_, members)) => members.push(zone.clone()),
+            None => groups.push((region, vec![zone.clone()])),
+        }
+    }
+    groups
+}
+
 /// The IANA zones the browser knows, for a zone picker; empty where the browser cannot
 /// list them (the picker then offers the zones it was given).
-pub fn zone_names() -> Vec<String> {
+fn zone_names() -> Vec<String> {
     let Some(intl) = intl() else {
         return Vec::new();
     };
@@ -188,6 +244,27 @@ mod tests {
     fn new_york(instant: DateTime<Utc>) -> Option<TimeDelta> {
         let summer = reading("2026-03-08 07:00").and_utc()..reading("2026-11-01 06:00").and_utc();
         Some(TimeDelta::hours(if summer.contains(&instant) { -4 } else { -5 }))
+    }
+
+    #[test]
+    fn pickers_offer_current_names_grouped_by_region_after_the_office() {
+        assert_eq!(current_name("Asia/Calcutta"), "Asia/Kolkata");
+        assert_eq!(current_name("Europe/Kiev"), "Europe/Kyiv");
+        assert_eq!(current_name("America/Chicago"), "America/Chicago");
+        let zones: Vec<String> =
+            ["America/Chicago", "America/New_York", "Europe/Kyiv", "UTC"].map(str::to_owned).to_vec();
+        let groups = zones_by_region(&zones, &["America/New_York".to_owned()]);
+        let names: Vec<(&str, Vec<&str>)> =
+            groups.iter().map(|(g, z)| (g.as_str(), z.iter().map(String::as_str).collect())).collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Your office", vec!["America/New_York"]),
+                ("America", vec!["America/Chicago"]),
+                ("Europe", vec!["Europe/Kyiv"]),
+                ("Other", vec!["UTC"]),
+            ]
+        );
     }
 
     #[test]

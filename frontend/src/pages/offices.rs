@@ -13,7 +13,7 @@ use super::text_field::TextField;
 use super::users::AdminsOnly;
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, FormState, Loading, NoticeBar};
-use crate::zone_time::zone_names;
+use crate::zone_time::current_zone_names;
 
 #[component]
 pub fn OfficesPage() -> impl IntoView {
@@ -184,7 +184,7 @@ fn OfficeDialog(office: Option<Office>, on_saved: Callback<String>, on_close: Ca
                     errors=reasons("time_zone")
                 />
                 <datalist id="office-zones">
-                    {zone_names().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
+                    {current_zone_names().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
                 </datalist>
                 {form.failure_alert()}
                 <div class="dialog-actions">

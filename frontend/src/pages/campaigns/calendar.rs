@@ -14,11 +14,18 @@ use super::use_campaigns;
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
 use crate::pages::shell::use_current_user;
+use crate::zone_time::{local_date_time, now};
 
-/// Today in the browser's time zone (chrono's clock is not available in wasm).
+/// Today in the user's office's time zone: the calendar's dates are the office's dates,
+/// whatever zone the browser's machine is set to. The browser's date when the office's
+/// zone is unknown to it.
 fn today() -> NaiveDate {
-    let now = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date()).unwrap_or(NaiveDate::MIN)
+    let office_zone = use_current_user().map(|me| me.office.time_zone);
+    office_zone.and_then(|zone| local_date_time(now(), &zone)).map(|local| local.date()).unwrap_or_else(|| {
+        let now = js_sys::Date::new_0();
+        NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
+            .unwrap_or(NaiveDate::MIN)
+    })
 }
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {

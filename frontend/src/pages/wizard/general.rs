@@ -7,7 +7,7 @@ use tidings_domain::office::Office;
 use tidings_domain::tags::{same_tag, validate_tag, CAMPAIGN_TAG_MAX};
 
 use super::draft::{Draft, FieldErrors};
-use crate::zone_time::zone_names;
+use crate::zone_time::{current_zone_names, zones_by_region};
 
 #[component]
 pub fn GeneralStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
@@ -187,18 +187,26 @@ fn TagsField(draft: Draft) -> impl IntoView {
 /// The zone the campaign's times are shown and scheduled in; the office's by default.
 #[component]
 fn TimeZoneField(draft: Draft) -> impl IntoView {
-    let known = StoredValue::new(zone_names());
+    // Current IANA names grouped by region, the office's zone (and the chosen one) first.
+    let known = StoredValue::new(current_zone_names());
+    let office_zone = crate::pages::shell::use_current_user().map(|me| me.office.time_zone).unwrap_or_default();
     let options = move || {
         let current = draft.time_zone.get();
-        let mut zones = known.get_value();
-        if !zones.contains(&current) {
-            zones.insert(0, current.clone());
+        let mut first = vec![office_zone.clone()];
+        if current != office_zone {
+            first.push(current.clone());
         }
-        zones
+        zones_by_region(&known.get_value(), &first)
             .into_iter()
-            .map(|zone| {
-                let selected = zone == current;
-                view! { <option value=zone.clone() prop:selected=selected>{zone.clone()}</option> }
+            .map(|(region, zones)| {
+                let options = zones
+                    .into_iter()
+                    .map(|zone| {
+                        let selected = zone == current;
+                        view! { <option value=zone.clone() prop:selected=selected>{zone.clone()}</option> }
+                    })
+                    .collect_view();
+                view! { <optgroup label=region>{options}</optgroup> }
             })
             .collect_view()
     };
