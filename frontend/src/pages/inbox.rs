@@ -11,7 +11,7 @@ use leptos_router::NavigateOptions;
 use tidings_domain::conversation_wire::Conversation;
 
 use super::campaigns::filters::{Filters, SearchBox};
-use super::conversation::{ConversationList, ConversationPanel};
+use super::conversation::{ConversationList, ConversationPanel, ListState};
 use super::shell::use_current_user;
 use super::tab_list::{TabItem, TabList};
 use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice, LatestRequest};
@@ -143,24 +143,14 @@ pub fn InboxPage() -> impl IntoView {
 
     // Rebuilt only when what the pane shows changes kind; the rows are keyed, so a
     // reload updates what changed in place.
-    #[derive(Clone, Copy, PartialEq)]
-    enum Shown {
-        Loading,
-        Failed,
-        Empty,
-        Listed,
-    }
-    let shown = Memo::new(move |_| match (items.read().as_ref(), load_error.read().is_some()) {
-        (_, true) => Shown::Failed,
-        (None, false) => Shown::Loading,
-        (Some((list, _)), false) if list.is_empty() => Shown::Empty,
-        (Some(_), false) => Shown::Listed,
+    let shown = Memo::new(move |_| {
+        ListState::of(items.read().as_ref().map(|(list, _)| list.is_empty()), load_error.read().is_some())
     });
     let rows =
         Signal::derive(move || items.with(|shown| shown.as_ref().map(|(list, _)| list.clone()).unwrap_or_default()));
     let next = Memo::new(move |_| items.with(|shown| shown.as_ref().and_then(|(_, next)| next.clone())));
     let list = move || match shown.get() {
-        Shown::Failed => view! {
+        ListState::Failed => view! {
             <ErrorPanel
                 title="The inbox could not be loaded"
                 message=load_error.get_untracked().map(|e| e.user_message()).unwrap_or_default()
@@ -168,8 +158,8 @@ pub fn InboxPage() -> impl IntoView {
             />
         }
         .into_any(),
-        Shown::Loading => view! { <Loading label="Loading the inbox…"/> }.into_any(),
-        Shown::Empty => view! {
+        ListState::Loading => view! { <Loading label="Loading the inbox…"/> }.into_any(),
+        ListState::Empty => view! {
             <p class="muted empty">
                 {move || if choice.get().participating {
                     "No conversations you replied in match."
@@ -179,7 +169,7 @@ pub fn InboxPage() -> impl IntoView {
             </p>
         }
         .into_any(),
-        Shown::Listed => view! {
+        ListState::Listed => view! {
             <ConversationList items=rows href selected label="Inbox conversations" zone=row_zone show_campaign=true/>
             {move || next.get().map(|cursor| view! {
                 <button type="button" class="button button-small" on:click=move |_| load_more(cursor.clone())>

@@ -42,23 +42,26 @@ pub fn inbox_counts_refresher() -> impl Fn() + Copy + 'static {
 
 /// Loads the count when the page or `reloads` change; late answers never replace newer
 /// ones.
-fn provide_inbox_count(api: crate::api::Api) -> RwSignal<Option<i64>> {
-    let context = InboxCountContext { waiting: RwSignal::new(None), reloads: RwSignal::new(0) };
+fn provide_inbox_count(api: crate::api::Api, loaded: i64) -> RwSignal<Option<i64>> {
+    // Starts from the `me` the frame was built with: no second request at start-up.
+    let context = InboxCountContext { waiting: RwSignal::new(Some(loaded)), reloads: RwSignal::new(0) };
     provide_context(context);
     let location = use_location();
     let latest = crate::api::LatestRequest::new();
-    Effect::new(move |_| {
-        location.pathname.track();
-        context.reloads.track();
-        let this = latest.ticket();
-        leptos::task::spawn_local(async move {
-            if let Ok(me) = api.me().await {
-                if latest.is_current(this) {
-                    context.waiting.set(Some(me.inbox_needs_attention));
+    Effect::watch(
+        move || (location.pathname.track(), context.reloads.track()),
+        move |_, _, _| {
+            let this = latest.ticket();
+            leptos::task::spawn_local(async move {
+                if let Ok(me) = api.me().await {
+                    if latest.is_current(this) {
+                        context.waiting.set(Some(me.inbox_needs_attention));
+                    }
                 }
-            }
-        });
-    });
+            });
+        },
+        false,
+    );
     context.waiting
 }
 
@@ -186,7 +189,7 @@ fn Frame(me: Me) -> impl IntoView {
     let user_name = me.name.clone();
     let organisation_name = me.organisation.name.clone();
     let navigation: Vec<_> = NAVIGATION.iter().filter(|(_, _, audience)| audience.includes(&me)).collect();
-    let waiting = me.two_way_messaging.then(|| provide_inbox_count(api));
+    let waiting = me.two_way_messaging.then(|| provide_inbox_count(api, me.inbox_needs_attention));
     provide_context(CurrentUser(me));
     // "Inbox 3": the conversations waiting in the user's own inbox.
     let inbox_badge = move || {

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::{
@@ -29,7 +29,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
 use crate::services::messages::to_messages;
 use crate::services::opt_outs::{self, Suppressor};
-use crate::services::paging::{page_end, phone_digits};
+use crate::services::paging::{instant_cursor, page_end, parse_instant_cursor, phone_digits};
 use crate::services::{audit, inbound};
 
 /// The audit log's name for conversations.
@@ -51,7 +51,7 @@ fn filter_of(query: &ConversationQuery) -> ApiResult<ConversationFilter> {
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
     }
-    let before = parse_activity_cursor(query.cursor.as_deref())?;
+    let before = parse_instant_cursor(query.cursor.as_deref())?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     Ok(ConversationFilter {
         name_contains: q.map(str::to_lowercase),
@@ -117,27 +117,9 @@ fn page(
     Ok((views(conn, organisation_id, rows)?, next_cursor))
 }
 
-/// The cursor after `row` in the lists' order: its last activity (microseconds since
-/// the epoch) and id.
+/// The cursor after `row` in the lists' order (last activity, then id).
 fn activity_cursor(row: &ConversationRow) -> String {
-    let at = row.last_message_at.unwrap_or(row.created_at).and_utc().timestamp_micros();
-    format!("{at}.{}", row.id)
-}
-
-fn parse_activity_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDateTime, i64)>> {
-    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    let parsed = cursor.split_once('.').and_then(|(at, id)| {
-        let at = DateTime::from_timestamp_micros(at.parse().ok()?)?.naive_utc();
-        Some((at, id.parse::<i64>().ok()?))
-    });
-    parsed.map(Some).ok_or_else(|| {
-        ApiError::bad_request_fields(
-            "A query parameter is not valid.",
-            vec![FieldError::new("cursor", "is not a cursor this API gave out")],
-        )
-    })
+    instant_cursor(row.last_message_at.unwrap_or(row.created_at), row.id)
 }
 
 /// The wire form of conversations, with tags, opt-out state and last messages.

@@ -1,6 +1,7 @@
 //! Keyset paging and search terms shared by every list: the cursor a page hands out,
 //! cutting a page that was read one row long, and recognising a phone-like search.
 
+use chrono::{DateTime, NaiveDateTime};
 use tidings_domain::FieldError;
 
 use crate::error::{ApiError, ApiResult};
@@ -8,17 +9,32 @@ use crate::error::{ApiError, ApiResult};
 /// A `cursor` query value: an id this API gave out as `next_cursor`. An empty value
 /// means the first page; anything else unreadable is a bad query value (400).
 pub fn parse_cursor(cursor: Option<&str>) -> ApiResult<Option<i64>> {
-    cursor
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::bad_request_fields(
-                    "A query parameter is not valid.",
-                    vec![FieldError::new("cursor", "is not a cursor this API gave out")],
-                )
-            })
-        })
-        .transpose()
+    cursor.filter(|c| !c.is_empty()).map(|c| c.parse::<i64>().map_err(|_| invalid_cursor())).transpose()
+}
+
+/// The cursor after a row of a list ordered by an instant, then id: the instant in
+/// microseconds since the epoch, and the id (`1767225600000000.42`).
+pub fn instant_cursor(at: NaiveDateTime, id: i64) -> String {
+    format!("{}.{id}", at.and_utc().timestamp_micros())
+}
+
+/// A cursor [`instant_cursor`] gave out; an empty value means the first page.
+pub fn parse_instant_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDateTime, i64)>> {
+    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed = cursor.split_once('.').and_then(|(at, id)| {
+        let at = DateTime::from_timestamp_micros(at.parse().ok()?)?.naive_utc();
+        Some((at, id.parse::<i64>().ok()?))
+    });
+    parsed.map(Some).ok_or_else(invalid_cursor)
+}
+
+fn invalid_cursor() -> ApiError {
+    ApiError::bad_request_fields(
+        "A query parameter is not valid.",
+        vec![FieldError::new("cursor", "is not a cursor this API gave out")],
+    )
 }
 
 /// Cuts `rows`, read with `limit + 1`, to `limit`; answers the last row kept when

@@ -25,6 +25,28 @@ pub fn section_label(section: Section) -> &'static str {
     }
 }
 
+/// What a list pane shows: its rows, or why there are none yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListState {
+    Loading,
+    Failed,
+    Empty,
+    Listed,
+}
+
+impl ListState {
+    /// From whether the loaded list is empty (`None`: not loaded yet) and whether the
+    /// last load failed.
+    pub fn of(loaded_empty: Option<bool>, failed: bool) -> ListState {
+        match loaded_empty {
+            _ if failed => ListState::Failed,
+            None => ListState::Loading,
+            Some(true) => ListState::Empty,
+            Some(false) => ListState::Listed,
+        }
+    }
+}
+
 /// Everything a row shows: a row whose key is unchanged is kept as it is.
 type RowKey = (i64, DateTime<Utc>, Option<(i64, MessageStatus, bool)>, Vec<String>, bool, &'static str);
 

@@ -24,7 +24,7 @@ use crate::api::{use_api, ApiError, LatestRequest};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
 
-pub use list::{section_label, ConversationList};
+pub use list::{section_label, ConversationList, ListState};
 pub use status_icon::status_icon;
 
 use composer::Composer;

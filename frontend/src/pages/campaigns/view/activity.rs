@@ -15,7 +15,7 @@ use super::super::filters::{Filters, SearchBox};
 use crate::api::{use_api, ApiError, ConversationSearch, LatestRequest};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
-use crate::pages::conversation::{section_label, ConversationList, ConversationPanel};
+use crate::pages::conversation::{section_label, ConversationList, ConversationPanel, ListState};
 
 const CONVERSATION_SEARCH: SearchBox = SearchBox {
     id: "conversation-search",
@@ -112,7 +112,9 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
 
     // What the list pane shows is rebuilt only when its kind changes; within a list,
     // sections and rows are keyed, so a reload updates what changed in place.
-    let state = Memo::new(move |_| ListState::of(sections.read().as_deref(), load_error.read().is_some()));
+    let state = Memo::new(move |_| {
+        ListState::of(sections.read().as_ref().map(|sections| sections.is_empty()), load_error.read().is_some())
+    });
     let shown = Memo::new(move |_| {
         sections.read().as_ref().map(|all| all.iter().map(|s| s.section).collect::<Vec<_>>()).unwrap_or_default()
     });
@@ -183,26 +185,6 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     }
 }
 
-/// What the conversation list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ListState {
-    Loading,
-    Failed,
-    Empty,
-    Listed,
-}
-
-impl ListState {
-    fn of(sections: Option<&[ConversationSection]>, failed: bool) -> ListState {
-        match sections {
-            _ if failed => ListState::Failed,
-            None => ListState::Loading,
-            Some([]) => ListState::Empty,
-            Some(_) => ListState::Listed,
-        }
-    }
-}
-
 /// One section of the list (its heading with the count, its rows, Load more), read
 /// from the loaded sections as they change. A plain function rather than a component,
 /// which would cost the bundle its own copy of the framework's untracked-build code.
@@ -214,14 +196,18 @@ fn section_block(
     zone: StoredValue<String>,
     load_more: Callback<String>,
 ) -> impl IntoView {
-    let find = move |all: &Option<Vec<ConversationSection>>| all.as_ref()?.iter().find(|s| s.section == which).cloned();
+    // A fn, not a closure: the answer borrows from its argument.
+    fn find(all: &Option<Vec<ConversationSection>>, which: Section) -> Option<&ConversationSection> {
+        all.as_ref()?.iter().find(|s| s.section == which)
+    }
     let label = section_label(which);
     let heading = move || {
-        let total = sections.with(|all| find(all).map_or(0, |s| s.total));
+        let total = sections.with(|all| find(all, which).map_or(0, |s| s.total));
         format!("{label} ({total})")
     };
-    let items = Signal::derive(move || sections.with(|all| find(all).map(|s| s.items).unwrap_or_default()));
-    let cursor = Memo::new(move |_| sections.with(|all| find(all).and_then(|s| s.next_cursor)));
+    let items =
+        Signal::derive(move || sections.with(|all| find(all, which).map(|s| s.items.clone()).unwrap_or_default()));
+    let cursor = Memo::new(move |_| sections.with(|all| find(all, which).and_then(|s| s.next_cursor.clone())));
     view! {
         <section class=format!("conversation-section section-{}", which.as_str())>
             <h3>{heading}</h3>
