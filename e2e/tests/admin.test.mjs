@@ -86,11 +86,11 @@ test("a CSV upload becomes a list whose contacts and fields can be browsed, then
     const contacts = page.locator(".contacts-table tbody tr");
     await page.getByText("Showing 100 of 105 contacts.").waitFor();
     assert.equal(await contacts.count(), 100);
-    assert.match(await contacts.nth(0).innerText(), /1\s+Rosalind\s+Franklin\s+\+12125550170\s+S-1001/);
-    assert.match(await contacts.nth(1).innerText(), /Barbara\s+McClintock\s+\+12125550171\s+S-1002/);
+    assert.match(await contacts.nth(0).innerText(), /1\s+Rosalind\s+Franklin\s+\(212\) 555-0170\s+S-1001/);
+    assert.match(await contacts.nth(1).innerText(), /Barbara\s+McClintock\s+\(212\) 555-0171\s+S-1002/);
     await page.getByRole("button", { name: "Load more" }).click();
     await page.getByText("Showing 105 of 105 contacts.").waitFor();
-    assert.match(await contacts.nth(104).innerText(), /^106\s+Student\s+Number 105\s+\+12125551102\s+S-2102/);
+    assert.match(await contacts.nth(104).innerText(), /^106\s+Student\s+Number 105\s+\(212\) 555-1102\s+S-2102/);
     assert.equal(await page.getByRole("button", { name: "Load more" }).count(), 0);
 
     await page.getByLabel("Search contacts by name or phone").fill("mcclin");
@@ -130,7 +130,7 @@ test("an administrator adds a number; its unsolicited settings and edited detail
     await signIn(page, admin);
     await page.goto(`${baseUrl}/phone-numbers`);
     await tableRow(page, "Main Campus Admissions").waitFor();
-    assert.match(await tableRow(page, "Main Campus Admissions").innerText(), /\+12125550142\s+Reusable/);
+    assert.match(await tableRow(page, "Main Campus Admissions").innerText(), /\(212\) 555-0142\s+Reusable/);
 
     await page.getByRole("button", { name: "Add a number" }).click();
     const add = page.getByRole("dialog", { name: "Add a phone number" });
@@ -144,7 +144,7 @@ test("an administrator adds a number; its unsolicited settings and edited detail
     await add.waitFor({ state: "detached" });
     const row = tableRow(page, "E2E evening line");
     await row.waitFor();
-    assert.match(await row.innerText(), /\+13035550177\s+Reusable\s+Long code\s+In service\s+1 office inbox/);
+    assert.match(await row.innerText(), /\(303\) 555-0177\s+Reusable\s+Long code\s+In service\s+1 office inbox/);
 
     await row.getByRole("link", { name: "E2E evening line" }).click();
     await page.getByRole("heading", { name: "Unsolicited message settings" }).waitFor();
@@ -190,9 +190,9 @@ test("an administrator adds a number; its unsolicited settings and edited detail
 
     // Released again, so the other tests find the demo office's numbers as seeded.
     await page.getByRole("button", { name: "Release E2E late line" }).click();
-    const release = page.getByRole("dialog", { name: "Release E2E late line (+13035550177)?" });
+    const release = page.getByRole("dialog", { name: "Release E2E late line, (303) 555-0177?" });
     await release.getByRole("button", { name: "Release number" }).click();
-    await page.getByText("E2E late line (+13035550177) was released.").waitFor();
+    await page.getByText("E2E late line, (303) 555-0177, was released.").waitFor();
     await tableRow(page, "E2E late line").waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Released", exact: true }).click();
     assert.match(await tableRow(page, "E2E late line").innerText(), /Released/);

@@ -150,6 +150,42 @@ async function workOn(page, step) {
   }
 }
 
+test("a contact's new message is marked unread until the agent opens it; numbers read one way", async () => {
+  await withPage("workday-unread", async (page) => {
+    await signIn(page, "manager@demo.test");
+    const campaign = await freshCampaign(page, "Unread", 3);
+    const ourNumber = campaign.phone_number.e164;
+    const answer = await callApi(page, `/api/v1/campaigns/${campaign.id}/conversations?limit=100`);
+    const [first, second] = answer.sections.flatMap((s) => s.items);
+    await page.goto(`${baseUrl}/campaigns/${campaign.id}`);
+    await page.getByRole("tab", { name: "Activity", selected: true }).waitFor();
+    const firstRow = row(page, fullName(first));
+    await firstRow.waitFor();
+    assert.equal(await page.locator(".conversation-row.unread").count(), 0, "our own campaign message is nothing to read");
+    // The number reads in the national format, with E.164 in its tooltip.
+    const phone = firstRow.locator(".contact-phone .phone");
+    assert.match(await phone.innerText(), /^\(212\) 555-\d{4}$/);
+    assert.equal(await phone.getAttribute("title"), first.contact.phone);
+
+    const unread = (conversation) =>
+      page.locator(".conversation-row.unread", { has: page.locator(".contact-name", { hasText: fullName(conversation) }) });
+    await contactReplies(page, first, ourNumber, "Is the deadline the 15th?");
+    await unread(first).waitFor();
+    await openByClick(page, first);
+    await unread(first).waitFor({ state: "detached" });
+    await openByClick(page, second);
+    assert.equal(await unread(first).count(), 0, "read stays read after moving on");
+    await page.reload();
+    await row(page, fullName(first)).waitFor();
+    assert.equal(await unread(first).count(), 0, "the server remembers it was read");
+
+    // A newer message is unread again, while another conversation is open.
+    await contactReplies(page, first, ourNumber, "And the fee?");
+    await unread(first).waitFor();
+    assert.equal(await unread(second).count(), 0, "the open conversation is not marked");
+  });
+});
+
 test("an agent works through thirty conversations in the Activity tab without a crash", async () => {
   await withPage("workday-activity", async (page) => {
     await signIn(page, "manager@demo.test");

@@ -113,7 +113,7 @@ async fn a_draft_lists_what_it_misses_and_launches_once_ready() {
     let (status, ready) = w.app.patch(&format!("/api/v1/campaigns/{id}"), &w.manager, body).await;
     assert_eq!(status, StatusCode::OK, "{ready}");
     assert_eq!(ready["readiness"], json!({"ready": true, "missing": []}));
-    assert_eq!(ready["phone_number"]["display"], "+1 415 555 0100");
+    assert_eq!(ready["phone_number"]["display"], "(415) 555-0100");
     assert_eq!(ready["contact_list"]["name"], "Fall applicants");
     assert_eq!(ready["tags"], json!(["Admissions", "Fall 2026"]));
     assert_eq!(ready["agents"][0]["name"], "agent");
@@ -491,7 +491,7 @@ async fn the_calendar_groups_scheduled_campaigns_by_local_date() {
     assert_eq!(days[0]["count"], 2);
     let entry = &days[0]["campaigns"][0];
     assert_eq!(entry["title"], "Morning");
-    assert_eq!(entry["phone_number"], "+1 415 555 0100");
+    assert_eq!(entry["phone_number"], "(415) 555-0100");
     assert_eq!(entry["office"], "Main");
     assert_eq!(entry["contact_list"], "Fall applicants");
     assert_eq!(days[1]["date"], "2026-03-11");

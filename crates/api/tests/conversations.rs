@@ -111,6 +111,12 @@ impl World {
         body
     }
 
+    async fn inbox_rows(&self, token: &str) -> Value {
+        let (status, body) = self.app.get("/api/v1/inbox", token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["items"].clone()
+    }
+
     async fn inbox(&self, token: &str, query: &str) -> Vec<i64> {
         let (status, body) = self.app.get(&format!("/api/v1/inbox{query}"), token).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -652,4 +658,62 @@ async fn lists_sort_by_latest_activity_and_name_who_wrote_and_where() {
     assert_eq!(participating["items"][0]["last_message"]["author_name"], "agent");
     let (_, counts) = w.app.get("/api/v1/inbox/counts", &w.agent).await;
     assert_eq!(counts["mine"], 1, "the answered conversation no longer needs attention: {counts}");
+}
+
+/// Whether the conversation `id` is marked unread in `items` (a list's rows).
+fn unread_in(items: &Value, id: i64) -> bool {
+    let row = items.as_array().unwrap().iter().find(|c| c["id"] == id).expect("the conversation is listed");
+    row["unread"].as_bool().unwrap()
+}
+
+#[actix_web::test]
+async fn a_contacts_message_is_unread_for_each_person_until_they_open_it() {
+    let w = world_with(TestOptions::default()).await;
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    let list = w.import(2).await;
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    w.deliver().await;
+    // Our own campaign message is nothing to read.
+    let sections = w.sections(campaign).await;
+    let quiet = sections["sections"][0]["items"][0].clone();
+    assert_eq!(quiet["unread"], false, "{quiet}");
+
+    let asked = w.reply(&phone(1), NUMBER, "When is the deadline?").await["conversation_id"].as_i64().unwrap();
+    assert!(unread_in(&w.inbox_rows(&w.agent).await, asked), "the agent has not read it");
+    let sections = w.sections(campaign).await;
+    assert!(unread_in(&sections["sections"][0]["items"], asked), "nor has the manager");
+
+    // The agent opens it: read for the agent, still unread for the manager.
+    let (status, opened) = w.app.get(&format!("/api/v1/conversations/{asked}"), &w.agent).await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    assert_eq!(opened["conversation"]["unread"], false, "the answer says it is read now");
+    assert!(!unread_in(&w.inbox_rows(&w.agent).await, asked), "read for the agent");
+    let sections = w.sections(campaign).await;
+    assert!(unread_in(&sections["sections"][0]["items"], asked), "each person reads for themselves");
+
+    // A new message makes it unread again; the agent's own reply does not.
+    w.app.clock.advance(chrono::Duration::minutes(1));
+    w.reply(&phone(1), NUMBER, "Also, the fee?").await;
+    assert!(unread_in(&w.inbox_rows(&w.agent).await, asked), "a newer message is unread");
+    let (status, replied) =
+        w.app.post(&format!("/api/v1/conversations/{asked}/messages"), &w.agent, json!({"body": "March 15"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{replied}");
+    assert_eq!(replied["conversation"]["unread"], false, "answering it reads it");
+    let (_, participating) = w.app.get("/api/v1/inbox?tab=participating", &w.agent).await;
+    assert!(!unread_in(&participating["items"], asked), "{participating}");
+
+    // An integration reading through the manager's API key marks nothing for them.
+    let admin = w.app.login("admin@alpha.test").await;
+    let (status, key) =
+        w.app.post("/api/v1/api-keys", &admin, json!({"name": "CRM sync", "user_id": w.org.users[1]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{key}");
+    let key = key["key"].as_str().unwrap().to_owned();
+    let (status, _) = w.app.get(&format!("/api/v1/conversations/{asked}"), &key).await;
+    assert_eq!(status, StatusCode::OK);
+    let sections = w.sections(campaign).await;
+    assert!(unread_in(&sections["sections"][0]["items"], asked), "an API key's read is not the manager's");
+    w.conversation(asked).await;
+    let sections = w.sections(campaign).await;
+    let listed = sections["sections"].as_array().unwrap().iter().flat_map(|s| s["items"].as_array().unwrap().clone());
+    assert!(listed.filter(|c| c["id"] == asked).all(|c| c["unread"] == false), "the manager opened it");
 }

@@ -83,6 +83,9 @@ pub struct Conversation {
     pub opt_out_suggested: bool,
     pub route: Route,
     pub tags: Vec<String>,
+    /// A contact's message came after the caller last opened the conversation (in a
+    /// session: reading it through an API key marks nothing).
+    pub unread: bool,
     /// The newest message, with its delivery status (the list's status icon).
     pub last_message: Option<Message>,
     pub updated_at: DateTime<Utc>,

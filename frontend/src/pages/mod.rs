@@ -11,6 +11,7 @@ mod not_found;
 mod office_choice;
 mod offices;
 mod paged;
+mod phone;
 mod phone_numbers;
 mod shell;
 mod tab_list;

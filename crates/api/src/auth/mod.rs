@@ -7,4 +7,4 @@ pub mod jwt;
 pub mod password;
 pub mod throttle;
 
-pub use extractor::AuthUser;
+pub use extractor::{AuthUser, Credential};

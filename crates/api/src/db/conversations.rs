@@ -1,14 +1,18 @@
 //! Conversations: one per campaign contact and per unsolicited sender, their tags, the
-//! staff who took part, and the queries behind the Activity tab and the inboxes.
+//! staff who took part, what each user has read, and the queries behind the Activity
+//! tab and the inboxes.
 //!
 //! Lists are keyset-paged by id, newest first (`conversations_campaign` index).
+
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tidings_domain::conversation_wire::Section;
 
 use super::schema::{
-    campaign_agents, conversation_participants, conversation_tags, conversations, unsolicited_recipients,
+    campaign_agents, conversation_participants, conversation_reads, conversation_tags, conversations, messages,
+    unsolicited_recipients,
 };
 use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
 use super::DbConnection;
@@ -343,6 +347,45 @@ pub fn add_participant(conn: &mut DbConnection, conversation_id: i64, user_id: i
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Notes that `user_id` has read a conversation up to `message_id` (its newest message).
+pub fn mark_read(conn: &mut DbConnection, user_id: i64, conversation_id: i64, message_id: i64) -> QueryResult<()> {
+    let statement = diesel::insert_into(conversation_reads::table)
+        .values((
+            conversation_reads::user_id.eq(user_id),
+            conversation_reads::conversation_id.eq(conversation_id),
+            conversation_reads::last_read_message_id.eq(message_id),
+        ))
+        .on_conflict((conversation_reads::user_id, conversation_reads::conversation_id))
+        .do_update()
+        .set(conversation_reads::last_read_message_id.eq(message_id));
+    crate::on_backend!(conn, |c| statement.execute(c)?);
+    Ok(())
+}
+
+/// Which of `ids` hold a contact's message newer than what `user_id` last read there
+/// (or any contact's message, where they never opened it).
+pub fn unread_among(conn: &mut DbConnection, user_id: i64, ids: &[i64]) -> QueryResult<HashSet<i64>> {
+    let newest_inbound: Vec<(Option<i64>, Option<i64>)> = messages::table
+        .filter(messages::conversation_id.eq_any(ids))
+        .filter(messages::direction.eq("inbound"))
+        .group_by(messages::conversation_id)
+        .select((messages::conversation_id, diesel::dsl::max(messages::id)))
+        .load(conn)?;
+    let read: HashMap<i64, i64> = conversation_reads::table
+        .filter(conversation_reads::user_id.eq(user_id))
+        .filter(conversation_reads::conversation_id.eq_any(ids))
+        .select((conversation_reads::conversation_id, conversation_reads::last_read_message_id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(newest_inbound
+        .into_iter()
+        .filter_map(|(conversation, newest)| Some((conversation?, newest?)))
+        .filter(|(conversation, newest)| read.get(conversation).is_none_or(|seen| newest > seen))
+        .map(|(conversation, _)| conversation)
+        .collect())
 }
 
 /// Tags of conversations, in each conversation's order.

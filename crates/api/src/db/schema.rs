@@ -266,6 +266,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    conversation_reads (user_id, conversation_id) {
+        user_id -> BigInt,
+        conversation_id -> BigInt,
+        last_read_message_id -> BigInt,
+    }
+}
+
+diesel::table! {
     campaign_send_counts (campaign_id) {
         campaign_id -> BigInt,
         queued -> BigInt,
@@ -353,6 +361,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     conversation_tags,
     conversation_participants,
+    conversation_reads,
     campaign_activity,
     events,
 );

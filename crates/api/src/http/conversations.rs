@@ -86,6 +86,9 @@ pub async fn list_campaign_conversation_tags(
 }
 
 /// A conversation with its transcript (author, status, error reason, segments).
+///
+/// Reading it with a session token marks it read for that user (the lists' `unread`
+/// flag); reading it with an API key marks nothing.
 #[utoipa::path(
     tag = "conversations",
     params(("id" = i64, Path, description = "Conversation id")),

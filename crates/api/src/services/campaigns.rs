@@ -21,6 +21,7 @@ use tidings_domain::campaign_wire::{
     CreateCampaign, NamedRef, NumberChoice, UpdateCampaign,
 };
 use tidings_domain::office::validate_time_zone;
+use tidings_domain::phone_display::display_phone;
 use tidings_domain::tags::{normalise_tags, tag_key, CAMPAIGN_TAG_MAX};
 use tidings_domain::template::template_problems;
 use tidings_domain::{FieldError, Role};
@@ -107,16 +108,6 @@ fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[CampaignRow]) 
     Ok(Lookups { offices, numbers, lists, agents, tags, users, send_counts })
 }
 
-/// Formats an E.164 number of the North American plan as `+1 415 555 0100`; others as is.
-pub fn display_number(e164: &str) -> String {
-    match e164.strip_prefix("+1") {
-        Some(rest) if rest.len() == 10 && rest.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("+1 {} {} {}", &rest[0..3], &rest[3..6], &rest[6..])
-        }
-        _ => e164.to_owned(),
-    }
-}
-
 fn number_view(row: &CampaignRow, lookups: &Lookups) -> Option<CampaignNumber> {
     match row.phone_number_id {
         Some(id) => {
@@ -125,7 +116,7 @@ fn number_view(row: &CampaignRow, lookups: &Lookups) -> Option<CampaignNumber> {
                 id: Some(id),
                 kind: PhoneNumberKind::parse(kind).unwrap_or(PhoneNumberKind::Reusable),
                 e164: Some(e164.clone()),
-                display: display_number(e164),
+                display: display_phone(e164),
             })
         }
         None if row.wants_single_use => Some(CampaignNumber {

@@ -21,7 +21,7 @@ use tidings_domain::segments::validate_message_body;
 use tidings_domain::tags::{normalise_tags, tag_key, CONVERSATION_TAG_MAX};
 use tidings_domain::FieldError;
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, Credential};
 use crate::db::connection::write_transaction;
 use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow, InboxOwner};
 use crate::db::{self, utc, DbConnection};
@@ -87,7 +87,7 @@ pub fn of_campaign(
             section,
             &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
         )?;
-        let (items, next_cursor) = page(conn, actor.organisation_id, rows, filter.limit)?;
+        let (items, next_cursor) = page(conn, actor, rows, filter.limit)?;
         sections.push(ConversationSection { section, total, items, next_cursor });
     }
     Ok(CampaignConversations { sections })
@@ -109,12 +109,12 @@ pub fn campaign_tags(
 
 fn page(
     conn: &mut DbConnection,
-    organisation_id: i64,
+    viewer: &AuthUser,
     mut rows: Vec<ConversationRow>,
     limit: i64,
 ) -> ApiResult<(Vec<Conversation>, Option<String>)> {
     let next_cursor = page_end(&mut rows, limit).map(activity_cursor);
-    Ok((views(conn, organisation_id, rows)?, next_cursor))
+    Ok((views(conn, viewer, rows)?, next_cursor))
 }
 
 /// The cursor after `row` in the lists' order (last activity, then id).
@@ -122,9 +122,12 @@ fn activity_cursor(row: &ConversationRow) -> String {
     instant_cursor(row.last_message_at.unwrap_or(row.created_at), row.id)
 }
 
-/// The wire form of conversations, with tags, opt-out state and last messages.
-fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<ConversationRow>) -> ApiResult<Vec<Conversation>> {
+/// The wire form of conversations, with tags, opt-out state, last messages and what
+/// `viewer` has not read.
+fn views(conn: &mut DbConnection, viewer: &AuthUser, rows: Vec<ConversationRow>) -> ApiResult<Vec<Conversation>> {
+    let organisation_id = viewer.organisation_id;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let unread = db::conversations::unread_among(conn, viewer.id, &ids)?;
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, tag) in db::conversations::tags_of(conn, &ids)? {
         tags.entry(id).or_default().push(tag);
@@ -170,6 +173,7 @@ fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<ConversationRo
                     _ => Route::Closed,
                 },
                 tags: tags.remove(&row.id).unwrap_or_default(),
+                unread: unread.contains(&row.id),
                 last_message: last.remove(&row.id),
                 updated_at: utc(row.updated_at),
             })
@@ -190,13 +194,18 @@ fn load(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<Convers
     Ok(row)
 }
 
-/// `GET /conversations/{id}`: the conversation and its whole transcript.
+/// `GET /conversations/{id}`: the conversation and its whole transcript. A person
+/// reading it in a session has read it (the lists' unread mark); an integration's API
+/// key reading it marks nothing.
 pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationDetail> {
     let row = load(conn, actor, id)?;
     let transcript = db::messages::of_conversation(conn, row.id)?;
+    if let (Credential::Session { .. }, Some(newest)) = (&actor.credential, transcript.last()) {
+        db::conversations::mark_read(conn, actor.id, row.id, newest.id)?;
+    }
     let messages = to_messages(conn, actor.organisation_id, transcript)?;
     let assistant_script = has_assistant_script(conn, &row)?;
-    let conversation = views(conn, actor.organisation_id, vec![row])?.remove(0);
+    let conversation = views(conn, actor, vec![row])?.remove(0);
     Ok(ConversationDetail { conversation, messages, assistant_script })
 }
 
@@ -376,7 +385,7 @@ pub fn inbox(
         participant,
         &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
     )?;
-    let (items, next_cursor) = page(conn, actor.organisation_id, rows, filter.limit)?;
+    let (items, next_cursor) = page(conn, actor, rows, filter.limit)?;
     Ok(ConversationPage { items, next_cursor })
 }
 

@@ -12,6 +12,7 @@ use crate::feedback::{ErrorPanel, Loading};
 use crate::pages::dialog::ConfirmDialog;
 use crate::pages::office_choice::SearchBox;
 use crate::pages::paged::{PageEnd, Paged};
+use crate::pages::phone::phone_text;
 
 /// Contacts per page.
 const CONTACTS_PER_PAGE: u32 = 100;
@@ -120,7 +121,7 @@ fn ListView(list: ContactList) -> impl IntoView {
                                 <td class="number-cell">{contact.row_number}</td>
                                 <td>{contact.first_name.clone()}</td>
                                 <td>{contact.last_name.clone()}</td>
-                                <td class="number-cell">{contact.phone.clone()}</td>
+                                <td class="number-cell">{phone_text(&contact.phone)}</td>
                                 {fields
                                     .get_value()
                                     .into_iter()

@@ -1,5 +1,6 @@
 //! A list of conversations: each row a link that opens the conversation, with the
-//! contact, the last message and its status icon, and the conversation's tags.
+//! contact, the last message and its status icon, the conversation's tags, and an
+//! unread mark while a contact's message waits for the viewer.
 //!
 //! Rows are keyed by what they show, so a reload (a live event, a colleague's change)
 //! rebuilds only the rows that changed, and a row's element stays bound to its
@@ -14,6 +15,7 @@ use tidings_domain::delivery::MessageStatus;
 
 use super::contact_name;
 use super::status_icon::status_icon;
+use crate::pages::phone::phone_text;
 use crate::zone_time::{format_local, short_local};
 
 /// A section's heading, in the guide's words.
@@ -48,7 +50,7 @@ impl ListState {
 }
 
 /// Everything a row shows: a row whose key is unchanged is kept as it is.
-type RowKey = (i64, DateTime<Utc>, Option<(i64, MessageStatus, bool)>, Vec<String>, bool, &'static str);
+type RowKey = (i64, DateTime<Utc>, Option<(i64, MessageStatus, bool)>, Vec<String>, (bool, bool), &'static str);
 
 fn row_key(conversation: &Conversation) -> RowKey {
     (
@@ -56,7 +58,7 @@ fn row_key(conversation: &Conversation) -> RowKey {
         conversation.updated_at,
         conversation.last_message.as_ref().map(|m| (m.id, m.status, m.retrying)),
         conversation.tags.clone(),
-        conversation.contact.opted_out,
+        (conversation.contact.opted_out, conversation.unread),
         conversation.section.as_str(),
     )
 }
@@ -99,6 +101,15 @@ fn conversation_row(
     show_campaign: bool,
 ) -> impl IntoView {
     let id = conversation.id;
+    // Unread until opened here: the server marks it read as it sends the conversation,
+    // but this row keeps the list's older copy until the next reload.
+    let unread = conversation.unread;
+    let opened = std::cell::Cell::new(false);
+    let unread_now = move || {
+        let open = selected.get() == Some(id);
+        opened.set(opened.get() || open);
+        unread && !opened.get()
+    };
     let name = contact_name(&conversation);
     let preview = conversation.last_message.as_ref().map(|m| m.body.clone()).unwrap_or_default();
     let icon = conversation.last_message.as_ref().map(status_icon);
@@ -112,14 +123,14 @@ fn conversation_row(
         view! { <span class="row-campaign">{title}</span> }
     });
     view! {
-        <li class="conversation-row" class:selected=move || selected.get() == Some(id)>
+        <li class="conversation-row" class:selected=move || selected.get() == Some(id) class:unread=unread_now>
             <A href=href.run(id) scroll=false attr:aria-current=move || (selected.get() == Some(id)).then_some("true")>
                 <span class="row-top">
                     <span class="contact-name">{name}</span>
                     <span class="row-status">{when} {icon}</span>
                 </span>
                 {campaign}
-                <span class="muted contact-phone">{conversation.contact.phone.clone()}</span>
+                <span class="muted contact-phone">{phone_text(&conversation.contact.phone)}</span>
                 <span class="preview">{preview}</span>
                 {(!conversation.tags.is_empty()).then(|| view! {
                     <span class="chips">

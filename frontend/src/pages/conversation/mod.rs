@@ -27,6 +27,7 @@ use crate::live::on_live;
 pub use list::{section_label, ConversationList, ListState};
 pub use status_icon::status_icon;
 
+use crate::pages::phone::display_phone;
 use composer::Composer;
 use simulate::SimulateReply;
 use tag_editor::TagEditor;
@@ -176,7 +177,7 @@ fn Panel(
                 <div>
                     <h2 id=heading_id.clone()>{field(contact_name)}</h2>
                     <p class="muted">
-                        {field(|c| c.contact.phone.clone())}
+                        {field(|c| display_phone(&c.contact.phone))}
                         " · "
                         {move || conversation.read().as_ref().map(|c| section_label(c.section))}
                         {move || opted_out().then(|| view! { " · " <span class="badge badge-danger">"Opted out"</span> })}
@@ -284,7 +285,7 @@ fn contact_name(conversation: &Conversation) -> String {
     let name = format!("{} {}", conversation.contact.first_name, conversation.contact.last_name);
     let name = name.trim();
     if name.is_empty() {
-        conversation.contact.phone.clone()
+        display_phone(&conversation.contact.phone)
     } else {
         name.to_owned()
     }

@@ -17,6 +17,7 @@ use super::office_choice::{use_office_choice, OfficePicker};
 use super::shell::use_current_user;
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading, NoticeBar};
+use crate::pages::phone::{display_phone, phone_text};
 
 pub use number::PhoneNumberPage;
 
@@ -61,7 +62,7 @@ pub fn PhoneNumbersPage() -> impl IntoView {
 
     let on_added = Callback::new(move |number: PhoneNumber| {
         adding.set(false);
-        notice.set(Some(format!("“{}” ({}) was added.", number.name, number.e164)));
+        notice.set(Some(format!("“{}”, {}, was added.", number.name, display_phone(&number.e164))));
         numbers.refetch();
     });
 
@@ -117,7 +118,7 @@ pub fn PhoneNumbersPage() -> impl IntoView {
             </Show>
             {move || releasing.get().map(|number| {
                 let id = number.id;
-                let label = format!("{} ({})", number.name, number.e164);
+                let label = format!("{}, {}", number.name, display_phone(&number.e164));
                 view! {
                     <ConfirmDialog
                         heading=format!("Release {label}?")
@@ -130,7 +131,7 @@ pub fn PhoneNumbersPage() -> impl IntoView {
                             let label = label.clone();
                             Box::pin(async move {
                                 api.release_phone_number(id).await?;
-                                notice.try_set(Some(format!("{label} was released.")));
+                                notice.try_set(Some(format!("{label}, was released.")));
                                 numbers.refetch();
                                 Ok(())
                             }) as Task
@@ -176,7 +177,7 @@ fn NumberTable(items: Vec<PhoneNumber>, admin: bool, releasing: RwSignal<Option<
                             view! {
                                 <tr>
                                     <td><A href=href>{name}</A></td>
-                                    <td class="number-cell">{e164}</td>
+                                    <td class="number-cell">{phone_text(&e164)}</td>
                                     <td>{kind.label()}</td>
                                     <td>{number_type.label()}</td>
                                     <td>{status_label(status)}</td>

@@ -16,6 +16,7 @@ use super::details::NumberDetailsDialog;
 use super::{is_admin, status_label};
 use crate::api::{use_api, ApiError};
 use crate::feedback::{ErrorPanel, FieldErrors, FormState, Loading, NoticeBar};
+use crate::pages::phone::phone_text;
 
 #[component]
 pub fn PhoneNumberPage() -> impl IntoView {
@@ -131,7 +132,7 @@ fn NumberView(loaded: Loaded, on_saved: Callback<String>) -> impl IntoView {
         <section class="panel">
             <dl class="settings number-facts">
                 <dt>"Number"</dt>
-                <dd class="number-cell">{number.e164.clone()}</dd>
+                <dd class="number-cell">{phone_text(&number.e164)}</dd>
                 <dt>"Office"</dt>
                 <dd>{office_name}</dd>
                 <dt>"Kind"</dt>

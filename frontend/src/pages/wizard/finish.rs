@@ -17,6 +17,7 @@ use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
 use crate::api::{use_api, Api, ApiError};
 use crate::pages::campaigns::{campaign_href, show_pending_outcome, Outcome};
+use crate::pages::phone::display_phone;
 use crate::zone_time::{format_local, instant_of_local, local_date_time, now};
 
 /// What the user asked the wizard to do with the campaign.
@@ -341,7 +342,10 @@ fn Review(draft: Draft, offices: Vec<Office>) -> impl IntoView {
                 return None;
             };
             let numbers = api.phone_numbers(office, tidings_domain::campaign::PhoneNumberKind::Reusable).await.ok()?;
-            numbers.into_iter().find(|n| n.id == id).map(|n| format!("{} ({}), reusable", n.name, n.e164))
+            numbers
+                .into_iter()
+                .find(|n| n.id == id)
+                .map(|n| format!("{}, {}, reusable", n.name, display_phone(&n.e164)))
         }
     });
     let number = move || match draft.number.get() {

@@ -1,6 +1,7 @@
 //! The per-row report of a contact list import: what was imported, and each row that
 //! was not (or was kept but has opted out), by its row number in the file.
 
+use crate::pages::phone::display_phone;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tidings_domain::contact_list::{ImportReport, RowProblemKind};
@@ -79,7 +80,7 @@ pub fn ImportReportView(list: Option<(i64, String)>, report: ImportReport, for_c
             {(!opted_out.is_empty()).then(|| view! {
                 <p>
                     "Opted out (imported, but no campaign texts them): "
-                    {opted_out.iter().map(|row| format!("row {} ({})", row.row, row.phone)).collect::<Vec<_>>().join(", ")}
+                    {opted_out.iter().map(|row| format!("row {} ({})", row.row, display_phone(&row.phone))).collect::<Vec<_>>().join(", ")}
                 </p>
             })}
             <p class="hint">"Rows are numbered from the first row after the column names (the file's first row when it has none)."</p>

@@ -8,6 +8,7 @@ use tidings_domain::campaign_wire::NumberChoice;
 use super::draft::{Draft, FieldErrors};
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
+use crate::pages::phone::phone_text;
 
 #[component]
 pub fn NumberStep(draft: Draft) -> impl IntoView {
@@ -51,7 +52,7 @@ pub fn NumberStep(draft: Draft) -> impl IntoView {
                                                 on:change=move |_| draft.number.set(Some(NumberChoice::Reusable { id }))
                                             />
                                             <label for=input_id>
-                                                <span class="number-e164">{number.e164.clone()}</span>
+                                                <span class="number-e164">{phone_text(&number.e164)}</span>
                                                 " — "
                                                 {number.name.clone()}
                                                 <span class="muted">" (reusable)"</span>

@@ -11,6 +11,7 @@ use super::super::modal::Modal;
 use super::row::full_name;
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
+use crate::pages::phone::{display_phone, phone_text};
 
 /// The message as `contact` receives it, loaded when the dialog opens.
 #[component]
@@ -22,7 +23,7 @@ pub fn SmsPreviewDialog(campaign_id: i64, contact: CampaignContact, on_close: Ca
     view! {
         <Modal labelled_by="sms-preview-heading" on_close>
             <h2 id="sms-preview-heading">{format!("SMS preview: {}", full_name(&contact))}</h2>
-            <p class="muted">"To " {contact.phone.clone()}</p>
+            <p class="muted">"To " {phone_text(&contact.phone)}</p>
             <Suspense fallback=|| view! { <Loading label="Loading the message…"/> }>
                 {move || Suspend::new(async move {
                     match preview.await {
@@ -107,7 +108,7 @@ pub fn OptOutDialog(
             <p>
                 {format!(
                     "{} goes on your organisation's opt-out list: no campaign will text this number again.",
-                    contact.phone
+                    display_phone(&contact.phone)
                 )}
             </p>
             {move || error.get().map(|message| view! {

@@ -6,6 +6,7 @@ use tidings_domain::campaign_contact_wire::{CampaignContact, DeliveryState};
 
 use super::super::super::icons;
 use super::super::super::local_time::local_time;
+use crate::pages::phone::{display_phone, phone_text};
 
 /// What the Delivered column says for a state: the icon's words (its label and hover
 /// text) and the class that colours it.
@@ -41,7 +42,7 @@ pub fn full_name(contact: &CampaignContact) -> String {
     let name = format!("{} {}", contact.first_name, contact.last_name);
     let name = name.trim();
     if name.is_empty() {
-        contact.phone.clone()
+        display_phone(&contact.phone)
     } else {
         name.to_owned()
     }
@@ -76,7 +77,7 @@ pub fn ContactRow(
         <tr data-contact-id=contact.id>
             <td>{contact.first_name.clone()}</td>
             <td>{contact.last_name.clone()}</td>
-            <td class="number-cell">{contact.phone.clone()}</td>
+            <td class="number-cell">{phone_text(&contact.phone)}</td>
             {contact.fields.iter().map(|field| view! { <td>{field.value.clone()}</td> }).collect_view()}
             <td>{zone.with_value(|zone| local_time(Some(contact.created_at), zone))}</td>
             <td class="delivery-cell">{delivery_icon(contact.delivery)} {opted_out_mark}</td>
