@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::db::opt_outs::{insert as insert_opt_out, NewOptOut};
 use tidings_api::db::schema::{campaigns, opt_outs};
+use tidings_domain::opt_out_wire::OptOutSource;
 
 /// A multipart body part: name, optional file name, content.
 struct Part<'a> {
@@ -74,7 +75,14 @@ fn opt_out(app: &TestApp, organisation_id: i64, phone: &str, lifted: bool) {
     let now = Utc::now().naive_utc();
     let id = insert_opt_out(
         &mut conn,
-        &NewOptOut { organisation_id, phone, source: "manual", campaign_id: None, created_by: None, created_at: now },
+        &NewOptOut {
+            organisation_id,
+            phone,
+            source: OptOutSource::Manual,
+            campaign_id: None,
+            created_by: None,
+            created_at: now,
+        },
     )
     .unwrap();
     if lifted {

@@ -519,8 +519,8 @@ async fn single_use_numbers_are_provisioned_and_released_for_a_campaign() {
     let campaign = insert_campaign(&app, org.id, org.offices[0], "Spring enrolment", "active", None);
 
     let row = provision_single_use(state, org.id, org.offices[0], campaign, "Spring enrolment").await.unwrap();
-    assert_eq!(row.kind, "single_use");
-    assert_eq!(row.status, "active");
+    assert_eq!(row.kind, tidings_domain::campaign::PhoneNumberKind::SingleUse);
+    assert_eq!(row.status, tidings_domain::phone_number::PhoneNumberStatus::Active);
     assert_eq!(row.campaign_id, Some(campaign));
     assert_eq!(row.office_id, org.offices[0]);
     assert_eq!(row.name, "Single-use: Spring enrolment");

@@ -136,7 +136,7 @@ async fn launch_queues_one_message_per_eligible_contact_and_counts_the_skipped()
             &tidings_api::db::opt_outs::NewOptOut {
                 organisation_id: w.org.id,
                 phone: &phone(3),
-                source: "keyword",
+                source: tidings_domain::opt_out_wire::OptOutSource::Keyword,
                 campaign_id: None,
                 created_by: None,
                 created_at: w.app.clock.now_naive(),
@@ -359,7 +359,7 @@ async fn a_report_that_beats_the_record_of_its_send_is_applied_when_the_send_is_
     let attempt = tidings_api::services::delivery::Attempt {
         id: claimed[0].id,
         campaign_id: Some(id),
-        author: "campaign".to_owned(),
+        author: tidings_domain::message_wire::Author::Campaign,
         attempts: 1,
         answer: Ok(tidings_api::providers::SendReceipt {
             provider_message_id: "SMearly".to_owned(),
@@ -563,7 +563,7 @@ async fn status_callbacks_are_signed_and_only_move_a_message_forward() {
             .map(|(i, message)| tidings_api::services::delivery::Attempt {
                 id: *message,
                 campaign_id: Some(id),
-                author: "campaign".to_owned(),
+                author: tidings_domain::message_wire::Author::Campaign,
                 attempts: 1,
                 answer: Ok(tidings_api::providers::SendReceipt {
                     provider_message_id: format!("SM{}", i + 1),

@@ -43,6 +43,8 @@ impl Section {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Route {
     /// In the campaign: its agents' inboxes.
     Campaign,
@@ -50,6 +52,22 @@ pub enum Route {
     Unsolicited,
     /// The campaign ended: in no inbox.
     Closed,
+}
+
+impl Route {
+    /// The stored and wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::Campaign => "campaign",
+            Route::Unsolicited => "unsolicited",
+            Route::Closed => "closed",
+        }
+    }
+
+    /// Parses the stored spelling; `None` for anything else.
+    pub fn parse(value: &str) -> Option<Route> {
+        [Route::Campaign, Route::Unsolicited, Route::Closed].into_iter().find(|r| r.as_str() == value)
+    }
 }
 
 /// The contact side of a conversation.

@@ -10,6 +10,8 @@ use crate::delivery::{MessageStatus, SendCounts};
 /// What happened; the SSE `event:` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum EventKind {
     /// A message was written (a contact's reply, an agent's or the assistant's answer).
     #[serde(rename = "message.created")]

@@ -25,6 +25,8 @@ pub mod phone_number;
 pub mod problem;
 pub mod role;
 pub mod segments;
+#[cfg(feature = "diesel")]
+mod sql_text;
 pub mod tags;
 pub mod template;
 pub mod texting_hours;

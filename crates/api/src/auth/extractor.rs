@@ -100,8 +100,7 @@ impl AuthUser {
 }
 
 fn from_row(row: UserRow, credential: Credential) -> Result<AuthUser, ApiError> {
-    let role =
-        Role::parse(&row.role).ok_or_else(|| ApiError::internal(format!("user {} has role {}", row.id, row.role)))?;
+    let role = row.role;
     Ok(AuthUser {
         id: row.id,
         organisation_id: row.organisation_id,

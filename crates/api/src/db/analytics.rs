@@ -4,6 +4,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::delivery::MessageStatus;
+use tidings_domain::message_wire::Author;
 
 use super::schema::{messages, opt_outs};
 use super::DbConnection;
@@ -12,8 +14,8 @@ use super::DbConnection;
 pub fn failures_by_code(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<(Option<i64>, i64)>> {
     messages::table
         .filter(messages::campaign_id.eq(campaign_id))
-        .filter(messages::status.eq_any(["failed", "undelivered"]))
-        .filter(messages::author.eq("campaign"))
+        .filter(messages::status.eq_any([MessageStatus::Failed, MessageStatus::Undelivered]))
+        .filter(messages::author.eq(Author::Campaign))
         .group_by(messages::error_code)
         .select((messages::error_code, diesel::dsl::count_star()))
         .load(conn)
@@ -24,7 +26,7 @@ pub fn failures_by_code(conn: &mut DbConnection, campaign_id: i64) -> QueryResul
 pub struct ReplyRow {
     pub id: i64,
     pub conversation_id: Option<i64>,
-    pub author: String,
+    pub author: Author,
     pub author_user_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
@@ -35,7 +37,7 @@ pub struct ReplyRow {
 pub fn replies(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<ReplyRow>> {
     let mut rows: Vec<ReplyRow> = messages::table
         .filter(messages::campaign_id.eq(campaign_id))
-        .filter(messages::author.eq_any(["contact", "agent", "assistant"]))
+        .filter(messages::author.eq_any([Author::Contact, Author::Agent, Author::Assistant]))
         .select((
             messages::id,
             messages::conversation_id,

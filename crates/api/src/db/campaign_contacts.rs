@@ -5,6 +5,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tidings_domain::campaign_contact_wire::DeliveryState;
+use tidings_domain::delivery::MessageStatus;
+use tidings_domain::message_wire::Author;
 
 use super::schema::{contacts, messages, opt_outs};
 use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
@@ -20,7 +22,7 @@ pub struct CampaignContactRow {
     /// JSON array aligned with the list's field names.
     pub fields: String,
     pub created_at: NaiveDateTime,
-    pub message_status: Option<String>,
+    pub message_status: Option<MessageStatus>,
     pub message_attempts: Option<i64>,
     pub error_code: Option<i64>,
     pub error_reason: Option<String>,
@@ -41,9 +43,10 @@ pub struct CampaignContactFilter {
 
 /// Statuses that read as "failed" on the tab (and `cancelled` when the contact has not
 /// opted out).
-const FAILED: [&str; 3] = ["failed", "undelivered", "unknown"];
+const FAILED: [MessageStatus; 3] = [MessageStatus::Failed, MessageStatus::Undelivered, MessageStatus::Unknown];
 /// Statuses that read as "pending" (besides a first-attempt queued message).
-const PENDING: [&str; 4] = ["claimed", "sending", "pending", "sent"];
+const PENDING: [MessageStatus; 4] =
+    [MessageStatus::Claimed, MessageStatus::Sending, MessageStatus::Pending, MessageStatus::Sent];
 
 /// One page of the campaign's contacts.
 pub fn page(
@@ -56,7 +59,7 @@ pub fn page(
     let launch_message = messages::table.on(messages::contact_id
         .eq(contacts::id.nullable())
         .and(messages::campaign_id.eq(campaign_id))
-        .and(messages::author.eq("campaign")));
+        .and(messages::author.eq(Author::Campaign)));
     let suppression = opt_outs::table.on(opt_outs::phone
         .eq(contacts::phone)
         .and(opt_outs::organisation_id.eq(organisation_id))
@@ -100,15 +103,16 @@ pub fn page(
     // not texted because of one.
     let suppressed = opt_outs::id.nullable().is_not_null();
     let not_suppressed = opt_outs::id.nullable().is_null();
-    let withdrawn_or_skipped = messages::status.nullable().eq("cancelled").or(messages::id.nullable().is_null());
+    let withdrawn_or_skipped =
+        messages::status.nullable().eq(MessageStatus::Cancelled).or(messages::id.nullable().is_null());
     query = match (filter.delivery, filter.launched) {
         (None, _) => query,
         (Some(DeliveryState::OptedOut), false) => query.filter(suppressed),
         (Some(DeliveryState::OptedOut), true) => query.filter(suppressed).filter(withdrawn_or_skipped),
-        (Some(DeliveryState::Delivered), _) => query.filter(messages::status.nullable().eq("delivered")),
-        (Some(DeliveryState::Retrying), _) => {
-            query.filter(messages::status.nullable().eq("queued")).filter(messages::attempts.nullable().gt(0))
-        }
+        (Some(DeliveryState::Delivered), _) => query.filter(messages::status.nullable().eq(MessageStatus::Delivered)),
+        (Some(DeliveryState::Retrying), _) => query
+            .filter(messages::status.nullable().eq(MessageStatus::Queued))
+            .filter(messages::attempts.nullable().gt(0)),
         // Before launch nothing has failed; after it, a contact without a message was
         // skipped (its message could not be built).
         (Some(DeliveryState::Failed), false) => query.filter(contacts::id.lt(0)),
@@ -120,7 +124,7 @@ pub fn page(
             messages::status
                 .nullable()
                 .eq_any(PENDING)
-                .or(messages::status.nullable().eq("queued").and(messages::attempts.nullable().eq(0))),
+                .or(messages::status.nullable().eq(MessageStatus::Queued).and(messages::attempts.nullable().eq(0))),
         ),
     };
     if let Some(after) = filter.after_id {

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::campaign::{ArchiveKind, CampaignState, OperatedBy, PhoneNumberKind};
+use tidings_domain::phone_number::PhoneNumberStatus;
 
 use super::schema::{campaign_agents, campaign_tags, campaigns, contact_lists, phone_numbers, users};
 use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
@@ -14,9 +16,9 @@ pub struct CampaignRow {
     pub organisation_id: i64,
     pub office_id: i64,
     pub title: String,
-    pub state: String,
-    pub archive_kind: Option<String>,
-    pub operated_by: String,
+    pub state: CampaignState,
+    pub archive_kind: Option<ArchiveKind>,
+    pub operated_by: OperatedBy,
     pub phone_number_id: Option<i64>,
     pub wants_single_use: bool,
     pub contact_list_id: Option<i64>,
@@ -40,8 +42,8 @@ pub struct NewCampaign<'a> {
     pub organisation_id: i64,
     pub office_id: i64,
     pub title: &'a str,
-    pub state: &'a str,
-    pub operated_by: &'a str,
+    pub state: CampaignState,
+    pub operated_by: OperatedBy,
     pub phone_number_id: Option<i64>,
     pub wants_single_use: bool,
     pub contact_list_id: Option<i64>,
@@ -60,9 +62,9 @@ pub struct NewCampaign<'a> {
 pub struct CampaignChanges {
     pub title: Option<String>,
     pub office_id: Option<i64>,
-    pub state: Option<String>,
-    pub archive_kind: Option<Option<String>>,
-    pub operated_by: Option<String>,
+    pub state: Option<CampaignState>,
+    pub archive_kind: Option<Option<ArchiveKind>>,
+    pub operated_by: Option<OperatedBy>,
     pub phone_number_id: Option<Option<i64>>,
     pub wants_single_use: Option<bool>,
     pub contact_list_id: Option<Option<i64>>,
@@ -164,7 +166,7 @@ pub fn number_facts(
     conn: &mut DbConnection,
     organisation_id: i64,
     id: i64,
-) -> QueryResult<Option<(i64, String, String)>> {
+) -> QueryResult<Option<(i64, PhoneNumberKind, PhoneNumberStatus)>> {
     phone_numbers::table
         .filter(phone_numbers::organisation_id.eq(organisation_id))
         .filter(phone_numbers::id.eq(id))
@@ -203,7 +205,7 @@ pub fn lists_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, S
 #[derive(Debug, Clone, Default)]
 pub struct CampaignFilter {
     pub organisation_id: i64,
-    pub state: Option<String>,
+    pub state: Option<CampaignState>,
     /// Only these offices (the caller's visibility), `None` for every office.
     pub visible_office: Option<i64>,
     pub office_id: Option<i64>,
@@ -216,7 +218,7 @@ pub struct CampaignFilter {
 fn filtered(filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, super::connection::MultiBackend> {
     let mut query = campaigns::table.filter(campaigns::organisation_id.eq(filter.organisation_id)).into_boxed();
     if let Some(state) = &filter.state {
-        query = query.filter(campaigns::state.eq(state.clone()));
+        query = query.filter(campaigns::state.eq(*state));
     }
     if let Some(office) = filter.visible_office {
         query = query.filter(campaigns::office_id.eq(office));
@@ -306,28 +308,31 @@ pub fn claim_due(
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
+    // The state is written into the statement in the domain's spelling (the numbered
+    // parameters differ per backend; a literal keeps them the same).
+    let scheduled = CampaignState::Scheduled.as_str();
     let rows: Vec<Claimed> = match conn {
         // A materialised CTE: as `IN (subquery … LIMIT n)` the planner may run the pick
         // more than once and claim more than `n` campaigns.
-        DbConnection::Postgresql(pg) => diesel::sql_query(
+        DbConnection::Postgresql(pg) => diesel::sql_query(format!(
             "WITH picked AS MATERIALIZED (\
-               SELECT id FROM campaigns WHERE state = 'scheduled' AND scheduled_at <= $3 \
+               SELECT id FROM campaigns WHERE state = '{scheduled}' AND scheduled_at <= $3 \
                AND (lease_expires_at IS NULL OR lease_expires_at < $3) \
                ORDER BY scheduled_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
              UPDATE campaigns c SET lease_owner = $1, lease_expires_at = $2 FROM picked \
-             WHERE c.id = picked.id RETURNING c.id AS id",
-        )
+             WHERE c.id = picked.id RETURNING c.id AS id"
+        ))
         .bind::<Text, _>(owner)
         .bind::<Timestamp, _>(lease_until)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
         .load(pg)?,
-        DbConnection::Sqlite(sqlite) => diesel::sql_query(
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
             "UPDATE campaigns SET lease_owner = ?, lease_expires_at = ? WHERE id IN (\
-               SELECT id FROM campaigns WHERE state = 'scheduled' AND scheduled_at <= ? \
+               SELECT id FROM campaigns WHERE state = '{scheduled}' AND scheduled_at <= ? \
                AND (lease_expires_at IS NULL OR lease_expires_at < ?) \
-               ORDER BY scheduled_at LIMIT ?) RETURNING id",
-        )
+               ORDER BY scheduled_at LIMIT ?) RETURNING id"
+        ))
         .bind::<Text, _>(owner)
         .bind::<Timestamp, _>(lease_until)
         .bind::<Timestamp, _>(now)

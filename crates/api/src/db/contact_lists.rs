@@ -6,13 +6,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::campaign::CampaignState;
 
 use super::schema::{campaigns, contact_lists, contacts, offices};
 use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
 use super::DbConnection;
 
 /// Campaign states in which a campaign has left draft: it holds on to its list.
-pub const STATES_HOLDING_A_LIST: [&str; 3] = ["scheduled", "active", "archived"];
+pub const STATES_HOLDING_A_LIST: [CampaignState; 3] =
+    [CampaignState::Scheduled, CampaignState::Active, CampaignState::Archived];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contact_lists)]
@@ -173,7 +175,7 @@ pub fn detach_from_drafts(conn: &mut DbConnection, organisation_id: i64, list_id
         campaigns::table
             .filter(campaigns::organisation_id.eq(organisation_id))
             .filter(campaigns::contact_list_id.eq(list_id))
-            .filter(campaigns::state.eq("draft")),
+            .filter(campaigns::state.eq(CampaignState::Draft)),
     )
     .set(campaigns::contact_list_id.eq(None::<i64>))
     .execute(conn)

@@ -8,7 +8,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::campaign::OperatedBy;
+use tidings_domain::conversation_wire::Route;
 use tidings_domain::conversation_wire::Section;
+use tidings_domain::message_wire::Direction;
 
 use super::schema::{
     campaign_agents, conversation_participants, conversation_reads, conversation_tags, conversations, messages,
@@ -32,11 +35,11 @@ pub struct ConversationRow {
     pub contact_phone: String,
     pub first_name: String,
     pub last_name: String,
-    pub operated_by: String,
+    pub operated_by: OperatedBy,
     pub needs_attention: bool,
     pub opt_out_suggested: bool,
     pub assistant_fallbacks: i64,
-    pub route: String,
+    pub route: Route,
     pub last_message_id: Option<i64>,
     pub last_message_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -54,11 +57,11 @@ pub struct NewConversation {
     pub contact_phone: String,
     pub first_name: String,
     pub last_name: String,
-    pub operated_by: &'static str,
+    pub operated_by: OperatedBy,
     pub needs_attention: bool,
     pub opt_out_suggested: bool,
     pub assistant_fallbacks: i64,
-    pub route: &'static str,
+    pub route: Route,
     /// The newest message's time: lists sort by it.
     pub last_message_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -110,7 +113,7 @@ pub fn find_open(
     conversations::table
         .filter(conversations::phone_number_id.eq(phone_number_id))
         .filter(conversations::contact_phone.eq(contact_phone))
-        .filter(conversations::route.ne("closed"))
+        .filter(conversations::route.ne(Route::Closed))
         .order(conversations::id.desc())
         .select(ConversationRow::as_select())
         .first(conn)
@@ -121,11 +124,11 @@ pub fn find_open(
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = conversations)]
 pub struct ConversationChanges {
-    pub operated_by: Option<&'static str>,
+    pub operated_by: Option<OperatedBy>,
     pub needs_attention: Option<bool>,
     pub opt_out_suggested: Option<bool>,
     pub assistant_fallbacks: Option<i64>,
-    pub route: Option<&'static str>,
+    pub route: Option<Route>,
     pub last_message_id: Option<Option<i64>>,
     pub last_message_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
@@ -147,10 +150,10 @@ pub fn close_for_campaign(
         diesel::update(
             conversations::table
                 .filter(conversations::campaign_id.eq(campaign_id))
-                .filter(conversations::route.eq("campaign"))
+                .filter(conversations::route.eq(Route::Campaign))
                 .filter(conversations::needs_attention.eq(true)),
         )
-        .set((conversations::route.eq("unsolicited"), conversations::updated_at.eq(now)))
+        .set((conversations::route.eq(Route::Unsolicited), conversations::updated_at.eq(now)))
         .returning(conversations::id)
         .get_results(conn)?
     } else {
@@ -159,9 +162,9 @@ pub fn close_for_campaign(
     diesel::update(
         conversations::table
             .filter(conversations::campaign_id.eq(campaign_id))
-            .filter(conversations::route.eq("campaign")),
+            .filter(conversations::route.eq(Route::Campaign)),
     )
-    .set((conversations::route.eq("closed"), conversations::updated_at.eq(now)))
+    .set((conversations::route.eq(Route::Closed), conversations::updated_at.eq(now)))
     .execute(conn)?;
     Ok(rerouted)
 }
@@ -227,12 +230,12 @@ fn by_activity(query: Boxed<'_>) -> Boxed<'_> {
 fn section_filtered<'a>(query: Boxed<'a>, section: Section) -> Boxed<'a> {
     match section {
         Section::NeedsAttention => query.filter(conversations::needs_attention.eq(true)),
-        Section::AgentOperated => {
-            query.filter(conversations::needs_attention.eq(false)).filter(conversations::operated_by.eq("agent"))
-        }
-        Section::AssistantOperated => {
-            query.filter(conversations::needs_attention.eq(false)).filter(conversations::operated_by.eq("assistant"))
-        }
+        Section::AgentOperated => query
+            .filter(conversations::needs_attention.eq(false))
+            .filter(conversations::operated_by.eq(OperatedBy::Agent)),
+        Section::AssistantOperated => query
+            .filter(conversations::needs_attention.eq(false))
+            .filter(conversations::operated_by.eq(OperatedBy::Assistant)),
     }
 }
 
@@ -277,7 +280,7 @@ fn inbox_conversations<'a>(organisation_id: i64, owner: InboxOwner, participant:
     query = match owner {
         InboxOwner::User(user_id) => query.filter(
             conversations::route
-                .eq("campaign")
+                .eq(Route::Campaign)
                 .and(
                     conversations::campaign_id.eq_any(
                         campaign_agents::table
@@ -285,7 +288,7 @@ fn inbox_conversations<'a>(organisation_id: i64, owner: InboxOwner, participant:
                             .select(campaign_agents::campaign_id.nullable()),
                     ),
                 )
-                .or(conversations::route.eq("unsolicited").and(
+                .or(conversations::route.eq(Route::Unsolicited).and(
                     conversations::phone_number_id.eq_any(
                         unsolicited_recipients::table
                             .filter(unsolicited_recipients::user_id.eq(user_id))
@@ -293,7 +296,7 @@ fn inbox_conversations<'a>(organisation_id: i64, owner: InboxOwner, participant:
                     ),
                 )),
         ),
-        InboxOwner::Office(office_id) => query.filter(conversations::route.eq("unsolicited")).filter(
+        InboxOwner::Office(office_id) => query.filter(conversations::route.eq(Route::Unsolicited)).filter(
             conversations::phone_number_id.eq_any(
                 unsolicited_recipients::table
                     .filter(unsolicited_recipients::office_id.eq(office_id))
@@ -369,7 +372,7 @@ pub fn mark_read(conn: &mut DbConnection, user_id: i64, conversation_id: i64, me
 pub fn unread_among(conn: &mut DbConnection, user_id: i64, ids: &[i64]) -> QueryResult<HashSet<i64>> {
     let newest_inbound: Vec<(Option<i64>, Option<i64>)> = messages::table
         .filter(messages::conversation_id.eq_any(ids))
-        .filter(messages::direction.eq("inbound"))
+        .filter(messages::direction.eq(Direction::Inbound))
         .group_by(messages::conversation_id)
         .select((messages::conversation_id, diesel::dsl::max(messages::id)))
         .load(conn)?;

@@ -4,19 +4,20 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::{max, min};
 use diesel::prelude::*;
+use tidings_domain::event_wire::EventKind;
 
 use super::schema::events;
 use super::DbConnection;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = events)]
-pub struct NewEvent<'a> {
+pub struct NewEvent {
     pub organisation_id: i64,
     /// The office whose people may see it: the campaign's office (a number's office for
     /// what belongs to no campaign).
     pub office_id: i64,
-    /// One of `tidings_domain::event_wire::EventKind::STORED`, by its `as_str`.
-    pub kind: &'a str,
+    /// One of `EventKind::STORED`.
+    pub kind: EventKind,
     pub campaign_id: Option<i64>,
     pub conversation_id: Option<i64>,
     /// JSON; the SSE `data:`.
@@ -30,7 +31,7 @@ pub struct EventRow {
     pub id: i64,
     pub organisation_id: i64,
     pub office_id: i64,
-    pub kind: String,
+    pub kind: EventKind,
     pub campaign_id: Option<i64>,
     pub conversation_id: Option<i64>,
     pub data: String,
@@ -39,7 +40,7 @@ pub struct EventRow {
 
 /// Stores an event; call it inside the transaction of the change it describes, so the
 /// event exists exactly when the change does.
-pub fn record(conn: &mut DbConnection, event: &NewEvent<'_>) -> QueryResult<()> {
+pub fn record(conn: &mut DbConnection, event: &NewEvent) -> QueryResult<()> {
     diesel::insert_into(events::table).values(event).execute(conn).map(|_| ())
 }
 

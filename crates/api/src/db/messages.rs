@@ -8,7 +8,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+use tidings_domain::delivery::MessageStatus;
+use tidings_domain::message_wire::{Author, Direction};
+use tidings_domain::phone_number::PhoneNumberStatus;
 
 use super::schema::{dispatch_lanes, early_status_reports, messages};
 use super::DbConnection;
@@ -23,15 +27,15 @@ pub struct NewMessage {
     pub campaign_id: Option<i64>,
     pub contact_id: Option<i64>,
     pub phone_number_id: i64,
-    pub direction: &'static str,
-    pub author: &'static str,
+    pub direction: Direction,
+    pub author: Author,
     pub author_user_id: Option<i64>,
     pub from_phone: String,
     pub to_phone: String,
     pub body: String,
     pub encoding: &'static str,
     pub segments: i64,
-    pub status: &'static str,
+    pub status: MessageStatus,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -47,15 +51,15 @@ pub struct MessageRow {
     pub campaign_id: Option<i64>,
     pub contact_id: Option<i64>,
     pub phone_number_id: i64,
-    pub direction: String,
-    pub author: String,
+    pub direction: Direction,
+    pub author: Author,
     pub author_user_id: Option<i64>,
     pub from_phone: String,
     pub to_phone: String,
     pub body: String,
     pub encoding: String,
     pub segments: i64,
-    pub status: String,
+    pub status: MessageStatus,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
     pub lease_owner: Option<String>,
@@ -107,7 +111,7 @@ pub fn find_by_provider_id(conn: &mut DbConnection, provider_message_id: &str) -
 pub fn page_of_campaign(
     conn: &mut DbConnection,
     campaign_id: i64,
-    statuses: Option<&[&str]>,
+    statuses: Option<&[MessageStatus]>,
     after_id: i64,
     limit: i64,
 ) -> QueryResult<Vec<MessageRow>> {
@@ -142,13 +146,17 @@ pub fn numbers_with_due_work(conn: &mut DbConnection, now: NaiveDateTime, limit:
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let sql = "SELECT p.id AS id FROM phone_numbers p WHERE p.status = 'active' \
-               AND EXISTS (SELECT 1 FROM messages m WHERE m.phone_number_id = p.id \
-                           AND m.status = 'queued' AND m.next_attempt_at <= ?) \
-               AND NOT EXISTS (SELECT 1 FROM dispatch_lanes l WHERE l.phone_number_id = p.id \
-                               AND l.lease_expires_at >= ?) \
-               ORDER BY p.id LIMIT ?";
-    let rows: Vec<Due> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
+    let sql = format!(
+        "SELECT p.id AS id FROM phone_numbers p WHERE p.status = '{active}' \
+         AND EXISTS (SELECT 1 FROM messages m WHERE m.phone_number_id = p.id \
+                     AND m.status = '{queued}' AND m.next_attempt_at <= ?) \
+         AND NOT EXISTS (SELECT 1 FROM dispatch_lanes l WHERE l.phone_number_id = p.id \
+                         AND l.lease_expires_at >= ?) \
+         ORDER BY p.id LIMIT ?",
+        active = PhoneNumberStatus::Active.as_str(),
+        queued = MessageStatus::Queued.as_str(),
+    );
+    let rows: Vec<Due> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &sql))
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
@@ -206,7 +214,7 @@ pub struct ClaimedMessage {
     #[diesel(sql_type = Nullable<BigInt>)]
     pub campaign_id: Option<i64>,
     #[diesel(sql_type = Text)]
-    pub author: String,
+    pub author: Author,
     #[diesel(sql_type = Text)]
     pub from_phone: String,
     #[diesel(sql_type = Text)]
@@ -230,25 +238,28 @@ pub fn claim_batch(
 ) -> QueryResult<Vec<ClaimedMessage>> {
     // PostgreSQL: the pick is a materialised CTE. As an `IN (subquery … LIMIT n)` the
     // planner may run the subquery more than once and lease more than `n` rows.
+    // The statuses are written into the statement, not bound: a literal lets both
+    // planners use the partial `messages_queue` index.
+    let (queued, claimed) = (MessageStatus::Queued.as_str(), MessageStatus::Claimed.as_str());
     let sql = match conn {
-        DbConnection::Postgresql(_) => {
+        DbConnection::Postgresql(_) => format!(
             "WITH picked AS MATERIALIZED (\
-               SELECT id FROM messages WHERE phone_number_id = ? AND status = 'queued' AND next_attempt_at <= ? \
+               SELECT id FROM messages WHERE phone_number_id = ? AND status = '{queued}' AND next_attempt_at <= ? \
                ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) \
-             UPDATE messages m SET status = 'claimed', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
-             FROM picked WHERE m.id = picked.id AND m.status = 'queued' \
+             UPDATE messages m SET status = '{claimed}', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
+             FROM picked WHERE m.id = picked.id AND m.status = '{queued}' \
              RETURNING m.id, m.organisation_id, m.campaign_id, m.author, m.from_phone, m.to_phone, m.body, m.attempts"
-        }
-        DbConnection::Sqlite(_) => {
+        ),
+        DbConnection::Sqlite(_) => format!(
             "WITH picked AS (\
-               SELECT id FROM messages WHERE phone_number_id = ? AND status = 'queued' AND next_attempt_at <= ? \
+               SELECT id FROM messages WHERE phone_number_id = ? AND status = '{queued}' AND next_attempt_at <= ? \
                ORDER BY next_attempt_at, id LIMIT ?) \
-             UPDATE messages SET status = 'claimed', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
-             WHERE status = 'queued' AND id IN (SELECT id FROM picked) \
+             UPDATE messages SET status = '{claimed}', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
+             WHERE status = '{queued}' AND id IN (SELECT id FROM picked) \
              RETURNING id, organisation_id, campaign_id, author, from_phone, to_phone, body, attempts"
-        }
+        ),
     };
-    let mut rows: Vec<ClaimedMessage> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
+    let mut rows: Vec<ClaimedMessage> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &sql))
         .bind::<BigInt, _>(phone_number_id)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
@@ -273,11 +284,11 @@ pub fn mark_sending(
     diesel::update(
         messages::table
             .filter(messages::id.eq_any(ids))
-            .filter(messages::status.eq("claimed"))
+            .filter(messages::status.eq(MessageStatus::Claimed))
             .filter(messages::lease_owner.eq(owner)),
     )
     .set((
-        messages::status.eq("sending"),
+        messages::status.eq(MessageStatus::Sending),
         messages::attempts.eq(messages::attempts + 1),
         messages::lease_expires_at.eq(until),
         messages::updated_at.eq(now),
@@ -291,11 +302,11 @@ pub fn cancel_claimed(conn: &mut DbConnection, ids: &[i64], owner: &str, now: Na
     diesel::update(
         messages::table
             .filter(messages::id.eq_any(ids))
-            .filter(messages::status.eq("claimed"))
+            .filter(messages::status.eq(MessageStatus::Claimed))
             .filter(messages::lease_owner.eq(owner)),
     )
     .set((
-        messages::status.eq("cancelled"),
+        messages::status.eq(MessageStatus::Cancelled),
         messages::lease_owner.eq(None::<String>),
         messages::lease_expires_at.eq(None::<NaiveDateTime>),
         messages::error_reason.eq(Some("The contact opted out before this message was sent.")),
@@ -309,7 +320,7 @@ pub fn cancel_claimed(conn: &mut DbConnection, ids: &[i64], owner: &str, now: Na
 #[derive(Debug, Clone)]
 pub struct SendOutcome {
     pub id: i64,
-    pub status: &'static str,
+    pub status: MessageStatus,
     pub provider_message_id: Option<String>,
     pub error_code: Option<i64>,
     pub error_reason: Option<String>,
@@ -323,7 +334,7 @@ pub struct SendOutcome {
 #[derive(AsChangeset)]
 #[diesel(table_name = messages, treat_none_as_null = false)]
 struct OutcomeChanges<'a> {
-    status: &'a str,
+    status: MessageStatus,
     provider_message_id: Option<Option<&'a str>>,
     error_code: Option<Option<i64>>,
     error_reason: Option<Option<&'a str>>,
@@ -345,7 +356,7 @@ pub fn record_outcome(
     outcome: &SendOutcome,
     owner: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(&'static str, MessageRow)>> {
+) -> QueryResult<Option<(MessageStatus, MessageRow)>> {
     let changes = OutcomeChanges {
         status: outcome.status,
         provider_message_id: Some(outcome.provider_message_id.as_deref()),
@@ -358,7 +369,7 @@ pub fn record_outcome(
         segments: outcome.segments,
         updated_at: now,
     };
-    for from in ["sending", "unknown"] {
+    for from in [MessageStatus::Sending, MessageStatus::Unknown] {
         let recorded: Option<MessageRow> = diesel::update(
             messages::table
                 .filter(messages::id.eq(outcome.id))
@@ -381,8 +392,8 @@ pub fn record_outcome(
 pub fn set_status_from(
     conn: &mut DbConnection,
     id: i64,
-    from: &str,
-    to: &str,
+    from: MessageStatus,
+    to: MessageStatus,
     error: Option<(i64, &str)>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -406,14 +417,14 @@ pub fn set_status_from(
 pub fn requeue_from(
     conn: &mut DbConnection,
     id: i64,
-    from: &str,
+    from: MessageStatus,
     (code, reason): (i64, &str),
     next_attempt_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let changed = diesel::update(messages::table.filter(messages::id.eq(id)).filter(messages::status.eq(from)))
         .set((
-            messages::status.eq("queued"),
+            messages::status.eq(MessageStatus::Queued),
             messages::provider_message_id.eq(None::<String>),
             messages::error_code.eq(Some(code)),
             messages::error_reason.eq(Some(reason)),
@@ -432,25 +443,29 @@ pub struct Moved {
     #[diesel(sql_type = Nullable<BigInt>)]
     pub campaign_id: Option<i64>,
     #[diesel(sql_type = Text)]
-    pub author: String,
+    pub author: Author,
 }
 
 /// Crash recovery: messages left `sending` past their lease may have been sent and
 /// become `unknown`; messages left `claimed` past their lease were never handed over
 /// and go back to the queue.
 pub fn recover_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<(Vec<Moved>, usize)> {
-    let sql = "UPDATE messages SET status = 'unknown', updated_at = ?, \
-               error_reason = 'The server stopped while sending; the message may or may not have been sent.' \
-               WHERE status = 'sending' AND lease_expires_at < ? RETURNING id, campaign_id, author";
-    let unknown: Vec<Moved> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
+    let sql = format!(
+        "UPDATE messages SET status = '{unknown}', updated_at = ?, \
+         error_reason = 'The server stopped while sending; the message may or may not have been sent.' \
+         WHERE status = '{sending}' AND lease_expires_at < ? RETURNING id, campaign_id, author",
+        unknown = MessageStatus::Unknown.as_str(),
+        sending = MessageStatus::Sending.as_str(),
+    );
+    let unknown: Vec<Moved> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &sql))
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(now)
         .load(c)?);
     let requeued = diesel::update(
-        messages::table.filter(messages::status.eq("claimed")).filter(messages::lease_expires_at.lt(now)),
+        messages::table.filter(messages::status.eq(MessageStatus::Claimed)).filter(messages::lease_expires_at.lt(now)),
     )
     .set((
-        messages::status.eq("queued"),
+        messages::status.eq(MessageStatus::Queued),
         messages::lease_owner.eq(None::<String>),
         messages::lease_expires_at.eq(None::<NaiveDateTime>),
         messages::updated_at.eq(now),
@@ -466,19 +481,19 @@ pub fn recover_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResu
 pub fn cancel_of_campaign(
     conn: &mut DbConnection,
     campaign_id: i64,
-    statuses: &[&str],
+    statuses: &[MessageStatus],
     launch_only: bool,
     now: NaiveDateTime,
-) -> QueryResult<Vec<(String, String)>> {
+) -> QueryResult<Vec<(MessageStatus, Author)>> {
     let mut cancelled = Vec::new();
     for status in statuses {
-        let authors: Vec<String> = if launch_only {
+        let authors: Vec<Author> = if launch_only {
             diesel::update(
                 messages::table
                     .filter(messages::campaign_id.eq(campaign_id))
                     .filter(messages::status.eq(*status))
-                    .filter(messages::direction.eq("outbound"))
-                    .filter(messages::author.eq("campaign")),
+                    .filter(messages::direction.eq(Direction::Outbound))
+                    .filter(messages::author.eq(Author::Campaign)),
             )
             .set(cancelled_values(now))
             .returning(messages::author)
@@ -488,13 +503,13 @@ pub fn cancel_of_campaign(
                 messages::table
                     .filter(messages::campaign_id.eq(campaign_id))
                     .filter(messages::status.eq(*status))
-                    .filter(messages::direction.eq("outbound")),
+                    .filter(messages::direction.eq(Direction::Outbound)),
             )
             .set(cancelled_values(now))
             .returning(messages::author)
             .get_results(conn)?
         };
-        cancelled.extend(authors.into_iter().map(|author| ((*status).to_owned(), author)));
+        cancelled.extend(authors.into_iter().map(|author| (*status, author)));
     }
     Ok(cancelled)
 }
@@ -503,14 +518,14 @@ pub fn cancel_of_campaign(
 fn cancelled_values(
     now: NaiveDateTime,
 ) -> (
-    diesel::dsl::Eq<messages::status, &'static str>,
+    diesel::dsl::Eq<messages::status, MessageStatus>,
     diesel::dsl::Eq<messages::lease_owner, Option<String>>,
     diesel::dsl::Eq<messages::lease_expires_at, Option<NaiveDateTime>>,
     diesel::dsl::Eq<messages::error_reason, Option<&'static str>>,
     diesel::dsl::Eq<messages::updated_at, NaiveDateTime>,
 ) {
     (
-        messages::status.eq("cancelled"),
+        messages::status.eq(MessageStatus::Cancelled),
         messages::lease_owner.eq(None),
         messages::lease_expires_at.eq(None),
         messages::error_reason.eq(Some("The campaign was stopped before this message was sent.")),
@@ -526,19 +541,19 @@ pub fn cancel_to_phone(
     organisation_id: i64,
     phone: &str,
     now: NaiveDateTime,
-) -> QueryResult<Vec<(String, Option<i64>, String)>> {
+) -> QueryResult<Vec<(MessageStatus, Option<i64>, Author)>> {
     let mut cancelled = Vec::new();
-    for status in ["queued", "claimed"] {
-        let moved: Vec<(Option<i64>, String)> = diesel::update(
+    for status in [MessageStatus::Queued, MessageStatus::Claimed] {
+        let moved: Vec<(Option<i64>, Author)> = diesel::update(
             messages::table
                 .filter(messages::organisation_id.eq(organisation_id))
                 .filter(messages::to_phone.eq(phone))
                 .filter(messages::status.eq(status))
-                .filter(messages::direction.eq("outbound"))
-                .filter(messages::author.ne("system")),
+                .filter(messages::direction.eq(Direction::Outbound))
+                .filter(messages::author.ne(Author::System)),
         )
         .set((
-            messages::status.eq("cancelled"),
+            messages::status.eq(MessageStatus::Cancelled),
             messages::lease_owner.eq(None::<String>),
             messages::lease_expires_at.eq(None::<NaiveDateTime>),
             messages::error_reason.eq(Some("The contact opted out before this message was sent.")),
@@ -546,7 +561,7 @@ pub fn cancel_to_phone(
         ))
         .returning((messages::campaign_id, messages::author))
         .get_results(conn)?;
-        cancelled.extend(moved.into_iter().map(|(campaign, author)| (status.to_owned(), campaign, author)));
+        cancelled.extend(moved.into_iter().map(|(campaign, author)| (status, campaign, author)));
     }
     Ok(cancelled)
 }
@@ -557,7 +572,7 @@ pub fn count_sending_to(conn: &mut DbConnection, organisation_id: i64, phone: &s
     messages::table
         .filter(messages::organisation_id.eq(organisation_id))
         .filter(messages::to_phone.eq(phone))
-        .filter(messages::status.eq("sending"))
+        .filter(messages::status.eq(MessageStatus::Sending))
         .count()
         .get_result(conn)
 }
@@ -579,7 +594,7 @@ pub fn launch_message_of(
     messages::table
         .filter(messages::campaign_id.eq(campaign_id))
         .filter(messages::contact_id.eq(contact_id))
-        .filter(messages::author.eq("campaign"))
+        .filter(messages::author.eq(Author::Campaign))
         .select(MessageRow::as_select())
         .first(conn)
         .optional()
@@ -610,6 +625,7 @@ pub fn last_of_conversations(conn: &mut DbConnection, conversation_ids: &[i64]) 
 #[diesel(table_name = early_status_reports)]
 pub struct EarlyReport {
     pub provider_message_id: String,
+    /// The provider's own status word (Twilio's `MessageStatus`), mapped when applied.
     pub status: String,
     pub error_code: Option<i64>,
     pub received_at: NaiveDateTime,

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::opt_out_wire::OptOutSource;
 
 use super::schema::opt_outs;
 use super::DbConnection;
@@ -20,7 +21,7 @@ pub struct NewOptOut<'a> {
     pub organisation_id: i64,
     pub phone: &'a str,
     /// `keyword`, `manual` or `api`.
-    pub source: &'a str,
+    pub source: OptOutSource,
     pub campaign_id: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -53,7 +54,7 @@ pub struct OptOutRow {
     pub id: i64,
     pub organisation_id: i64,
     pub phone: String,
-    pub source: String,
+    pub source: OptOutSource,
     pub campaign_id: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,

@@ -2,17 +2,16 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::campaign::{CampaignState, OperatedBy, PhoneNumberKind};
+use tidings_domain::phone_number::{NumberType, PhoneNumberStatus};
 
 use super::schema::{campaigns, offices, phone_numbers, unsolicited_recipients, users};
 use super::DbConnection;
 
 /// Stored spellings (see `tidings_domain::phone_number`).
-pub const ACTIVE: &str = "active";
-pub const RELEASED: &str = "released";
-pub const REUSABLE: &str = "reusable";
-pub const SINGLE_USE: &str = "single_use";
 /// Campaign states in which a campaign still needs its number.
-pub const CAMPAIGN_STATES_USING_NUMBER: [&str; 3] = ["draft", "scheduled", "active"];
+pub const CAMPAIGN_STATES_USING_NUMBER: [CampaignState; 3] =
+    [CampaignState::Draft, CampaignState::Scheduled, CampaignState::Active];
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = phone_numbers)]
@@ -20,20 +19,16 @@ pub struct PhoneNumberRow {
     pub id: i64,
     pub organisation_id: i64,
     pub office_id: i64,
-    /// `reusable` or `single_use`.
-    pub kind: String,
+    pub kind: PhoneNumberKind,
     /// E.164, or a short code's digits.
     pub e164: String,
     pub name: String,
     pub description: String,
-    /// `long_code`, `toll_free`, `short_code` or `simulator`.
-    pub number_type: String,
+    pub number_type: NumberType,
     pub owner_user_id: Option<i64>,
-    /// `agent` or `assistant`.
-    pub default_operated_by: String,
+    pub default_operated_by: OperatedBy,
     pub provider_sid: Option<String>,
-    /// `active` or `released`.
-    pub status: String,
+    pub status: PhoneNumberStatus,
     pub campaign_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -45,15 +40,15 @@ pub struct PhoneNumberRow {
 pub struct NewPhoneNumber<'a> {
     pub organisation_id: i64,
     pub office_id: i64,
-    pub kind: &'a str,
+    pub kind: PhoneNumberKind,
     pub e164: &'a str,
     pub name: &'a str,
     pub description: &'a str,
-    pub number_type: &'a str,
+    pub number_type: NumberType,
     pub owner_user_id: Option<i64>,
-    pub default_operated_by: &'a str,
+    pub default_operated_by: OperatedBy,
     pub provider_sid: Option<&'a str>,
-    pub status: &'a str,
+    pub status: PhoneNumberStatus,
     pub campaign_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -67,7 +62,7 @@ pub struct PhoneNumberChanges {
     pub office_id: Option<i64>,
     /// `Some(None)` clears the owner.
     pub owner_user_id: Option<Option<i64>>,
-    pub default_operated_by: Option<String>,
+    pub default_operated_by: Option<OperatedBy>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -75,8 +70,8 @@ pub struct PhoneNumberChanges {
 #[derive(Debug, Clone, Default)]
 pub struct PhoneNumberFilter {
     pub office_id: Option<i64>,
-    pub kind: Option<&'static str>,
-    pub status: Option<&'static str>,
+    pub kind: Option<PhoneNumberKind>,
+    pub status: Option<PhoneNumberStatus>,
     /// Only these offices (a user who does not see every office); `None` = all.
     pub visible_offices: Option<Vec<i64>>,
 }
@@ -142,7 +137,7 @@ pub fn list(
 pub fn find_live_by_e164(conn: &mut DbConnection, e164: &str) -> QueryResult<Option<PhoneNumberRow>> {
     phone_numbers::table
         .filter(phone_numbers::e164.eq(e164))
-        .filter(phone_numbers::status.eq(ACTIVE))
+        .filter(phone_numbers::status.eq(PhoneNumberStatus::Active))
         .select(PhoneNumberRow::as_select())
         .first(conn)
         .optional()
@@ -152,7 +147,7 @@ pub fn find_live_by_e164(conn: &mut DbConnection, e164: &str) -> QueryResult<Opt
 pub fn find_live_for_campaign(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Option<PhoneNumberRow>> {
     phone_numbers::table
         .filter(phone_numbers::campaign_id.eq(campaign_id))
-        .filter(phone_numbers::status.eq(ACTIVE))
+        .filter(phone_numbers::status.eq(PhoneNumberStatus::Active))
         .select(PhoneNumberRow::as_select())
         .first(conn)
         .optional()
@@ -175,24 +170,32 @@ pub fn update(
 
 /// Marks a live number released; answers how many rows changed (0 when it already was).
 pub fn mark_released(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)).filter(phone_numbers::status.eq(ACTIVE)))
-        .set((
-            phone_numbers::status.eq(RELEASED),
-            phone_numbers::released_at.eq(Some(at)),
-            phone_numbers::updated_at.eq(at),
-        ))
-        .execute(conn)
+    diesel::update(
+        phone_numbers::table
+            .filter(phone_numbers::id.eq(id))
+            .filter(phone_numbers::status.eq(PhoneNumberStatus::Active)),
+    )
+    .set((
+        phone_numbers::status.eq(PhoneNumberStatus::Released),
+        phone_numbers::released_at.eq(Some(at)),
+        phone_numbers::updated_at.eq(at),
+    ))
+    .execute(conn)
 }
 
 /// Puts a number marked released back in service (the provider refused to let it go).
 pub fn mark_active_again(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)).filter(phone_numbers::status.eq(RELEASED)))
-        .set((
-            phone_numbers::status.eq(ACTIVE),
-            phone_numbers::released_at.eq(None::<NaiveDateTime>),
-            phone_numbers::updated_at.eq(at),
-        ))
-        .execute(conn)
+    diesel::update(
+        phone_numbers::table
+            .filter(phone_numbers::id.eq(id))
+            .filter(phone_numbers::status.eq(PhoneNumberStatus::Released)),
+    )
+    .set((
+        phone_numbers::status.eq(PhoneNumberStatus::Active),
+        phone_numbers::released_at.eq(None::<NaiveDateTime>),
+        phone_numbers::updated_at.eq(at),
+    ))
+    .execute(conn)
 }
 
 /// A campaign that still needs a number: its id, title and state.
@@ -200,7 +203,7 @@ pub fn mark_active_again(conn: &mut DbConnection, id: i64, at: NaiveDateTime) ->
 pub struct CampaignUsingNumber {
     pub id: i64,
     pub title: String,
-    pub state: String,
+    pub state: CampaignState,
 }
 
 /// The first campaign (lowest id) in draft, scheduled or active state that texts from

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use tidings_domain::delivery::{CountBucket, MessageStatus, SendCounts};
+use tidings_domain::message_wire::Author;
 
 use super::schema::{campaign_send_counts, messages};
 use super::DbConnection;
@@ -102,7 +103,7 @@ pub fn recount(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<SendCou
     };
     let grouped: Vec<(String, i64)> = messages::table
         .filter(messages::campaign_id.eq(campaign_id))
-        .filter(messages::author.eq("campaign"))
+        .filter(messages::author.eq(Author::Campaign))
         .group_by(messages::status)
         .select((messages::status, diesel::dsl::count_star()))
         .load(conn)?;
@@ -127,11 +128,11 @@ impl Tally {
     }
 
     /// Notes that a message moved from `from` to `to`.
-    pub fn moved(&mut self, campaign_id: Option<i64>, author: &str, from: MessageStatus, to: MessageStatus) {
+    pub fn moved(&mut self, campaign_id: Option<i64>, author: Author, from: MessageStatus, to: MessageStatus) {
         let (Some(campaign_id), Some(from), Some(to)) = (campaign_id, from.count_bucket(), to.count_bucket()) else {
             return;
         };
-        if author != "campaign" || from == to {
+        if author != Author::Campaign || from == to {
             return;
         }
         *self.shifts.entry((campaign_id, from, to)).or_default() += 1;

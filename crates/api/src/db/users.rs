@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::Role;
 
 use super::schema::users;
 use super::DbConnection;
@@ -15,7 +16,7 @@ pub struct UserRow {
     pub email: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub view_other_offices: bool,
     pub two_way_messaging: bool,
     pub active: bool,
@@ -31,7 +32,7 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub view_other_offices: bool,
     pub two_way_messaging: bool,
     pub active: bool,
@@ -44,7 +45,7 @@ pub struct NewUser<'a> {
 pub struct UserChanges {
     pub name: Option<String>,
     pub password_hash: Option<String>,
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub office_id: Option<i64>,
     pub view_other_offices: Option<bool>,
     pub two_way_messaging: Option<bool>,
@@ -91,7 +92,7 @@ pub fn update(conn: &mut DbConnection, organisation_id: i64, id: i64, changes: &
 pub fn count_active_admins(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {
     users::table
         .filter(users::organisation_id.eq(organisation_id))
-        .filter(users::role.eq("administrative"))
+        .filter(users::role.eq(Role::Administrative))
         .filter(users::active.eq(true))
         .count()
         .get_result(conn)

@@ -91,7 +91,7 @@ pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResu
             Replay::Events(rows) => {
                 for row in rows {
                     replayed.insert(row.id);
-                    queue.push_back(frame(Some(row.id), &row.kind, &row.data));
+                    queue.push_back(frame(Some(row.id), row.kind.as_str(), &row.data));
                 }
             }
             Replay::Resync { latest } => queue.push_back(resync(latest)),
@@ -191,7 +191,7 @@ impl Feed {
                         if self.replayed.remove(&row.id) || !events::may_see(&self.user, row.organisation_id, row.office_id) {
                             continue;
                         }
-                        let bytes = event.frame.get_or_init(|| frame(Some(row.id), &row.kind, &row.data)).clone();
+                        let bytes = event.frame.get_or_init(|| frame(Some(row.id), row.kind.as_str(), &row.data)).clone();
                         return Some((Ok(bytes), self));
                     }
                     Err(RecvError::Lagged(missed)) => {

@@ -20,7 +20,7 @@ use futures_util::future::join_all;
 
 use crate::db;
 use crate::error::ApiResult;
-use crate::providers::{NumberType, OutboundMessage};
+use crate::providers::OutboundMessage;
 use crate::services::delivery::{self, Attempt};
 use crate::state::AppState;
 
@@ -70,7 +70,7 @@ pub struct LaneReport {
 /// lost). Answers how many went to the provider.
 pub async fn run_lane(state: &AppState, owner: &str, phone_number_id: i64) -> ApiResult<LaneReport> {
     let number = state.db(move |conn| Ok(db::phone_numbers::find_any(conn, phone_number_id)?)).await?;
-    let number_type = NumberType::parse(&number.number_type).unwrap_or(NumberType::LongCode);
+    let number_type = number.number_type;
     let settings = state.config.delivery.clone();
     let pace = Pace::new(settings.rates.per_second(number_type), settings.concurrency);
     let status_callback = Some(format!("{}{}", state.config.public_url, crate::providers::twilio::STATUS_WEBHOOK_PATH));
@@ -131,7 +131,7 @@ pub async fn run_lane(state: &AppState, owner: &str, phone_number_id: i64) -> Ap
                     status_callback: status_callback.clone(),
                 };
                 let provider = state.provider.clone();
-                let (id, campaign_id, author) = (message.id, message.campaign_id, message.author.clone());
+                let (id, campaign_id, author) = (message.id, message.campaign_id, message.author);
                 let attempts = u32::try_from(message.attempts + 1).unwrap_or(u32::MAX);
                 sends.push(async move {
                     sleep_until(slot).await;

@@ -22,6 +22,7 @@ use tidings_domain::analytics_wire::{
 };
 use tidings_domain::campaign_wire::NamedRef;
 use tidings_domain::delivery::error_reason;
+use tidings_domain::message_wire::Author;
 
 use crate::auth::AuthUser;
 use crate::db::analytics::ReplyRow;
@@ -63,7 +64,7 @@ pub fn of_campaign(
     let replies = db::analytics::replies(conn, campaign.id)?;
     let responded = {
         let mut contacts: Vec<i64> =
-            replies.iter().filter(|r| r.author == "contact").filter_map(|r| r.conversation_id).collect();
+            replies.iter().filter(|r| r.author == Author::Contact).filter_map(|r| r.conversation_id).collect();
         contacts.sort_unstable();
         contacts.dedup();
         i64::try_from(contacts.len()).unwrap_or(i64::MAX)
@@ -93,12 +94,13 @@ fn seconds(delta: Option<TimeDelta>) -> Option<i64> {
 
 /// Response counts and agent response times.
 fn responses(conn: &mut DbConnection, organisation_id: i64, replies: &[ReplyRow]) -> ApiResult<Responses> {
-    let count = |author: &str| i64::try_from(replies.iter().filter(|r| r.author == author).count()).unwrap_or(i64::MAX);
+    let count =
+        |author: Author| i64::try_from(replies.iter().filter(|r| r.author == author).count()).unwrap_or(i64::MAX);
     let times = agent_response_times(replies);
     let all: Vec<TimeDelta> = times.iter().map(|(delta, _)| *delta).collect();
     let mut per_agent: BTreeMap<i64, Vec<TimeDelta>> = BTreeMap::new();
     let mut replies_per_agent: BTreeMap<i64, i64> = BTreeMap::new();
-    for reply in replies.iter().filter(|r| r.author == "agent") {
+    for reply in replies.iter().filter(|r| r.author == Author::Agent) {
         if let Some(agent) = reply.author_user_id {
             *replies_per_agent.entry(agent).or_default() += 1;
             per_agent.entry(agent).or_default();
@@ -110,9 +112,9 @@ fn responses(conn: &mut DbConnection, organisation_id: i64, replies: &[ReplyRow]
     let ids: Vec<i64> = per_agent.keys().copied().collect();
     let names: HashMap<i64, String> = db::users::names_of(conn, organisation_id, &ids)?.into_iter().collect();
     Ok(Responses {
-        contact_responses: count("contact"),
-        agent_responses: count("agent"),
-        chatbot_responses: count("assistant"),
+        contact_responses: count(Author::Contact),
+        agent_responses: count(Author::Agent),
+        chatbot_responses: count(Author::Assistant),
         median_agent_response_seconds: seconds(median(&all)),
         p90_agent_response_seconds: seconds(percentile(&all, 90.0)),
         per_agent: per_agent
@@ -134,9 +136,9 @@ pub fn agent_response_times(replies: &[ReplyRow]) -> Vec<(TimeDelta, i64)> {
     let mut times = Vec::new();
     for reply in replies {
         let Some(conversation) = reply.conversation_id else { continue };
-        match (reply.author.as_str(), reply.author_user_id) {
-            ("contact", _) => waiting.entry(conversation).or_default().push(utc(reply.created_at)),
-            ("agent", Some(agent)) => {
+        match (reply.author, reply.author_user_id) {
+            (Author::Contact, _) => waiting.entry(conversation).or_default().push(utc(reply.created_at)),
+            (Author::Agent, Some(agent)) => {
                 for asked in waiting.remove(&conversation).unwrap_or_default() {
                     times.push((utc(reply.created_at) - asked, agent));
                 }

@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 use tidings_domain::auth::{LoginRequest, LoginResponse, Me, OfficeSummary, OrganisationSummary};
-use tidings_domain::{FieldError, Role};
+use tidings_domain::FieldError;
 
 use crate::auth::extractor::Credential;
 use crate::auth::{password, AuthUser};
@@ -83,7 +83,7 @@ pub fn me(conn: &mut DbConnection, user_id: i64, simulator: bool) -> ApiResult<M
     let user = db::users::find_any(conn, user_id)?;
     let office = db::offices::find(conn, user.organisation_id, user.office_id)?;
     let organisation = db::organisations::find(conn, user.organisation_id)?;
-    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
+    let role = user.role;
     let inbox_needs_attention = if user.two_way_messaging {
         db::conversations::count_needing_attention(conn, user.organisation_id, InboxOwner::User(user.id))?
     } else {

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use tidings_domain::campaign_contact_wire::{CampaignContact, CampaignContactPage, DeliveryState};
 use tidings_domain::contact_list::ContactField;
+use tidings_domain::delivery::MessageStatus;
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::template::{preview_message, MergeFields, MessagePreview};
 
@@ -65,13 +66,17 @@ fn filter_of(query: &ContactQuery, launched: bool, limit: i64) -> ApiResult<Camp
 /// withdrawn before it went).
 fn delivery_of(row: &CampaignContactRow, launched: bool) -> (DeliveryState, Option<String>) {
     let opted_out = row.opt_out_id.is_some();
-    match row.message_status.as_deref() {
-        Some("delivered") => (DeliveryState::Delivered, None),
-        Some("queued") if row.message_attempts.unwrap_or(0) > 0 => (DeliveryState::Retrying, row.error_reason.clone()),
-        Some("cancelled") | None if opted_out => {
+    match row.message_status {
+        Some(MessageStatus::Delivered) => (DeliveryState::Delivered, None),
+        Some(MessageStatus::Queued) if row.message_attempts.unwrap_or(0) > 0 => {
+            (DeliveryState::Retrying, row.error_reason.clone())
+        }
+        Some(MessageStatus::Cancelled) | None if opted_out => {
             (DeliveryState::OptedOut, Some("Not texted: the contact opted out.".to_owned()))
         }
-        Some("failed" | "undelivered" | "unknown" | "cancelled") => (DeliveryState::Failed, row.error_reason.clone()),
+        Some(
+            MessageStatus::Failed | MessageStatus::Undelivered | MessageStatus::Unknown | MessageStatus::Cancelled,
+        ) => (DeliveryState::Failed, row.error_reason.clone()),
         None if launched => (
             DeliveryState::Failed,
             Some("No message was sent: it was empty or longer than 1600 characters for this contact.".to_owned()),

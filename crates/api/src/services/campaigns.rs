@@ -22,9 +22,10 @@ use tidings_domain::campaign_wire::{
 };
 use tidings_domain::office::validate_time_zone;
 use tidings_domain::phone_display::display_phone;
+use tidings_domain::phone_number::PhoneNumberStatus;
 use tidings_domain::tags::{normalise_tags, tag_key, CAMPAIGN_TAG_MAX};
 use tidings_domain::template::template_problems;
-use tidings_domain::{FieldError, Role};
+use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
 use crate::db::campaigns::{CampaignChanges, CampaignFilter, CampaignRow, NewCampaign};
@@ -40,15 +41,6 @@ const ENTITY: &str = "campaign";
 pub const MAX_PER_PAGE: u32 = 100;
 /// Widest calendar window, in days.
 pub const MAX_CALENDAR_DAYS: i64 = 366;
-
-fn state_of(row: &CampaignRow) -> ApiResult<CampaignState> {
-    CampaignState::parse(&row.state)
-        .ok_or_else(|| ApiError::internal(format!("campaign {} has state {}", row.id, row.state)))
-}
-
-fn operated_by_of(row: &CampaignRow) -> OperatedBy {
-    OperatedBy::parse(&row.operated_by).unwrap_or_default()
-}
 
 fn script_of(row: &CampaignRow) -> Option<AssistantScript> {
     row.assistant_script.as_deref().and_then(|json| serde_json::from_str(json).ok())
@@ -142,14 +134,14 @@ fn readiness_of(row: &CampaignRow, lookups: &Lookups) -> Readiness {
         has_contact_list: list.is_some(),
         message_template: &row.message_template,
         contact_fields: fields,
-        operated_by: operated_by_of(row),
+        operated_by: row.operated_by,
         agent_count: lookups.agents.get(&row.id).map_or(0, Vec::len),
         assistant_script: script.as_ref(),
     })
 }
 
 fn to_campaign(actor: &AuthUser, row: CampaignRow, lookups: &Lookups, now: DateTime<Utc>) -> ApiResult<Campaign> {
-    let state = state_of(&row)?;
+    let state = row.state;
     let readiness = readiness_of(&row, lookups);
     let actions = campaign_actions(&ActionContext {
         state,
@@ -162,7 +154,7 @@ fn to_campaign(actor: &AuthUser, row: CampaignRow, lookups: &Lookups, now: DateT
         id: row.id,
         title: row.title.clone(),
         state,
-        archive_kind: row.archive_kind.as_deref().and_then(ArchiveKind::parse),
+        archive_kind: row.archive_kind,
         office: NamedRef { id: row.office_id, name: lookups.offices.get(&row.office_id).cloned().unwrap_or_default() },
         phone_number: number_view(&row, lookups),
         contact_list: row.contact_list_id.and_then(|id| {
@@ -172,7 +164,7 @@ fn to_campaign(actor: &AuthUser, row: CampaignRow, lookups: &Lookups, now: DateT
                 contact_count: *count,
             })
         }),
-        operated_by: operated_by_of(&row),
+        operated_by: row.operated_by,
         tags: lookups.tags.get(&row.id).cloned().unwrap_or_default(),
         time_zone: row.time_zone.clone(),
         message_template: row.message_template.clone(),
@@ -249,7 +241,9 @@ fn validate_settings(conn: &mut DbConnection, actor: &AuthUser, settings: &mut S
     if let Some(NumberChoice::Reusable { id }) = settings.number {
         match db::campaigns::number_facts(conn, actor.organisation_id, id)? {
             Some((office_id, kind, status))
-                if office_id == settings.office_id && kind == "reusable" && status == "active" => {}
+                if office_id == settings.office_id
+                    && kind == PhoneNumberKind::Reusable
+                    && status == PhoneNumberStatus::Active => {}
             Some((office_id, _, _)) if office_id != settings.office_id => {
                 errors.push(FieldError::new("phone_number.id", "belongs to another office than the campaign"))
             }
@@ -277,7 +271,7 @@ fn validate_settings(conn: &mut DbConnection, actor: &AuthUser, settings: &mut S
         let field = format!("agent_ids[{index}]");
         match db::users::find(conn, actor.organisation_id, *agent_id) {
             Ok(user) => {
-                let role = Role::parse(&user.role).unwrap_or(Role::Limited);
+                let role = user.role;
                 let sees = user.office_id == settings.office_id
                     || (role.may_view_other_offices() && (user.view_other_offices || role.is_admin()));
                 if !user.active {
@@ -339,8 +333,8 @@ pub fn create(
                 organisation_id: actor.organisation_id,
                 office_id: settings.office_id,
                 title: &settings.title,
-                state: CampaignState::Draft.as_str(),
-                operated_by: settings.operated_by.as_str(),
+                state: CampaignState::Draft,
+                operated_by: settings.operated_by,
                 phone_number_id: match settings.number {
                     Some(NumberChoice::Reusable { id }) => Some(id),
                     _ => None,
@@ -372,7 +366,7 @@ fn authorise_action(
     action: CampaignAction,
     now: DateTime<Utc>,
 ) -> ApiResult<(CampaignState, Readiness)> {
-    let state = state_of(row)?;
+    let state = row.state;
     let lookups = lookups(conn, actor.organisation_id, std::slice::from_ref(row))?;
     let readiness = readiness_of(row, &lookups);
     let context = ActionContext {
@@ -430,7 +424,7 @@ pub fn update(
     let mut settings = Settings {
         title: input.title.clone().unwrap_or_else(|| row.title.clone()),
         office_id: input.office_id.unwrap_or(row.office_id),
-        operated_by: input.operated_by.unwrap_or_else(|| operated_by_of(&row)),
+        operated_by: input.operated_by.unwrap_or(row.operated_by),
         number: input.phone_number.clone().unwrap_or(current_number),
         contact_list_id: input.contact_list_id.unwrap_or(row.contact_list_id),
         message_template: input.message_template.clone().unwrap_or_else(|| row.message_template.clone()),
@@ -446,7 +440,7 @@ pub fn update(
         let changes = CampaignChanges {
             title: Some(settings.title.clone()),
             office_id: Some(settings.office_id),
-            operated_by: Some(settings.operated_by.as_str().to_owned()),
+            operated_by: Some(settings.operated_by),
             phone_number_id: Some(match settings.number {
                 Some(NumberChoice::Reusable { id }) => Some(id),
                 _ => None,
@@ -542,15 +536,19 @@ fn queue_launch(conn: &mut DbConnection, id: i64, stamp: NaiveDateTime) -> ApiRe
 fn cancel_unsent(conn: &mut DbConnection, row: &CampaignRow, stamp: NaiveDateTime) -> ApiResult<serde_json::Value> {
     use tidings_domain::delivery::MessageStatus;
     let single_use = match row.phone_number_id {
-        Some(number) => db::phone_numbers::find_any(conn, number)?.kind == PhoneNumberKind::SingleUse.as_str(),
+        Some(number) => db::phone_numbers::find_any(conn, number)?.kind == PhoneNumberKind::SingleUse,
         None => false,
     };
-    let statuses: &[&str] = if single_use { &["queued", "claimed", "pending"] } else { &["queued", "claimed"] };
+    let statuses: &[MessageStatus] = if single_use {
+        &[MessageStatus::Queued, MessageStatus::Claimed, MessageStatus::Pending]
+    } else {
+        &[MessageStatus::Queued, MessageStatus::Claimed]
+    };
     let cancelled = db::messages::cancel_of_campaign(conn, row.id, statuses, !single_use, stamp)?;
     let mut tally = db::send_counts::Tally::new();
     for (status, author) in &cancelled {
-        if let Some(from) = MessageStatus::parse(status) {
-            tally.moved(Some(row.id), author, from, MessageStatus::Cancelled);
+        {
+            tally.moved(Some(row.id), *author, *status, MessageStatus::Cancelled);
         }
     }
     tally.write(conn)?;
@@ -598,7 +596,7 @@ pub fn launch(
     }
     let stamp = now.naive_utc();
     let changes = CampaignChanges {
-        state: Some(CampaignState::Active.as_str().to_owned()),
+        state: Some(CampaignState::Active),
         launched_at: Some(Some(stamp)),
         updated_at: Some(stamp),
         phone_number_id: provisioned.map(Some),
@@ -660,7 +658,7 @@ pub fn schedule(
     let stamp = now.naive_utc();
     let launch = crate::clock::truncate_to_micros(launch_at).naive_utc();
     let changes = CampaignChanges {
-        state: Some(CampaignState::Scheduled.as_str().to_owned()),
+        state: Some(CampaignState::Scheduled),
         scheduled_at: Some(Some(launch)),
         updated_at: Some(stamp),
         lease_owner: Some(None),
@@ -677,7 +675,7 @@ pub fn unschedule(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateT
     let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Unschedule, now)?;
     let stamp = now.naive_utc();
     let changes = CampaignChanges {
-        state: Some(CampaignState::Draft.as_str().to_owned()),
+        state: Some(CampaignState::Draft),
         scheduled_at: Some(None),
         updated_at: Some(stamp),
         ..CampaignChanges::default()
@@ -710,8 +708,8 @@ pub fn archive(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime
     let kind = ArchiveKind::archiving(state).ok_or_else(|| ApiError::conflict("This campaign cannot be archived."))?;
     let stamp = now.naive_utc();
     let changes = CampaignChanges {
-        state: Some(CampaignState::Archived.as_str().to_owned()),
-        archive_kind: Some(Some(kind.as_str().to_owned())),
+        state: Some(CampaignState::Archived),
+        archive_kind: Some(Some(kind)),
         archived_at: Some(Some(stamp)),
         updated_at: Some(stamp),
         lease_owner: Some(None),
@@ -762,7 +760,9 @@ pub fn clone(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<U
     authorise_action(conn, actor, &row, CampaignAction::Clone, now)?;
     let number = match row.phone_number_id {
         Some(number) => match db::campaigns::number_facts(conn, actor.organisation_id, number)? {
-            Some((_, kind, status)) if kind == "reusable" && status == "active" => Some(number),
+            Some((_, kind, status)) if kind == PhoneNumberKind::Reusable && status == PhoneNumberStatus::Active => {
+                Some(number)
+            }
             _ => None,
         },
         None => None,
@@ -778,8 +778,8 @@ pub fn clone(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<U
                 organisation_id: actor.organisation_id,
                 office_id: row.office_id,
                 title: &title,
-                state: CampaignState::Draft.as_str(),
-                operated_by: &row.operated_by,
+                state: CampaignState::Draft,
+                operated_by: row.operated_by,
                 phone_number_id: number,
                 // A launched single-use campaign keeps its request (its provisioned number
                 // is never a reusable one), so the copy asks for a new number again.
@@ -837,7 +837,7 @@ pub fn list(
     let page = query.page.max(1);
     let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
     let filter = CampaignFilter {
-        state: query.state.map(|s| s.as_str().to_owned()),
+        state: query.state,
         office_id: query.office_id,
         title_contains: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_lowercase),
         tag_keys: query.tags.iter().map(|t| tag_key(t)).filter(|t| !t.is_empty()).collect(),
@@ -873,11 +873,7 @@ pub fn calendar(
     // each way and keep the campaigns whose local date falls inside.
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::days(1);
     let end = to.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::days(2);
-    let filter = CampaignFilter {
-        state: Some(CampaignState::Scheduled.as_str().to_owned()),
-        office_id,
-        ..visibility_filter(actor)
-    };
+    let filter = CampaignFilter { state: Some(CampaignState::Scheduled), office_id, ..visibility_filter(actor) };
     let rows = db::campaigns::scheduled_between(conn, &filter, start, end)?;
     let lookups = lookups(conn, actor.organisation_id, &rows)?;
     let mut days: std::collections::BTreeMap<NaiveDate, Vec<CalendarEntry>> = std::collections::BTreeMap::new();
@@ -915,7 +911,7 @@ pub fn tags(
     state: Option<CampaignState>,
 ) -> ApiResult<Vec<tidings_domain::campaign_wire::TagCount>> {
     actor.require_messaging()?;
-    let filter = CampaignFilter { state: state.map(|s| s.as_str().to_owned()), ..visibility_filter(actor) };
+    let filter = CampaignFilter { state, ..visibility_filter(actor) };
     Ok(db::campaigns::tag_counts(conn, &filter)?
         .into_iter()
         .map(|(tag, campaigns)| tidings_domain::campaign_wire::TagCount { tag, campaigns })
@@ -954,7 +950,7 @@ pub fn launch_scheduled(
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let Some(row) = db::campaigns::find_by_id(conn, id)? else { return Ok(false) };
-        if row.state != CampaignState::Scheduled.as_str() || row.lease_owner.as_deref() != Some(owner) {
+        if row.state != CampaignState::Scheduled || row.lease_owner.as_deref() != Some(owner) {
             return Ok(false);
         }
         let lookups = lookups(conn, row.organisation_id, std::slice::from_ref(&row))?;
@@ -963,7 +959,7 @@ pub fn launch_scheduled(
         let (changes, action, details) = if ready {
             (
                 CampaignChanges {
-                    state: Some(CampaignState::Active.as_str().to_owned()),
+                    state: Some(CampaignState::Active),
                     launched_at: Some(Some(stamp)),
                     updated_at: Some(stamp),
                     lease_owner: Some(None),
@@ -977,7 +973,7 @@ pub fn launch_scheduled(
         } else {
             (
                 CampaignChanges {
-                    state: Some(CampaignState::Draft.as_str().to_owned()),
+                    state: Some(CampaignState::Draft),
                     scheduled_at: Some(None),
                     updated_at: Some(stamp),
                     lease_owner: Some(None),

@@ -16,7 +16,9 @@ use tidings_domain::conversation_wire::{
     CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
     ConversationSection, ConversationTagCount, InboxCounts, OfficeInboxCount, Route, Section, UpdateConversation,
 };
+use tidings_domain::message_wire::Author;
 use tidings_domain::opt_out_wire::OptOutSource;
+use tidings_domain::phone_number::PhoneNumberStatus;
 use tidings_domain::segments::validate_message_body;
 use tidings_domain::tags::{normalise_tags, tag_key, CONVERSATION_TAG_MAX};
 use tidings_domain::FieldError;
@@ -149,7 +151,7 @@ fn views(conn: &mut DbConnection, viewer: &AuthUser, rows: Vec<ConversationRow>)
     let opted_out: HashSet<String> = db::opt_outs::live_among(conn, organisation_id, &phones)?;
     rows.into_iter()
         .map(|row| {
-            let operated_by = OperatedBy::parse(&row.operated_by).unwrap_or(OperatedBy::Agent);
+            let operated_by = row.operated_by;
             Ok(Conversation {
                 id: row.id,
                 campaign_id: row.campaign_id,
@@ -167,11 +169,7 @@ fn views(conn: &mut DbConnection, viewer: &AuthUser, rows: Vec<ConversationRow>)
                 needs_attention: row.needs_attention,
                 section: Section::of(operated_by, row.needs_attention),
                 opt_out_suggested: row.opt_out_suggested,
-                route: match row.route.as_str() {
-                    "campaign" => Route::Campaign,
-                    "unsolicited" => Route::Unsolicited,
-                    _ => Route::Closed,
-                },
+                route: row.route,
                 tags: tags.remove(&row.id).unwrap_or_default(),
                 unread: unread.contains(&row.id),
                 last_message: last.remove(&row.id),
@@ -233,17 +231,17 @@ pub fn reply(
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let row = load(conn, actor, id)?;
-        if row.route == "closed" {
+        if row.route == Route::Closed {
             return Err(ApiError::conflict("This conversation's campaign has ended; it takes no more replies."));
         }
         if db::opt_outs::find_live(conn, row.organisation_id, &row.contact_phone)?.is_some() {
             return Err(ApiError::conflict("The contact opted out; no message can be sent to them."));
         }
         let number = db::phone_numbers::find_any(conn, row.phone_number_id)?;
-        if number.status != "active" {
+        if number.status != PhoneNumberStatus::Active {
             return Err(ApiError::conflict("The conversation's number was released; it takes no more replies."));
         }
-        let message_id = inbound::queue_reply(conn, &row, &number, "agent", Some(actor.id), body, stamp)?;
+        let message_id = inbound::queue_reply(conn, &row, &number, Author::Agent, Some(actor.id), body, stamp)?;
         db::conversations::add_participant(conn, row.id, actor.id)?;
         db::conversations::update(
             conn,
@@ -278,10 +276,10 @@ pub fn update(
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let row = load(conn, actor, id)?;
-        if row.route == "closed" {
+        if row.route == Route::Closed {
             return Err(ApiError::conflict("This conversation's campaign has ended; the conversation is read-only."));
         }
-        let current = OperatedBy::parse(&row.operated_by).unwrap_or(OperatedBy::Agent);
+        let current = row.operated_by;
         let mut changes = ConversationChanges { updated_at: Some(stamp), ..ConversationChanges::default() };
         let mut operator = current;
         if let Some(wanted) = input.operated_by.filter(|w| *w != current) {
@@ -294,7 +292,7 @@ pub fn update(
                 return Err(ApiError::conflict("There is no Virtual Assistant script to answer this conversation."));
             }
             operator = wanted;
-            changes.operated_by = Some(wanted.as_str());
+            changes.operated_by = Some(wanted);
             changes.assistant_fallbacks = Some(0);
         }
         if let Some(needs_attention) = input.needs_attention {

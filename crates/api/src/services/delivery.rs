@@ -11,13 +11,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use tidings_domain::delivery::{
     error_reason, is_transient, moves_forward, retry_delay, status_from_provider, MessageStatus,
 };
+use tidings_domain::message_wire::Author;
 
 use crate::config::DeliverySettings;
 use crate::db::connection::write_transaction;
 use crate::db::messages::{EarlyReport, MessageRow, SendOutcome};
 use crate::db::send_counts::Tally;
 use crate::db::{self, DbConnection};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::providers::{ProviderError, SendReceipt, StatusReport};
 use crate::services::events::{self, MessageOffices};
 
@@ -95,8 +96,7 @@ fn move_on_report(
     stamp: NaiveDateTime,
     tally: &mut Tally,
 ) -> ApiResult<ReportOutcome> {
-    let current = MessageStatus::parse(&message.status)
-        .ok_or_else(|| ApiError::internal(format!("message {} has unknown status {}", message.id, message.status)))?;
+    let current = message.status;
     if !moves_forward(current, reported) {
         return Ok(ReportOutcome::Stale);
     }
@@ -109,29 +109,22 @@ fn move_on_report(
         let attempts = u32::try_from(message.attempts).unwrap_or(u32::MAX);
         if is_transient(code) && attempts < settings.max_attempts && current != MessageStatus::Cancelled {
             let next = stamp + retry_delay(settings.retry_base, attempts);
-            if db::messages::requeue_from(conn, message.id, &message.status, (code, &reason), next, stamp)? {
-                tally.moved(message.campaign_id, &message.author, current, MessageStatus::Queued);
+            if db::messages::requeue_from(conn, message.id, message.status, (code, &reason), next, stamp)? {
+                tally.moved(message.campaign_id, message.author, current, MessageStatus::Queued);
                 publish(conn, MessageStatus::Queued, (Some(code), Some(&reason)))?;
                 return Ok(ReportOutcome::Requeued);
             }
             return Ok(ReportOutcome::Stale);
         }
-        if db::messages::set_status_from(
-            conn,
-            message.id,
-            &message.status,
-            reported.as_str(),
-            Some((code, &reason)),
-            stamp,
-        )? {
-            tally.moved(message.campaign_id, &message.author, current, reported);
+        if db::messages::set_status_from(conn, message.id, message.status, reported, Some((code, &reason)), stamp)? {
+            tally.moved(message.campaign_id, message.author, current, reported);
             publish(conn, reported, (Some(code), Some(&reason)))?;
             return Ok(ReportOutcome::Applied(reported));
         }
         return Ok(ReportOutcome::Stale);
     }
-    if db::messages::set_status_from(conn, message.id, &message.status, reported.as_str(), None, stamp)? {
-        tally.moved(message.campaign_id, &message.author, current, reported);
+    if db::messages::set_status_from(conn, message.id, message.status, reported, None, stamp)? {
+        tally.moved(message.campaign_id, message.author, current, reported);
         // The error of an earlier, retried attempt stays on the message.
         publish(conn, reported, (message.error_code, message.error_reason.as_deref()))?;
         return Ok(ReportOutcome::Applied(reported));
@@ -144,7 +137,7 @@ fn move_on_report(
 pub struct Attempt {
     pub id: i64,
     pub campaign_id: Option<i64>,
-    pub author: String,
+    pub author: Author,
     /// Provider calls made for this message, this one included.
     pub attempts: u32,
     pub answer: Result<SendReceipt, ProviderError>,
@@ -156,7 +149,7 @@ fn outcome_of(attempt: &Attempt, settings: &DeliverySettings, stamp: NaiveDateTi
         if attempt.attempts < settings.max_attempts {
             SendOutcome {
                 id: attempt.id,
-                status: "queued",
+                status: MessageStatus::Queued,
                 provider_message_id: None,
                 error_code: code,
                 error_reason: Some(reason),
@@ -176,7 +169,7 @@ fn outcome_of(attempt: &Attempt, settings: &DeliverySettings, stamp: NaiveDateTi
             };
             SendOutcome {
                 id: attempt.id,
-                status: status.as_str(),
+                status,
                 provider_message_id: Some(receipt.provider_message_id.clone()),
                 error_code: None,
                 error_reason: None,
@@ -199,7 +192,7 @@ fn outcome_of(attempt: &Attempt, settings: &DeliverySettings, stamp: NaiveDateTi
         }
         Err(ProviderError::Unknown(message)) => SendOutcome {
             id: attempt.id,
-            status: MessageStatus::Unknown.as_str(),
+            status: MessageStatus::Unknown,
             provider_message_id: None,
             error_code: None,
             error_reason: Some(format!("The provider's answer was lost ({message}); the message may have been sent.")),
@@ -223,7 +216,7 @@ fn known_reason(code: i64, provider_message: &str) -> String {
 fn failed(id: i64, code: Option<i64>, reason: String) -> SendOutcome {
     SendOutcome {
         id,
-        status: MessageStatus::Failed.as_str(),
+        status: MessageStatus::Failed,
         provider_message_id: None,
         error_code: code,
         error_reason: Some(reason),
@@ -255,9 +248,9 @@ pub fn record_attempts(
             let Some((from, message)) = db::messages::record_outcome(conn, &outcome, owner, stamp)? else {
                 continue;
             };
-            let was = MessageStatus::parse(from).unwrap_or(MessageStatus::Sending);
-            let now_status = MessageStatus::parse(outcome.status).unwrap_or(MessageStatus::Unknown);
-            tally.moved(attempt.campaign_id, &attempt.author, was, now_status);
+            let was = from;
+            let now_status = outcome.status;
+            tally.moved(attempt.campaign_id, attempt.author, was, now_status);
             let error = (outcome.error_code, outcome.error_reason.as_deref());
             events::message_status(conn, &mut offices, &message, now_status, error, stamp)?;
             if let (Some(campaign), Some(_)) = (attempt.campaign_id, outcome.sent_at) {
@@ -323,19 +316,19 @@ pub fn begin_sending(
         }
         let (blocked, allowed): (Vec<&db::messages::ClaimedMessage>, Vec<&db::messages::ClaimedMessage>) = claimed
             .iter()
-            .partition(|m| m.author != "system" && suppressed.contains(&(m.organisation_id, m.to_phone.clone())));
+            .partition(|m| m.author != Author::System && suppressed.contains(&(m.organisation_id, m.to_phone.clone())));
         let mut tally = Tally::new();
         let blocked_ids: Vec<i64> = blocked.iter().map(|m| m.id).collect();
         let cancelled = db::messages::cancel_claimed(conn, &blocked_ids, owner, now.naive_utc())?;
         let mut offices = MessageOffices::default();
         for message in blocked.iter().filter(|m| cancelled.contains(&m.id)) {
-            tally.moved(message.campaign_id, &message.author, MessageStatus::Claimed, MessageStatus::Cancelled);
+            tally.moved(message.campaign_id, message.author, MessageStatus::Claimed, MessageStatus::Cancelled);
             events::message_status_now(conn, &mut offices, message.id, now.naive_utc())?;
         }
         let ids: Vec<i64> = allowed.iter().map(|m| m.id).collect();
         let moved = db::messages::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
         for message in allowed.iter().filter(|m| moved.contains(&m.id)) {
-            tally.moved(message.campaign_id, &message.author, MessageStatus::Claimed, MessageStatus::Sending);
+            tally.moved(message.campaign_id, message.author, MessageStatus::Claimed, MessageStatus::Sending);
         }
         tally.write(conn)?;
         Ok(moved)
@@ -351,7 +344,7 @@ pub fn recover_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> ApiResult
         let mut tally = Tally::new();
         let mut offices = MessageOffices::default();
         for message in &unknown {
-            tally.moved(message.campaign_id, &message.author, MessageStatus::Sending, MessageStatus::Unknown);
+            tally.moved(message.campaign_id, message.author, MessageStatus::Sending, MessageStatus::Unknown);
             events::message_status_now(conn, &mut offices, message.id, stamp)?;
             tracing::warn!(message_id = message.id, "a send's outcome is unknown (lease expired while sending)");
         }

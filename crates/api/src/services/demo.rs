@@ -5,7 +5,9 @@
 use chrono::{DateTime, Duration, Utc};
 use tidings_domain::assistant::{AssistantRule, AssistantScript};
 use tidings_domain::campaign::OperatedBy;
+use tidings_domain::campaign::PhoneNumberKind;
 use tidings_domain::campaign_wire::{CreateCampaign, NumberChoice};
+use tidings_domain::phone_number::{NumberType, PhoneNumberStatus};
 use tidings_domain::Role;
 
 use crate::auth::AuthUser;
@@ -69,15 +71,15 @@ fn demo_number(
         &NewPhoneNumber {
             organisation_id: created.organisation_id,
             office_id: created.office_ids[office],
-            kind: db::phone_numbers::REUSABLE,
+            kind: PhoneNumberKind::Reusable,
             e164,
             name,
             description: "Demo number (simulator)",
-            number_type: "simulator",
+            number_type: NumberType::Simulator,
             owner_user_id: owner,
-            default_operated_by: OperatedBy::Agent.as_str(),
+            default_operated_by: OperatedBy::Agent,
             provider_sid: None,
-            status: db::phone_numbers::ACTIVE,
+            status: PhoneNumberStatus::Active,
             campaign_id: None,
             created_at: stamp,
             updated_at: stamp,

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use tidings_domain::conversation_wire::UpdateConversation;
+use tidings_domain::message_wire::Author;
 
 use crate::auth::AuthUser;
 use crate::config::DeliverySettings;
@@ -78,7 +79,7 @@ pub fn play_queue(
         attempts.push(Attempt {
             id: message.id,
             campaign_id: message.campaign_id,
-            author: message.author.clone(),
+            author: message.author,
             // A transient code on the last attempt is final: the demo shows no retries.
             attempts: settings.max_attempts,
             answer,
@@ -95,7 +96,7 @@ pub fn play_queue(
 pub fn recipients(conn: &mut DbConnection, campaign_id: i64) -> ApiResult<Vec<String>> {
     Ok(db::messages::all_of_campaign(conn, campaign_id)?
         .into_iter()
-        .filter(|m| m.author == "campaign")
+        .filter(|m| m.author == Author::Campaign)
         .map(|m| m.to_phone)
         .collect())
 }

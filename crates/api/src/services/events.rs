@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
-use tidings_domain::campaign::CampaignState;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::event_wire::{CampaignUpdatedEvent, EventKind, MessageStatusEvent};
 
@@ -49,7 +48,7 @@ pub fn publish(
         &NewEvent {
             organisation_id: scope.organisation_id,
             office_id: scope.office_id,
-            kind: kind.as_str(),
+            kind,
             campaign_id: scope.campaign_id,
             conversation_id: scope.conversation_id,
             data,
@@ -62,8 +61,7 @@ pub fn publish(
 /// `campaign.updated` for campaign `id` as it stands in this transaction.
 pub fn campaign_updated(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> ApiResult<()> {
     let row = db::campaigns::find_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("The campaign"))?;
-    let state = CampaignState::parse(&row.state)
-        .ok_or_else(|| ApiError::internal(format!("campaign {} has state {}", row.id, row.state)))?;
+    let state = row.state;
     let send_counts = db::send_counts::of(conn, &[id])?.remove(&id);
     let scope = EventScope {
         organisation_id: row.organisation_id,
@@ -150,8 +148,7 @@ pub fn message_status_now(
     at: NaiveDateTime,
 ) -> ApiResult<()> {
     let Some(message) = db::messages::find(conn, id)? else { return Ok(()) };
-    let status = MessageStatus::parse(&message.status)
-        .ok_or_else(|| ApiError::internal(format!("message {} has unknown status {}", message.id, message.status)))?;
+    let status = message.status;
     let error = (message.error_code, message.error_reason.clone());
     message_status(conn, offices, &message, status, (error.0, error.1.as_deref()), at)
 }

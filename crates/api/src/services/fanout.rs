@@ -9,7 +9,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use tidings_domain::conversation_wire::Route;
+use tidings_domain::delivery::MessageStatus;
 use tidings_domain::delivery::SendCounts;
+use tidings_domain::message_wire::{Author, Direction};
 use tidings_domain::segments::segment_info;
 use tidings_domain::template::{render_message, MergeFields};
 
@@ -36,7 +39,7 @@ pub fn enqueue_launch_messages(
     let field_names: Vec<String> = serde_json::from_str(&list.field_names)
         .map_err(|e| ApiError::internal(format!("contact list {list_id} has unreadable field names: {e}")))?;
     let sender = db::phone_numbers::find_any(conn, phone_number_id)?;
-    let operated_by = if campaign.operated_by == "assistant" { "assistant" } else { "agent" };
+    let operated_by = campaign.operated_by;
     let mut counts = SendCounts::default();
     let mut after_id = None;
     loop {
@@ -80,7 +83,7 @@ pub fn enqueue_launch_messages(
                 needs_attention: false,
                 opt_out_suggested: false,
                 assistant_fallbacks: 0,
-                route: "campaign",
+                route: Route::Campaign,
                 last_message_at: Some(stamp),
                 created_at: stamp,
                 updated_at: stamp,
@@ -91,15 +94,15 @@ pub fn enqueue_launch_messages(
                 campaign_id: Some(campaign.id),
                 contact_id: Some(contact.id),
                 phone_number_id,
-                direction: "outbound",
-                author: "campaign",
+                direction: Direction::Outbound,
+                author: Author::Campaign,
                 author_user_id: None,
                 from_phone: sender.e164.clone(),
                 to_phone: contact.phone.clone(),
                 body,
                 encoding: cost.encoding.as_str(),
                 segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
-                status: "queued",
+                status: MessageStatus::Queued,
                 attempts: 0,
                 next_attempt_at: stamp,
                 created_at: stamp,

@@ -14,8 +14,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde_json::json;
 use tidings_domain::assistant::{assistant_decide, AssistantDecision, AssistantScript};
+use tidings_domain::campaign::OperatedBy;
+use tidings_domain::conversation_wire::Route;
+use tidings_domain::delivery::MessageStatus;
 use tidings_domain::event_wire::EventKind;
 use tidings_domain::keywords::{classify_inbound, InboundKind};
+use tidings_domain::message_wire::{Author, Direction};
 use tidings_domain::segments::segment_info;
 
 use crate::db::connection::write_transaction;
@@ -66,7 +70,7 @@ pub async fn receive(state: &AppState, inbound: InboundMessage) -> ApiResult<Inb
 /// The database half of [`receive`]: one write transaction.
 pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc>) -> ApiResult<InboundOutcome> {
     let stamp = now.naive_utc();
-    let result = write_transaction(conn, |conn| {
+    let result = write_transaction(conn, |conn| -> Result<InboundOutcome, FileError> {
         if let Some(sid) = &inbound.provider_message_id {
             if db::messages::find_by_provider_id(conn, sid)?.is_some() {
                 return Ok(InboundOutcome::Duplicate);
@@ -98,7 +102,7 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
                         conn,
                         &conversation,
                         &number,
-                        "system",
+                        Author::System,
                         None,
                         tidings_domain::keywords::OPT_OUT_REPLY,
                         stamp,
@@ -114,7 +118,7 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
                     conn,
                     &conversation,
                     &number,
-                    "system",
+                    Author::System,
                     None,
                     tidings_domain::keywords::OPT_IN_REPLY,
                     stamp,
@@ -123,10 +127,10 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
             InboundKind::Help => {
                 let help = db::organisations::find(conn, number.organisation_id)?.help_text;
                 let text = if help.trim().is_empty() { tidings_domain::keywords::HELP_REPLY.to_owned() } else { help };
-                queue_reply(conn, &conversation, &number, "system", None, &text, stamp)?;
+                queue_reply(conn, &conversation, &number, Author::System, None, &text, stamp)?;
             }
             InboundKind::SoftOptOut => {
-                changes.operated_by = Some("agent");
+                changes.operated_by = Some(OperatedBy::Agent);
                 changes.needs_attention = Some(true);
                 changes.opt_out_suggested = Some(true);
                 changes.assistant_fallbacks = Some(0);
@@ -145,14 +149,30 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
         })
     });
     match result {
+        Ok(outcome) => Ok(outcome),
         // Two deliveries of one message raced: the unique provider id kept one.
-        Err(error) if is_unique_violation(&error) => Ok(InboundOutcome::Duplicate),
-        other => other,
+        Err(FileError::Duplicate) => Ok(InboundOutcome::Duplicate),
+        Err(FileError::Api(error)) => Err(error),
     }
 }
 
-fn is_unique_violation(error: &ApiError) -> bool {
-    error.status() == actix_web::http::StatusCode::CONFLICT
+/// Why filing an inbound message stopped: a repeated delivery is told apart by the
+/// database's own unique-violation error on the provider id, not by an HTTP status.
+enum FileError {
+    Duplicate,
+    Api(ApiError),
+}
+
+impl From<ApiError> for FileError {
+    fn from(error: ApiError) -> Self {
+        FileError::Api(error)
+    }
+}
+
+impl From<DieselError> for FileError {
+    fn from(error: DieselError) -> Self {
+        FileError::Api(error.into())
+    }
 }
 
 /// A conversation for a sender outside any active campaign conversation on `number`.
@@ -162,7 +182,7 @@ fn open_unsolicited(
     from: &str,
     stamp: NaiveDateTime,
 ) -> ApiResult<ConversationRow> {
-    let operated_by = if number.default_operated_by == "assistant" { "assistant" } else { "agent" };
+    let operated_by = number.default_operated_by;
     let id = db::conversations::insert_one(
         conn,
         &NewConversation {
@@ -178,7 +198,7 @@ fn open_unsolicited(
             needs_attention: false,
             opt_out_suggested: false,
             assistant_fallbacks: 0,
-            route: "unsolicited",
+            route: Route::Unsolicited,
             last_message_at: Some(stamp),
             created_at: stamp,
             updated_at: stamp,
@@ -193,7 +213,7 @@ fn store_inbound(
     number: &PhoneNumberRow,
     inbound: &InboundMessage,
     stamp: NaiveDateTime,
-) -> ApiResult<i64> {
+) -> Result<i64, FileError> {
     let id = db::messages::insert_one(
         conn,
         &conversation_message(conversation, number, Way::Inbound, None, &inbound.body, stamp),
@@ -201,12 +221,10 @@ fn store_inbound(
     if let Some(campaign) = conversation.campaign_id {
         db::activity::add(conn, campaign, stamp, 1, 0)?;
     }
-    announce_message(conn, conversation, id, ("inbound", "contact"), stamp)?;
+    announce_message(conn, conversation, id, (Direction::Inbound, Author::Contact), stamp)?;
     if let Some(sid) = &inbound.provider_message_id {
         db::messages::set_provider_id(conn, id, sid).map_err(|e| match e {
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("This message was already received.")
-            }
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => FileError::Duplicate,
             other => other.into(),
         })?;
     }
@@ -228,7 +246,7 @@ fn announce_message(
     conn: &mut DbConnection,
     conversation: &ConversationRow,
     message_id: i64,
-    (direction, author): (&str, &str),
+    (direction, author): (Direction, Author),
     stamp: NaiveDateTime,
 ) -> ApiResult<()> {
     let data = json!({
@@ -261,7 +279,7 @@ enum Way {
     /// From the contact, received.
     Inbound,
     /// To the contact, queued for the dispatcher, written by this author.
-    Outbound(&'static str),
+    Outbound(Author),
 }
 
 /// A message of `conversation` on `number`, with its encoding and segments.
@@ -275,10 +293,20 @@ fn conversation_message(
 ) -> NewMessage {
     let cost = segment_info(body);
     let (direction, author, status, from_phone, to_phone) = match way {
-        Way::Inbound => ("inbound", "contact", "received", conversation.contact_phone.clone(), number.e164.clone()),
-        Way::Outbound(author) => {
-            ("outbound", author, "queued", number.e164.clone(), conversation.contact_phone.clone())
-        }
+        Way::Inbound => (
+            Direction::Inbound,
+            Author::Contact,
+            MessageStatus::Received,
+            conversation.contact_phone.clone(),
+            number.e164.clone(),
+        ),
+        Way::Outbound(author) => (
+            Direction::Outbound,
+            author,
+            MessageStatus::Queued,
+            number.e164.clone(),
+            conversation.contact_phone.clone(),
+        ),
     };
     NewMessage {
         organisation_id: conversation.organisation_id,
@@ -307,14 +335,14 @@ pub fn queue_reply(
     conn: &mut DbConnection,
     conversation: &ConversationRow,
     number: &PhoneNumberRow,
-    author: &'static str,
+    author: Author,
     author_user_id: Option<i64>,
     body: &str,
     stamp: NaiveDateTime,
 ) -> ApiResult<i64> {
     let message = conversation_message(conversation, number, Way::Outbound(author), author_user_id, body, stamp);
     let id = db::messages::insert_one(conn, &message)?;
-    announce_message(conn, conversation, id, ("outbound", author), stamp)?;
+    announce_message(conn, conversation, id, (Direction::Outbound, author), stamp)?;
     Ok(id)
 }
 
@@ -336,12 +364,12 @@ fn answer_by_operator(
     changes: &mut ConversationChanges,
     stamp: NaiveDateTime,
 ) -> ApiResult<()> {
-    if conversation.operated_by != "assistant" {
+    if conversation.operated_by != OperatedBy::Assistant {
         changes.needs_attention = Some(true);
         return Ok(());
     }
     let handoff = |changes: &mut ConversationChanges| {
-        changes.operated_by = Some("agent");
+        changes.operated_by = Some(OperatedBy::Agent);
         changes.needs_attention = Some(true);
         changes.assistant_fallbacks = Some(0);
     };
@@ -352,11 +380,11 @@ fn answer_by_operator(
     let fallbacks = u8::try_from(conversation.assistant_fallbacks).unwrap_or(u8::MAX);
     match assistant_decide(&script, body, fallbacks) {
         AssistantDecision::Reply { text, .. } => {
-            queue_reply(conn, conversation, number, "assistant", None, &text, stamp)?;
+            queue_reply(conn, conversation, number, Author::Assistant, None, &text, stamp)?;
             changes.assistant_fallbacks = Some(0);
         }
         AssistantDecision::Fallback { text } => {
-            queue_reply(conn, conversation, number, "assistant", None, &text, stamp)?;
+            queue_reply(conn, conversation, number, Author::Assistant, None, &text, stamp)?;
             changes.assistant_fallbacks = Some(conversation.assistant_fallbacks + 1);
         }
         AssistantDecision::Handoff { reason } => {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use tidings_domain::delivery::MessageStatus;
-use tidings_domain::message_wire::{Author, Direction, Message, MessagePage};
+use tidings_domain::message_wire::{Message, MessagePage};
 
 use crate::auth::AuthUser;
 use crate::db::messages::MessageRow;
@@ -36,8 +36,7 @@ pub fn campaign_messages(
         return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
     }
     let after_id = parse_cursor(query.cursor.as_deref())?.unwrap_or(0);
-    let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
-    let filter = (!statuses.is_empty()).then_some(statuses.as_slice());
+    let filter = (!query.statuses.is_empty()).then_some(query.statuses.as_slice());
     let mut rows = db::messages::page_of_campaign(conn, campaign.id, filter, after_id, limit + 1)?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     let items: Vec<Message> = rows.into_iter().map(to_message).collect::<ApiResult<_>>()?;
@@ -60,11 +59,7 @@ pub fn to_messages(conn: &mut DbConnection, organisation_id: i64, rows: Vec<Mess
 
 /// The wire form of a stored message.
 pub fn to_message(row: MessageRow) -> ApiResult<Message> {
-    let status = MessageStatus::parse(&row.status)
-        .ok_or_else(|| ApiError::internal(format!("message {} has unknown status {}", row.id, row.status)))?;
-    let author = Author::parse(&row.author)
-        .ok_or_else(|| ApiError::internal(format!("message {} has unknown author {}", row.id, row.author)))?;
-    let direction = if row.direction == "inbound" { Direction::Inbound } else { Direction::Outbound };
+    let (status, author, direction) = (row.status, row.author, row.direction);
     Ok(Message {
         id: row.id,
         campaign_id: row.campaign_id,

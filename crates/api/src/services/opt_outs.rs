@@ -57,14 +57,12 @@ pub fn suppress(
     };
     let id = db::opt_outs::insert(
         conn,
-        &NewOptOut { organisation_id, phone, source: source.as_str(), campaign_id, created_by, created_at: stamp },
+        &NewOptOut { organisation_id, phone, source, campaign_id, created_by, created_at: stamp },
     )?;
     let cancelled = db::messages::cancel_to_phone(conn, organisation_id, phone, stamp)?;
     let mut tally = Tally::new();
     for (status, campaign, author) in &cancelled {
-        if let Some(from) = MessageStatus::parse(status) {
-            tally.moved(*campaign, author, from, MessageStatus::Cancelled);
-        }
+        tally.moved(*campaign, *author, *status, MessageStatus::Cancelled);
     }
     tally.write(conn)?;
     let details =
@@ -200,8 +198,7 @@ fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<OptOutRow>) ->
         .map(|row| {
             Ok(OptOut {
                 id: row.id,
-                source: OptOutSource::parse(&row.source)
-                    .ok_or_else(|| ApiError::internal(format!("opt-out {} has source {}", row.id, row.source)))?,
+                source: row.source,
                 campaign: named(row.campaign_id, &campaigns),
                 created_at: utc(row.created_at),
                 created_by: named(row.created_by, &users),

@@ -98,7 +98,7 @@ pub fn create_organisation(
                     email,
                     name: person.name.trim(),
                     password_hash: hash,
-                    role: person.role.as_str(),
+                    role: person.role,
                     view_other_offices: person.view_other_offices,
                     two_way_messaging: true,
                     active: true,

@@ -43,12 +43,8 @@ const ENTITY: &str = "phone_number";
 
 /// The wire shape of a stored number.
 pub fn to_phone_number(row: PhoneNumberRow, unsolicited: UnsolicitedSettings) -> ApiResult<PhoneNumber> {
-    let stored = |what: &str, value: &str| ApiError::internal(format!("phone number {} has {what} '{value}'", row.id));
-    let kind = PhoneNumberKind::parse(&row.kind).ok_or_else(|| stored("kind", &row.kind))?;
-    let number_type = NumberType::parse(&row.number_type).ok_or_else(|| stored("number type", &row.number_type))?;
-    let default_operated_by = OperatedBy::parse(&row.default_operated_by)
-        .ok_or_else(|| stored("default operator", &row.default_operated_by))?;
-    let status = PhoneNumberStatus::parse(&row.status).ok_or_else(|| stored("status", &row.status))?;
+    let (kind, number_type, status) = (row.kind, row.number_type, row.status);
+    let default_operated_by = row.default_operated_by;
     Ok(PhoneNumber {
         id: row.id,
         office_id: row.office_id,
@@ -122,8 +118,8 @@ pub fn list(
     require_reader(actor)?;
     let filter = PhoneNumberFilter {
         office_id,
-        kind: kind.map(PhoneNumberKind::as_str),
-        status: Some(status.unwrap_or_default().as_str()),
+        kind,
+        status: Some(status.unwrap_or_default()),
         visible_offices: (!actor.sees_all_offices()).then(|| vec![actor.office_id]),
     };
     let rows = repo::list(conn, actor.organisation_id, &filter)?;
@@ -282,15 +278,15 @@ fn insert_reusable(
             &NewPhoneNumber {
                 organisation_id: actor.organisation_id,
                 office_id: number.office_id,
-                kind: repo::REUSABLE,
+                kind: PhoneNumberKind::Reusable,
                 e164: &number.e164,
                 name: &number.valid.name,
                 description: &number.valid.description,
-                number_type: number.number_type.as_str(),
+                number_type: number.number_type,
                 owner_user_id: number.owner_user_id,
-                default_operated_by: number.valid.default_operated_by.as_str(),
+                default_operated_by: number.valid.default_operated_by,
                 provider_sid: number.provider_sid.as_deref(),
-                status: repo::ACTIVE,
+                status: PhoneNumberStatus::Active,
                 campaign_id: None,
                 created_at: now,
                 updated_at: now,
@@ -428,10 +424,10 @@ fn campaign_conflict(detail: String, campaign: &CampaignUsingNumber) -> ApiError
 }
 
 fn refuse_unless_reusable_and_active(row: &PhoneNumberRow, doing: &str) -> ApiResult<()> {
-    if row.status != repo::ACTIVE {
+    if row.status != PhoneNumberStatus::Active {
         return Err(ApiError::conflict(format!("This number was released; released numbers cannot {doing}.")));
     }
-    if row.kind != repo::REUSABLE {
+    if row.kind != PhoneNumberKind::Reusable {
         return Err(ApiError::conflict(format!("Single-use numbers belong to their campaign and cannot {doing}.")));
     }
     Ok(())
@@ -475,7 +471,8 @@ pub fn update(
                     format!(
                         "The campaign '{}' ({}) uses this number; it can move to another office once that \
                          campaign is archived or texts from another number.",
-                        campaign.title, campaign.state
+                        campaign.title,
+                        campaign.state.as_str()
                     ),
                     &campaign,
                 ));
@@ -486,7 +483,7 @@ pub fn update(
             description: description.clone(),
             office_id,
             owner_user_id: input.owner_user_id,
-            default_operated_by: input.default_operated_by.map(|o| o.as_str().to_owned()),
+            default_operated_by: input.default_operated_by,
             updated_at: Some(now),
         };
         repo::update(conn, actor.organisation_id, id, &changes)?;
@@ -530,16 +527,17 @@ pub async fn release(state: &AppState, actor: AuthUser, id: i64) -> ApiResult<Ph
         .db(move |conn| {
             conn.transaction::<_, ApiError, _>(|conn| {
                 let row = repo::lock(conn, marker.organisation_id, id).map_err(not_found)?;
-                if row.status == repo::RELEASED {
+                if row.status == PhoneNumberStatus::Released {
                     return Ok((row, false));
                 }
-                let provisioned_for = row.campaign_id.filter(|_| row.kind == repo::SINGLE_USE);
+                let provisioned_for = row.campaign_id.filter(|_| row.kind == PhoneNumberKind::SingleUse);
                 if let Some(campaign) = repo::campaign_using(conn, id, provisioned_for)? {
                     return Err(campaign_conflict(
                         format!(
                             "The campaign '{}' ({}) uses this number; archive it or choose another number for \
                              it first.",
-                            campaign.title, campaign.state
+                            campaign.title,
+                            campaign.state.as_str()
                         ),
                         &campaign,
                     ));
@@ -724,15 +722,15 @@ pub async fn provision_single_use(
                     &NewPhoneNumber {
                         organisation_id,
                         office_id,
-                        kind: repo::SINGLE_USE,
+                        kind: PhoneNumberKind::SingleUse,
                         e164: &number.e164,
                         name: &name,
                         description: "",
-                        number_type: number_type.as_str(),
+                        number_type,
                         owner_user_id: None,
-                        default_operated_by: OperatedBy::Agent.as_str(),
+                        default_operated_by: OperatedBy::Agent,
                         provider_sid: Some(&number.provider_sid),
-                        status: repo::ACTIVE,
+                        status: PhoneNumberStatus::Active,
                         campaign_id: Some(campaign_id),
                         created_at: now,
                         updated_at: now,
@@ -799,10 +797,10 @@ impl From<DieselError> for SingleUseError {
 /// unreachable → 503, and the number stays active so a later call can finish the job.
 pub async fn release_single_use(state: &AppState, phone_number_id: i64) -> ApiResult<()> {
     let row = state.db(move |conn| repo::find_any(conn, phone_number_id).map_err(not_found)).await?;
-    if row.kind != repo::SINGLE_USE {
+    if row.kind != PhoneNumberKind::SingleUse {
         return Err(ApiError::conflict("Only single-use numbers are released with their campaign."));
     }
-    if row.status == repo::RELEASED {
+    if row.status == PhoneNumberStatus::Released {
         return Ok(());
     }
     if let Some(sid) = row.provider_sid.as_deref() {
@@ -865,9 +863,9 @@ pub fn number_for_campaign(
         Err(DieselError::NotFound) => return Ok(Err(UnusableNumber::NotFound)),
         Err(other) => return Err(other),
     };
-    Ok(if row.status != repo::ACTIVE {
+    Ok(if row.status != PhoneNumberStatus::Active {
         Err(UnusableNumber::Released)
-    } else if row.kind != repo::REUSABLE {
+    } else if row.kind != PhoneNumberKind::Reusable {
         Err(UnusableNumber::SingleUse)
     } else if row.office_id != office_id {
         Err(UnusableNumber::OtherOffice)

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::audit;
 
 pub fn to_user(row: UserRow) -> ApiResult<User> {
-    let role = Role::parse(&row.role).ok_or_else(|| ApiError::internal("unknown role stored"))?;
+    let role = row.role;
     Ok(User {
         id: row.id,
         email: row.email,
@@ -91,7 +91,7 @@ pub fn create(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, inpu
                 email: &email,
                 name: &name,
                 password_hash: &hash,
-                role: input.role.as_str(),
+                role: input.role,
                 view_other_offices: input.view_other_offices,
                 two_way_messaging: input.two_way_messaging,
                 active: true,
@@ -138,7 +138,7 @@ pub fn update(
     let now = clock.now_naive();
     conn.transaction(|conn| {
         let current = find(conn, actor.organisation_id, id)?;
-        let demotes_admin = current.role == Role::Administrative.as_str()
+        let demotes_admin = current.role == Role::Administrative
             && current.active
             && (input.role.is_some_and(|r| r != Role::Administrative) || input.active == Some(false));
         if demotes_admin && db::users::count_active_admins(conn, actor.organisation_id)? <= 1 {
@@ -147,7 +147,7 @@ pub fn update(
         let changes = UserChanges {
             name: name.clone(),
             password_hash,
-            role: input.role.map(|r| r.as_str().to_owned()),
+            role: input.role,
             office_id: input.office_id,
             view_other_offices: input.view_other_offices,
             two_way_messaging: input.two_way_messaging,
