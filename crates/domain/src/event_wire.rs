@@ -1,11 +1,14 @@
 //! Wire types of live updates (`GET /api/v1/events`, Server-Sent Events): the event
 //! kinds and the data each carries, shared so the SPA reads exactly what the server
-//! writes.
+//! writes. Services publish an [`Event`]; its variant is its kind and the variant's
+//! struct is the SSE `data:`, so a new kind is one variant and one struct here.
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::CampaignState;
+use crate::campaign::{CampaignState, OperatedBy};
+use crate::conversation_wire::Route;
 use crate::delivery::{MessageStatus, SendCounts};
+use crate::message_wire::{Author, Direction};
 
 /// What happened; the SSE `event:` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,6 +59,31 @@ impl EventKind {
     }
 }
 
+/// The data of `message.created`: a message was written in a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageCreatedEvent {
+    /// The message.
+    pub id: i64,
+    pub conversation_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub direction: Direction,
+    pub author: Author,
+}
+
+/// The data of `conversation.updated`: a conversation as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConversationUpdatedEvent {
+    /// The conversation.
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub operated_by: OperatedBy,
+    pub needs_attention: bool,
+    pub route: Route,
+}
+
 /// The data of `message.status`: where a message is now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -85,9 +113,114 @@ pub struct CampaignUpdatedEvent {
     pub send_counts: Option<SendCounts>,
 }
 
+/// One stored live event: the variant is the kind, its struct the data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    MessageCreated(MessageCreatedEvent),
+    MessageStatus(MessageStatusEvent),
+    ConversationUpdated(ConversationUpdatedEvent),
+    CampaignUpdated(CampaignUpdatedEvent),
+}
+
+impl Event {
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::MessageCreated(_) => EventKind::MessageCreated,
+            Event::MessageStatus(_) => EventKind::MessageStatus,
+            Event::ConversationUpdated(_) => EventKind::ConversationUpdated,
+            Event::CampaignUpdated(_) => EventKind::CampaignUpdated,
+        }
+    }
+
+    /// The SSE `data:` of the event: its struct as JSON.
+    pub fn data_json(&self) -> serde_json::Result<String> {
+        match self {
+            Event::MessageCreated(data) => serde_json::to_string(data),
+            Event::MessageStatus(data) => serde_json::to_string(data),
+            Event::ConversationUpdated(data) => serde_json::to_string(data),
+            Event::CampaignUpdated(data) => serde_json::to_string(data),
+        }
+    }
+
+    /// Reads an event of `kind` from its SSE data; `None` for `resync` (which has no
+    /// data) and for data that is not that kind's.
+    pub fn decode(kind: EventKind, data: &str) -> Option<Event> {
+        Some(match kind {
+            EventKind::MessageCreated => Event::MessageCreated(serde_json::from_str(data).ok()?),
+            EventKind::MessageStatus => Event::MessageStatus(serde_json::from_str(data).ok()?),
+            EventKind::ConversationUpdated => Event::ConversationUpdated(serde_json::from_str(data).ok()?),
+            EventKind::CampaignUpdated => Event::CampaignUpdated(serde_json::from_str(data).ok()?),
+            EventKind::Resync => return None,
+        })
+    }
+
+    /// The campaign the event concerns, if any.
+    pub fn campaign_id(&self) -> Option<i64> {
+        match self {
+            Event::MessageCreated(data) => data.campaign_id,
+            Event::MessageStatus(data) => data.campaign_id,
+            Event::ConversationUpdated(data) => data.campaign_id,
+            Event::CampaignUpdated(data) => Some(data.id),
+        }
+    }
+
+    /// The conversation the event concerns, if any.
+    pub fn conversation_id(&self) -> Option<i64> {
+        match self {
+            Event::MessageCreated(data) => data.conversation_id,
+            Event::MessageStatus(data) => data.conversation_id,
+            Event::ConversationUpdated(data) => Some(data.id),
+            Event::CampaignUpdated(_) => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_reads_back_as_the_same_kind_and_data() {
+        let events = [
+            Event::MessageCreated(MessageCreatedEvent {
+                id: 1,
+                conversation_id: Some(2),
+                campaign_id: Some(3),
+                contact_id: None,
+                direction: Direction::Inbound,
+                author: Author::Contact,
+            }),
+            Event::ConversationUpdated(ConversationUpdatedEvent {
+                id: 2,
+                campaign_id: None,
+                operated_by: OperatedBy::Agent,
+                needs_attention: true,
+                route: Route::Unsolicited,
+            }),
+            Event::CampaignUpdated(CampaignUpdatedEvent { id: 3, state: CampaignState::Active, send_counts: None }),
+        ];
+        for event in events {
+            let data = event.data_json().unwrap_or_default();
+            assert_eq!(Event::decode(event.kind(), &data), Some(event.clone()), "{data}");
+        }
+        assert_eq!(Event::decode(EventKind::MessageStatus, r#"{"id":1}"#), None, "not a message.status");
+        assert_eq!(Event::decode(EventKind::Resync, "{}"), None);
+    }
+
+    #[test]
+    fn an_event_names_its_campaign_and_conversation() {
+        let updated = Event::ConversationUpdated(ConversationUpdatedEvent {
+            id: 9,
+            campaign_id: Some(4),
+            operated_by: OperatedBy::Assistant,
+            needs_attention: false,
+            route: Route::Campaign,
+        });
+        assert_eq!((updated.campaign_id(), updated.conversation_id()), (Some(4), Some(9)));
+        let campaign =
+            Event::CampaignUpdated(CampaignUpdatedEvent { id: 4, state: CampaignState::Draft, send_counts: None });
+        assert_eq!((campaign.campaign_id(), campaign.conversation_id()), (Some(4), None));
+    }
 
     #[test]
     fn kinds_are_spelt_the_same_on_the_wire_and_in_storage() {

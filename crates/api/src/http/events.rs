@@ -47,8 +47,9 @@ pub struct EventsQuery {
 /// Live updates as Server-Sent Events.
 ///
 /// A `text/event-stream` whose events each have an `id:`, an `event:` —
-/// `message.created`, `message.status` (data: `MessageStatusEvent`),
-/// `conversation.updated`, `campaign.updated` (data: `CampaignUpdatedEvent`) — and a
+/// `message.created` (data: `MessageCreatedEvent`), `message.status` (data:
+/// `MessageStatusEvent`), `conversation.updated` (data: `ConversationUpdatedEvent`),
+/// `campaign.updated` (data: `CampaignUpdatedEvent`) — and a
 /// JSON `data:`. A user receives the events of the campaigns they may see (their
 /// organisation; their office, or every office with `view_other_offices`). A client
 /// that reconnects with `Last-Event-ID` (or `?last_event_id=`) first gets what it

@@ -10,9 +10,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use serde::Serialize;
 use tidings_domain::delivery::MessageStatus;
-use tidings_domain::event_wire::{CampaignUpdatedEvent, EventKind, MessageStatusEvent};
+use tidings_domain::event_wire::{CampaignUpdatedEvent, Event, MessageStatusEvent};
 
 use crate::auth::AuthUser;
 use crate::db::events::{EventRow, NewEvent};
@@ -33,22 +32,15 @@ pub struct EventScope {
     pub conversation_id: Option<i64>,
 }
 
-/// Stores an event of `kind` with `data` as its JSON; call inside the transaction of
-/// the change.
-pub fn publish(
-    conn: &mut DbConnection,
-    kind: EventKind,
-    scope: EventScope,
-    data: &impl Serialize,
-    at: NaiveDateTime,
-) -> ApiResult<()> {
-    let data = serde_json::to_string(data).map_err(ApiError::internal)?;
+/// Stores `event` for the streams; call inside the transaction of the change.
+pub fn publish(conn: &mut DbConnection, scope: EventScope, event: &Event, at: NaiveDateTime) -> ApiResult<()> {
+    let data = event.data_json().map_err(ApiError::internal)?;
     db::events::record(
         conn,
         &NewEvent {
             organisation_id: scope.organisation_id,
             office_id: scope.office_id,
-            kind,
+            kind: event.kind(),
             campaign_id: scope.campaign_id,
             conversation_id: scope.conversation_id,
             data,
@@ -69,7 +61,7 @@ pub fn campaign_updated(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> 
         campaign_id: Some(id),
         conversation_id: None,
     };
-    publish(conn, EventKind::CampaignUpdated, scope, &CampaignUpdatedEvent { id, state, send_counts }, at)
+    publish(conn, scope, &Event::CampaignUpdated(CampaignUpdatedEvent { id, state, send_counts }), at)
 }
 
 /// The office each message's events belong to, remembered across a batch: the
@@ -137,7 +129,7 @@ pub fn message_status(
         campaign_id: message.campaign_id,
         conversation_id: message.conversation_id,
     };
-    publish(conn, EventKind::MessageStatus, scope, &data, at)
+    publish(conn, scope, &Event::MessageStatus(data), at)
 }
 
 /// `message.status` for message `id` as it stands in this transaction.

@@ -12,12 +12,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use serde_json::json;
 use tidings_domain::assistant::{assistant_decide, AssistantDecision, AssistantScript};
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::Route;
 use tidings_domain::delivery::MessageStatus;
-use tidings_domain::event_wire::EventKind;
+use tidings_domain::event_wire::{ConversationUpdatedEvent, Event, MessageCreatedEvent};
 use tidings_domain::keywords::{classify_inbound, InboundKind};
 use tidings_domain::message_wire::{Author, Direction};
 use tidings_domain::segments::segment_info;
@@ -249,28 +248,28 @@ fn announce_message(
     (direction, author): (Direction, Author),
     stamp: NaiveDateTime,
 ) -> ApiResult<()> {
-    let data = json!({
-        "id": message_id,
-        "conversation_id": conversation.id,
-        "campaign_id": conversation.campaign_id,
-        "contact_id": conversation.contact_id,
-        "direction": direction,
-        "author": author,
+    let event = Event::MessageCreated(MessageCreatedEvent {
+        id: message_id,
+        conversation_id: Some(conversation.id),
+        campaign_id: conversation.campaign_id,
+        contact_id: conversation.contact_id,
+        direction,
+        author,
     });
-    events::publish(conn, EventKind::MessageCreated, scope_of(conversation), &data, stamp)
+    events::publish(conn, scope_of(conversation), &event, stamp)
 }
 
 /// Announces that a conversation changed (section, operator, tags, route).
 pub fn announce_conversation(conn: &mut DbConnection, conversation_id: i64, stamp: NaiveDateTime) -> ApiResult<()> {
     let row = db::conversations::find_any(conn, conversation_id)?;
-    let data = json!({
-        "id": row.id,
-        "campaign_id": row.campaign_id,
-        "operated_by": row.operated_by,
-        "needs_attention": row.needs_attention,
-        "route": row.route,
+    let event = Event::ConversationUpdated(ConversationUpdatedEvent {
+        id: row.id,
+        campaign_id: row.campaign_id,
+        operated_by: row.operated_by,
+        needs_attention: row.needs_attention,
+        route: row.route,
     });
-    events::publish(conn, EventKind::ConversationUpdated, scope_of(&row), &data, stamp)
+    events::publish(conn, scope_of(&row), &event, stamp)
 }
 
 /// Which way a conversation message goes, and who wrote an outbound one.
