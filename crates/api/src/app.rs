@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::config::{Config, ProviderKind};
 use crate::db::connection::{build_pool, run_migrations};
 use crate::http;
+use crate::live::EventHub;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::providers::simulator::{Simulator, SimulatorSettings};
@@ -66,6 +67,7 @@ impl Application {
             }
         }
         let state = AppState {
+            events: Arc::new(EventHub::new(pool.clone())),
             pool,
             tokens: TokenKeys::new(config.jwt_secret.expose().as_bytes()),
             config: Arc::new(config),
@@ -73,7 +75,6 @@ impl Application {
             throttle: Arc::new(LoginThrottle::default()),
             metrics: Arc::new(Metrics::default()),
             provider,
-            events: Arc::default(),
         };
         let listener = TcpListener::bind(state.config.bind)
             .map_err(|e| format!("could not listen on {}: {e}", state.config.bind))?;

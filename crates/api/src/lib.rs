@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod providers;

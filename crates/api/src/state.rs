@@ -7,9 +7,9 @@ use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::connection::PooledConnection;
-use crate::db::DbPool;
+use crate::db::{run_blocking, DbPool};
 use crate::error::ApiError;
-use crate::jobs::events::EventHub;
+use crate::live::EventHub;
 use crate::metrics::Metrics;
 use crate::providers::Provider;
 
@@ -35,11 +35,6 @@ impl AppState {
         F: FnOnce(&mut PooledConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
+        run_blocking(&self.pool, work).await
     }
 }

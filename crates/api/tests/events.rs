@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::clock::Clock;
 use tidings_api::db::schema::events;
-use tidings_api::jobs::{dispatcher, events as event_jobs, status_reports};
+use tidings_api::jobs::{dispatcher, status_reports};
 
 /// How long a test waits for the next event before it fails; only a hung stream
 /// gets near it.
@@ -393,7 +393,9 @@ async fn a_reconnect_after_the_replay_window_is_told_to_resync() {
     drop(stream);
 
     w.app.clock.advance(Duration::minutes(11));
-    assert_eq!(event_jobs::prune_once(&w.app.app_state).await.unwrap(), 2, "the newest event is always kept");
+    let state = &w.app.app_state;
+    let pruned = tidings_api::live::prune_once(&state.pool, state.clock.as_ref()).await.unwrap();
+    assert_eq!(pruned, 2, "the newest event is always kept");
 
     // What came after the first event is gone: reload instead, then carry on.
     let mut gone = w.open(Credential::Header(&w.manager), old[0].id).await;

@@ -40,6 +40,21 @@ pub type DbPool = r2d2::Pool<ConnectionManager>;
 /// A connection borrowed from the pool.
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
+/// Runs blocking database work with a connection of `pool` on actix's blocking pool,
+/// off the async runtime.
+pub async fn run_blocking<T, F>(pool: &DbPool, work: F) -> Result<T, crate::error::ApiError>
+where
+    F: FnOnce(&mut PooledConnection) -> Result<T, crate::error::ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 

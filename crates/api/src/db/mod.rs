@@ -21,7 +21,7 @@ pub mod text_search;
 pub mod tokens;
 pub mod users;
 
-pub use connection::{DbConnection, DbPool};
+pub use connection::{run_blocking, DbConnection, DbPool};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 

@@ -19,7 +19,7 @@ use utoipa::IntoParams;
 use crate::auth::extractor::{authenticate, bearer};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
-use crate::jobs::events::LiveEvent;
+use crate::live::LiveEvent;
 use crate::services::events::{self, Replay};
 use crate::state::AppState;
 
@@ -82,7 +82,7 @@ pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResu
     let last_event_id = last_event_id(&req, query.last_event_id)?;
     // Subscribed before the replay is read, so nothing falls between the two; what
     // both deliver is sent once.
-    let receiver = state.events.subscribe(&state).await?;
+    let receiver = state.events.subscribe().await?;
     let closing = state.events.closing();
     let mut queue = VecDeque::from([Bytes::from(format!("retry: {RETRY_MS}\n\n"))]);
     let mut replayed = HashSet::new();
@@ -206,7 +206,7 @@ impl Feed {
                     if !self.still_allowed().await {
                         return None;
                     }
-                    if let Err(error) = self.state.events.keep_running(&self.state).await {
+                    if let Err(error) = self.state.events.keep_running().await {
                         tracing::warn!(%error, "could not restart the event poller");
                     }
                     return Some((Ok(Bytes::from_static(b": keepalive\n\n")), self));

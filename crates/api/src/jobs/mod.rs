@@ -1,9 +1,8 @@
 //! Background jobs. Each claims its work with row leases, so several servers sharing one
-//! PostgreSQL database never do the same work twice — except the live-update feed
-//! (`events`), whose reading and pruning every server may do at once.
+//! PostgreSQL database never do the same work twice. (The live-update hub and its
+//! pruning, which every server runs at once, are `crate::live`.)
 
 pub mod dispatcher;
-pub mod events;
 pub mod scheduler;
 pub mod status_reports;
 
@@ -13,6 +12,6 @@ use crate::state::AppState;
 pub fn spawn_all(state: AppState) {
     scheduler::spawn(state.clone());
     dispatcher::spawn(state.clone());
-    events::spawn_pruning(state.clone());
+    crate::live::spawn_pruning(state.pool.clone(), state.clock.clone());
     status_reports::spawn(state);
 }

@@ -3,7 +3,7 @@
 //!
 //! An event is a row written with the change it describes, so it exists exactly when
 //! the change committed and every server sharing the database sees it; each server's
-//! poller (`jobs::events`) fans new rows out to its streams. Who sees an event follows
+//! poller (`crate::live`) fans new rows out to its streams. Who sees an event follows
 //! who sees the campaign: same organisation, the two-way messaging permission, and the
 //! event's office among those the user sees.
 

@@ -1,6 +1,5 @@
-//! The live-update feed: each server's poller reads new event rows and fans them out
-//! to the server's Server-Sent Events streams; and the pruning of events past the
-//! replay window.
+//! The hub: each server's poller reads new event rows and fans them out to the
+//! server's Server-Sent Events streams.
 //!
 //! Events are rows, written in the transactions of the changes they describe, so a
 //! change made by any server sharing the database reaches the streams of every server.
@@ -21,16 +20,11 @@ use std::time::{Duration as StdDuration, Instant};
 use actix_web::web::Bytes;
 use tokio::sync::{broadcast, watch, Mutex};
 
-use crate::db::{self, events::EventRow};
+use crate::db::{self, events::EventRow, run_blocking, DbPool};
 use crate::error::ApiResult;
-use crate::state::AppState;
 
 /// How often the poller looks for new events.
 pub const POLL_INTERVAL: StdDuration = StdDuration::from_millis(300);
-/// How long events are kept for reconnecting streams.
-pub const RETENTION: chrono::Duration = chrono::Duration::minutes(10);
-/// How often old events are pruned.
-pub const PRUNE_INTERVAL: StdDuration = StdDuration::from_secs(60);
 /// Rows read per query.
 const BATCH: i64 = 500;
 /// Events a slow stream may fall behind before it is told to resync.
@@ -51,9 +45,10 @@ pub struct LiveEvent {
     pub frame: OnceLock<Bytes>,
 }
 
-/// This server's fan-out of events to its streams.
-#[derive(Debug)]
+/// This server's fan-out of events to its streams. It holds the pool its poller reads
+/// with, and nothing else of the server's state.
 pub struct EventHub {
+    pool: DbPool,
     sender: broadcast::Sender<Arc<LiveEvent>>,
     /// Whether a poller is running.
     running: AtomicBool,
@@ -68,10 +63,11 @@ pub struct EventHub {
     closing: watch::Sender<bool>,
 }
 
-impl Default for EventHub {
-    fn default() -> Self {
+impl EventHub {
+    pub fn new(pool: DbPool) -> Self {
         let (sender, _) = broadcast::channel(CHANNEL_CAPACITY);
         Self {
+            pool,
             sender,
             running: AtomicBool::new(false),
             cursor: AtomicI64::new(0),
@@ -83,32 +79,34 @@ impl Default for EventHub {
 
 impl EventHub {
     /// A receiver of every event from now on, starting the poller when none runs.
-    pub async fn subscribe(&self, state: &AppState) -> ApiResult<broadcast::Receiver<Arc<LiveEvent>>> {
+    pub async fn subscribe(self: &Arc<Self>) -> ApiResult<broadcast::Receiver<Arc<LiveEvent>>> {
         let _lifecycle = self.lifecycle.lock().await;
-        self.start_if_stopped(state).await?;
+        self.start_if_stopped().await?;
         Ok(self.sender.subscribe())
     }
 
     /// Starts the poller again if its task ended with its worker; streams call this
     /// now and then, so they never wait on a poller that is gone.
-    pub async fn keep_running(&self, state: &AppState) -> ApiResult<()> {
+    pub async fn keep_running(self: &Arc<Self>) -> ApiResult<()> {
         if self.running.load(Ordering::SeqCst) {
             return Ok(());
         }
         let _lifecycle = self.lifecycle.lock().await;
-        self.start_if_stopped(state).await
+        self.start_if_stopped().await
     }
 
     /// Call with `lifecycle` held.
-    async fn start_if_stopped(&self, state: &AppState) -> ApiResult<()> {
+    async fn start_if_stopped(self: &Arc<Self>) -> ApiResult<()> {
         if !self.running.load(Ordering::SeqCst) {
             let mut cursor = self.cursor.load(Ordering::SeqCst);
             if cursor == 0 {
-                cursor = state.db(|conn| Ok(db::events::id_range(conn)?.map_or(0, |(_, newest)| newest))).await?;
+                cursor =
+                    run_blocking(&self.pool, |conn| Ok(db::events::id_range(conn)?.map_or(0, |(_, newest)| newest)))
+                        .await?;
             }
             self.cursor.store(cursor, Ordering::SeqCst);
             self.running.store(true, Ordering::SeqCst);
-            actix_web::rt::spawn(poll(state.clone(), cursor));
+            actix_web::rt::spawn(poll(self.clone(), cursor));
         }
         Ok(())
     }
@@ -150,8 +148,7 @@ impl Drop for Running<'_> {
     }
 }
 
-async fn poll(state: AppState, mut cursor: i64) {
-    let hub = state.events.clone();
+async fn poll(hub: Arc<EventHub>, mut cursor: i64) {
     let mut running = Running { hub: &hub, armed: true };
     let mut gaps: BTreeMap<i64, Instant> = BTreeMap::new();
     let mut idle_since: Option<Instant> = None;
@@ -174,7 +171,7 @@ async fn poll(state: AppState, mut cursor: i64) {
         } else {
             idle_since = None;
         }
-        if let Err(error) = poll_once(&state, &hub, &mut cursor, &mut gaps).await {
+        if let Err(error) = poll_once(&hub, &mut cursor, &mut gaps).await {
             tracing::warn!(%error, "reading live-update events failed");
         }
     }
@@ -182,15 +179,10 @@ async fn poll(state: AppState, mut cursor: i64) {
 
 /// Reads and broadcasts everything after `cursor`, then whatever skipped id has since
 /// committed.
-async fn poll_once(
-    state: &AppState,
-    hub: &EventHub,
-    cursor: &mut i64,
-    gaps: &mut BTreeMap<i64, Instant>,
-) -> ApiResult<()> {
+async fn poll_once(hub: &EventHub, cursor: &mut i64, gaps: &mut BTreeMap<i64, Instant>) -> ApiResult<()> {
     loop {
         let after = *cursor;
-        let rows = state.db(move |conn| Ok(db::events::after(conn, after, BATCH)?)).await?;
+        let rows = run_blocking(&hub.pool, move |conn| Ok(db::events::after(conn, after, BATCH)?)).await?;
         let full = rows.len() == usize::try_from(BATCH).unwrap_or(usize::MAX);
         let now = Instant::now();
         for row in rows {
@@ -211,33 +203,11 @@ async fn poll_once(
     gaps.retain(|_, skipped_at| skipped_at.elapsed() < GAP_WAIT);
     if !gaps.is_empty() {
         let ids: Vec<i64> = gaps.keys().copied().collect();
-        let late = state.db(move |conn| Ok(db::events::with_ids(conn, &ids)?)).await?;
+        let late = run_blocking(&hub.pool, move |conn| Ok(db::events::with_ids(conn, &ids)?)).await?;
         for row in late {
             gaps.remove(&row.id);
             hub.broadcast(row);
         }
     }
     Ok(())
-}
-
-/// Deletes events older than the replay window; answers how many.
-pub async fn prune_once(state: &AppState) -> ApiResult<usize> {
-    let before = (state.clock.now() - RETENTION).naive_utc();
-    state.db(move |conn| Ok(db::events::prune(conn, before)?)).await
-}
-
-/// Prunes every `PRUNE_INTERVAL` for the life of the server. Every server may: a delete
-/// by age needs no coordination.
-pub fn spawn_pruning(state: AppState) {
-    actix_web::rt::spawn(async move {
-        let mut ticker = actix_web::rt::time::interval(PRUNE_INTERVAL);
-        loop {
-            ticker.tick().await;
-            match prune_once(&state).await {
-                Ok(0) => {}
-                Ok(pruned) => tracing::debug!(pruned, "old live-update events pruned"),
-                Err(error) => tracing::warn!(%error, "pruning live-update events failed"),
-            }
-        }
-    });
 }
