@@ -11,8 +11,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use serde::Deserialize;
-use tidings_domain::event_wire::EventKind;
+use tidings_domain::event_wire::{Event, EventKind};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -47,14 +46,6 @@ impl LiveEvent {
     }
 }
 
-/// The ids an event's data carries; which field means what depends on the kind.
-#[derive(Deserialize)]
-struct EventRefs {
-    id: Option<i64>,
-    campaign_id: Option<i64>,
-    conversation_id: Option<i64>,
-}
-
 /// The latest event of the page's stream.
 #[derive(Clone, Copy)]
 struct Live(RwSignal<Option<LiveEvent>>);
@@ -83,16 +74,10 @@ pub fn provide_live() {
         .into_iter()
         .map(|kind| {
             let listener = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let refs = event
-                    .data()
-                    .as_string()
-                    .and_then(|data| serde_json::from_str::<EventRefs>(&data).ok())
-                    .unwrap_or(EventRefs { id: None, campaign_id: None, conversation_id: None });
-                let (campaign_id, conversation_id) = match kind {
-                    EventKind::CampaignUpdated => (refs.id, None),
-                    EventKind::ConversationUpdated => (refs.campaign_id, refs.id),
-                    _ => (refs.campaign_id, refs.conversation_id),
-                };
+                // The server's own event types: what it wrote is what is read.
+                let decoded = event.data().as_string().and_then(|data| Event::decode(kind, &data));
+                let campaign_id = decoded.as_ref().and_then(Event::campaign_id);
+                let conversation_id = decoded.as_ref().and_then(Event::conversation_id);
                 counter.update_value(|n| *n += 1);
                 latest.set(Some(LiveEvent { kind, campaign_id, conversation_id, seq: counter.get_value() }));
             });

@@ -102,7 +102,7 @@ pub fn update(conn: &mut DbConnection, id: i64, changes: &CampaignChanges) -> Qu
 pub fn update_in_state(
     conn: &mut DbConnection,
     id: i64,
-    expected_state: &str,
+    expected_state: CampaignState,
     changes: &CampaignChanges,
 ) -> QueryResult<usize> {
     diesel::update(campaigns::table.filter(campaigns::id.eq(id)).filter(campaigns::state.eq(expected_state)))
@@ -186,7 +186,7 @@ pub fn list_facts(conn: &mut DbConnection, organisation_id: i64, id: i64) -> Que
 }
 
 /// (id, e164, kind) of these phone numbers.
-pub fn numbers_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+pub fn numbers_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String, PhoneNumberKind)>> {
     phone_numbers::table
         .filter(phone_numbers::id.eq_any(ids))
         .select((phone_numbers::id, phone_numbers::e164, phone_numbers::kind))

@@ -101,14 +101,14 @@ pub fn recount(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<SendCou
         skipped_invalid: stored.skipped_invalid,
         ..SendCounts::default()
     };
-    let grouped: Vec<(String, i64)> = messages::table
+    let grouped: Vec<(MessageStatus, i64)> = messages::table
         .filter(messages::campaign_id.eq(campaign_id))
         .filter(messages::author.eq(Author::Campaign))
         .group_by(messages::status)
         .select((messages::status, diesel::dsl::count_star()))
         .load(conn)?;
     for (status, n) in grouped {
-        if let Some(bucket) = MessageStatus::parse(&status).and_then(MessageStatus::count_bucket) {
+        if let Some(bucket) = status.count_bucket() {
             counts.add(bucket, n);
         }
     }
