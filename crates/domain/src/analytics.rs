@@ -172,6 +172,7 @@ pub fn count_into_buckets(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityPoint {
     /// When the bucket starts (the campaign's local hour, midnight, month or year).
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub start: DateTime<Utc>,
     pub count: u64,
 }

@@ -78,6 +78,7 @@ pub struct Responses {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityBar {
     /// The bucket's start (a local hour, midnight, month or year in the campaign's zone).
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub start: DateTime<Utc>,
     pub inbound: i64,
     pub outbound: i64,

@@ -20,6 +20,7 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub expires_at: DateTime<Utc>,
     pub user: Me,
 }
@@ -86,8 +87,11 @@ pub struct ApiKey {
     /// The first characters of the key, to tell keys apart.
     pub prefix: String,
     pub user_id: i64,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

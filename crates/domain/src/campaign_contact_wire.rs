@@ -59,6 +59,7 @@ pub struct CampaignContact {
     pub phone: String,
     /// Every other imported field, in the list's order.
     pub fields: Vec<ContactField>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
     pub delivery: DeliveryState,
     /// Whether the contact is on the organisation's suppression list now. Shown beside

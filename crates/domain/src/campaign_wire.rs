@@ -60,11 +60,16 @@ pub struct Campaign {
     pub append_opt_out: bool,
     pub agents: Vec<NamedRef>,
     pub assistant_script: Option<AssistantScript>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub scheduled_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub launched_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub archived_at: Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
     /// The "Last updated" column.
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<NamedRef>,
     /// Where the launch messages are; all zero before launch.
@@ -172,6 +177,7 @@ mod double_option {
 #[serde(deny_unknown_fields)]
 pub struct ScheduleCampaign {
     /// The launch time (RFC 3339); at least 30 minutes from now.
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub launch_at: DateTime<Utc>,
 }
 
@@ -196,6 +202,7 @@ pub struct CalendarEntry {
     pub phone_number: String,
     pub office: String,
     pub contact_list: Option<String>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub launch_at: DateTime<Utc>,
     pub time_zone: String,
 }
@@ -239,5 +246,6 @@ pub struct AuditEntry {
     /// What changed (field → new value, or facts of the action).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub details: serde_json::Value,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub at: DateTime<Utc>,
 }

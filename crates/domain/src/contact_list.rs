@@ -396,7 +396,9 @@ pub struct ContactList {
     /// Whether the list may be deleted now (no campaign that left draft uses it).
     pub deletable: bool,
     pub created_by: Option<i64>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -432,6 +434,7 @@ pub struct Contact {
     pub fields: Vec<ContactField>,
     /// The number is on the organisation's suppression list: no campaign texts it.
     pub opted_out: bool,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
 }
 

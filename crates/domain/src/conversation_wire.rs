@@ -106,6 +106,7 @@ pub struct Conversation {
     pub unread: bool,
     /// The newest message, with its delivery status (the list's status icon).
     pub last_message: Option<Message>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -33,6 +33,7 @@ pub mod texting_hours;
 #[cfg(feature = "time-zones")]
 pub mod time_zone;
 pub mod user;
+pub mod wire_time;
 
 pub use problem::{FieldError, Problem};
 pub use role::Role;

@@ -96,9 +96,12 @@ pub struct Message {
     pub error_reason: Option<String>,
     /// The provider's id (`SM…`), once it took the message.
     pub provider_message_id: Option<String>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
     /// When the provider took it.
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub sent_at: Option<DateTime<Utc>>,
 }
 

@@ -18,7 +18,9 @@ pub struct Office {
     pub name: String,
     /// IANA time zone, e.g. `America/New_York`.
     pub time_zone: String,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -44,9 +44,11 @@ pub struct OptOut {
     pub source: OptOutSource,
     /// The campaign the contact opted out from, if any.
     pub campaign: Option<NamedRef>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
     pub created_by: Option<NamedRef>,
     /// Set once the opt-out was lifted (START, or by staff with a reason).
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub lifted_at: Option<DateTime<Utc>>,
     pub lifted_by: Option<NamedRef>,
     pub lift_reason: Option<String>,

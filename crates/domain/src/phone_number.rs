@@ -168,8 +168,11 @@ pub struct PhoneNumber {
     pub status: PhoneNumberStatus,
     /// The campaign a single-use number was provisioned for.
     pub campaign_id: Option<i64>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
     pub released_at: Option<DateTime<Utc>>,
     /// Who receives messages not tied to an active campaign (reusable numbers).
     pub unsolicited: UnsolicitedSettings,

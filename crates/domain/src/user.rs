@@ -22,7 +22,9 @@ pub struct User {
     pub two_way_messaging: bool,
     /// Deactivated users cannot sign in; their history stays.
     pub active: bool,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 
