@@ -7,7 +7,7 @@ use common::TestApp;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tidings_api::clock::Clock;
-use tidings_api::services::demo::seed_demo;
+use tidings_api::demo::seed_demo;
 
 const PASSWORD: &str = "demo-password-123";
 

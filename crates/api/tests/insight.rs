@@ -10,8 +10,8 @@ use common::{phone, Org, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::clock::Clock;
+use tidings_api::demo::history::{self as demo_history, Fate};
 use tidings_api::jobs::{dispatcher, status_reports};
-use tidings_api::services::demo_history::{self, Fate};
 
 struct World {
     app: TestApp,

@@ -283,7 +283,7 @@ async fn a_crash_between_send_and_record_leaves_the_message_unknown_and_never_re
     let now = w.app.clock.now();
     let claimed = {
         let mut conn = state.pool.get().unwrap();
-        let claimed = tidings_api::db::messages::claim_batch(
+        let claimed = tidings_api::db::send_queue::claim_batch(
             &mut conn,
             number,
             "crashed-server",
@@ -340,7 +340,7 @@ async fn a_report_that_beats_the_record_of_its_send_is_applied_when_the_send_is_
     let state = w.app.app_state.clone();
     let now = w.app.clock.now();
     let mut conn = state.pool.get().unwrap();
-    let claimed = tidings_api::db::messages::claim_batch(
+    let claimed = tidings_api::db::send_queue::claim_batch(
         &mut conn,
         number,
         "server-a",
@@ -546,7 +546,7 @@ async fn status_callbacks_are_signed_and_only_move_a_message_forward() {
             .load(&mut *conn)
             .unwrap();
         let now = w.app.clock.now();
-        let claimed = tidings_api::db::messages::claim_batch(
+        let claimed = tidings_api::db::send_queue::claim_batch(
             &mut conn,
             number,
             "s",

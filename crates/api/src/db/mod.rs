@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod phone_numbers;
 pub mod schema;
 pub mod send_counts;
+pub mod send_queue;
 pub mod text_search;
 pub mod tokens;
 pub mod users;

@@ -5,8 +5,8 @@ use serde::Serialize;
 use tidings_domain::Problem;
 use utoipa::ToSchema;
 
-use crate::db::connection::migrations_pending;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::services::readiness;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,17 +31,7 @@ pub async fn healthz() -> web::Json<Health> {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
-    let pending = state
-        .db(|conn| {
-            migrations_pending(conn).map_err(|e| {
-                tracing::warn!(error = %e, "readiness check failed");
-                ApiError::unavailable("The database is not ready.")
-            })
-        })
-        .await?;
-    if pending {
-        return Err(ApiError::unavailable("Database migrations are pending; run `tidings migrate`."));
-    }
+    readiness::check(&state).await?;
     Ok(web::Json(Health { status: "ready" }))
 }
 

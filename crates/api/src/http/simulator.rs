@@ -9,10 +9,9 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
 use crate::config::ProviderKind;
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json::JsonBody;
-use crate::services::inbound::{self, InboundMessage, InboundOutcome};
+use crate::services::inbound::{self, InboundOutcome};
 use crate::state::AppState;
 
 /// What the simulated reply became.
@@ -42,42 +41,7 @@ pub async fn simulate_inbound(
     if state.config.provider != ProviderKind::Simulator {
         return Err(ApiError::not_found("The simulator (the provider is Twilio)"));
     }
-    user.require_messaging()?;
-    let input = body.into_inner();
-    let mut errors = Vec::new();
-    if input.body.trim().is_empty() {
-        errors.push(tidings_domain::FieldError::new("body", "is required"));
-    }
-    let from = crate::services::phones::normalise(
-        &input.from,
-        crate::services::phones::DefaultRegion::for_country("US")
-            .unwrap_or(crate::services::phones::DefaultRegion::NONE),
-    );
-    if let Err(e) = &from {
-        errors.push(tidings_domain::FieldError::new("from", e.to_string()));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let to = input.to.trim().to_owned();
-    let organisation_id = user.organisation_id;
-    let lookup = to.clone();
-    let ours = state
-        .db(move |conn| {
-            Ok(db::phone_numbers::find_live_by_e164(conn, &lookup)?
-                .is_some_and(|n| n.organisation_id == organisation_id))
-        })
-        .await?;
-    if !ours {
-        return Err(ApiError::not_found("The number"));
-    }
-    let message = InboundMessage {
-        from: from.unwrap_or_default(),
-        to,
-        body: input.body,
-        provider_message_id: Some(format!("SMsim{}", uuid::Uuid::new_v4().simple())),
-    };
-    match inbound::receive(&state, message).await? {
+    match inbound::receive_simulated(&state, &user, body.into_inner()).await? {
         InboundOutcome::Filed { conversation_id, message_id, .. } => {
             Ok(HttpResponse::Created().json(SimulatedInboundResult { conversation_id, message_id }))
         }

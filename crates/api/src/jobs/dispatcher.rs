@@ -18,10 +18,10 @@ use actix_web::rt::time::{sleep_until, Instant};
 use chrono::Duration;
 use futures_util::future::join_all;
 
-use crate::db;
 use crate::error::ApiResult;
 use crate::providers::OutboundMessage;
 use crate::services::delivery::{self, Attempt};
+use crate::services::send_queue;
 use crate::state::AppState;
 
 /// How often a server looks for numbers with due messages.
@@ -69,7 +69,7 @@ pub struct LaneReport {
 /// Sends the due messages of one number for `owner` until none are due (or the lane is
 /// lost). Answers how many went to the provider.
 pub async fn run_lane(state: &AppState, owner: &str, phone_number_id: i64) -> ApiResult<LaneReport> {
-    let number = state.db(move |conn| Ok(db::phone_numbers::find_any(conn, phone_number_id)?)).await?;
+    let number = state.db(move |conn| send_queue::lane_number(conn, phone_number_id)).await?;
     let number_type = number.number_type;
     let settings = state.config.delivery.clone();
     let pace = Pace::new(settings.rates.per_second(number_type), settings.concurrency);
@@ -80,15 +80,7 @@ pub async fn run_lane(state: &AppState, owner: &str, phone_number_id: i64) -> Ap
         let now = state.clock.now();
         let lane_owner = owner.to_owned();
         let held = state
-            .db(move |conn| {
-                Ok(db::messages::claim_lane(
-                    conn,
-                    phone_number_id,
-                    &lane_owner,
-                    now.naive_utc(),
-                    (now + LANE_LEASE).naive_utc(),
-                )?)
-            })
+            .db(move |conn| send_queue::hold_lane(conn, phone_number_id, &lane_owner, now, now + LANE_LEASE))
             .await?;
         if !held {
             return Ok(report);
@@ -100,14 +92,8 @@ pub async fn run_lane(state: &AppState, owner: &str, phone_number_id: i64) -> Ap
         let claimer = owner.to_owned();
         let claimed = state
             .db(move |conn| {
-                Ok(db::messages::claim_batch(
-                    conn,
-                    phone_number_id,
-                    &claimer,
-                    now.naive_utc(),
-                    (now + claim_lease).naive_utc(),
-                    i64::try_from(limit).unwrap_or(i64::MAX),
-                )?)
+                let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+                send_queue::claim(conn, phone_number_id, &claimer, (now, now + claim_lease), limit)
             })
             .await?;
         if claimed.is_empty() {
@@ -152,7 +138,7 @@ pub async fn run_lane(state: &AppState, owner: &str, phone_number_id: i64) -> Ap
         }
     }
     let releaser = owner.to_owned();
-    state.db(move |conn| Ok(db::messages::release_lane(conn, phone_number_id, &releaser)?)).await?;
+    state.db(move |conn| send_queue::release_lane(conn, phone_number_id, &releaser)).await?;
     Ok(report)
 }
 
@@ -166,7 +152,7 @@ pub async fn recover(state: &AppState) -> ApiResult<usize> {
 /// Numbers with due messages whose lane nobody holds.
 pub async fn due_numbers(state: &AppState) -> ApiResult<Vec<i64>> {
     let now = state.clock.now();
-    state.db(move |conn| Ok(db::messages::numbers_with_due_work(conn, now.naive_utc(), LANES_PER_PASS)?)).await
+    state.db(move |conn| send_queue::due_lanes(conn, now, LANES_PER_PASS)).await
 }
 
 /// One full pass for `owner`: recovery, then every due lane to completion, lanes side

@@ -15,8 +15,9 @@ use tidings_domain::message_wire::Author;
 
 use crate::config::DeliverySettings;
 use crate::db::connection::write_transaction;
-use crate::db::messages::{EarlyReport, MessageRow, SendOutcome};
+use crate::db::messages::{EarlyReport, MessageRow};
 use crate::db::send_counts::Tally;
+use crate::db::send_queue::SendOutcome;
 use crate::db::{self, DbConnection};
 use crate::error::ApiResult;
 use crate::providers::{ProviderError, SendReceipt, StatusReport};
@@ -245,7 +246,7 @@ pub fn record_attempts(
             let outcome = outcome_of(attempt, settings, stamp);
             // The message was `sending` (pending bucket) — or `unknown` if recovery ran
             // while the provider was slow; the counters follow what it actually was.
-            let Some((from, message)) = db::messages::record_outcome(conn, &outcome, owner, stamp)? else {
+            let Some((from, message)) = db::send_queue::record_outcome(conn, &outcome, owner, stamp)? else {
                 continue;
             };
             let was = from;
@@ -290,7 +291,7 @@ fn apply_early_report(
 /// answers the ids still held.
 pub fn begin_sending(
     conn: &mut DbConnection,
-    claimed: &[db::messages::ClaimedMessage],
+    claimed: &[db::send_queue::ClaimedMessage],
     owner: &str,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
@@ -314,19 +315,19 @@ pub fn begin_sending(
                 suppressed.insert((organisation_id, phone));
             }
         }
-        let (blocked, allowed): (Vec<&db::messages::ClaimedMessage>, Vec<&db::messages::ClaimedMessage>) = claimed
+        let (blocked, allowed): (Vec<&db::send_queue::ClaimedMessage>, Vec<&db::send_queue::ClaimedMessage>) = claimed
             .iter()
             .partition(|m| m.author != Author::System && suppressed.contains(&(m.organisation_id, m.to_phone.clone())));
         let mut tally = Tally::new();
         let blocked_ids: Vec<i64> = blocked.iter().map(|m| m.id).collect();
-        let cancelled = db::messages::cancel_claimed(conn, &blocked_ids, owner, now.naive_utc())?;
+        let cancelled = db::send_queue::cancel_claimed(conn, &blocked_ids, owner, now.naive_utc())?;
         let mut offices = MessageOffices::default();
         for message in blocked.iter().filter(|m| cancelled.contains(&m.id)) {
             tally.moved(message.campaign_id, message.author, MessageStatus::Claimed, MessageStatus::Cancelled);
             events::message_status_now(conn, &mut offices, message.id, now.naive_utc())?;
         }
         let ids: Vec<i64> = allowed.iter().map(|m| m.id).collect();
-        let moved = db::messages::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
+        let moved = db::send_queue::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
         for message in allowed.iter().filter(|m| moved.contains(&m.id)) {
             tally.moved(message.campaign_id, message.author, MessageStatus::Claimed, MessageStatus::Sending);
         }
@@ -335,12 +336,12 @@ pub fn begin_sending(
     })
 }
 
-/// Crash recovery: see `db::messages::recover_expired`. Answers how many messages
+/// Crash recovery: see `db::send_queue::recover_expired`. Answers how many messages
 /// became `unknown`.
 pub fn recover_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> ApiResult<usize> {
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
-        let (unknown, _requeued) = db::messages::recover_expired(conn, stamp)?;
+        let (unknown, _requeued) = db::send_queue::recover_expired(conn, stamp)?;
         let mut tally = Tally::new();
         let mut offices = MessageOffices::default();
         for message in &unknown {

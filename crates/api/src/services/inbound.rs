@@ -21,6 +21,7 @@ use tidings_domain::keywords::{classify_inbound, InboundKind};
 use tidings_domain::message_wire::{Author, Direction};
 use tidings_domain::segments::segment_info;
 
+use crate::auth::AuthUser;
 use crate::db::connection::write_transaction;
 use crate::db::conversations::{ConversationChanges, ConversationRow, NewConversation};
 use crate::db::messages::NewMessage;
@@ -29,7 +30,10 @@ use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::events::{self, EventScope};
 use crate::services::opt_outs::{self, Suppressor};
+use crate::services::phones::{self, DefaultRegion};
 use crate::state::AppState;
+use tidings_domain::conversation_wire::SimulatedInbound;
+use tidings_domain::FieldError;
 
 /// A contact's message as the provider delivered it.
 #[derive(Debug, Clone)]
@@ -64,6 +68,48 @@ pub async fn receive(state: &AppState, inbound: InboundMessage) -> ApiResult<Inb
         opt_outs::wait_for_in_flight(state, *organisation_id, inbound.from.trim()).await?;
     }
     Ok(outcome)
+}
+
+/// A contact's reply made up by staff (the simulator): checked, then filed exactly as
+/// the provider's webhook files one. A number that is not the caller organisation's is
+/// answered as unknown.
+pub async fn receive_simulated(
+    state: &AppState,
+    actor: &AuthUser,
+    input: SimulatedInbound,
+) -> ApiResult<InboundOutcome> {
+    actor.require_messaging()?;
+    let mut errors = Vec::new();
+    if input.body.trim().is_empty() {
+        errors.push(FieldError::new("body", "is required"));
+    }
+    let region = DefaultRegion::for_country("US").unwrap_or(DefaultRegion::NONE);
+    let from = phones::normalise(&input.from, region);
+    if let Err(e) = &from {
+        errors.push(FieldError::new("from", e.to_string()));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let to = input.to.trim().to_owned();
+    let organisation_id = actor.organisation_id;
+    let lookup = to.clone();
+    let ours = state
+        .db(move |conn| {
+            Ok(db::phone_numbers::find_live_by_e164(conn, &lookup)?
+                .is_some_and(|n| n.organisation_id == organisation_id))
+        })
+        .await?;
+    if !ours {
+        return Err(ApiError::not_found("The number"));
+    }
+    let message = InboundMessage {
+        from: from.unwrap_or_default(),
+        to,
+        body: input.body,
+        provider_message_id: Some(format!("SMsim{}", uuid::Uuid::new_v4().simple())),
+    };
+    receive(state, message).await
 }
 
 /// The database half of [`receive`]: one write transaction.

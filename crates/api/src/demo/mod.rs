@@ -1,6 +1,11 @@
 //! The demo organisation "Demo College" that `make run` starts with: two offices, four
 //! users, reusable numbers, contact lists and campaigns in every state, so every tab
-//! and the calendar have something to show on first start.
+//! and the calendar have something to show on first start. Not a service: it drives
+//! the services as staff would (`history` plays messages through delivery and inbound,
+//! `lists` imports the contact lists), and only the `seed-demo` command runs it.
+
+pub mod history;
+mod lists;
 
 use chrono::{DateTime, Duration, Utc};
 use tidings_domain::assistant::{AssistantRule, AssistantScript};
@@ -16,8 +21,8 @@ use crate::db::phone_numbers::NewPhoneNumber;
 use crate::db::{self, DbConnection};
 use crate::error::ApiResult;
 use crate::services::campaigns;
-use crate::services::demo_history::{self as history, Fate};
 use crate::services::organisations::{create_organisation, CreatedOrganisation, NewStaff};
+use history::Fate;
 
 pub const DEMO_ORGANISATION: &str = "Demo College";
 
@@ -134,7 +139,7 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
     let main_line = demo_number(conn, created, 0, "+12125550142", "Main Campus Admissions", Some(agent_id), now)?;
     let aid_line = demo_number(conn, created, 0, "+12125550143", "Financial Aid line", None, now)?;
     let west_line = demo_number(conn, created, 1, "+14155550142", "West Campus Welcome", None, now)?;
-    let lists = super::demo_lists::seed_lists(conn, &manager, created, now)?;
+    let lists = lists::seed_lists(conn, &manager, created, now)?;
 
     let campaign = |title: &str, office: usize, number: Option<NumberChoice>, list: Option<i64>, tags: &[&str]| {
         CreateCampaign {

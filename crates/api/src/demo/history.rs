@@ -37,7 +37,7 @@ pub fn play_queue(
     fate_of: impl Fn(usize) -> Fate,
 ) -> ApiResult<()> {
     let settings = DeliverySettings::default();
-    let claimed = db::messages::claim_batch(
+    let claimed = db::send_queue::claim_batch(
         conn,
         number_id,
         OWNER,
