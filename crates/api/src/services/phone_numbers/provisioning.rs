@@ -1,143 +1,29 @@
-//! Phone numbers: reusable numbers owned by an office — registered, or provisioned
-//! through the provider — with their unsolicited message settings; and the single-use
-//! numbers the campaign engine provisions at launch and releases at archive.
-//!
-//! Who may do what: reading needs the two-way messaging permission (administrators
-//! always may) and a visible office; creating, editing, releasing and the unsolicited
-//! settings are administrative. Provider calls are network I/O, so they never run inside
-//! a database transaction: a number is bought before its row is written (and given back
-//! if the write fails), and a reusable number is marked released before the provider
-//! lets it go (and put back in service if the provider refuses), so no campaign can pick
-//! it up in between.
+//! Registering, buying and releasing numbers: reusable numbers for offices (bought
+//! before their row is written, given back if the write fails) and the single-use
+//! numbers campaigns provision at launch and release when they end.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 
 use chrono::NaiveDateTime;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::Connection;
 use phonenumber::metadata::DATABASE as NUMBERING_PLANS;
-use serde::Serialize;
 use serde_json::json;
 use tidings_domain::campaign::{OperatedBy, PhoneNumberKind};
 use tidings_domain::phone_number::{
-    parse_short_code, validate_create, validate_description, validate_number_name, validate_unsolicited, CreateMode,
-    CreatePhoneNumber, NumberType, PhoneNumber, PhoneNumberStatus, UnsolicitedSettings, UpdatePhoneNumber, ValidCreate,
-    DEFAULT_COUNTRY, PHONE_NUMBER_NAME_MAX,
+    parse_short_code, validate_create, CreateMode, CreatePhoneNumber, NumberType, PhoneNumber, PhoneNumberStatus,
+    ValidCreate, DEFAULT_COUNTRY, PHONE_NUMBER_NAME_MAX,
 };
 use tidings_domain::FieldError;
 
+use super::{campaign_conflict, get_any_visible, not_found, provider_failure, record_system, with_settings, ENTITY};
 use crate::auth::AuthUser;
-use crate::clock::Clock;
-use crate::db::phone_numbers::{
-    self as repo, CampaignUsingNumber, NewPhoneNumber, PhoneNumberChanges, PhoneNumberFilter, PhoneNumberRow,
-};
-use crate::db::{utc, DbConnection};
+use crate::db::phone_numbers::{self as repo, NewPhoneNumber, PhoneNumberRow};
+use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
-use crate::providers::{ProviderError, ProvisionRequest};
+use crate::providers::ProvisionRequest;
 use crate::services::audit;
 use crate::state::AppState;
-
-/// The audit log's name for these entities.
-const ENTITY: &str = "phone_number";
-
-/// The wire shape of a stored number.
-pub fn to_phone_number(row: PhoneNumberRow, unsolicited: UnsolicitedSettings) -> ApiResult<PhoneNumber> {
-    let (kind, number_type, status) = (row.kind, row.number_type, row.status);
-    let default_operated_by = row.default_operated_by;
-    Ok(PhoneNumber {
-        id: row.id,
-        office_id: row.office_id,
-        kind,
-        e164: row.e164,
-        name: row.name,
-        description: row.description,
-        number_type,
-        provider_sid: row.provider_sid,
-        owner_user_id: row.owner_user_id,
-        default_operated_by,
-        status,
-        campaign_id: row.campaign_id,
-        created_at: utc(row.created_at),
-        updated_at: utc(row.updated_at),
-        released_at: row.released_at.map(utc),
-        unsolicited,
-    })
-}
-
-/// The unsolicited settings of several numbers, by number id.
-fn settings_of(conn: &mut DbConnection, ids: &[i64]) -> ApiResult<HashMap<i64, UnsolicitedSettings>> {
-    let mut settings: HashMap<i64, UnsolicitedSettings> = HashMap::new();
-    for recipient in repo::recipients(conn, ids)? {
-        let entry = settings.entry(recipient.phone_number_id).or_default();
-        entry.user_ids.extend(recipient.user_id);
-        entry.office_ids.extend(recipient.office_id);
-    }
-    Ok(settings.into_iter().map(|(id, s)| (id, s.normalised())).collect())
-}
-
-fn with_settings(conn: &mut DbConnection, row: PhoneNumberRow) -> ApiResult<PhoneNumber> {
-    let settings = settings_of(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
-    to_phone_number(row, settings)
-}
-
-/// Numbers are read by people who text (and by administrators, who manage them).
-fn require_reader(actor: &AuthUser) -> ApiResult<()> {
-    if actor.role.is_admin() {
-        Ok(())
-    } else {
-        actor.require_messaging()
-    }
-}
-
-fn not_found(error: DieselError) -> ApiError {
-    match error {
-        DieselError::NotFound => ApiError::not_found("The phone number"),
-        other => other.into(),
-    }
-}
-
-/// A number this user may see: in their organisation and in an office they see.
-fn find_visible(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<PhoneNumberRow> {
-    let row = repo::find(conn, actor.organisation_id, id).map_err(not_found)?;
-    if actor.sees_office(row.office_id) {
-        Ok(row)
-    } else {
-        Err(ApiError::not_found("The phone number"))
-    }
-}
-
-/// The numbers this user sees, by name; `status` defaults to active ones.
-pub fn list(
-    conn: &mut DbConnection,
-    actor: &AuthUser,
-    office_id: Option<i64>,
-    kind: Option<PhoneNumberKind>,
-    status: Option<PhoneNumberStatus>,
-) -> ApiResult<Vec<PhoneNumber>> {
-    require_reader(actor)?;
-    let filter = PhoneNumberFilter {
-        office_id,
-        kind,
-        status: Some(status.unwrap_or_default()),
-        visible_offices: (!actor.sees_all_offices()).then(|| vec![actor.office_id]),
-    };
-    let rows = repo::list(conn, actor.organisation_id, &filter)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut settings = settings_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| {
-            let unsolicited = settings.remove(&row.id).unwrap_or_default();
-            to_phone_number(row, unsolicited)
-        })
-        .collect()
-}
-
-pub fn get(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<PhoneNumber> {
-    require_reader(actor)?;
-    let row = find_visible(conn, actor, id)?;
-    with_settings(conn, row)
-}
 
 /// Reads a number to register: E.164 (or the national format of `country`) checked
 /// against the numbering plan, or a short code's digits. Errors name the request field.
@@ -182,7 +68,7 @@ fn normalise_registered(
 
 /// The owner must be an active user of the organisation; answers whether they have
 /// the two-way messaging permission.
-fn check_owner(
+pub(super) fn check_owner(
     conn: &mut DbConnection,
     organisation_id: i64,
     owner_user_id: i64,
@@ -201,7 +87,7 @@ fn check_owner(
     }
 }
 
-fn check_office(
+pub(super) fn check_office(
     conn: &mut DbConnection,
     organisation_id: i64,
     office_id: i64,
@@ -395,126 +281,6 @@ async fn give_back(state: &AppState, provider_sid: &str) {
     }
 }
 
-fn provider_failure(error: ProviderError) -> ApiError {
-    match error {
-        ProviderError::Rejected { code, message } => {
-            tracing::warn!(?code, %message, "the provider refused a number request");
-            ApiError::conflict(format!("The SMS provider refused: {message}"))
-                .with_extensions(json!({"provider_code": code}))
-        }
-        ProviderError::Unavailable(reason) => {
-            tracing::warn!(%reason, "the provider is unavailable");
-            ApiError::unavailable("The SMS provider is not reachable right now. Try again shortly.")
-        }
-        // A purchase may have gone through without us hearing of it: say so, so an
-        // administrator looks before buying again.
-        ProviderError::Unknown(reason) => {
-            tracing::error!(%reason, "the provider's answer to a number request is unknown");
-            ApiError::unavailable(
-                "The SMS provider did not answer clearly. Check its console for the number before trying again.",
-            )
-        }
-    }
-}
-
-fn campaign_conflict(detail: String, campaign: &CampaignUsingNumber) -> ApiError {
-    ApiError::conflict(detail).with_extensions(json!({
-        "campaign": {"id": campaign.id, "title": campaign.title, "state": campaign.state}
-    }))
-}
-
-fn refuse_unless_reusable_and_active(row: &PhoneNumberRow, doing: &str) -> ApiResult<()> {
-    if row.status != PhoneNumberStatus::Active {
-        return Err(ApiError::conflict(format!("This number was released; released numbers cannot {doing}.")));
-    }
-    if row.kind != PhoneNumberKind::Reusable {
-        return Err(ApiError::conflict(format!("Single-use numbers belong to their campaign and cannot {doing}.")));
-    }
-    Ok(())
-}
-
-/// Edits a reusable number's name, description, office, owner or default behaviour
-/// (administrators). Moving it to another office is refused while a campaign that is
-/// not archived uses it.
-pub fn update(
-    conn: &mut DbConnection,
-    actor: &AuthUser,
-    clock: &dyn Clock,
-    id: i64,
-    input: UpdatePhoneNumber,
-) -> ApiResult<PhoneNumber> {
-    actor.require_admin()?;
-    let mut errors = Vec::new();
-    let name = input.name.as_deref().map(|n| validate_number_name(n, &mut errors));
-    let description = input.description.as_deref().map(|d| validate_description(d, &mut errors));
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let now = clock.now_naive();
-    let row = conn.transaction::<_, ApiError, _>(|conn| {
-        let row = repo::lock(conn, actor.organisation_id, id).map_err(not_found)?;
-        refuse_unless_reusable_and_active(&row, "be edited")?;
-        let mut errors = Vec::new();
-        let office_id = input.office_id.filter(|&office| office != row.office_id);
-        if let Some(office) = office_id {
-            check_office(conn, actor.organisation_id, office, &mut errors)?;
-        }
-        if let Some(Some(owner)) = input.owner_user_id {
-            check_owner(conn, actor.organisation_id, owner, &mut errors)?;
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
-        if office_id.is_some() {
-            if let Some(campaign) = repo::campaign_using(conn, id, None)? {
-                return Err(campaign_conflict(
-                    format!(
-                        "The campaign '{}' ({}) uses this number; it can move to another office once that \
-                         campaign is archived or texts from another number.",
-                        campaign.title,
-                        campaign.state.as_str()
-                    ),
-                    &campaign,
-                ));
-            }
-        }
-        let changes = PhoneNumberChanges {
-            name: name.clone(),
-            description: description.clone(),
-            office_id,
-            owner_user_id: input.owner_user_id,
-            default_operated_by: input.default_operated_by,
-            updated_at: Some(now),
-        };
-        repo::update(conn, actor.organisation_id, id, &changes)?;
-        audit::record(conn, actor, ENTITY, id, "updated", &changed_fields(&changes), now)?;
-        repo::find(conn, actor.organisation_id, id).map_err(ApiError::from)
-    })?;
-    with_settings(conn, row)
-}
-
-/// The audit details of an edit: only the fields it changes (`owner_user_id: null`
-/// means the owner was removed).
-fn changed_fields(changes: &PhoneNumberChanges) -> serde_json::Map<String, serde_json::Value> {
-    let mut fields = serde_json::Map::new();
-    if let Some(name) = &changes.name {
-        fields.insert("name".to_owned(), json!(name));
-    }
-    if let Some(description) = &changes.description {
-        fields.insert("description".to_owned(), json!(description));
-    }
-    if let Some(office_id) = changes.office_id {
-        fields.insert("office_id".to_owned(), json!(office_id));
-    }
-    if let Some(owner) = changes.owner_user_id {
-        fields.insert("owner_user_id".to_owned(), json!(owner));
-    }
-    if let Some(operated_by) = &changes.default_operated_by {
-        fields.insert("default_operated_by".to_owned(), json!(operated_by));
-    }
-    fields
-}
-
 /// Releases a number (administrators): it stops sending and receiving, the provider
 /// takes it back when Tidings knows its provider id, and the row stays for history.
 /// Refused while a campaign in draft, scheduled or active state uses it. Releasing a
@@ -568,107 +334,6 @@ pub async fn release(state: &AppState, actor: AuthUser, id: i64) -> ApiResult<Ph
         }
     }
     state.db(move |conn| get_any_visible(conn, &actor, id)).await
-}
-
-fn get_any_visible(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<PhoneNumber> {
-    let row = repo::find(conn, actor.organisation_id, id).map_err(not_found)?;
-    with_settings(conn, row)
-}
-
-/// The users and office inboxes receiving a number's unsolicited messages.
-pub fn get_unsolicited(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<UnsolicitedSettings> {
-    require_reader(actor)?;
-    let row = find_visible(conn, actor, id)?;
-    Ok(settings_of(conn, &[row.id])?.remove(&row.id).unwrap_or_default())
-}
-
-/// Checks that every id names an active user with the messaging permission, or an
-/// office, of the organisation; errors name the position in the request
-/// (`user_ids[2]`).
-fn check_recipients(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    requested: &UnsolicitedSettings,
-) -> ApiResult<Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let users: HashMap<i64, (bool, bool)> = repo::users_of_organisation(conn, organisation_id, &requested.user_ids)?
-        .into_iter()
-        .map(|(id, active, messaging)| (id, (active, messaging)))
-        .collect();
-    for (i, id) in requested.user_ids.iter().enumerate() {
-        let reason = match users.get(id) {
-            None => Some("no such user in your organisation"),
-            Some((false, _)) => Some("this user is deactivated"),
-            Some((true, false)) => Some("this user does not have the two-way messaging permission"),
-            Some((true, true)) => None,
-        };
-        if let Some(reason) = reason {
-            errors.push(FieldError::new(format!("user_ids[{i}]"), reason));
-        }
-    }
-    let offices = repo::offices_of_organisation(conn, organisation_id, &requested.office_ids)?;
-    for (i, id) in requested.office_ids.iter().enumerate() {
-        if !offices.contains(id) {
-            errors.push(FieldError::new(format!("office_ids[{i}]"), "no such office in your organisation"));
-        }
-    }
-    Ok(errors)
-}
-
-/// Replaces a reusable number's unsolicited message settings (administrators), in one
-/// transaction. An empty set is allowed: then nobody receives those messages.
-pub fn set_unsolicited(
-    conn: &mut DbConnection,
-    actor: &AuthUser,
-    clock: &dyn Clock,
-    id: i64,
-    input: UnsolicitedSettings,
-) -> ApiResult<UnsolicitedSettings> {
-    actor.require_admin()?;
-    let settings = validate_unsolicited(&input).map_err(ApiError::validation)?;
-    let now = clock.now_naive();
-    conn.transaction::<_, ApiError, _>(|conn| {
-        let row = repo::lock(conn, actor.organisation_id, id).map_err(not_found)?;
-        refuse_unless_reusable_and_active(&row, "take unsolicited message settings")?;
-        let errors = check_recipients(conn, actor.organisation_id, &input)?;
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
-        let before = settings_of(conn, &[id])?.remove(&id).unwrap_or_default();
-        repo::replace_recipients(conn, id, &settings.user_ids, &settings.office_ids)?;
-        repo::update(
-            conn,
-            actor.organisation_id,
-            id,
-            &PhoneNumberChanges { updated_at: Some(now), ..Default::default() },
-        )?;
-        audit::record(
-            conn,
-            actor,
-            ENTITY,
-            id,
-            "unsolicited_settings_changed",
-            &json!({"before": before, "after": settings}),
-            now,
-        )?;
-        Ok(settings)
-    })
-}
-
-// ---------------------------------------------------------------------------------
-// For the campaign engine and the conversation work.
-// ---------------------------------------------------------------------------------
-
-/// Writes an audit entry for something the system did (no acting user).
-fn record_system(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    entity_id: i64,
-    action: &str,
-    details: &impl Serialize,
-    at: NaiveDateTime,
-) -> ApiResult<()> {
-    audit::record_system(conn, organisation_id, ENTITY, entity_id, action, details, at)
 }
 
 /// The name a single-use number gets: "Single-use: <campaign title>", cut to fit.
@@ -766,14 +431,9 @@ pub async fn provision_single_use(
     }
 }
 
-enum Stored {
-    New(PhoneNumberRow),
-    Existing(PhoneNumberRow),
-}
-
 /// How storing a single-use number failed: a live row already holds the number or the
 /// campaign (unique indexes), or anything else.
-enum SingleUseError {
+pub enum SingleUseError {
     Taken,
     Api(ApiError),
 }
@@ -820,73 +480,8 @@ pub async fn release_single_use(state: &AppState, phone_number_id: i64) -> ApiRe
         .await
 }
 
-/// Why a number cannot be a campaign's number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnusableNumber {
-    /// No such number in the organisation.
-    NotFound,
-    /// The number was released.
-    Released,
-    /// A single-use number (those are provisioned by the campaign itself).
-    SingleUse,
-    /// The number belongs to another office than the campaign's.
-    OtherOffice,
-}
-
-impl UnusableNumber {
-    /// Why, in words for a field error on `phone_number_id`.
-    pub fn reason(self) -> &'static str {
-        match self {
-            UnusableNumber::NotFound => "no such phone number in your organisation",
-            UnusableNumber::Released => "this phone number was released",
-            UnusableNumber::SingleUse => "this is another campaign's single-use number",
-            UnusableNumber::OtherOffice => "this phone number belongs to another office",
-        }
-    }
-}
-
-/// Validates a reusable number chosen for a campaign of `office_id`: it must exist in
-/// the organisation, be active, be reusable and belong to that office. `Ok(Err(..))`
-/// tells why not (see [`UnusableNumber::reason`]).
-///
-/// It takes the number's row lock, so call it inside the transaction that stores the
-/// choice (or launches): a concurrent release or office move of the number then waits
-/// for that transaction and sees the campaign, and vice versa.
-pub fn number_for_campaign(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    office_id: i64,
-    phone_number_id: i64,
-) -> diesel::QueryResult<Result<PhoneNumberRow, UnusableNumber>> {
-    let row = match repo::lock(conn, organisation_id, phone_number_id) {
-        Ok(row) => row,
-        Err(DieselError::NotFound) => return Ok(Err(UnusableNumber::NotFound)),
-        Err(other) => return Err(other),
-    };
-    Ok(if row.status != PhoneNumberStatus::Active {
-        Err(UnusableNumber::Released)
-    } else if row.kind != PhoneNumberKind::Reusable {
-        Err(UnusableNumber::SingleUse)
-    } else if row.office_id != office_id {
-        Err(UnusableNumber::OtherOffice)
-    } else {
-        Ok(row)
-    })
-}
-
-/// The inboxes that receive a number's unsolicited messages: `(user_ids, office_ids)`,
-/// each ascending. Both may be empty (single-use numbers, or an administrator cleared
-/// the settings); routing then decides a fallback, such as the number's office inbox.
-pub fn unsolicited_inboxes(conn: &mut DbConnection, phone_number_id: i64) -> diesel::QueryResult<(Vec<i64>, Vec<i64>)> {
-    let mut users = Vec::new();
-    let mut offices = Vec::new();
-    for recipient in repo::recipients(conn, &[phone_number_id])? {
-        users.extend(recipient.user_id);
-        offices.extend(recipient.office_id);
-    }
-    users.sort_unstable();
-    users.dedup();
-    offices.sort_unstable();
-    offices.dedup();
-    Ok((users, offices))
+/// Whether provisioning stored a new number or found the one already stored.
+enum Stored {
+    New(PhoneNumberRow),
+    Existing(PhoneNumberRow),
 }
