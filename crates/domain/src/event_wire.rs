@@ -1,7 +1,9 @@
 //! Wire types of live updates (`GET /api/v1/events`, Server-Sent Events): the event
 //! kinds and the data each carries, shared so the SPA reads exactly what the server
 //! writes. Services publish an [`Event`]; its variant is its kind and the variant's
-//! struct is the SSE `data:`, so a new kind is one variant and one struct here.
+//! struct is the SSE `data:`. A new kind is an `EventKind` (with its spelling), an
+//! `Event` variant with its struct and match arms here, the struct in the OpenAPI
+//! document's schema list, and the kind in the SPA's listener list (`live.rs`).
 
 use serde::{Deserialize, Serialize};
 
