@@ -354,6 +354,16 @@ pub fn add_participant(conn: &mut DbConnection, conversation_id: i64, user_id: i
 
 /// Notes that `user_id` has read a conversation up to `message_id` (its newest message).
 pub fn mark_read(conn: &mut DbConnection, user_id: i64, conversation_id: i64, message_id: i64) -> QueryResult<()> {
+    // An open conversation is read again on every live update: a read, not a write,
+    // when nothing new arrived (writes are what SQLite serialises).
+    let seen: Option<i64> = conversation_reads::table
+        .find((user_id, conversation_id))
+        .select(conversation_reads::last_read_message_id)
+        .first(conn)
+        .optional()?;
+    if seen.is_some_and(|seen| seen >= message_id) {
+        return Ok(());
+    }
     let statement = diesel::insert_into(conversation_reads::table)
         .values((
             conversation_reads::user_id.eq(user_id),

@@ -26,6 +26,12 @@ pub use connection::{run_blocking, DbConnection, DbPool};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+/// Whether a statement failed on a unique index (a row that already exists): read off
+/// the database's own error, never an HTTP status.
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(error, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+}
+
 /// Stored timestamps are UTC without zone; this turns one into an instant.
 pub fn utc(timestamp: NaiveDateTime) -> DateTime<Utc> {
     timestamp.and_utc()

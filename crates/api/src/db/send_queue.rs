@@ -7,6 +7,8 @@
 //! Every statement that moves a message names the status it expects, so two servers
 //! racing on one row cannot both move it.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
@@ -27,17 +29,19 @@ pub fn numbers_with_due_work(conn: &mut DbConnection, now: NaiveDateTime, limit:
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let sql = format!(
-        "SELECT p.id AS id FROM phone_numbers p WHERE p.status = '{active}' \
-         AND EXISTS (SELECT 1 FROM messages m WHERE m.phone_number_id = p.id \
-                     AND m.status = '{queued}' AND m.next_attempt_at <= ?) \
-         AND NOT EXISTS (SELECT 1 FROM dispatch_lanes l WHERE l.phone_number_id = p.id \
-                         AND l.lease_expires_at >= ?) \
-         ORDER BY p.id LIMIT ?",
-        active = PhoneNumberStatus::Active.as_str(),
-        queued = MessageStatus::Queued.as_str(),
-    );
-    let rows: Vec<Due> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &sql))
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT p.id AS id FROM phone_numbers p WHERE p.status = '{active}' \
+             AND EXISTS (SELECT 1 FROM messages m WHERE m.phone_number_id = p.id \
+                         AND m.status = '{queued}' AND m.next_attempt_at <= ?) \
+             AND NOT EXISTS (SELECT 1 FROM dispatch_lanes l WHERE l.phone_number_id = p.id \
+                             AND l.lease_expires_at >= ?) \
+             ORDER BY p.id LIMIT ?",
+            active = PhoneNumberStatus::Active.as_str(),
+            queued = MessageStatus::Queued.as_str(),
+        )
+    });
+    let rows: Vec<Due> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &SQL))
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
@@ -119,28 +123,35 @@ pub fn claim_batch(
 ) -> QueryResult<Vec<ClaimedMessage>> {
     // PostgreSQL: the pick is a materialised CTE. As an `IN (subquery … LIMIT n)` the
     // planner may run the subquery more than once and lease more than `n` rows.
-    // The statuses are written into the statement, not bound: a literal lets both
-    // planners use the partial `messages_queue` index.
-    let (queued, claimed) = (MessageStatus::Queued.as_str(), MessageStatus::Claimed.as_str());
-    let sql = match conn {
-        DbConnection::Postgresql(_) => format!(
+    // The statuses are written into the statement (once, in the domain's spelling), not
+    // bound: a literal lets both planners use the partial `messages_queue` index.
+    static POSTGRES: LazyLock<String> = LazyLock::new(|| {
+        let (queued, claimed) = (MessageStatus::Queued.as_str(), MessageStatus::Claimed.as_str());
+        format!(
             "WITH picked AS MATERIALIZED (\
                SELECT id FROM messages WHERE phone_number_id = ? AND status = '{queued}' AND next_attempt_at <= ? \
                ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) \
              UPDATE messages m SET status = '{claimed}', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
              FROM picked WHERE m.id = picked.id AND m.status = '{queued}' \
              RETURNING m.id, m.organisation_id, m.campaign_id, m.author, m.from_phone, m.to_phone, m.body, m.attempts"
-        ),
-        DbConnection::Sqlite(_) => format!(
+        )
+    });
+    static SQLITE: LazyLock<String> = LazyLock::new(|| {
+        let (queued, claimed) = (MessageStatus::Queued.as_str(), MessageStatus::Claimed.as_str());
+        format!(
             "WITH picked AS (\
                SELECT id FROM messages WHERE phone_number_id = ? AND status = '{queued}' AND next_attempt_at <= ? \
                ORDER BY next_attempt_at, id LIMIT ?) \
              UPDATE messages SET status = '{claimed}', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
              WHERE status = '{queued}' AND id IN (SELECT id FROM picked) \
              RETURNING id, organisation_id, campaign_id, author, from_phone, to_phone, body, attempts"
-        ),
+        )
+    });
+    let sql: &str = match conn {
+        DbConnection::Postgresql(_) => &POSTGRES,
+        DbConnection::Sqlite(_) => &SQLITE,
     };
-    let mut rows: Vec<ClaimedMessage> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &sql))
+    let mut rows: Vec<ClaimedMessage> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, sql))
         .bind::<BigInt, _>(phone_number_id)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
@@ -284,14 +295,16 @@ pub struct Moved {
 /// become `unknown`; messages left `claimed` past their lease were never handed over
 /// and go back to the queue.
 pub fn recover_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<(Vec<Moved>, usize)> {
-    let sql = format!(
-        "UPDATE messages SET status = '{unknown}', updated_at = ?, \
-         error_reason = 'The server stopped while sending; the message may or may not have been sent.' \
-         WHERE status = '{sending}' AND lease_expires_at < ? RETURNING id, campaign_id, author",
-        unknown = MessageStatus::Unknown.as_str(),
-        sending = MessageStatus::Sending.as_str(),
-    );
-    let unknown: Vec<Moved> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &sql))
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "UPDATE messages SET status = '{unknown}', updated_at = ?, \
+             error_reason = 'The server stopped while sending; the message may or may not have been sent.' \
+             WHERE status = '{sending}' AND lease_expires_at < ? RETURNING id, campaign_id, author",
+            unknown = MessageStatus::Unknown.as_str(),
+            sending = MessageStatus::Sending.as_str(),
+        )
+    });
+    let unknown: Vec<Moved> = crate::on_backend!(conn, |c| diesel::sql_query(numbered(c, &SQL))
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(now)
         .load(c)?);

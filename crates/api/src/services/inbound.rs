@@ -11,7 +11,7 @@
 //! Every reply goes through the outbound queue — nothing slow on the webhook's path.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 use tidings_domain::assistant::{assistant_decide, AssistantDecision, AssistantScript};
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::Route;
@@ -268,9 +268,12 @@ fn store_inbound(
     }
     announce_message(conn, conversation, id, (Direction::Inbound, Author::Contact), stamp)?;
     if let Some(sid) = &inbound.provider_message_id {
-        db::messages::set_provider_id(conn, id, sid).map_err(|e| match e {
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => FileError::Duplicate,
-            other => other.into(),
+        db::messages::set_provider_id(conn, id, sid).map_err(|e| {
+            if db::is_unique_violation(&e) {
+                FileError::Duplicate
+            } else {
+                e.into()
+            }
         })?;
     }
     Ok(id)

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use chrono::NaiveDateTime;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::Error as DieselError;
 use diesel::Connection;
 use phonenumber::metadata::DATABASE as NUMBERING_PLANS;
 use serde_json::json;
@@ -19,7 +19,7 @@ use tidings_domain::FieldError;
 use super::{campaign_conflict, get_any_visible, not_found, provider_failure, record_system, with_settings, ENTITY};
 use crate::auth::AuthUser;
 use crate::db::phone_numbers::{self as repo, NewPhoneNumber, PhoneNumberRow};
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::providers::ProvisionRequest;
 use crate::services::audit;
@@ -120,10 +120,6 @@ fn check_references(
     }
 }
 
-fn is_unique_violation(error: &DieselError) -> bool {
-    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
-}
-
 /// "Already in use", telling the caller's own organisation which of its numbers.
 fn number_taken(conn: &mut DbConnection, organisation_id: i64, e164: &str) -> ApiResult<Option<ApiError>> {
     Ok(repo::find_live_by_e164(conn, e164)?.map(|live| {
@@ -179,7 +175,7 @@ fn insert_reusable(
             },
         )
         .map_err(|error| {
-            if is_unique_violation(&error) {
+            if db::is_unique_violation(&error) {
                 // Another request stored the same number since the check above.
                 ApiError::conflict("This number is already in service.")
             } else {
@@ -440,7 +436,7 @@ pub enum SingleUseError {
 
 impl From<DieselError> for SingleUseError {
     fn from(error: DieselError) -> Self {
-        if is_unique_violation(&error) {
+        if db::is_unique_violation(&error) {
             SingleUseError::Taken
         } else {
             SingleUseError::Api(error.into())
