@@ -9,7 +9,6 @@ use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::Author;
 
 use super::schema::{contacts, messages, opt_outs};
-use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
 use super::DbConnection;
 
 /// A contact with its launch message's state and whether its number is suppressed.
@@ -82,22 +81,14 @@ pub fn page(
             opt_outs::id.nullable(),
         ))
         .into_boxed();
-    let full_name = lower(contacts::first_name.concat(" ").concat(contacts::last_name));
-    match (&filter.name_contains, &filter.phone_digits) {
-        (Some(name), Some(digits)) => {
-            query = query.filter(
-                full_name
-                    .like(contains_pattern(name))
-                    .escape(LIKE_ESCAPE)
-                    .or(contacts::phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE)),
-            );
-        }
-        (Some(name), None) => query = query.filter(full_name.like(contains_pattern(name)).escape(LIKE_ESCAPE)),
-        (None, Some(digits)) => {
-            query = query.filter(contacts::phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE))
-        }
-        (None, None) => {}
-    }
+    crate::filter_name_or_phone!(
+        query,
+        contacts::first_name,
+        contacts::last_name,
+        contacts::phone,
+        filter.name_contains.as_ref(),
+        filter.phone_digits.as_ref()
+    );
     // The same states the tab shows (services::campaign_contacts::delivery_of): a
     // message keeps its own state after an opt-out; "opted out" is the contact who was
     // not texted because of one.

@@ -214,24 +214,14 @@ pub struct ContactFilter {
 pub fn browse(conn: &mut DbConnection, list_id: i64, filter: &ContactFilter) -> QueryResult<Vec<ContactRow>> {
     let mut query =
         contacts::table.filter(contacts::contact_list_id.eq(list_id)).select(ContactRow::as_select()).into_boxed();
-    let full_name = lower(contacts::first_name.concat(" ").concat(contacts::last_name));
-    match (&filter.name_contains, &filter.phone_digits) {
-        (Some(name), Some(digits)) => {
-            query = query.filter(
-                full_name
-                    .like(contains_pattern(name))
-                    .escape(LIKE_ESCAPE)
-                    .or(contacts::phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE)),
-            );
-        }
-        (Some(name), None) => {
-            query = query.filter(full_name.like(contains_pattern(name)).escape(LIKE_ESCAPE));
-        }
-        (None, Some(digits)) => {
-            query = query.filter(contacts::phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE));
-        }
-        (None, None) => {}
-    }
+    crate::filter_name_or_phone!(
+        query,
+        contacts::first_name,
+        contacts::last_name,
+        contacts::phone,
+        filter.name_contains.as_ref(),
+        filter.phone_digits.as_ref()
+    );
     if let Some(after) = filter.after_id {
         query = query.filter(contacts::id.gt(after));
     }

@@ -17,7 +17,6 @@ use super::schema::{
     campaign_agents, conversation_participants, conversation_reads, conversation_tags, conversations, messages,
     unsolicited_recipients,
 };
-use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
 use super::DbConnection;
 
 /// Columns bound per conversation in a multi-row insert.
@@ -187,22 +186,14 @@ pub struct ConversationFilter {
 type Boxed<'a> = conversations::BoxedQuery<'a, crate::db::connection::MultiBackend>;
 
 fn filtered<'a>(mut query: Boxed<'a>, filter: &'a ConversationFilter) -> Boxed<'a> {
-    let full_name = lower(conversations::first_name.concat(" ").concat(conversations::last_name));
-    match (&filter.name_contains, &filter.phone_digits) {
-        (Some(name), Some(digits)) => {
-            query = query.filter(
-                full_name
-                    .like(contains_pattern(name))
-                    .escape(LIKE_ESCAPE)
-                    .or(conversations::contact_phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE)),
-            );
-        }
-        (Some(name), None) => query = query.filter(full_name.like(contains_pattern(name)).escape(LIKE_ESCAPE)),
-        (None, Some(digits)) => {
-            query = query.filter(conversations::contact_phone.like(contains_pattern(digits)).escape(LIKE_ESCAPE))
-        }
-        (None, None) => {}
-    }
+    crate::filter_name_or_phone!(
+        query,
+        conversations::first_name,
+        conversations::last_name,
+        conversations::contact_phone,
+        filter.name_contains.as_ref(),
+        filter.phone_digits.as_ref()
+    );
     if !filter.tag_keys.is_empty() {
         query = query.filter(
             conversations::id.eq_any(
