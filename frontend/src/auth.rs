@@ -2,6 +2,7 @@
 //! signed in, and the paths that lead to and from the login page.
 
 use leptos::prelude::*;
+use tidings_domain::auth::Me;
 
 use crate::browser::local_storage;
 
@@ -120,6 +121,15 @@ fn follow_other_tabs(session: Session) {
     });
     // The app lives as long as the page; nothing ever needs to remove the listener.
     drop(listener);
+}
+
+/// The signed-in user, provided by the signed-in frame (`pages::shell`) to every page inside it.
+#[derive(Clone)]
+pub struct CurrentUser(pub Me);
+
+/// The signed-in user, when called from a page inside the shell.
+pub fn use_current_user() -> Option<Me> {
+    use_context::<CurrentUser>().map(|CurrentUser(me)| me)
 }
 
 #[cfg(test)]

@@ -123,3 +123,14 @@ impl FormState {
         move || self.failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })
     }
 }
+
+/// What a page for administrators shows everyone else, without asking the API.
+#[component]
+pub fn AdminsOnly() -> impl IntoView {
+    view! {
+        <ErrorPanel
+            title="For administrators"
+            message="Only users with the administrative role manage this part of Tidings."
+        />
+    }
+}

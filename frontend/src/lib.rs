@@ -3,8 +3,9 @@
 //!
 //! `app` holds the router; `bundles` how the screens are split into wasm bundles;
 //! `auth` the session; `browser` the storages and the start-up address; `api` the
-//! typed client; `pages` one module per screen; `feedback` the loading and error
-//! panels every page shares; `live` the events stream; `zone_time` instants in IANA
+//! typed client; `pages` one module per screen; `components` the widgets several
+//! screens share (no page imports from another page's folder); `feedback` the loading
+//! and error panels every page shares; `live` the events stream; `zone_time` instants in IANA
 //! time zones through the browser's `Intl`.
 
 // A bundle with some screens left out leaves their code unused; only the build with
@@ -30,6 +31,7 @@ mod app;
 mod auth;
 mod browser;
 mod bundles;
+mod components;
 mod feedback;
 mod live;
 mod pages;

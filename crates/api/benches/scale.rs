@@ -23,6 +23,7 @@ use tidings_api::db::phone_numbers::NewPhoneNumber;
 use tidings_api::providers::simulator::Simulator;
 use tidings_api::services::campaign_contacts::ContactQuery;
 use tidings_api::services::organisations::{create_organisation, NewStaff};
+use tidings_api::services::paging::PageRequest;
 use tidings_api::services::{analytics, campaign_contacts, campaigns};
 use tidings_domain::campaign_wire::{CreateCampaign, NumberChoice};
 use tidings_domain::Role;
@@ -218,7 +219,8 @@ fn main() -> Result<(), String> {
         report("Analytics tab (median of 5)", tab, contacts);
         let mut conn = state.pool.get().or_fail()?;
         let contacts_page = time(&mut || {
-            campaign_contacts::list(&mut conn, &manager, draft.id, &ContactQuery::default()).or_fail()?;
+            campaign_contacts::list(&mut conn, &manager, draft.id, &ContactQuery::default(), &PageRequest::first(50))
+                .or_fail()?;
             Ok(())
         })
         .or_fail()?;

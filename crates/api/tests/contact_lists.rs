@@ -439,8 +439,9 @@ async fn contacts_are_searched_and_paged_by_cursor() {
     let (status, body) = app.get(&format!("{base}?cursor=abc"), &agent).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     common::assert_field_error(&body, "cursor");
-    let (status, _) = app.get(&format!("{base}?limit=0"), &agent).await;
+    let (status, body) = app.get(&format!("{base}?limit=0"), &agent).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    common::assert_field_error(&body, "limit");
 }
 
 #[actix_web::test]

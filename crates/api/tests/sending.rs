@@ -674,6 +674,12 @@ async fn campaign_messages_are_private_to_the_organisation_and_paged() {
     let (status, _) = w.app.call(reqwest::Method::GET, &format!("/api/v1/campaigns/{id}/messages"), None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, problem) = w.app.get(&format!("/api/v1/campaigns/{id}/messages?limit=0"), &w.manager).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a limit out of bounds is a bad query value, as on every list");
     common::assert_field_error(&problem, "limit");
+    let (status, problem) = w.app.get(&format!("/api/v1/campaigns/{id}/messages?limit=501"), &w.manager).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    common::assert_field_error(&problem, "limit");
+    let (status, problem) = w.app.get(&format!("/api/v1/campaigns/{id}/messages?colour=red"), &w.manager).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "the list's own filter still refuses unknown parameters");
+    common::assert_field_error(&problem, "colour");
 }

@@ -200,6 +200,66 @@ impl FieldNames {
     }
 }
 
+/// Why columns chosen by hand (the upload form's mapping, by column number) cannot be
+/// sent yet. The same rules [`resolve_mapping`] applies on the server, in the words the
+/// form shows beside the choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MappingProblem {
+    /// A required column is not chosen.
+    Unchosen(RequiredColumn),
+    /// Two required values were given the same column.
+    SameColumn,
+    /// A kept column has no field name.
+    UnnamedField { column: usize },
+    /// A kept column's name is taken (by another field, or by first_name, last_name,
+    /// phone, which templates address the same way).
+    NameTaken { column: usize, name: String },
+}
+
+impl std::fmt::Display for MappingProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MappingProblem::Unchosen(which) => write!(f, "Choose the column that holds the {}.", which.label()),
+            MappingProblem::SameColumn => {
+                f.write_str("First name, last name and phone must be three different columns.")
+            }
+            MappingProblem::UnnamedField { column } => {
+                write!(f, "{} is kept, so it needs a field name.", column_label(*column))
+            }
+            MappingProblem::NameTaken { column, name } => {
+                write!(f, "{}: “{name}” is already the name of another field.", column_label(*column))
+            }
+        }
+    }
+}
+
+/// Checks a mapping chosen by column numbers: `required` the column of each required
+/// value (unchosen ones `None`), `fields` each kept column with the name typed for it.
+pub fn check_chosen_columns(
+    required: [(RequiredColumn, Option<usize>); 3],
+    fields: &[(usize, &str)],
+) -> Vec<MappingProblem> {
+    let mut problems: Vec<MappingProblem> = required
+        .iter()
+        .filter(|(_, column)| column.is_none())
+        .map(|(which, _)| MappingProblem::Unchosen(*which))
+        .collect();
+    let chosen: Vec<usize> = required.iter().filter_map(|(_, column)| *column).collect();
+    if (1..chosen.len()).any(|i| chosen[..i].contains(&chosen[i])) {
+        problems.push(MappingProblem::SameColumn);
+    }
+    let mut names = FieldNames::default();
+    for (column, name) in fields {
+        let name = name.trim();
+        if name.is_empty() {
+            problems.push(MappingProblem::UnnamedField { column: *column });
+        } else if !names.claim_exact(name) {
+            problems.push(MappingProblem::NameTaken { column: *column, name: name.to_owned() });
+        }
+    }
+    problems
+}
+
 /// "Column 3" for the 0-based column 2.
 pub fn column_label(column: usize) -> String {
     format!("Column {}", column + 1)
@@ -679,6 +739,28 @@ pub fn validate_contact_list_name(name: &str, errors: &mut Vec<FieldError>) -> S
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn columns_chosen_by_hand_are_checked_by_the_server_rules() {
+        use RequiredColumn::{FirstName, LastName, Phone};
+        let all = |f, l, p| [(FirstName, f), (LastName, l), (Phone, p)];
+        assert!(check_chosen_columns(all(Some(0), Some(1), Some(2)), &[(3, "Program")]).is_empty());
+        assert_eq!(
+            check_chosen_columns(all(None, Some(1), Some(1)), &[]),
+            [MappingProblem::Unchosen(FirstName), MappingProblem::SameColumn]
+        );
+        let problems =
+            check_chosen_columns(all(Some(0), Some(1), Some(2)), &[(3, " "), (4, "Phone"), (5, "Year"), (6, "year")]);
+        assert_eq!(
+            problems,
+            [
+                MappingProblem::UnnamedField { column: 3 },
+                MappingProblem::NameTaken { column: 4, name: "Phone".to_owned() },
+                MappingProblem::NameTaken { column: 6, name: "year".to_owned() },
+            ]
+        );
+        assert_eq!(problems[0].to_string(), "Column 4 is kept, so it needs a field name.");
+    }
+
     use super::*;
 
     fn strings(items: &[&str]) -> Vec<String> {

@@ -77,16 +77,20 @@ pub fn normalise_tags<S: AsRef<str>>(
     tags
 }
 
-/// Adds one tag to a set, as the tag input does when the user presses Enter. Returns
-/// the new set, or the reason the tag cannot be added.
+/// Adds one tag to a set, as a tag input does when the user presses Enter (the
+/// wizard's campaign tags, a conversation's tags). Returns the new set, or why the tag
+/// cannot be added as a sentence the input shows.
 pub fn add_tag(existing: &[String], candidate: &str, max_count: Option<usize>) -> Result<Vec<String>, String> {
-    let tag = validate_tag(candidate)?;
+    let tag = validate_tag(candidate).map_err(|reason| match candidate.trim() {
+        "" => format!("A tag {reason}."),
+        typed => format!("“{typed}” {reason}."),
+    })?;
     if existing.iter().any(|t| same_tag(t, &tag)) {
-        return Err(format!("'{tag}' is already a tag"));
+        return Err(format!("“{tag}” is already a tag."));
     }
     if let Some(max) = max_count {
         if existing.len() >= max {
-            return Err(format!("at most {max} tags"));
+            return Err(format!("At most {max} tags."));
         }
     }
     let mut tags = existing.to_vec();
@@ -155,11 +159,12 @@ mod tests {
     #[test]
     fn add_tag_refuses_duplicates_and_a_fourth_tag() {
         let tags = vec!["VIP".to_owned(), "Transfer".to_owned()];
-        assert_eq!(add_tag(&tags, "vip", Some(3)), Err("'vip' is already a tag".to_owned()));
+        assert_eq!(add_tag(&tags, "vip", Some(3)), Err("“vip” is already a tag.".to_owned()));
+        assert_eq!(add_tag(&tags, "  ", Some(3)), Err("A tag must not be empty.".to_owned()));
         let three = add_tag(&tags, " Visa ", Some(3));
         assert_eq!(three.as_deref(), Ok(&["VIP".to_owned(), "Transfer".to_owned(), "Visa".to_owned()][..]));
         let Ok(three) = three else { panic!("added") };
-        assert_eq!(add_tag(&three, "Late", Some(3)), Err("at most 3 tags".to_owned()));
+        assert_eq!(add_tag(&three, "Late", Some(3)), Err("At most 3 tags.".to_owned()));
         assert!(add_tag(&three, "Late", None).is_ok());
     }
 

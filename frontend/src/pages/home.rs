@@ -5,8 +5,8 @@ use leptos_router::components::A;
 use tidings_domain::auth::Me;
 use tidings_domain::Role;
 
+use crate::auth::use_current_user;
 use crate::feedback::ErrorPanel;
-use crate::pages::shell::use_current_user;
 
 /// Welcomes the user by name and sets out their office, role and reach.
 #[component]

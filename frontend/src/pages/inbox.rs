@@ -10,18 +10,18 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use tidings_domain::conversation_wire::Conversation;
 
-use super::campaigns::filters::{Filters, SearchBox};
-use super::conversation::{ConversationList, ConversationPanel, ListState};
-use super::shell::use_current_user;
-use super::tab_list::{TabItem, TabList};
 use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice, LatestRequest};
+use crate::auth::use_current_user;
+use crate::components::conversation::{ConversationList, ConversationPanel, ListState};
+use crate::components::filters::{Filters, SearchLabels};
+use crate::components::tab_list::{TabItem, TabList};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
 
 /// The element the inbox's tabs control.
 const INBOX_PANEL_ID: &str = "inbox-panel";
 
-const INBOX_SEARCH: SearchBox = SearchBox {
+const INBOX_SEARCH: SearchLabels = SearchLabels {
     id: "inbox-search",
     label: "Search the inbox by first name, last name or phone number",
     placeholder: "Search by name or phone",
@@ -91,7 +91,7 @@ pub fn InboxPage() -> impl IntoView {
         });
     });
     let reload = move || reloads.update(|n| *n += 1);
-    let refresh_counts = super::shell::inbox_counts_refresher();
+    let refresh_counts = crate::components::inbox_count::inbox_counts_refresher();
     on_live(
         |event| event.touches_conversations(),
         move || {

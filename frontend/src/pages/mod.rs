@@ -2,20 +2,13 @@
 
 mod campaigns;
 mod contact_lists;
-mod conversation;
-mod dialog;
 mod home;
 mod inbox;
 mod login;
 mod not_found;
-mod office_choice;
 mod offices;
-mod paged;
-mod phone;
 mod phone_numbers;
 mod shell;
-mod tab_list;
-mod text_field;
 mod users;
 mod wizard;
 

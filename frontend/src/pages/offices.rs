@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::office::{CreateOffice, Office, UpdateOffice, OFFICE_NAME_MAX};
 
-use super::contact_lists::local_time;
-use super::dialog::{ConfirmDialog, Dialog, Task};
-use super::shell::use_current_user;
-use super::text_field::TextField;
-use super::users::AdminsOnly;
 use crate::api::use_api;
+use crate::auth::use_current_user;
+use crate::components::admin_table::AdminTable;
+use crate::components::dialog::{ConfirmDialog, Dialog, Task};
+use crate::components::local_time::local_time;
+use crate::components::text_field::TextField;
+use crate::feedback::AdminsOnly;
 use crate::feedback::{ErrorPanel, FormState, Loading, NoticeBar};
 use crate::zone_time::current_zone_names;
 
@@ -45,54 +46,41 @@ pub fn OfficesPage() -> impl IntoView {
                 {move || match offices.get() {
                             None => view! { <Loading label="Loading offices…"/> }.into_any(),
                             Some(Ok(items)) => view! {
-                                <div class="table-wrap">
-                                    <table class="campaign-table admin-table">
-                                        <caption class="visually-hidden">"Offices of the organisation"</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"Time zone"</th>
-                                                <th scope="col">"Created"</th>
-                                                <th scope="col" class="actions-cell">"Actions"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {items
-                                                .into_iter()
-                                                .map(|office| {
-                                                    let created = local_time(office.created_at, &office.time_zone);
-                                                    let (name, zone) = (office.name.clone(), office.time_zone.clone());
-                                                    let office = StoredValue::new(office);
-                                                    view! {
-                                                        <tr>
-                                                            <td>{name.clone()}</td>
-                                                            <td>{zone}</td>
-                                                            <td>{created}</td>
-                                                            <td class="actions-cell row-actions">
-                                                                <button
-                                                                    type="button"
-                                                                    class="button button-small"
-                                                                    aria-label=format!("Edit {name}")
-                                                                    on:click=move |_| editing.set(Some(Some(office.get_value())))
-                                                                >
-                                                                    "Edit"
-                                                                </button>
-                                                                <button
-                                                                    type="button"
-                                                                    class="button button-small"
-                                                                    aria-label=format!("Delete {name}")
-                                                                    on:click=move |_| deleting.set(Some(office.get_value()))
-                                                                >
-                                                                    "Delete"
-                                                                </button>
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                <AdminTable caption="Offices of the organisation" columns=&["Name", "Time zone", "Created", "Actions"]>
+                                    {items
+                                        .into_iter()
+                                        .map(|office| {
+                                            let created = local_time(Some(office.created_at), &office.time_zone);
+                                            let (name, zone) = (office.name.clone(), office.time_zone.clone());
+                                            let office = StoredValue::new(office);
+                                            view! {
+                                                <tr>
+                                                    <td>{name.clone()}</td>
+                                                    <td>{zone}</td>
+                                                    <td>{created}</td>
+                                                    <td class="actions-cell row-actions">
+                                                        <button
+                                                            type="button"
+                                                            class="button button-small"
+                                                            aria-label=format!("Edit {name}")
+                                                            on:click=move |_| editing.set(Some(Some(office.get_value())))
+                                                        >
+                                                            "Edit"
+                                                        </button>
+                                                        <button
+                                                            type="button"
+                                                            class="button button-small"
+                                                            aria-label=format!("Delete {name}")
+                                                            on:click=move |_| deleting.set(Some(office.get_value()))
+                                                        >
+                                                            "Delete"
+                                                        </button>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </AdminTable>
                             }
                             .into_any(),
                             Some(Err(error)) => view! {

@@ -8,62 +8,9 @@ use leptos_router::NavigateOptions;
 use tidings_domain::auth::Me;
 
 use crate::api::{use_api, ApiError};
-use crate::auth::{login_path_for, use_session, LOGIN_PATH};
+use crate::auth::{login_path_for, use_session, CurrentUser, LOGIN_PATH};
+use crate::components::inbox_count::provide_inbox_count;
 use crate::feedback::{ErrorPanel, Loading};
-
-/// The signed-in user, for the pages inside the shell.
-#[derive(Clone)]
-pub struct CurrentUser(pub Me);
-
-/// The signed-in user, when called from a page inside the shell.
-pub fn use_current_user() -> Option<Me> {
-    use_context::<CurrentUser>().map(|CurrentUser(me)| me)
-}
-
-/// The navigation's Needs Attention count: reloaded on every move to another page, and
-/// when a page that follows live updates sees conversations change. Read from `GET /me`,
-/// which every page already decodes (a type of its own would cost each bundle ~3 KB).
-#[derive(Clone, Copy)]
-pub struct InboxCountContext {
-    waiting: RwSignal<Option<i64>>,
-    reloads: RwSignal<u32>,
-}
-
-/// What asks for a fresh count (when a conversation changed); taken while the page is
-/// built, so it can be called later from a timer or a task.
-pub fn inbox_counts_refresher() -> impl Fn() + Copy + 'static {
-    let context = use_context::<InboxCountContext>();
-    move || {
-        if let Some(context) = context {
-            context.reloads.try_update(|n| *n += 1);
-        }
-    }
-}
-
-/// Loads the count when the page or `reloads` change; late answers never replace newer
-/// ones.
-fn provide_inbox_count(api: crate::api::Api, loaded: i64) -> RwSignal<Option<i64>> {
-    // Starts from the `me` the frame was built with: no second request at start-up.
-    let context = InboxCountContext { waiting: RwSignal::new(Some(loaded)), reloads: RwSignal::new(0) };
-    provide_context(context);
-    let location = use_location();
-    let latest = crate::api::LatestRequest::new();
-    Effect::watch(
-        move || (location.pathname.track(), context.reloads.track()),
-        move |_, _, _| {
-            let this = latest.ticket();
-            leptos::task::spawn_local(async move {
-                if let Ok(me) = api.me().await {
-                    if latest.is_current(this) {
-                        context.waiting.set(Some(me.inbox_needs_attention));
-                    }
-                }
-            });
-        },
-        false,
-    );
-    context.waiting
-}
 
 /// The main navigation: path, label and who sees it. Later pages add their entries
 /// here; an entry is highlighted on its own path and, except home, on the paths below it.

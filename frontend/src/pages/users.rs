@@ -8,24 +8,14 @@ use tidings_domain::office::Office;
 use tidings_domain::role::Role;
 use tidings_domain::user::{CreateUser, UpdateUser, User, PASSWORD_MIN};
 
-use super::dialog::{ConfirmDialog, Dialog, Task};
-use super::shell::use_current_user;
-use super::text_field::{SelectField, TextField};
 use crate::api::{use_api, ApiError};
-use crate::feedback::{ErrorPanel, FormState, Loading, NoticeBar};
+use crate::auth::use_current_user;
+use crate::components::admin_table::AdminTable;
+use crate::components::dialog::{ConfirmDialog, Dialog, Task};
+use crate::components::text_field::{SelectField, TextField};
+use crate::feedback::{AdminsOnly, ErrorPanel, FormState, Loading, NoticeBar};
 
 const ROLES: [Role; 3] = [Role::Administrative, Role::Standard, Role::Limited];
-
-/// What a page for administrators shows everyone else, without asking the API.
-#[component]
-pub fn AdminsOnly() -> impl IntoView {
-    view! {
-        <ErrorPanel
-            title="For administrators"
-            message="Only users with the administrative role manage this part of Tidings."
-        />
-    }
-}
 
 /// Which dialog is open.
 #[derive(Clone)]
@@ -83,83 +73,68 @@ pub fn UsersPage() -> impl IntoView {
                 {move || match loaded.get() {
                             None => view! { <Loading label="Loading users…"/> }.into_any(),
                             Some(Ok((users, offices))) => view! {
-                                <div class="table-wrap">
-                                    <table class="campaign-table admin-table">
-                                        <caption class="visually-hidden">"Users of the organisation"</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"Email"</th>
-                                                <th scope="col">"Role"</th>
-                                                <th scope="col">"Office"</th>
-                                                <th scope="col">"Status"</th>
-                                                <th scope="col" class="actions-cell">"Actions"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {users
-                                                .into_iter()
-                                                .map(|user| {
-                                                    let office = office_name(&offices, user.office_id);
-                                                    let user = StoredValue::new(user);
-                                                    let u = user.get_value();
-                                                    let status = if u.active { "Active" } else { "Deactivated" };
-                                                    let scope = if u.view_other_offices && u.role.may_view_other_offices() {
-                                                        " · sees every office"
-                                                    } else {
-                                                        ""
-                                                    };
-                                                    view! {
-                                                        <tr class:inactive=!u.active>
-                                                            <td>{u.name.clone()}</td>
-                                                            <td>{u.email.clone()}</td>
-                                                            <td>{u.role.label()}</td>
-                                                            <td>{office} <span class="muted">{scope}</span></td>
-                                                            <td>{status}</td>
-                                                            <td class="actions-cell row-actions">
+                                <AdminTable caption="Users of the organisation" columns=&["Name", "Email", "Role", "Office", "Status", "Actions"]>
+                                    {users
+                                        .into_iter()
+                                        .map(|user| {
+                                            let office = office_name(&offices, user.office_id);
+                                            let user = StoredValue::new(user);
+                                            let u = user.get_value();
+                                            let status = if u.active { "Active" } else { "Deactivated" };
+                                            let scope = if u.view_other_offices && u.role.may_view_other_offices() {
+                                                " · sees every office"
+                                            } else {
+                                                ""
+                                            };
+                                            view! {
+                                                <tr class:inactive=!u.active>
+                                                    <td>{u.name.clone()}</td>
+                                                    <td>{u.email.clone()}</td>
+                                                    <td>{u.role.label()}</td>
+                                                    <td>{office} <span class="muted">{scope}</span></td>
+                                                    <td>{status}</td>
+                                                    <td class="actions-cell row-actions">
+                                                        <button
+                                                            type="button"
+                                                            class="button button-small"
+                                                            aria-label=format!("Edit {}", u.name)
+                                                            on:click=move |_| editing.set(Some(Editing::Existing(user.get_value())))
+                                                        >
+                                                            "Edit"
+                                                        </button>
+                                                        {if !u.active {
+                                                            view! {
                                                                 <button
                                                                     type="button"
                                                                     class="button button-small"
-                                                                    aria-label=format!("Edit {}", u.name)
-                                                                    on:click=move |_| editing.set(Some(Editing::Existing(user.get_value())))
+                                                                    aria-label=format!("Reactivate {}", u.name)
+                                                                    on:click=move |_| reactivate(user.get_value())
                                                                 >
-                                                                    "Edit"
+                                                                    "Reactivate"
                                                                 </button>
-                                                                {if !u.active {
-                                                                    view! {
-                                                                        <button
-                                                                            type="button"
-                                                                            class="button button-small"
-                                                                            aria-label=format!("Reactivate {}", u.name)
-                                                                            on:click=move |_| reactivate(user.get_value())
-                                                                        >
-                                                                            "Reactivate"
-                                                                        </button>
-                                                                    }
-                                                                    .into_any()
-                                                                } else if u.id != my_id {
-                                                                    view! {
-                                                                        <button
-                                                                            type="button"
-                                                                            class="button button-small"
-                                                                            aria-label=format!("Deactivate {}", u.name)
-                                                                            on:click=move |_| deactivating.set(Some(user.get_value()))
-                                                                        >
-                                                                            "Deactivate"
-                                                                        </button>
-                                                                    }
-                                                                    .into_any()
-                                                                } else {
-                                                                    ().into_any()
-                                                                }}
-                                                            </td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                                            }
+                                                            .into_any()
+                                                        } else if u.id != my_id {
+                                                            view! {
+                                                                <button
+                                                                    type="button"
+                                                                    class="button button-small"
+                                                                    aria-label=format!("Deactivate {}", u.name)
+                                                                    on:click=move |_| deactivating.set(Some(user.get_value()))
+                                                                >
+                                                                    "Deactivate"
+                                                                </button>
+                                                            }
+                                                            .into_any()
+                                                        } else {
+                                                            ().into_any()
+                                                        }}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </AdminTable>
                             }
                             .into_any(),
                             Some(Err(error)) => view! {

@@ -9,6 +9,7 @@ use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::Author;
 
 use super::schema::{contacts, messages, opt_outs};
+use super::text_search::NameOrPhone;
 use super::DbConnection;
 
 /// A contact with its launch message's state and whether its number is suppressed.
@@ -31,8 +32,8 @@ pub struct CampaignContactRow {
 /// What the tab asks for.
 #[derive(Debug, Clone)]
 pub struct CampaignContactFilter {
-    pub name_contains: Option<String>,
-    pub phone_digits: Option<String>,
+    /// Part of the name or of the phone.
+    pub search: NameOrPhone,
     pub delivery: Option<DeliveryState>,
     /// Whether the campaign has launched (before launch every contact is pending).
     pub launched: bool,
@@ -81,14 +82,7 @@ pub fn page(
             opt_outs::id.nullable(),
         ))
         .into_boxed();
-    crate::filter_name_or_phone!(
-        query,
-        contacts::first_name,
-        contacts::last_name,
-        contacts::phone,
-        filter.name_contains.as_ref(),
-        filter.phone_digits.as_ref()
-    );
+    crate::filter_name_or_phone!(query, contacts::first_name, contacts::last_name, contacts::phone, &filter.search);
     // The same states the tab shows (services::campaign_contacts::delivery_of): a
     // message keeps its own state after an opt-out; "opted out" is the contact who was
     // not texted because of one.

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use tidings_domain::campaign::CampaignState;
 
 use super::schema::{campaigns, contact_lists, contacts, offices};
-use super::text_search::{contains_pattern, lower, LIKE_ESCAPE};
+use super::text_search::{contains_pattern, lower, NameOrPhone, LIKE_ESCAPE};
 use super::DbConnection;
 
 /// Campaign states in which a campaign has left draft: it holds on to its list.
@@ -200,10 +200,8 @@ pub fn delete(conn: &mut DbConnection, organisation_id: i64, list_id: i64) -> Qu
 /// What `browse` returns.
 #[derive(Debug, Clone, Default)]
 pub struct ContactFilter {
-    /// Case-insensitive substring of "first last", already lower-cased.
-    pub name_contains: Option<String>,
-    /// Digits that must appear in the E.164 phone.
-    pub phone_digits: Option<String>,
+    /// Part of the name or of the phone.
+    pub search: NameOrPhone,
     /// Keyset: only contacts with a larger id.
     pub after_id: Option<i64>,
     pub limit: i64,
@@ -214,14 +212,7 @@ pub struct ContactFilter {
 pub fn browse(conn: &mut DbConnection, list_id: i64, filter: &ContactFilter) -> QueryResult<Vec<ContactRow>> {
     let mut query =
         contacts::table.filter(contacts::contact_list_id.eq(list_id)).select(ContactRow::as_select()).into_boxed();
-    crate::filter_name_or_phone!(
-        query,
-        contacts::first_name,
-        contacts::last_name,
-        contacts::phone,
-        filter.name_contains.as_ref(),
-        filter.phone_digits.as_ref()
-    );
+    crate::filter_name_or_phone!(query, contacts::first_name, contacts::last_name, contacts::phone, &filter.search);
     if let Some(after) = filter.after_id {
         query = query.filter(contacts::id.gt(after));
     }

@@ -17,6 +17,7 @@ use super::schema::{
     campaign_agents, conversation_participants, conversation_reads, conversation_tags, conversations, messages,
     unsolicited_recipients,
 };
+use super::text_search::NameOrPhone;
 use super::DbConnection;
 
 /// Columns bound per conversation in a multi-row insert.
@@ -171,10 +172,8 @@ pub fn close_for_campaign(
 /// What the Activity tab and the inbox filter by.
 #[derive(Debug, Clone, Default)]
 pub struct ConversationFilter {
-    /// Lower-cased part of "first last".
-    pub name_contains: Option<String>,
-    /// Digits of the phone.
-    pub phone_digits: Option<String>,
+    /// Part of the name or of the phone.
+    pub search: NameOrPhone,
     /// Conversation tag keys; any of them matches.
     pub tag_keys: Vec<String>,
     /// Keyset: only conversations after this (last activity, id) in the lists' order,
@@ -191,8 +190,7 @@ fn filtered<'a>(mut query: Boxed<'a>, filter: &'a ConversationFilter) -> Boxed<'
         conversations::first_name,
         conversations::last_name,
         conversations::contact_phone,
-        filter.name_contains.as_ref(),
-        filter.phone_digits.as_ref()
+        &filter.search
     );
     if !filter.tag_keys.is_empty() {
         query = query.filter(

@@ -67,3 +67,8 @@ pub async fn delete_api_key(state: web::Data<AppState>, user: AuthUser, id: web:
     state.db(move |conn| api_keys::revoke(conn, &user, clock.as_ref(), id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_api_keys).service(create_api_key).service(delete_api_key);
+}

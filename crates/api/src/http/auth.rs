@@ -66,3 +66,8 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web
     let simulator = state.config.provider == ProviderKind::Simulator;
     state.db(move |conn| services::auth::me(conn, id, simulator)).await.map(web::Json)
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(login).service(logout).service(get_me);
+}

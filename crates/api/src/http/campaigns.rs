@@ -330,3 +330,20 @@ pub async fn list_tags(
     let tab = query.into_inner().state;
     state.db(move |conn| campaigns::tags(conn, &user, tab)).await.map(|items| web::Json(ItemList { items }))
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    // The calendar before `{id}` so its path is not read as an id.
+    cfg.service(get_calendar)
+        .service(list_campaigns)
+        .service(create_campaign)
+        .service(get_campaign)
+        .service(update_campaign)
+        .service(launch_campaign)
+        .service(schedule_campaign)
+        .service(unschedule_campaign)
+        .service(archive_campaign)
+        .service(clone_campaign)
+        .service(get_campaign_audit)
+        .service(list_tags);
+}

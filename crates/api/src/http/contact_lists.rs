@@ -16,10 +16,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json::{parse_json, read_body};
+use crate::http::listing::Listing;
 use crate::services::contact_lists::{
-    self, ContactQuery, CsvOptions, ImportTarget, ListQuery, ParsedImport, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    self, CsvOptions, ImportTarget, ListQuery, ParsedImport, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
-use crate::services::paging::parse_cursor;
 use crate::state::AppState;
 
 /// Largest text part (name, office_id, has_header, mapping) of an upload.
@@ -227,17 +227,6 @@ fn multipart_error(error: actix_multipart::MultipartError) -> ApiError {
     ApiError::bad_request(format!("The multipart body could not be read: {error}."))
 }
 
-fn parse_limit(limit: Option<i64>) -> ApiResult<i64> {
-    match limit {
-        None => Ok(DEFAULT_PAGE_SIZE),
-        Some(limit) if (1..=MAX_PAGE_SIZE).contains(&limit) => Ok(limit),
-        Some(_) => Err(ApiError::bad_request_fields(
-            "A query parameter is not valid.",
-            vec![FieldError::new("limit", format!("must be between 1 and {MAX_PAGE_SIZE}"))],
-        )),
-    }
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ContactListQuery {
@@ -245,19 +234,18 @@ pub struct ContactListQuery {
     pub office_id: Option<i64>,
     /// Part of the name (case-insensitive).
     pub q: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1–500 (default 50).
-    pub limit: Option<i64>,
 }
+
+/// The lists' request: their filter and the page.
+type ContactListListing = Listing<ContactListQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE>;
 
 /// Contact lists of the offices the user sees, newest first.
 #[utoipa::path(
     tag = "contact-lists",
-    params(ContactListQuery),
+    params(ContactListListing),
     responses(
         (status = 200, description = "A page of lists", body = ContactListPage),
-        (status = 400, description = "A bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -266,16 +254,11 @@ pub struct ContactListQuery {
 pub async fn list_contact_lists(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ContactListQuery>,
+    listing: ContactListListing,
 ) -> ApiResult<web::Json<ContactListPage>> {
-    let query = query.into_inner();
-    let query = ListQuery {
-        office_id: query.office_id,
-        cursor: parse_cursor(query.cursor.as_deref())?,
-        limit: parse_limit(query.limit)?,
-        q: query.q,
-    };
-    state.db(move |conn| contact_lists::list(conn, &user, query)).await.map(web::Json)
+    let Listing { filter, page } = listing;
+    let query = ListQuery { office_id: filter.office_id, q: filter.q };
+    state.db(move |conn| contact_lists::list(conn, &user, query, &page)).await.map(web::Json)
 }
 
 /// One contact list, with its field names and whether it may be deleted.
@@ -305,19 +288,18 @@ pub struct ContactSearchQuery {
     /// Part of the first name, last name or "first last" (case-insensitive; ASCII
     /// letters only on SQLite), or digits of the phone when it looks like a number.
     pub q: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1–500 (default 50).
-    pub limit: Option<i64>,
 }
+
+/// A list's contacts request: the search and the page.
+type ContactSearchListing = Listing<ContactSearchQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE>;
 
 /// A list's contacts in file order, with every imported field and the opt-out flag.
 #[utoipa::path(
     tag = "contact-lists",
-    params(("id" = i64, Path, description = "Contact list id"), ContactSearchQuery),
+    params(("id" = i64, Path, description = "Contact list id"), ContactSearchListing),
     responses(
         (status = 200, description = "A page of contacts", body = ContactPage),
-        (status = 400, description = "A bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such list, or not one of the user's offices", body = Problem, content_type = "application/problem+json"),
     ),
@@ -328,12 +310,10 @@ pub async fn list_contact_list_contacts(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-    query: web::Query<ContactSearchQuery>,
+    listing: ContactSearchListing,
 ) -> ApiResult<web::Json<ContactPage>> {
-    let (id, query) = (id.into_inner(), query.into_inner());
-    let query =
-        ContactQuery { cursor: parse_cursor(query.cursor.as_deref())?, limit: parse_limit(query.limit)?, q: query.q };
-    state.db(move |conn| contact_lists::contacts(conn, &user, id, query)).await.map(web::Json)
+    let (id, Listing { filter, page }) = (id.into_inner(), listing);
+    state.db(move |conn| contact_lists::contacts(conn, &user, id, filter.q.as_deref(), &page)).await.map(web::Json)
 }
 
 /// Delete a contact list and its contacts (administrative and standard users).
@@ -362,4 +342,13 @@ pub async fn delete_contact_list(
     let id = id.into_inner();
     state.db(move |conn| contact_lists::delete(conn, &user, clock.as_ref(), id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_contact_lists)
+        .service(create_contact_list)
+        .service(get_contact_list)
+        .service(list_contact_list_contacts)
+        .service(delete_contact_list);
 }

@@ -14,6 +14,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json::JsonBody;
+use crate::http::listing::Listing;
 use crate::http::ItemList;
 use crate::services::conversations::{self, ConversationQuery, InboxQuery};
 use crate::state::AppState;
@@ -31,20 +32,21 @@ pub struct CampaignConversationsQuery {
     pub q: Option<String>,
     /// Comma-separated conversation tags; any of them matches.
     pub tags: Option<String>,
-    /// `next_cursor` of the section's previous page (with `section`).
-    pub cursor: Option<String>,
-    /// Page size per section, 1 to 100 (default 25).
-    pub limit: Option<i64>,
 }
+
+/// The Activity tab's request: its filter and the page of each section.
+type CampaignConversationsListing = Listing<CampaignConversationsQuery, 25, 100>;
 
 /// The Activity tab: sections Needs attention, Agent-operated, Virtual
 /// Assistant-operated (empty ones omitted), newest first, with each conversation's last
-/// message and its delivery status.
+/// message and its delivery status. `limit` is per section; a `cursor` pages within
+/// `section`.
 #[utoipa::path(
     tag = "conversations",
-    params(("id" = i64, Path, description = "Campaign id"), CampaignConversationsQuery),
+    params(("id" = i64, Path, description = "Campaign id"), CampaignConversationsListing),
     responses(
         (status = 200, description = "The sections", body = CampaignConversations),
+        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -54,14 +56,13 @@ pub async fn list_campaign_conversations(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-    query: web::Query<CampaignConversationsQuery>,
+    listing: CampaignConversationsListing,
 ) -> ApiResult<web::Json<CampaignConversations>> {
-    let query = query.into_inner();
-    let section = query.section;
-    let search =
-        ConversationQuery { q: query.q, tags: split_tags(query.tags), cursor: query.cursor, limit: query.limit };
+    let Listing { filter, page } = listing;
+    let section = filter.section;
+    let search = ConversationQuery { q: filter.q, tags: split_tags(filter.tags) };
     let id = id.into_inner();
-    state.db(move |conn| conversations::of_campaign(conn, &user, id, section, &search)).await.map(web::Json)
+    state.db(move |conn| conversations::of_campaign(conn, &user, id, section, &search, &page)).await.map(web::Json)
 }
 
 /// The tags in use on the campaign's conversations, with how many carry each: the
@@ -207,11 +208,14 @@ pub struct InboxListQuery {
     pub office_id: Option<i64>,
     /// `needs_attention` (default) or `participating`.
     pub tab: Option<String>,
+    /// First name, last name or phone (part of any).
     pub q: Option<String>,
+    /// Comma-separated conversation tags; any of them matches.
     pub tags: Option<String>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
 }
+
+/// An inbox request: which inbox and tab, its filter and the page.
+type InboxListing = Listing<InboxListQuery, 25, 100>;
 
 /// How many conversations need attention in your personal inbox and in each office
 /// inbox you may open.
@@ -234,9 +238,10 @@ pub async fn get_inbox_counts(state: web::Data<AppState>, user: AuthUser) -> Api
 /// (conversations you replied in).
 #[utoipa::path(
     tag = "conversations",
-    params(InboxListQuery),
+    params(InboxListing),
     responses(
         (status = 200, description = "One page of the inbox", body = ConversationPage),
+        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown tab", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -245,9 +250,9 @@ pub async fn get_inbox_counts(state: web::Data<AppState>, user: AuthUser) -> Api
 pub async fn get_inbox(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<InboxListQuery>,
+    listing: InboxListing,
 ) -> ApiResult<web::Json<ConversationPage>> {
-    let query = query.into_inner();
+    let Listing { filter: query, page } = listing;
     let participating = match query.tab.as_deref() {
         None | Some("needs_attention") => false,
         Some("participating") => true,
@@ -256,7 +261,19 @@ pub async fn get_inbox(
         }
     };
     let inbox = InboxQuery { office_id: query.office_id, participating };
-    let search =
-        ConversationQuery { q: query.q, tags: split_tags(query.tags), cursor: query.cursor, limit: query.limit };
-    state.db(move |conn| conversations::inbox(conn, &user, inbox, &search)).await.map(web::Json)
+    let search = ConversationQuery { q: query.q, tags: split_tags(query.tags) };
+    state.db(move |conn| conversations::inbox(conn, &user, inbox, &search, &page)).await.map(web::Json)
+}
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_campaign_conversations)
+        .service(list_campaign_conversation_tags)
+        .service(get_conversation)
+        .service(list_conversation_messages)
+        .service(reply_in_conversation)
+        .service(update_conversation)
+        .service(opt_out_conversation)
+        .service(get_inbox_counts)
+        .service(get_inbox);
 }

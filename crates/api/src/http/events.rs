@@ -234,6 +234,11 @@ impl Feed {
     }
 }
 
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(get_events);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

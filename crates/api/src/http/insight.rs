@@ -11,6 +11,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
+use crate::http::listing::Listing;
 use crate::services::analytics;
 use crate::services::campaign_contacts::{self, ContactQuery};
 use crate::state::AppState;
@@ -22,25 +23,25 @@ pub struct CampaignContactsQuery {
     pub q: Option<String>,
     /// Only contacts in this delivery state.
     pub delivery: Option<DeliveryState>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1 to 500 (default 50).
-    pub limit: Option<i64>,
 }
 
 impl From<CampaignContactsQuery> for ContactQuery {
     fn from(query: CampaignContactsQuery) -> Self {
-        ContactQuery { q: query.q, delivery: query.delivery, cursor: query.cursor, limit: query.limit }
+        ContactQuery { q: query.q, delivery: query.delivery }
     }
 }
+
+/// The Contacts tab's request: its filter and the page.
+type CampaignContactsListing = Listing<CampaignContactsQuery, 50, { campaign_contacts::MAX_LIMIT }>;
 
 /// The Contacts tab: every imported field, created at, the delivery state of the
 /// campaign message (delivered, retrying, failed with the reason, pending, opted out).
 #[utoipa::path(
     tag = "campaigns",
-    params(("id" = i64, Path, description = "Campaign id"), CampaignContactsQuery),
+    params(("id" = i64, Path, description = "Campaign id"), CampaignContactsListing),
     responses(
         (status = 200, description = "One page, in list order", body = CampaignContactPage),
+        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The campaign has no contact list", body = Problem, content_type = "application/problem+json"),
     ),
@@ -51,10 +52,10 @@ pub async fn list_campaign_contacts(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-    query: web::Query<CampaignContactsQuery>,
+    listing: CampaignContactsListing,
 ) -> ApiResult<web::Json<CampaignContactPage>> {
-    let (id, query) = (id.into_inner(), ContactQuery::from(query.into_inner()));
-    state.db(move |conn| campaign_contacts::list(conn, &user, id, &query)).await.map(web::Json)
+    let (id, query, page) = (id.into_inner(), ContactQuery::from(listing.filter), listing.page);
+    state.db(move |conn| campaign_contacts::list(conn, &user, id, &query, &page)).await.map(web::Json)
 }
 
 /// The same rows as CSV (search and filter apply; every page). Cells that a
@@ -64,6 +65,7 @@ pub async fn list_campaign_contacts(
     params(("id" = i64, Path, description = "Campaign id"), CampaignContactsQuery),
     responses(
         (status = 200, description = "The contacts", body = String, content_type = "text/csv"),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -144,4 +146,13 @@ pub async fn get_campaign_analytics(
 ) -> ApiResult<web::Json<CampaignAnalytics>> {
     let (id, now) = (id.into_inner(), state.clock.now());
     state.db(move |conn| analytics::of_campaign(conn, &user, id, now)).await.map(web::Json)
+}
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_campaign_contacts)
+        .service(export_campaign_contacts)
+        .service(preview_campaign_contact)
+        .service(opt_out_campaign_contact)
+        .service(get_campaign_analytics);
 }

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
+use crate::http::listing::Listing;
 use crate::services::messages::{self, MessageQuery};
 use crate::state::AppState;
 
@@ -18,21 +19,21 @@ pub struct MessageListQuery {
     /// Comma-separated statuses to keep (`queued`, `pending`, `sent`, `delivered`,
     /// `undelivered`, `failed`, `unknown`, `cancelled`, …); all when absent.
     pub status: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size, 1 to 500 (default 100).
-    pub limit: Option<i64>,
 }
+
+/// The messages list's request: its filter and the page.
+type MessageListing = Listing<MessageListQuery, 100, 500>;
 
 /// The campaign's messages, oldest first, with status, error code and reason, and
 /// attempts. `retrying` marks a message waiting for another attempt.
 #[utoipa::path(
     tag = "messages",
-    params(("id" = i64, Path, description = "Campaign id"), MessageListQuery),
+    params(("id" = i64, Path, description = "Campaign id"), MessageListing),
     responses(
         (status = 200, description = "One page of messages", body = MessagePage),
+        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown status, bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown status", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -41,9 +42,9 @@ pub async fn list_campaign_messages(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-    query: web::Query<MessageListQuery>,
+    listing: MessageListing,
 ) -> ApiResult<web::Json<MessagePage>> {
-    let query = query.into_inner();
+    let Listing { filter: query, page } = listing;
     let mut statuses = Vec::new();
     for name in query.status.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
         let status = MessageStatus::parse(name)
@@ -51,6 +52,11 @@ pub async fn list_campaign_messages(
         statuses.push(status);
     }
     let id = id.into_inner();
-    let query = MessageQuery { statuses, cursor: query.cursor, limit: query.limit };
-    state.db(move |conn| messages::campaign_messages(conn, &user, id, query)).await.map(web::Json)
+    let query = MessageQuery { statuses };
+    state.db(move |conn| messages::campaign_messages(conn, &user, id, query, &page)).await.map(web::Json)
+}
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_campaign_messages);
 }

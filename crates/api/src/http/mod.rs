@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod events;
 pub mod insight;
 pub mod json;
+pub mod listing;
 pub mod messages;
 pub mod offices;
 pub mod ops;
@@ -37,77 +38,26 @@ pub struct ItemList<T> {
     pub items: Vec<T>,
 }
 
-/// Registers every API route. The SPA fallback is registered by the caller *after*
-/// this, so it never shadows an API path.
+/// Registers every API route, each resource module its own (`routes`). The SPA
+/// fallback is registered by the caller *after* this, so it never shadows an API path.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PathConfig::default().error_handler(path_error))
-        .app_data(web::QueryConfig::default().error_handler(query_error))
-        .service(ops::healthz)
-        .service(ops::readyz)
-        .service(ops::metrics)
-        .service(auth::login)
-        .service(auth::logout)
-        .service(auth::get_me)
-        .service(offices::list_offices)
-        .service(offices::create_office)
-        .service(offices::get_office)
-        .service(offices::update_office)
-        .service(offices::delete_office)
-        .service(users::list_users)
-        .service(users::create_user)
-        .service(users::get_user)
-        .service(users::update_user)
-        .service(users::delete_user)
-        .service(api_keys::list_api_keys)
-        .service(api_keys::create_api_key)
-        .service(api_keys::delete_api_key)
-        // The calendar before `{id}` so its path is not read as an id.
-        .service(campaigns::get_calendar)
-        .service(campaigns::list_campaigns)
-        .service(campaigns::create_campaign)
-        .service(campaigns::get_campaign)
-        .service(campaigns::update_campaign)
-        .service(campaigns::launch_campaign)
-        .service(campaigns::schedule_campaign)
-        .service(campaigns::unschedule_campaign)
-        .service(campaigns::archive_campaign)
-        .service(campaigns::clone_campaign)
-        .service(campaigns::get_campaign_audit)
-        .service(campaigns::list_tags)
-        .service(phone_numbers::list_phone_numbers)
-        .service(phone_numbers::create_phone_number)
-        .service(phone_numbers::get_phone_number)
-        .service(phone_numbers::update_phone_number)
-        .service(phone_numbers::delete_phone_number)
-        .service(phone_numbers::get_unsolicited_settings)
-        .service(phone_numbers::set_unsolicited_settings)
-        .service(contact_lists::list_contact_lists)
-        .service(contact_lists::create_contact_list)
-        .service(contact_lists::get_contact_list)
-        .service(contact_lists::list_contact_list_contacts)
-        .service(contact_lists::delete_contact_list)
-        .service(messages::list_campaign_messages)
-        .service(insight::list_campaign_contacts)
-        .service(insight::export_campaign_contacts)
-        .service(insight::preview_campaign_contact)
-        .service(insight::opt_out_campaign_contact)
-        .service(insight::get_campaign_analytics)
-        .service(conversations::list_campaign_conversations)
-        .service(conversations::list_campaign_conversation_tags)
-        .service(conversations::get_conversation)
-        .service(conversations::list_conversation_messages)
-        .service(conversations::reply_in_conversation)
-        .service(conversations::update_conversation)
-        .service(conversations::opt_out_conversation)
-        .service(conversations::get_inbox_counts)
-        .service(conversations::get_inbox)
-        .service(opt_outs::list_opt_outs)
-        .service(opt_outs::add_opt_out)
-        .service(opt_outs::lift_opt_out)
-        .service(simulator::simulate_inbound)
-        .service(events::get_events)
-        .service(webhooks::twilio_status)
-        .service(webhooks::twilio_inbound);
+        .app_data(web::QueryConfig::default().error_handler(query_error));
+    ops::routes(cfg);
+    auth::routes(cfg);
+    offices::routes(cfg);
+    users::routes(cfg);
+    api_keys::routes(cfg);
+    campaigns::routes(cfg);
+    phone_numbers::routes(cfg);
+    contact_lists::routes(cfg);
+    messages::routes(cfg);
+    insight::routes(cfg);
+    conversations::routes(cfg);
+    opt_outs::routes(cfg);
+    simulator::routes(cfg);
+    events::routes(cfg);
+    webhooks::routes(cfg);
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
@@ -119,15 +69,20 @@ fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web:
 }
 
 fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let message = err.to_string();
-    let reason = message.strip_prefix("Query deserialize error: ").unwrap_or(&message).to_owned();
+    query_problem(&err.to_string()).into()
+}
+
+/// A query string that could not be read, as a 400 naming the parameter when the
+/// reason does (an unknown or missing one).
+pub(crate) fn query_problem(message: &str) -> ApiError {
+    let reason = message.strip_prefix("Query deserialize error: ").unwrap_or(message).to_owned();
     let field = reason
         .split('`')
         .nth(1)
         .filter(|_| reason.starts_with("unknown field") || reason.starts_with("missing field"))
         .map(str::to_owned);
     let errors = vec![FieldError::new(field.unwrap_or_else(|| "query".to_owned()), reason)];
-    ApiError::bad_request_fields("A query parameter is not valid.", errors).into()
+    ApiError::bad_request_fields("A query parameter is not valid.", errors)
 }
 
 /// Middleware hook: an error response that is not yet a problem+json (a 404 or 405 of

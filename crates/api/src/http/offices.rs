@@ -114,3 +114,8 @@ pub async fn delete_office(state: web::Data<AppState>, user: AuthUser, id: web::
     state.db(move |conn| offices::delete(conn, &user, clock.as_ref(), id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_offices).service(create_office).service(get_office).service(update_office).service(delete_office);
+}

@@ -43,3 +43,8 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let body = state.metrics.render(pool.connections, pool.idle_connections, state.pool.max_size());
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(healthz).service(readyz).service(metrics);
+}

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
+use crate::http::listing::Listing;
 use crate::services::opt_outs;
 use crate::state::AppState;
 
@@ -19,18 +20,18 @@ pub struct OptOutListQuery {
     pub q: Option<String>,
     /// Include lifted entries (default: only live ones).
     pub include_lifted: Option<bool>,
-    pub cursor: Option<String>,
-    /// Page size, 1 to 200 (default 50).
-    pub limit: Option<i64>,
 }
+
+/// The suppression list's request: its filter and the page.
+type OptOutListing = Listing<OptOutListQuery, 50, 200>;
 
 /// The suppression list, newest first: each entry's source, campaign and time.
 #[utoipa::path(
     tag = "opt-outs",
-    params(OptOutListQuery),
+    params(OptOutListing),
     responses(
         (status = 200, description = "One page", body = OptOutPage),
-        (status = 422, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -38,22 +39,11 @@ pub struct OptOutListQuery {
 pub async fn list_opt_outs(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<OptOutListQuery>,
+    listing: OptOutListing,
 ) -> ApiResult<web::Json<OptOutPage>> {
-    let query = query.into_inner();
-    state
-        .db(move |conn| {
-            opt_outs::list(
-                conn,
-                &user,
-                query.q.as_deref(),
-                query.include_lifted.unwrap_or(false),
-                query.cursor.as_deref(),
-                query.limit.unwrap_or(50),
-            )
-        })
-        .await
-        .map(web::Json)
+    let Listing { filter, page } = listing;
+    let include_lifted = filter.include_lifted.unwrap_or(false);
+    state.db(move |conn| opt_outs::list(conn, &user, filter.q.as_deref(), include_lifted, &page)).await.map(web::Json)
 }
 
 /// Adds a number (source `api`); its queued messages are cancelled. An already listed
@@ -102,4 +92,9 @@ pub async fn lift_opt_out(
 ) -> ApiResult<web::Json<OptOut>> {
     let (id, now, reason) = (id.into_inner(), state.clock.now(), body.into_inner().reason);
     state.db(move |conn| opt_outs::lift(conn, &user, id, &reason, now)).await.map(web::Json)
+}
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_opt_outs).service(add_opt_out).service(lift_opt_out);
 }

@@ -208,3 +208,14 @@ pub async fn set_unsolicited_settings(
     let (id, input) = (id.into_inner(), body.into_inner());
     state.db(move |conn| phone_numbers::set_unsolicited(conn, &user, clock.as_ref(), id, input)).await.map(web::Json)
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_phone_numbers)
+        .service(create_phone_number)
+        .service(get_phone_number)
+        .service(update_phone_number)
+        .service(delete_phone_number)
+        .service(get_unsolicited_settings)
+        .service(set_unsolicited_settings);
+}

@@ -48,3 +48,8 @@ pub async fn simulate_inbound(
         InboundOutcome::Duplicate | InboundOutcome::NotOurNumber => Err(ApiError::not_found("The number")),
     }
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(simulate_inbound);
+}

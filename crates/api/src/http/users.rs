@@ -125,3 +125,8 @@ pub async fn delete_user(state: web::Data<AppState>, user: AuthUser, id: web::Pa
     state.db(move |conn| users::deactivate(conn, &user, clock.as_ref(), id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// This resource's routes, in matching order.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_users).service(create_user).service(get_user).service(update_user).service(delete_user);
+}

@@ -2,10 +2,11 @@
 //! must carry a valid `X-Twilio-Signature`; anything else is refused with 403 before it
 //! changes anything. Also the simulator's stand-in for the inbound webhook.
 
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use tidings_domain::Problem;
 
 use crate::error::{ApiError, ApiResult};
+use crate::providers::twilio::{INBOUND_WEBHOOK_PATH, STATUS_WEBHOOK_PATH};
 use crate::providers::twilio_signature::{is_valid_signature, SIGNATURE_HEADER};
 use crate::providers::StatusReport;
 use crate::services::delivery;
@@ -38,6 +39,8 @@ fn param<'a>(params: &'a FormParams, names: &[&str]) -> Option<&'a str> {
 /// undelivered with the code's reason. Repeated and out-of-order callbacks change
 /// nothing. Unknown parameters are ignored (but signed).
 #[utoipa::path(
+    post,
+    path = STATUS_WEBHOOK_PATH,
     tag = "webhooks",
     request_body(content = String, content_type = "application/x-www-form-urlencoded",
         description = "Twilio's form: MessageSid, MessageStatus, ErrorCode, …"),
@@ -48,7 +51,6 @@ fn param<'a>(params: &'a FormParams, names: &[&str]) -> Option<&'a str> {
         (status = 403, description = "Missing or wrong signature", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/webhooks/twilio/status")]
 pub async fn twilio_status(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -89,6 +91,8 @@ pub async fn twilio_status(
 /// first, then the operator) and answers an empty TwiML `<Response/>` — replies go
 /// through the outbound queue. A repeated MessageSid is stored once.
 #[utoipa::path(
+    post,
+    path = INBOUND_WEBHOOK_PATH,
     tag = "webhooks",
     request_body(content = String, content_type = "application/x-www-form-urlencoded",
         description = "Twilio's form: MessageSid, From, To, Body, …"),
@@ -99,7 +103,6 @@ pub async fn twilio_status(
         (status = 403, description = "Missing or wrong signature", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/webhooks/twilio/inbound")]
 pub async fn twilio_inbound(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -124,4 +127,11 @@ pub async fn twilio_inbound(
     let outcome = inbound::receive(&state, message).await?;
     tracing::debug!(?outcome, "inbound message");
     Ok(HttpResponse::Ok().content_type("text/xml").body("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"))
+}
+
+/// This resource's routes: the paths are the ones Tidings gives Twilio when it
+/// provisions a number, so they are registered from the same constants.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(STATUS_WEBHOOK_PATH, web::post().to(twilio_status))
+        .route(INBOUND_WEBHOOK_PATH, web::post().to(twilio_inbound));
 }

@@ -13,11 +13,12 @@ use crate::auth::AuthUser;
 use crate::db::campaign_contacts::{CampaignContactFilter, CampaignContactRow};
 use crate::db::campaigns::CampaignRow;
 use crate::db::connection::write_transaction;
+use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
 use crate::services::opt_outs::{self, Suppressor};
-use crate::services::paging::{page_end, parse_cursor, phone_digits};
+use crate::services::paging::{page_end, PageRequest};
 
 /// Largest page.
 pub const MAX_LIMIT: i64 = 500;
@@ -29,8 +30,6 @@ const EXPORT_PAGE: i64 = 5000;
 pub struct ContactQuery {
     pub q: Option<String>,
     pub delivery: Option<DeliveryState>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
 }
 
 struct ListFacts {
@@ -47,17 +46,14 @@ fn list_of(conn: &mut DbConnection, campaign: &CampaignRow) -> ApiResult<ListFac
     Ok(ListFacts { list_id, field_names })
 }
 
-fn filter_of(query: &ContactQuery, launched: bool, limit: i64) -> ApiResult<CampaignContactFilter> {
-    let after_id = parse_cursor(query.cursor.as_deref())?;
-    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    Ok(CampaignContactFilter {
-        name_contains: q.map(str::to_lowercase),
-        phone_digits: q.and_then(phone_digits),
+fn filter_of(query: &ContactQuery, launched: bool, after_id: Option<i64>, limit: i64) -> CampaignContactFilter {
+    CampaignContactFilter {
+        search: NameOrPhone::parse(query.q.as_deref()),
         delivery: query.delivery,
         launched,
         after_id,
         limit,
-    })
+    }
 }
 
 /// What the Delivered and Failed Reason columns show for a row: what happened to the
@@ -112,15 +108,13 @@ pub fn list(
     actor: &AuthUser,
     campaign_id: i64,
     query: &ContactQuery,
+    page: &PageRequest,
 ) -> ApiResult<CampaignContactPage> {
     let campaign = load_visible(conn, actor, campaign_id)?;
     let list = list_of(conn, &campaign)?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
-    }
+    let limit = page.limit;
     let launched = campaign.launched_at.is_some();
-    let filter = filter_of(query, launched, limit + 1)?;
+    let filter = filter_of(query, launched, page.id_cursor()?, limit + 1);
     let mut rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     let items = rows.into_iter().map(|row| to_contact(row, &list.field_names, launched)).collect();
@@ -159,7 +153,7 @@ pub fn export_csv(
     ]);
     let write_error = |e: csv::Error| ApiError::internal(format!("writing the contacts CSV: {e}"));
     writer.write_record(header.iter().map(|h| neutralised(h))).map_err(write_error)?;
-    let mut filter = filter_of(&ContactQuery { cursor: None, ..query.clone() }, launched, EXPORT_PAGE)?;
+    let mut filter = filter_of(query, launched, None, EXPORT_PAGE);
     loop {
         let rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
         let Some(last) = rows.last() else { break };
@@ -240,6 +234,6 @@ pub fn opt_out(
         opt_outs::suppress(conn, campaign.organisation_id, &contact.phone, by, stamp)
     })?;
     let query = ContactQuery { q: Some(contact.phone.clone()), ..ContactQuery::default() };
-    let page = list(conn, actor, campaign_id, &ContactQuery { limit: Some(MAX_LIMIT), ..query })?;
+    let page = list(conn, actor, campaign_id, &query, &PageRequest::first(MAX_LIMIT))?;
     page.items.into_iter().find(|c| c.id == contact.id).ok_or_else(|| ApiError::not_found("The contact"))
 }

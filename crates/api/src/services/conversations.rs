@@ -26,42 +26,31 @@ use tidings_domain::FieldError;
 use crate::auth::{AuthUser, Credential};
 use crate::db::connection::write_transaction;
 use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow, InboxOwner};
+use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
 use crate::services::messages::to_messages;
 use crate::services::opt_outs::{self, Suppressor};
-use crate::services::paging::{instant_cursor, page_end, parse_instant_cursor, phone_digits};
+use crate::services::paging::{instant_cursor, page_end, PageRequest};
 use crate::services::{audit, inbound};
 
 /// The audit log's name for conversations.
 const ENTITY: &str = "conversation";
-/// Largest page.
-pub const MAX_LIMIT: i64 = 100;
 
-/// Search and paging of conversation lists.
+/// The search of conversation lists.
 #[derive(Debug, Clone, Default)]
 pub struct ConversationQuery {
     pub q: Option<String>,
     pub tags: Vec<String>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
 }
 
-fn filter_of(query: &ConversationQuery) -> ApiResult<ConversationFilter> {
-    let limit = query.limit.unwrap_or(25);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
-    }
-    let before = parse_instant_cursor(query.cursor.as_deref())?;
-    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+fn filter_of(query: &ConversationQuery, page: &PageRequest) -> ApiResult<ConversationFilter> {
     Ok(ConversationFilter {
-        name_contains: q.map(str::to_lowercase),
-        // A query that looks like a phone ("(415) 200", "+1415…") also searches phones.
-        phone_digits: q.and_then(phone_digits),
+        search: NameOrPhone::parse(query.q.as_deref()),
         tag_keys: query.tags.iter().map(|t| tag_key(t)).collect(),
-        before,
-        limit,
+        before: page.instant_cursor()?,
+        limit: page.limit,
     })
 }
 
@@ -73,14 +62,15 @@ pub fn of_campaign(
     campaign_id: i64,
     section: Option<Section>,
     query: &ConversationQuery,
+    page: &PageRequest,
 ) -> ApiResult<CampaignConversations> {
     let campaign = load_visible(conn, actor, campaign_id)?;
-    let filter = filter_of(query)?;
+    let filter = filter_of(query, page)?;
     let wanted: Vec<Section> = section.map_or_else(|| Section::ALL.to_vec(), |s| vec![s]);
     let mut sections = Vec::new();
     for section in wanted {
         let total = db::conversations::count_in_section(conn, campaign.id, section, &filter)?;
-        if total == 0 && query.cursor.is_none() {
+        if total == 0 && page.cursor.is_none() {
             continue;
         }
         let rows = db::conversations::page_of_campaign(
@@ -89,7 +79,7 @@ pub fn of_campaign(
             section,
             &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
         )?;
-        let (items, next_cursor) = page(conn, actor, rows, filter.limit)?;
+        let (items, next_cursor) = page_of_rows(conn, actor, rows, filter.limit)?;
         sections.push(ConversationSection { section, total, items, next_cursor });
     }
     Ok(CampaignConversations { sections })
@@ -109,7 +99,7 @@ pub fn campaign_tags(
         .collect())
 }
 
-fn page(
+fn page_of_rows(
     conn: &mut DbConnection,
     viewer: &AuthUser,
     mut rows: Vec<ConversationRow>,
@@ -367,9 +357,10 @@ pub fn inbox(
     actor: &AuthUser,
     inbox: InboxQuery,
     query: &ConversationQuery,
+    page: &PageRequest,
 ) -> ApiResult<ConversationPage> {
     actor.require_messaging()?;
-    let filter = filter_of(query)?;
+    let filter = filter_of(query, page)?;
     let owner = match inbox.office_id {
         Some(office) if actor.sees_office(office) => InboxOwner::Office(office),
         Some(_) => return Err(ApiError::not_found("The office")),
@@ -383,7 +374,7 @@ pub fn inbox(
         participant,
         &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
     )?;
-    let (items, next_cursor) = page(conn, actor, rows, filter.limit)?;
+    let (items, next_cursor) = page_of_rows(conn, actor, rows, filter.limit)?;
     Ok(ConversationPage { items, next_cursor })
 }
 

@@ -8,19 +8,14 @@ use tidings_domain::message_wire::{Message, MessagePage};
 use crate::auth::AuthUser;
 use crate::db::messages::MessageRow;
 use crate::db::{self, utc, DbConnection};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::services::campaigns::load_visible;
-use crate::services::paging::{page_end, parse_cursor};
-
-/// Largest page.
-pub const MAX_LIMIT: i64 = 500;
+use crate::services::paging::{page_end, PageRequest};
 
 /// What the campaign messages list takes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MessageQuery {
     pub statuses: Vec<MessageStatus>,
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
 }
 
 /// `GET /campaigns/{id}/messages`: the campaign's messages, oldest first.
@@ -29,13 +24,11 @@ pub fn campaign_messages(
     actor: &AuthUser,
     campaign_id: i64,
     query: MessageQuery,
+    page: &PageRequest,
 ) -> ApiResult<MessagePage> {
     let campaign = load_visible(conn, actor, campaign_id)?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
-    }
-    let after_id = parse_cursor(query.cursor.as_deref())?.unwrap_or(0);
+    let limit = page.limit;
+    let after_id = page.id_cursor()?.unwrap_or(0);
     let filter = (!query.statuses.is_empty()).then_some(query.statuses.as_slice());
     let mut rows = db::messages::page_of_campaign(conn, campaign.id, filter, after_id, limit + 1)?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());

@@ -19,7 +19,7 @@ use crate::db::send_counts::Tally;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit;
-use crate::services::paging::{page_end, parse_cursor};
+use crate::services::paging::{page_end, PageRequest};
 use crate::services::phones::{normalise, DefaultRegion};
 use crate::state::AppState;
 
@@ -169,14 +169,10 @@ pub fn list(
     actor: &AuthUser,
     q: Option<&str>,
     include_lifted: bool,
-    cursor: Option<&str>,
-    limit: i64,
+    page: &PageRequest,
 ) -> ApiResult<OptOutPage> {
     actor.require_messaging()?;
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 200"));
-    }
-    let before = parse_cursor(cursor)?;
+    let (before, limit) = (page.id_cursor()?, page.limit);
     let digits: Option<String> =
         q.map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
     let mut rows =

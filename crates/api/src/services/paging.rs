@@ -1,14 +1,40 @@
-//! Keyset paging and search terms shared by every list: the cursor a page hands out,
-//! cutting a page that was read one row long, and recognising a phone-like search.
+//! Keyset paging shared by every list: the page a caller asks for, the cursor a page
+//! hands out, and cutting a page that was read one row long.
 
 use chrono::{DateTime, NaiveDateTime};
 use tidings_domain::FieldError;
 
 use crate::error::{ApiError, ApiResult};
 
+/// One page of a list as asked for: where the previous page ended (a `next_cursor`
+/// this API gave out, read by the list that knows its shape) and how many rows, already
+/// within the list's bounds (the HTTP layer's `Listing` checks them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+impl PageRequest {
+    /// The first page of `limit` rows.
+    pub fn first(limit: i64) -> Self {
+        Self { cursor: None, limit }
+    }
+
+    /// The cursor of a list ordered by id.
+    pub fn id_cursor(&self) -> ApiResult<Option<i64>> {
+        parse_cursor(self.cursor.as_deref())
+    }
+
+    /// The cursor of a list ordered by an instant, then id.
+    pub fn instant_cursor(&self) -> ApiResult<Option<(NaiveDateTime, i64)>> {
+        parse_instant_cursor(self.cursor.as_deref())
+    }
+}
+
 /// A `cursor` query value: an id this API gave out as `next_cursor`. An empty value
 /// means the first page; anything else unreadable is a bad query value (400).
-pub fn parse_cursor(cursor: Option<&str>) -> ApiResult<Option<i64>> {
+fn parse_cursor(cursor: Option<&str>) -> ApiResult<Option<i64>> {
     cursor.filter(|c| !c.is_empty()).map(|c| c.parse::<i64>().map_err(|_| invalid_cursor())).transpose()
 }
 
@@ -19,7 +45,7 @@ pub fn instant_cursor(at: NaiveDateTime, id: i64) -> String {
 }
 
 /// A cursor [`instant_cursor`] gave out; an empty value means the first page.
-pub fn parse_instant_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDateTime, i64)>> {
+fn parse_instant_cursor(cursor: Option<&str>) -> ApiResult<Option<(NaiveDateTime, i64)>> {
     let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
@@ -49,24 +75,9 @@ pub fn page_end<T>(rows: &mut Vec<T>, limit: i64) -> Option<&T> {
     }
 }
 
-/// A search that looks like a phone number — digits and the punctuation people write
-/// around them — as its digits.
-pub fn phone_digits(q: &str) -> Option<String> {
-    let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    (phone_like && !digits.is_empty()).then_some(digits)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phone_like_searches_give_their_digits() {
-        assert_eq!(phone_digits("(415) 200-0001"), Some("4152000001".to_owned()));
-        assert_eq!(phone_digits("contact1"), None);
-        assert_eq!(phone_digits(" - "), None);
-    }
 
     #[test]
     fn a_page_read_one_long_is_cut_and_names_its_last_row() {

@@ -11,6 +11,7 @@ use tidings_domain::campaign_wire::Campaign;
 
 use super::{campaign_href, icons, use_campaigns, CampaignsContext, Outcome};
 use crate::api::{use_api, Api};
+use crate::components::dialog::Dialog;
 
 /// The actions this page offers: the guide's Draft actions are Edit, Clone, Launch and
 /// Archive, so Schedule is left to the wizard that Edit opens.
@@ -203,20 +204,12 @@ pub fn ConfirmDialog() -> impl IntoView {
     let api = use_api();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let cancel_ref = NodeRef::<leptos::html::Button>::new();
     let close = move || {
         if !busy.get_untracked() {
             ctx.confirming.set(None);
             error.set(None);
         }
     };
-    Effect::new(move || {
-        if ctx.confirming.read().is_some() {
-            if let Some(button) = cancel_ref.get() {
-                let _ = button.focus();
-            }
-        }
-    });
 
     move || {
         ctx.confirming.get().map(|(campaign, action)| {
@@ -243,36 +236,18 @@ pub fn ConfirmDialog() -> impl IntoView {
                 });
             };
             view! {
-                <div class="dialog-backdrop">
-                    <div
-                        class="dialog"
-                        role="dialog"
-                        aria-modal="true"
-                        aria-labelledby="confirm-heading"
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
-                                close();
-                            }
-                        }
-                    >
-                        <h2 id="confirm-heading">{heading}</h2>
-                        {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-                        {move || error.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
-                        <div class="dialog-actions">
-                            <button type="button" class="button" node_ref=cancel_ref on:click=move |_| close()>
-                                "Cancel"
-                            </button>
-                            <button
-                                type="button"
-                                class="button button-danger"
-                                disabled=move || busy.get()
-                                on:click=confirm
-                            >
-                                {move || if busy.get() { "Working…".to_owned() } else { confirm_label.clone() }}
-                            </button>
-                        </div>
+                <Dialog heading on_close=Callback::new(move |()| close())>
+                    {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                    {move || error.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                    <div class="dialog-actions">
+                        <button type="button" class="button" on:click=move |_| close()>
+                            "Cancel"
+                        </button>
+                        <button type="button" class="button button-danger" disabled=move || busy.get() on:click=confirm>
+                            {move || if busy.get() { "Working…".to_owned() } else { confirm_label.clone() }}
+                        </button>
                     </div>
-                </div>
+                </Dialog>
             }
         })
     }

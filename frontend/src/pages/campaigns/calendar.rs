@@ -9,11 +9,11 @@ use leptos_router::components::A;
 use tidings_domain::campaign_wire::CalendarDay;
 
 use super::icons;
-use super::local_time::local_time;
 use super::use_campaigns;
 use crate::api::use_api;
+use crate::auth::use_current_user;
+use crate::components::local_time::local_time;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::shell::use_current_user;
 use crate::zone_time::{local_date_time, now};
 
 /// Today in the user's office's time zone: the calendar's dates are the office's dates,

@@ -3,9 +3,7 @@
 
 mod actions;
 mod calendar;
-pub mod filters;
 mod icons;
-pub mod local_time;
 mod table;
 mod tabs;
 mod view;
@@ -16,47 +14,17 @@ use leptos_router::hooks::use_query_map;
 use tidings_domain::campaign::CampaignAction;
 use tidings_domain::campaign_wire::Campaign;
 
-use super::shell::use_current_user;
 use crate::api::use_api;
-use crate::browser::session_storage;
+use crate::auth::use_current_user;
+use crate::components::campaign_links::{campaign_href, take_campaigns_outcome, Outcome};
 
-pub use view::{campaign_href, CampaignDetailPage};
+pub use view::CampaignDetailPage;
 
+use crate::components::filters::{Filters, SearchLabels};
 use actions::ConfirmDialog;
 use calendar::ScheduledCalendar;
-use filters::{Filters, SearchBox};
 use table::CampaignTable;
 use tabs::{tab_element_id, CampaignTabs, Tab, PANEL_ID};
-
-/// What the last action did, shown above the tabs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Outcome {
-    /// It worked; optionally with a link to what it made.
-    Done { message: String, link: Option<(String, String)> },
-    /// The API refused or could not be reached: its words.
-    Failed(String),
-}
-
-/// Where an outcome waits for the next page, in the tab's session storage: the page
-/// that takes it may be in another bundle (see `crate::bundles`), loaded afresh.
-const PENDING_OUTCOME_KEY: &str = "tidings.pending-outcome";
-
-/// Leaves `outcome` for the next page that shows outcomes (see
-/// [`take_campaigns_outcome`]): the wizard finishes on the Campaigns page, and a
-/// campaign started from a previous one opens in the wizard.
-pub fn show_pending_outcome(outcome: &Outcome) {
-    if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(outcome)) {
-        let _ = storage.set_item(PENDING_OUTCOME_KEY, &json);
-    }
-}
-
-/// The outcome waiting to be shown, if any; it is shown once.
-pub fn take_campaigns_outcome() -> Option<Outcome> {
-    let storage = session_storage()?;
-    let json = storage.get_item(PENDING_OUTCOME_KEY).ok().flatten()?;
-    let _ = storage.remove_item(PENDING_OUTCOME_KEY);
-    serde_json::from_str(&json).ok()
-}
 
 /// State shared by the list, its rows' menus and the confirmation dialog.
 #[derive(Clone, Copy)]
@@ -96,8 +64,8 @@ pub fn use_campaigns() -> CampaignsContext {
     use_context::<CampaignsContext>().unwrap_or_else(CampaignsContext::provide)
 }
 
-const CAMPAIGN_SEARCH: SearchBox =
-    SearchBox { id: "campaign-search", label: "Search campaigns by title", placeholder: "Search by title" };
+const CAMPAIGN_SEARCH: SearchLabels =
+    SearchLabels { id: "campaign-search", label: "Search campaigns by title", placeholder: "Search by title" };
 
 /// How the Scheduled tab shows its campaigns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

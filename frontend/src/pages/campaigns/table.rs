@@ -6,10 +6,10 @@ use leptos_router::components::A;
 use tidings_domain::campaign_wire::{Campaign, CampaignPage};
 
 use super::actions::ActionMenu;
-use super::local_time::local_time;
 use super::tabs::Tab;
 use super::{campaign_href, use_campaigns};
 use crate::api::use_api;
+use crate::components::local_time::local_time;
 use crate::feedback::{ErrorPanel, Loading};
 
 /// Rows per page.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use tidings_domain::campaign::CampaignState;
 
-use crate::pages::tab_list::{TabItem, TabList};
+use crate::components::tab_list::{TabItem, TabList};
 
 /// One of the Campaigns page's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,13 +6,14 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use tidings_domain::contact_list::{Contact, ContactList};
 
-use super::{delete_consequence, delete_list_task, display_zone, local_time, may_manage};
+use super::{delete_consequence, delete_list_task, display_zone, may_manage};
 use crate::api::use_api;
+use crate::components::dialog::ConfirmDialog;
+use crate::components::local_time::local_time;
+use crate::components::paged::{PageEnd, Paged};
+use crate::components::phone::phone_text;
+use crate::components::search_box::SearchBox;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::dialog::ConfirmDialog;
-use crate::pages::office_choice::SearchBox;
-use crate::pages::paged::{PageEnd, Paged};
-use crate::pages::phone::phone_text;
 
 /// Contacts per page.
 const CONTACTS_PER_PAGE: u32 = 100;
@@ -97,10 +98,10 @@ fn ListView(list: ContactList) -> impl IntoView {
                 </button>
             </Show>
         </div>
-        <p class="muted">{summary} " · created " {local_time(list.created_at, &display_zone())}</p>
+        <p class="muted">{summary} " · created " {local_time(Some(list.created_at), &display_zone())}</p>
         <section class="panel">
             <div class="toolbar">
-                <SearchBox id="contact-search" label="Search contacts by name or phone" search/>
+                <SearchBox id="contact-search" label="Search contacts by name or phone" class="form-field search-box" search/>
             </div>
             <div class="table-wrap">
                 <table class="campaign-table contacts-table">
@@ -172,7 +173,7 @@ fn ListView(list: ContactList) -> impl IntoView {
                             task.await?;
                             navigate(&back, Default::default());
                             Ok(())
-                        }) as crate::pages::dialog::Task
+                        }) as crate::components::dialog::Task
                     }
                 })
             />

@@ -8,14 +8,16 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tidings_domain::contact_list::ContactList;
 
-use super::dialog::{ConfirmDialog, Task};
-use super::office_choice::{use_office_choice, OfficePicker, SearchBox};
-use super::paged::{PageEnd, Paged};
-use super::shell::use_current_user;
-use super::wizard::csv_upload::CsvUpload;
 use crate::api::{use_api, Api};
+use crate::auth::use_current_user;
+use crate::components::admin_table::AdminTable;
+use crate::components::csv_import::CsvUpload;
+use crate::components::dialog::{ConfirmDialog, Task};
+use crate::components::local_time::local_time;
+use crate::components::office_choice::{use_office_choice, OfficePicker};
+use crate::components::paged::{PageEnd, Paged};
+use crate::components::search_box::SearchBox;
 use crate::feedback::NoticeBar;
-use crate::zone_time::format_local;
 
 pub use detail::ContactListPage;
 
@@ -30,12 +32,6 @@ fn may_manage() -> bool {
 /// The user's own office's zone: list dates are shown in it, with the zone on hover.
 fn display_zone() -> String {
     use_current_user().map(|me| me.office.time_zone).unwrap_or_else(|| "UTC".to_owned())
-}
-
-/// An instant as a `<time>` in `zone`, the zone on hover.
-pub fn local_time(instant: chrono::DateTime<chrono::Utc>, zone: &str) -> impl IntoView {
-    let (text, hover) = format_local(instant, zone).unwrap_or_else(|| (instant.to_rfc3339(), String::new()));
-    view! { <time datetime=instant.to_rfc3339() title=hover>{text}</time> }
 }
 
 /// The deletion dialog's task, shared by the page and a list's own page.
@@ -99,7 +95,7 @@ pub fn ContactListsPage() -> impl IntoView {
             <NoticeBar notice/>
             <div class="toolbar">
                 <OfficePicker chosen=office path="/contact-lists"/>
-                <SearchBox id="contact-list-search" label="Search lists by name" search/>
+                <SearchBox id="contact-list-search" label="Search lists by name" class="form-field search-box" search/>
             </div>
             <Show when=move || uploading.get()>
                 <section class="panel" id="upload-panel" aria-labelledby="upload-heading">
@@ -108,26 +104,11 @@ pub fn ContactListsPage() -> impl IntoView {
                 </section>
             </Show>
             <section class="panel">
-                <div class="table-wrap">
-                    <table class="campaign-table admin-table">
-                        <caption class="visually-hidden">"Contact lists of the office, newest first"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Contacts"</th>
-                                <th scope="col">"Other fields"</th>
-                                <th scope="col">"Used by"</th>
-                                <th scope="col">"Created"</th>
-                                <th scope="col" class="actions-cell">"Actions"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || lists.items.get() key=|list| list.id let:list>
-                                <ListRow list zone=zone.get_value() may_manage deleting/>
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
+                <AdminTable caption="Contact lists of the office, newest first" columns=&["Name", "Contacts", "Other fields", "Used by", "Created", "Actions"]>
+                    <For each=move || lists.items.get() key=|list| list.id let:list>
+                        <ListRow list zone=zone.get_value() may_manage deleting/>
+                    </For>
+                </AdminTable>
                 <Show when=move || !lists.loading.get() && lists.error.read().is_none() && lists.items.read().is_empty()>
                     <p class="muted empty">
                         {move || if search.read().is_empty() {
@@ -198,7 +179,7 @@ fn ListRow(
             <td class="number-cell">{count}</td>
             <td>{fields}</td>
             <td>{used_by}</td>
-            <td>{local_time(created, &zone)}</td>
+            <td>{local_time(Some(created), &zone)}</td>
             <td class="actions-cell">
                 <Show when=move || may_manage>
                     <button

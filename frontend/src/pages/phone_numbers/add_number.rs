@@ -10,9 +10,9 @@ use tidings_domain::phone_number::{
 
 use super::fields::{operator_options, owner_options, DescriptionField};
 use crate::api::use_api;
+use crate::components::dialog::Dialog;
+use crate::components::text_field::{SelectField, TextField};
 use crate::feedback::{FieldErrors, FormState};
-use crate::pages::dialog::Dialog;
-use crate::pages::text_field::{SelectField, TextField};
 
 /// Text typed into the form, trimmed; `None` when blank.
 fn given(text: String) -> Option<String> {

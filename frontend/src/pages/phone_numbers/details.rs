@@ -11,9 +11,9 @@ use tidings_domain::user::User;
 
 use super::fields::{operator_options, owner_options, DescriptionField};
 use crate::api::use_api;
+use crate::components::dialog::Dialog;
+use crate::components::text_field::{SelectField, TextField};
 use crate::feedback::FormState;
-use crate::pages::dialog::Dialog;
-use crate::pages::text_field::{SelectField, TextField};
 
 /// The form, filled with the number's details; `on_saved` gets the saved number's name.
 #[component]

@@ -12,12 +12,13 @@ use leptos_router::components::A;
 use tidings_domain::phone_number::{PhoneNumber, PhoneNumberStatus};
 
 use self::add_number::AddNumberDialog;
-use super::dialog::{ConfirmDialog, Task};
-use super::office_choice::{use_office_choice, OfficePicker};
-use super::shell::use_current_user;
 use crate::api::use_api;
+use crate::auth::use_current_user;
+use crate::components::admin_table::AdminTable;
+use crate::components::dialog::{ConfirmDialog, Task};
+use crate::components::office_choice::{use_office_choice, OfficePicker};
+use crate::components::phone::{display_phone, phone_text};
 use crate::feedback::{ErrorPanel, Loading, NoticeBar};
-use crate::pages::phone::{display_phone, phone_text};
 
 pub use number::PhoneNumberPage;
 
@@ -146,63 +147,47 @@ pub fn PhoneNumbersPage() -> impl IntoView {
 #[component]
 fn NumberTable(items: Vec<PhoneNumber>, admin: bool, releasing: RwSignal<Option<PhoneNumber>>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-            <table class="campaign-table admin-table">
-                <caption class="visually-hidden">"Phone numbers of the office"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Number"</th>
-                        <th scope="col">"Kind"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Unsolicited replies go to"</th>
-                        <th scope="col" class="actions-cell">"Actions"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {items
-                        .into_iter()
-                        .map(|number| {
-                            let href = format!("/phone-numbers/{}", number.id);
-                            let recipients = if number.kind == tidings_domain::campaign::PhoneNumberKind::Reusable {
-                                recipients_summary(&number)
-                            } else {
-                                "Its campaign".to_owned()
-                            };
-                            let may_release = admin && number.status == PhoneNumberStatus::Active;
-                            let label = format!("Release {}", number.name);
-                            let (name, e164) = (number.name.clone(), number.e164.clone());
-                            let (kind, number_type, status) = (number.kind, number.number_type, number.status);
-                            view! {
-                                <tr>
-                                    <td><A href=href>{name}</A></td>
-                                    <td class="number-cell">{phone_text(&e164)}</td>
-                                    <td>{kind.label()}</td>
-                                    <td>{number_type.label()}</td>
-                                    <td>{status_label(status)}</td>
-                                    <td>{recipients}</td>
-                                    <td class="actions-cell">
-                                        {may_release.then(|| {
-                                            let number = number.clone();
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="button button-small"
-                                                    aria-label=label
-                                                    on:click=move |_| releasing.set(Some(number.clone()))
-                                                >
-                                                    "Release"
-                                                </button>
-                                            }
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <AdminTable caption="Phone numbers of the office" columns=&["Name", "Number", "Kind", "Type", "Status", "Unsolicited replies go to", "Actions"]>
+            {items
+                .into_iter()
+                .map(|number| {
+                    let href = format!("/phone-numbers/{}", number.id);
+                    let recipients = if number.kind == tidings_domain::campaign::PhoneNumberKind::Reusable {
+                        recipients_summary(&number)
+                    } else {
+                        "Its campaign".to_owned()
+                    };
+                    let may_release = admin && number.status == PhoneNumberStatus::Active;
+                    let label = format!("Release {}", number.name);
+                    let (name, e164) = (number.name.clone(), number.e164.clone());
+                    let (kind, number_type, status) = (number.kind, number.number_type, number.status);
+                    view! {
+                        <tr>
+                            <td><A href=href>{name}</A></td>
+                            <td class="number-cell">{phone_text(&e164)}</td>
+                            <td>{kind.label()}</td>
+                            <td>{number_type.label()}</td>
+                            <td>{status_label(status)}</td>
+                            <td>{recipients}</td>
+                            <td class="actions-cell">
+                                {may_release.then(|| {
+                                    let number = number.clone();
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button button-small"
+                                            aria-label=label
+                                            on:click=move |_| releasing.set(Some(number.clone()))
+                                        >
+                                            "Release"
+                                        </button>
+                                    }
+                                })}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </AdminTable>
     }
 }

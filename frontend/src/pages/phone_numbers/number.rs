@@ -15,8 +15,8 @@ use tidings_domain::user::User;
 use super::details::NumberDetailsDialog;
 use super::{is_admin, status_label};
 use crate::api::{use_api, ApiError};
+use crate::components::phone::phone_text;
 use crate::feedback::{ErrorPanel, FieldErrors, FormState, Loading, NoticeBar};
-use crate::pages::phone::phone_text;
 
 #[component]
 pub fn PhoneNumberPage() -> impl IntoView {

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use tidings_domain::contact_list::ContactList;
 
-use super::csv_upload::CsvUpload;
 use super::draft::{Draft, FieldErrors};
 use crate::api::use_api;
+use crate::components::csv_import::CsvUpload;
 use crate::feedback::{ErrorPanel, Loading};
 use crate::zone_time::format_local;
 

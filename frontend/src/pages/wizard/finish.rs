@@ -16,8 +16,9 @@ use tidings_domain::texting_hours::TextingWindow;
 use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
 use crate::api::{use_api, Api, ApiError};
-use crate::pages::campaigns::{campaign_href, show_pending_outcome, Outcome};
-use crate::pages::phone::display_phone;
+use crate::components::campaign_links::{campaign_href, show_pending_outcome, Outcome};
+use crate::components::dialog::Dialog;
+use crate::components::phone::display_phone;
 use crate::zone_time::{format_local, instant_of_local, local_date_time, now};
 
 /// What the user asked the wizard to do with the campaign.
@@ -398,37 +399,19 @@ fn Review(draft: Draft, offices: Vec<Office>) -> impl IntoView {
 /// Asks before texting a whole list; focus starts on Cancel.
 #[component]
 fn LaunchDialog(draft: Draft, confirming_launch: RwSignal<bool>, on_confirm: Callback<()>) -> impl IntoView {
-    let cancel_ref = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if let Some(button) = cancel_ref.get() {
-            let _ = button.focus();
-        }
-    });
-    let list = move || draft.contact_list.get().map_or("the contact list".to_owned(), |l| format!("“{}”", l.name));
+    let list = draft.contact_list.get_untracked().map_or("the contact list".to_owned(), |l| format!("“{}”", l.name));
+    let cancel = Callback::new(move |()| confirming_launch.set(false));
     view! {
-        <div class="dialog-backdrop">
-            <div
-                class="dialog"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="launch-heading"
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        confirming_launch.set(false);
-                    }
-                }
-            >
-                <h2 id="launch-heading">{move || format!("Launch “{}” now?", draft.title.get())}</h2>
-                <p>{move || format!("The first message goes out to every contact on {} straight away.", list())}</p>
-                <div class="dialog-actions">
-                    <button type="button" class="button" node_ref=cancel_ref on:click=move |_| confirming_launch.set(false)>
-                        "Cancel"
-                    </button>
-                    <button type="button" class="button button-primary" on:click=move |_| on_confirm.run(())>
-                        "Launch"
-                    </button>
-                </div>
+        <Dialog heading=format!("Launch “{}” now?", draft.title.get_untracked()) on_close=cancel>
+            <p>{format!("The first message goes out to every contact on {list} straight away.")}</p>
+            <div class="dialog-actions">
+                <button type="button" class="button" on:click=move |_| cancel.run(())>
+                    "Cancel"
+                </button>
+                <button type="button" class="button button-primary" on:click=move |_| on_confirm.run(())>
+                    "Launch"
+                </button>
             </div>
-        </div>
+        </Dialog>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use tidings_domain::campaign::{OperatedBy, CAMPAIGN_TITLE_MAX};
 use tidings_domain::campaign_wire::NumberChoice;
 use tidings_domain::office::Office;
-use tidings_domain::tags::{same_tag, validate_tag, CAMPAIGN_TAG_MAX};
+use tidings_domain::tags::{add_tag, CAMPAIGN_TAG_MAX};
 
 use super::draft::{Draft, FieldErrors};
 use crate::zone_time::{current_zone_names, zones_by_region};
@@ -108,16 +108,10 @@ fn TagsField(draft: Draft) -> impl IntoView {
         if text.trim().is_empty() {
             return;
         }
-        match validate_tag(&text) {
-            Err(reason) => problem.set(Some(format!("“{}” {reason}.", text.trim()))),
-            Ok(_) if draft.tags.with_untracked(|tags| tags.iter().any(|t| same_tag(t, &text))) => {
-                problem.set(Some(format!("“{}” is already a tag of this campaign.", text.trim())));
-            }
-            Ok(_) if draft.tags.with_untracked(Vec::len) >= CAMPAIGN_TAG_MAX => {
-                problem.set(Some(format!("A campaign has at most {CAMPAIGN_TAG_MAX} tags.")));
-            }
-            Ok(tag) => {
-                draft.tags.update(|tags| tags.push(tag));
+        match add_tag(&draft.tags.get_untracked(), &text, Some(CAMPAIGN_TAG_MAX)) {
+            Err(why) => problem.set(Some(why)),
+            Ok(tags) => {
+                draft.tags.set(tags);
                 typed.set(String::new());
                 problem.set(None);
             }
@@ -189,7 +183,7 @@ fn TagsField(draft: Draft) -> impl IntoView {
 fn TimeZoneField(draft: Draft) -> impl IntoView {
     // Current IANA names grouped by region, the office's zone (and the chosen one) first.
     let known = StoredValue::new(current_zone_names());
-    let office_zone = crate::pages::shell::use_current_user().map(|me| me.office.time_zone).unwrap_or_default();
+    let office_zone = crate::auth::use_current_user().map(|me| me.office.time_zone).unwrap_or_default();
     let options = move || {
         let current = draft.time_zone.get();
         let mut first = vec![office_zone.clone()];

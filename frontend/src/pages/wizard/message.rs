@@ -9,8 +9,8 @@ use tidings_domain::template::{
 };
 
 use super::draft::{Draft, FieldErrors};
-use super::segment_counter::{highlighted, SegmentCounter};
 use crate::api::use_api;
+use crate::components::segment_counter::{highlighted, SegmentCounter};
 
 /// How many of the list's contacts can be picked for the preview.
 const SAMPLE_CONTACTS: u32 = 5;

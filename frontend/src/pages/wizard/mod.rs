@@ -12,17 +12,13 @@
 
 mod assistant_script;
 mod contact_list;
-mod csv_preview;
-pub(super) mod csv_upload;
 mod draft;
 mod finish;
 mod general;
-mod import_report;
 mod message;
 mod number;
 mod operator;
 mod resume;
-pub(crate) mod segment_counter;
 mod start;
 mod steps;
 
@@ -44,11 +40,11 @@ use self::operator::OperatorStep;
 use self::start::StartStep;
 use self::steps::{step_address, Step, StepButtons, StepList};
 use crate::api::{use_api, ApiError};
+use crate::auth::use_current_user;
 use crate::browser::boot_path;
+use crate::components::campaign_links::Outcome;
+use crate::components::campaign_links::{campaign_href, take_campaigns_outcome};
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::campaigns::Outcome;
-use crate::pages::campaigns::{campaign_href, take_campaigns_outcome};
-use crate::pages::shell::use_current_user;
 
 /// The `launch_on` date the Scheduled calendar's add button passes.
 fn launch_on() -> Memo<Option<NaiveDate>> {

@@ -7,8 +7,8 @@ use tidings_domain::campaign_wire::NumberChoice;
 
 use super::draft::{Draft, FieldErrors};
 use crate::api::use_api;
+use crate::components::phone::phone_text;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::phone::phone_text;
 
 #[component]
 pub fn NumberStep(draft: Draft) -> impl IntoView {

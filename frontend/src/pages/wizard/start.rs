@@ -1,8 +1,6 @@
 //! The Start step of a new campaign: from scratch, or from a previous campaign, which
 //! the API clones into a new draft that the wizard then edits.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -13,13 +11,12 @@ use tidings_domain::campaign_wire::Campaign;
 use super::draft::Draft;
 use super::steps::Step;
 use crate::api::use_api;
+use crate::components::campaign_links::{show_pending_outcome, Outcome};
+use crate::components::search_box::SearchBox;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::campaigns::{show_pending_outcome, Outcome};
 
 /// Previous campaigns offered at once; the search finds the others.
 const CAMPAIGNS_SHOWN: u32 = 8;
-/// How long typing must pause before the search is sent.
-const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[component]
 pub fn StartStep(draft: Draft, edit_query: String) -> impl IntoView {
@@ -52,9 +49,7 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
             navigate(&href, NavigateOptions { replace: true, ..Default::default() });
         }
     });
-    let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let keystrokes = StoredValue::new(0u64);
     let campaigns = LocalResource::new(move || {
         let search = search.get();
         async move { api.campaigns(None, &search, &[], 1, CAMPAIGNS_SHOWN).await.map(|page| page.items) }
@@ -89,30 +84,7 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
         <section class="start-option" aria-labelledby="previous-heading">
             <h3 id="previous-heading">"From a previous campaign"</h3>
             <p>"Its settings are copied into a new draft titled “Copy of …”."</p>
-            <div class="search">
-                <label for="previous-search">"Search campaigns by title"</label>
-                <input
-                    id="previous-search"
-                    type="search"
-                    prop:value=move || typed.get()
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        typed.set(value.clone());
-                        keystrokes.update_value(|n| *n += 1);
-                        let this = keystrokes.get_value();
-                        // The page may be gone when the timer fires (a campaign was chosen
-                        // meanwhile), so the `try_` forms, which do nothing then.
-                        set_timeout(
-                            move || {
-                                if keystrokes.try_get_value() == Some(this) {
-                                    search.try_set(value.trim().to_owned());
-                                }
-                            },
-                            SEARCH_DEBOUNCE,
-                        );
-                    }
-                />
-            </div>
+            <SearchBox id="previous-search" label="Search campaigns by title" search/>
             {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
             <Transition fallback=|| view! { <Loading label="Loading campaigns…"/> }>
                 {move || Suspend::new(async move {

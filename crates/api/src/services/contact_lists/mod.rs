@@ -33,10 +33,11 @@ use tidings_domain::contact_list::{Contact, ContactField, ContactList, ContactLi
 use crate::auth::AuthUser;
 use crate::clock::Clock;
 use crate::db::contact_lists::{ContactFilter, ContactListRow, ContactRow, ListFilter};
+use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit;
-use crate::services::paging::{page_end, phone_digits};
+use crate::services::paging::{page_end, PageRequest};
 
 /// Page size when the client gives none.
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -104,13 +105,16 @@ pub fn get(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<Cont
 pub struct ListQuery {
     pub office_id: Option<i64>,
     pub q: Option<String>,
-    pub cursor: Option<i64>,
-    pub limit: i64,
 }
 
 /// Lists the actor sees, newest first; users who do not see every office get their own
 /// office's lists only (an `office_id` they cannot see gives an empty page).
-pub fn list(conn: &mut DbConnection, actor: &AuthUser, query: ListQuery) -> ApiResult<ContactListPage> {
+pub fn list(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    query: ListQuery,
+    page: &PageRequest,
+) -> ApiResult<ContactListPage> {
     actor.require_messaging()?;
     let office_id = match query.office_id {
         Some(id) if !actor.sees_office(id) => return Ok(ContactListPage { items: Vec::new(), next_cursor: None }),
@@ -121,20 +125,12 @@ pub fn list(conn: &mut DbConnection, actor: &AuthUser, query: ListQuery) -> ApiR
     let filter = ListFilter {
         office_id,
         name_contains: query.q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
-        before_id: query.cursor,
-        limit: query.limit + 1,
+        before_id: page.id_cursor()?,
+        limit: page.limit + 1,
     };
     let mut rows = db::contact_lists::list(conn, actor.organisation_id, &filter)?;
-    let next_cursor = page_end(&mut rows, query.limit).map(|last| last.id.to_string());
+    let next_cursor = page_end(&mut rows, page.limit).map(|last| last.id.to_string());
     Ok(ContactListPage { items: to_contact_lists(conn, actor.organisation_id, rows)?, next_cursor })
-}
-
-/// `GET /contact-lists/{id}/contacts` parameters, already parsed.
-#[derive(Debug, Clone, Default)]
-pub struct ContactQuery {
-    pub q: Option<String>,
-    pub cursor: Option<i64>,
-    pub limit: i64,
 }
 
 /// A page of a list's contacts in file order. `q` matches the first name, last name or
@@ -143,20 +139,15 @@ pub fn contacts(
     conn: &mut DbConnection,
     actor: &AuthUser,
     list_id: i64,
-    query: ContactQuery,
+    q: Option<&str>,
+    page: &PageRequest,
 ) -> ApiResult<ContactPage> {
     actor.require_messaging()?;
     let list = find_visible(conn, actor, list_id)?;
     let field_names = field_names_of(&list)?;
-    let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let filter = match q.map(|q| (q, phone_digits(q))) {
-        None => ContactFilter::default(),
-        Some((_, Some(digits))) => ContactFilter { phone_digits: Some(digits), ..ContactFilter::default() },
-        Some((q, None)) => ContactFilter { name_contains: Some(q.to_lowercase()), ..ContactFilter::default() },
-    };
-    let filter = ContactFilter { after_id: query.cursor, limit: query.limit + 1, ..filter };
+    let filter = ContactFilter { search: NameOrPhone::parse(q), after_id: page.id_cursor()?, limit: page.limit + 1 };
     let mut rows = db::contact_lists::browse(conn, list.id, &filter)?;
-    let next_cursor = page_end(&mut rows, query.limit).map(|last| last.id.to_string());
+    let next_cursor = page_end(&mut rows, page.limit).map(|last| last.id.to_string());
     let phones: Vec<&str> = rows.iter().map(|r| r.phone.as_str()).collect();
     let opted_out = db::opt_outs::live_among(conn, actor.organisation_id, &phones)?;
     let items = rows.into_iter().map(|row| to_contact(row, &field_names, &opted_out)).collect::<ApiResult<_>>()?;

@@ -288,7 +288,6 @@ pub fn parse_rows(rows: &[ContactRowInput], region: DefaultRegion) -> ApiResult<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services::paging::phone_digits;
 
     use tidings_domain::contact_list::ColumnRef;
 
@@ -393,13 +392,5 @@ mod tests {
         assert_eq!(parsed.contacts[1].fields, r#"["","3"]"#);
         assert_eq!(parsed.report.problems[0].row, 2);
         assert!(parse_rows(&[], us()).is_err());
-    }
-
-    #[test]
-    fn phone_like_searches_match_digits() {
-        assert_eq!(phone_digits("(202) 555-0101"), Some("2025550101".to_owned()));
-        assert_eq!(phone_digits("+1 202"), Some("1202".to_owned()));
-        assert_eq!(phone_digits("Ada"), None);
-        assert_eq!(phone_digits("Ada 2"), None);
     }
 }

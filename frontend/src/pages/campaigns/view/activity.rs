@@ -11,13 +11,13 @@ use tidings_domain::campaign_wire::Campaign;
 use tidings_domain::conversation_wire::{ConversationSection, Section};
 use tidings_domain::event_wire::EventKind;
 
-use super::super::filters::{Filters, SearchBox};
 use crate::api::{use_api, ApiError, ConversationSearch, LatestRequest};
+use crate::components::conversation::{section_label, ConversationList, ConversationPanel, ListState};
+use crate::components::filters::{Filters, SearchLabels};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
-use crate::pages::conversation::{section_label, ConversationList, ConversationPanel, ListState};
 
-const CONVERSATION_SEARCH: SearchBox = SearchBox {
+const CONVERSATION_SEARCH: SearchLabels = SearchLabels {
     id: "conversation-search",
     label: "Search conversations by first name, last name or phone number",
     placeholder: "Search by name or phone",
@@ -30,8 +30,8 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     let campaign_id = campaign.id;
     // Conversation times read in the viewer's own zone, in the Activity tab as in the
     // inbox, so the same message shows the same time wherever they meet it.
-    let zone = crate::pages::shell::use_current_user()
-        .map_or_else(|| campaign.time_zone.clone(), |me| me.office.time_zone.clone());
+    let zone =
+        crate::auth::use_current_user().map_or_else(|| campaign.time_zone.clone(), |me| me.office.time_zone.clone());
     let row_zone = StoredValue::new(zone.clone());
     let query = use_query_map();
     let selected = Memo::new(move |_| query.read().get("conversation").and_then(|v| v.parse::<i64>().ok()));
@@ -63,7 +63,7 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
         });
     });
     let reload = move || reloads.update(|n| *n += 1);
-    let refresh_counts = crate::pages::shell::inbox_counts_refresher();
+    let refresh_counts = crate::components::inbox_count::inbox_counts_refresher();
     on_live(
         move |event| event.touches_campaign(campaign_id),
         move || {

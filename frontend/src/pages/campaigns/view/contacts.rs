@@ -7,8 +7,6 @@ mod dialogs;
 mod download;
 mod row;
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::campaign_contact_wire::{CampaignContact, CampaignContactPage};
@@ -16,15 +14,13 @@ use tidings_domain::campaign_wire::Campaign;
 
 use super::super::icons;
 use crate::api::use_api;
+use crate::components::search_box::SearchBox;
 use crate::feedback::{ErrorPanel, Loading};
 use dialogs::{OptOutDialog, SmsPreviewDialog};
 use row::{full_name, ContactRow};
 
 /// Rows per request.
 const PAGE_SIZE: u32 = 50;
-
-/// How long typing must pause before the search is sent.
-const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
 #[component]
 pub fn ContactsTab(campaign: Campaign) -> impl IntoView {
@@ -43,7 +39,13 @@ pub fn ContactsTab(campaign: Campaign) -> impl IntoView {
         <section class="contacts-tab" aria-labelledby="contacts-heading">
             <div class="toolbar">
                 <h2 id="contacts-heading" class="visually-hidden">"Contacts"</h2>
-                <SearchBox search/>
+                <SearchBox
+                    id="contact-search"
+                    label="Search contacts by name or phone number"
+                    placeholder="Search by name or phone number"
+                    hidden_label=true
+                    search
+                />
                 <CsvDownload campaign_id=id search/>
             </div>
             <p class="updating" role="status" aria-live="polite">
@@ -65,32 +67,6 @@ pub fn ContactsTab(campaign: Campaign) -> impl IntoView {
                 })}
             </Transition>
         </section>
-    }
-}
-
-/// The name and phone search; writes `search` once typing pauses.
-#[component]
-fn SearchBox(search: RwSignal<String>) -> impl IntoView {
-    // Each keystroke starts a timer; only the latest one's timer sends the search.
-    let keystrokes = StoredValue::new(0u64);
-    let on_input = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        keystrokes.update_value(|n| *n += 1);
-        let this = keystrokes.get_value();
-        set_timeout(
-            move || {
-                if keystrokes.get_value() == this {
-                    search.set(value.trim().to_owned());
-                }
-            },
-            SEARCH_DEBOUNCE,
-        );
-    };
-    view! {
-        <div class="search">
-            <label for="contact-search" class="visually-hidden">"Search contacts by name or phone number"</label>
-            <input id="contact-search" type="search" placeholder="Search by name or phone number" on:input=on_input/>
-        </div>
     }
 }
 

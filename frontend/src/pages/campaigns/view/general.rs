@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use tidings_domain::campaign::CampaignState;
 use tidings_domain::campaign_wire::Campaign;
 
-use super::super::local_time::local_time;
+use crate::components::local_time::local_time;
 
 /// The state as shown: "Archived (stopped)" names how an archived campaign ended.
 pub fn state_text(campaign: &Campaign) -> String {

@@ -7,7 +7,6 @@ mod activity;
 mod analytics;
 mod contacts;
 mod general;
-mod modal;
 mod tabs;
 
 use leptos::prelude::*;
@@ -104,12 +103,6 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
             {panel}
         </div>
     }
-}
-
-/// Where a link to `campaign` should lead: its first tab, named in the address, so
-/// `index.html` starts the bundle that has it (Activity once launched, else General).
-pub fn campaign_href(campaign: &Campaign) -> String {
-    ViewTab::of(campaign)[0].href(campaign.id)
 }
 
 // The Activity tab is in the `campaign` bundle, General, Contacts and Analytics in

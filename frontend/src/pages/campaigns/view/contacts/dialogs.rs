@@ -6,12 +6,12 @@ use leptos::task::spawn_local;
 use tidings_domain::campaign_contact_wire::CampaignContact;
 use tidings_domain::template::MessagePreview;
 
-use super::super::super::super::wizard::segment_counter::highlighted;
-use super::super::modal::Modal;
 use super::row::full_name;
 use crate::api::use_api;
+use crate::components::dialog::Dialog;
+use crate::components::phone::{display_phone, phone_text};
+use crate::components::segment_counter::highlighted;
 use crate::feedback::{ErrorPanel, Loading};
-use crate::pages::phone::{display_phone, phone_text};
 
 /// The message as `contact` receives it, loaded when the dialog opens.
 #[component]
@@ -21,8 +21,7 @@ pub fn SmsPreviewDialog(campaign_id: i64, contact: CampaignContact, on_close: Ca
     let preview = LocalResource::new(move || async move { api.contact_sms_preview(campaign_id, contact_id).await });
 
     view! {
-        <Modal labelled_by="sms-preview-heading" on_close>
-            <h2 id="sms-preview-heading">{format!("SMS preview: {}", full_name(&contact))}</h2>
+        <Dialog heading=format!("SMS preview: {}", full_name(&contact)) on_close>
             <p class="muted">"To " {phone_text(&contact.phone)}</p>
             <Suspense fallback=|| view! { <Loading label="Loading the message…"/> }>
                 {move || Suspend::new(async move {
@@ -44,7 +43,7 @@ pub fn SmsPreviewDialog(campaign_id: i64, contact: CampaignContact, on_close: Ca
                     "Close"
                 </button>
             </div>
-        </Modal>
+        </Dialog>
     }
 }
 
@@ -103,8 +102,7 @@ pub fn OptOutDialog(
     });
 
     view! {
-        <Modal labelled_by="opt-out-heading" on_close=close>
-            <h2 id="opt-out-heading">{format!("Opt out {name}?")}</h2>
+        <Dialog heading=format!("Opt out {name}?") on_close=close>
             <p>
                 {format!(
                     "{} goes on your organisation's opt-out list: no campaign will text this number again.",
@@ -120,6 +118,6 @@ pub fn OptOutDialog(
                     {move || if busy.get() { "Opting out…" } else { "Opt out" }}
                 </button>
             </div>
-        </Modal>
+        </Dialog>
     }
 }

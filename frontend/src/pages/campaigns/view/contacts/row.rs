@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use tidings_domain::campaign_contact_wire::{CampaignContact, DeliveryState};
 
 use super::super::super::icons;
-use super::super::super::local_time::local_time;
-use crate::pages::phone::{display_phone, phone_text};
+use crate::components::local_time::local_time;
+use crate::components::phone::{display_phone, phone_text};
 
 /// What the Delivered column says for a state: the icon's words (its label and hover
 /// text) and the class that colours it.

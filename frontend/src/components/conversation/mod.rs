@@ -18,16 +18,16 @@ use tidings_domain::conversation_wire::{Conversation, ConversationDetail, Route,
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::{Author, Direction, Message};
 
-use super::campaigns::local_time::local_time;
-use super::shell::use_current_user;
 use crate::api::{use_api, ApiError, LatestRequest};
+use crate::auth::use_current_user;
+use crate::components::local_time::local_time;
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
 
 pub use list::{section_label, ConversationList, ListState};
 pub use status_icon::status_icon;
 
-use crate::pages::phone::display_phone;
+use crate::components::phone::display_phone;
 use composer::Composer;
 use simulate::SimulateReply;
 use tag_editor::TagEditor;

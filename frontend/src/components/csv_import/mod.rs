@@ -2,6 +2,9 @@
 //! what, upload, and read the per-row import report. The wizard makes the new list the
 //! campaign's list; the Contact lists page shows it among the office's lists.
 
+mod preview;
+mod report;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tidings_domain::contact_list::{
@@ -11,10 +14,10 @@ use tidings_domain::FieldError;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::csv_preview::{ChosenColumns, CsvPreview};
-use super::draft::FieldErrors;
-use super::import_report::ImportReportView;
+use self::preview::{ChosenColumns, CsvPreview};
+use self::report::ImportReportView;
 use crate::api::use_api;
+use crate::feedback::FieldErrors;
 
 /// How much of the file is read for the preview: plenty for its first rows.
 const PREVIEW_BYTES: i32 = 64 * 1024;
@@ -310,7 +313,7 @@ fn RequiredColumnSelect(upload: Upload, which: RequiredColumn) -> impl IntoView 
 fn ColumnRole(upload: Upload, column: usize) -> impl IntoView {
     let role = move || upload.columns.with(|c| c.role_of(column));
     let extra = move || upload.columns.with(|c| c.extra.iter().find(|e| e.column == column).cloned());
-    let update = move |change: &dyn Fn(&mut super::csv_preview::ExtraColumn)| {
+    let update = move |change: &dyn Fn(&mut preview::ExtraColumn)| {
         upload.columns.update(|c| {
             if let Some(e) = c.extra.iter_mut().find(|e| e.column == column) {
                 change(e);

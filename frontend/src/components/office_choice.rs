@@ -1,9 +1,6 @@
 //! Which office a management page shows: `?office=ID` in the URL (so a deep link or a
 //! reload keeps it), else the user's own office; a picker for users who see every
-//! office, the office's name for the others. Also the debounced search box those pages
-//! share.
-
-use std::time::Duration;
+//! office, the office's name for the others.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -11,10 +8,7 @@ use leptos_router::NavigateOptions;
 use tidings_domain::auth::Me;
 
 use crate::api::use_api;
-use crate::pages::shell::use_current_user;
-
-/// How long typing must pause before a search is sent.
-const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
+use crate::auth::use_current_user;
 
 /// Whether the user sees every office (the server's rule: administrators, and standard
 /// users with the `view_other_offices` permission).
@@ -74,32 +68,4 @@ pub fn OfficePicker(chosen: Memo<i64>, path: &'static str) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// A search box that writes `search` once typing pauses.
-#[component]
-pub fn SearchBox(id: &'static str, label: &'static str, search: RwSignal<String>) -> impl IntoView {
-    let typed = RwSignal::new(search.get_untracked());
-    // Each keystroke starts a timer; only the latest one's timer sends the search.
-    let keystrokes = StoredValue::new(0u64);
-    let on_input = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        typed.set(value.clone());
-        keystrokes.update_value(|n| *n += 1);
-        let this = keystrokes.get_value();
-        set_timeout(
-            move || {
-                if keystrokes.try_get_value() == Some(this) {
-                    search.try_set(value.trim().to_owned());
-                }
-            },
-            SEARCH_DEBOUNCE,
-        );
-    };
-    view! {
-        <div class="form-field search-box">
-            <label for=id>{label}</label>
-            <input id=id type="search" prop:value=move || typed.get() on:input=on_input/>
-        </div>
-    }
 }

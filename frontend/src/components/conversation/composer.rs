@@ -9,7 +9,7 @@ use tidings_domain::segments::segment_info;
 use super::emoji::EmojiPicker;
 use super::history::{insert_at, History};
 use crate::api::use_api;
-use crate::pages::wizard::segment_counter::SegmentCounter;
+use crate::components::segment_counter::SegmentCounter;
 
 /// The composer of conversation `id`. `blocked` says why no reply can be sent (the
 /// contact opted out, the campaign ended), which disables it; `sent` runs after a reply

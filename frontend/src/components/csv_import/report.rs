@@ -1,7 +1,7 @@
 //! The per-row report of a contact list import: what was imported, and each row that
 //! was not (or was kept but has opted out), by its row number in the file.
 
-use crate::pages::phone::display_phone;
+use crate::components::phone::display_phone;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tidings_domain::contact_list::{ImportReport, RowProblemKind};

@@ -15,7 +15,7 @@ use tidings_domain::delivery::MessageStatus;
 
 use super::contact_name;
 use super::status_icon::status_icon;
-use crate::pages::phone::phone_text;
+use crate::components::phone::phone_text;
 use crate::zone_time::{format_local, short_local};
 
 /// A section's heading, in the guide's words.

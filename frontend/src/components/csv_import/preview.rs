@@ -2,7 +2,7 @@
 //! before uploading it. It reads the file the way the server will (same delimiter
 //! rule, same csv crate), so the columns shown are the columns imported.
 
-use tidings_domain::contact_list::{column_label, map_headers, sniff_delimiter, RequiredColumn};
+use tidings_domain::contact_list::{check_chosen_columns, column_label, map_headers, sniff_delimiter, RequiredColumn};
 
 /// Data rows shown under the column mapping.
 pub const PREVIEW_ROWS: usize = 3;
@@ -131,22 +131,12 @@ impl ChosenColumns {
         [self.first_name, self.last_name, self.phone].contains(&Some(column))
     }
 
-    /// What stops this mapping from being sent, in words; empty when it can be.
+    /// What stops this mapping from being sent, in words; empty when it can be. The
+    /// domain's rules, the server's own.
     pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        for (label, column) in [("first name", self.first_name), ("last name", self.last_name), ("phone", self.phone)] {
-            if column.is_none() {
-                problems.push(format!("Choose the column that holds the {label}."));
-            }
-        }
-        let chosen: Vec<usize> = [self.first_name, self.last_name, self.phone].into_iter().flatten().collect();
-        if (1..chosen.len()).any(|i| chosen[..i].contains(&chosen[i])) {
-            problems.push("First name, last name and phone must be three different columns.".to_owned());
-        }
-        if self.kept().any(|e| e.name.trim().is_empty()) {
-            problems.push("Every kept column needs a field name.".to_owned());
-        }
-        problems
+        let required = RequiredColumn::ALL.map(|which| (which, self.get(which)));
+        let fields: Vec<(usize, &str)> = self.kept().map(|e| (e.column, e.name.as_str())).collect();
+        check_chosen_columns(required, &fields).iter().map(ToString::to_string).collect()
     }
 
     /// The extra columns kept as fields, in file order.

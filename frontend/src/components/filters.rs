@@ -1,19 +1,18 @@
-//! The search box (sent to the API after a pause in typing) and the tag filter (any of
-//! the chosen tags): the Campaigns page's (titles, campaign tags) and the Activity
-//! tab's (names and phones, conversation tags) share it.
-
-use std::time::Duration;
+//! The search box (the shared debounced one) and the tag filter (any of the chosen
+//! tags): the Campaigns page's (titles, campaign tags) and the Activity tab's (names and
+//! phones, conversation tags) share it.
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::components::search_box::SearchBox;
 
 /// The tags a filter offers: (tag, how many carry it), or why they could not be loaded.
 pub type TagOptions = LocalResource<Result<Vec<(String, i64)>, ApiError>>;
 
 /// What the search box is for.
 #[derive(Clone, Copy)]
-pub struct SearchBox {
+pub struct SearchLabels {
     /// The element id (unique on the page).
     pub id: &'static str,
     /// The label read by screen readers.
@@ -21,50 +20,25 @@ pub struct SearchBox {
     pub placeholder: &'static str,
 }
 
-/// How long typing must pause before the search is sent.
-const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
-
 /// Search and tag filter; they write the debounced search and the chosen tags.
 #[component]
 pub fn Filters(
     search: RwSignal<String>,
     tags: RwSignal<Vec<String>>,
-    search_box: SearchBox,
+    search_box: SearchLabels,
     /// The tags to offer; no tag filter without them.
     #[prop(optional)]
     tag_options: Option<TagOptions>,
 ) -> impl IntoView {
-    let typed = RwSignal::new(search.get_untracked());
-    // Each keystroke starts a timer; only the latest one's timer sends the search.
-    let keystrokes = StoredValue::new(0u64);
-    let on_input = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        typed.set(value.clone());
-        keystrokes.update_value(|n| *n += 1);
-        let this = keystrokes.get_value();
-        set_timeout(
-            move || {
-                // The filter may be gone by the time the pause ends (another tab).
-                if keystrokes.try_get_value() == Some(this) {
-                    search.set(value.trim().to_owned());
-                }
-            },
-            SEARCH_DEBOUNCE,
-        );
-    };
-
     view! {
         <div class="filters">
-            <div class="search">
-                <label for=search_box.id class="visually-hidden">{search_box.label}</label>
-                <input
-                    id=search_box.id
-                    type="search"
-                    placeholder=search_box.placeholder
-                    prop:value=move || typed.get()
-                    on:input=on_input
-                />
-            </div>
+            <SearchBox
+                id=search_box.id
+                label=search_box.label
+                placeholder=search_box.placeholder
+                hidden_label=true
+                search
+            />
             {tag_options.map(|available| view! { <TagFilter tags available/> })}
         </div>
     }
