@@ -173,6 +173,30 @@ test("Clone makes a “Copy of …” draft", async () => {
   });
 });
 
+test("Pause stops a campaign without archiving it; it stays on the Active tab, and Resume on its page carries on", async () => {
+  await withPage("campaigns-pause", async (page) => {
+    const title = "Fall application reminder";
+    await openTab(page, "active");
+    await page.getByRole("button", { name: `Actions for ${title}` }).click();
+    await page.getByRole("menuitem", { name: "Pause" }).click();
+    await page.getByText(`“${title}” is paused: nothing more is sent until you resume it.`).waitFor();
+    await row(page, title).locator(".state-pill", { hasText: "Paused" }).waitFor();
+    await page.getByRole("button", { name: `Actions for ${title}` }).click();
+    await page.getByRole("menuitem", { name: "Resume" }).waitFor();
+    assert.equal(await page.getByRole("menuitem", { name: "Pause" }).count(), 0);
+    await page.keyboard.press("Escape");
+    await page.screenshot({ path: `${process.env.TIDINGS_E2E_ARTIFACTS ?? "."}/campaigns-paused.png` });
+
+    await page.getByRole("link", { name: title, exact: true }).click();
+    await page.locator(".detail-head .state-pill", { hasText: "Paused" }).waitFor();
+    await page.getByRole("button", { name: "End Campaign" }).waitFor();
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.locator(".detail-head .state-pill", { hasText: "Active" }).waitFor();
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.getByText(`“${title}” has resumed sending where it stopped.`).waitFor();
+  });
+});
+
 test("Stop and Archive asks first, then the campaign is in the Archived tab", async () => {
   await withPage("campaigns-stop-and-archive", async (page) => {
     await openTab(page, "active");

@@ -44,6 +44,8 @@ use crate::http;
         http::campaigns::launch_campaign,
         http::campaigns::schedule_campaign,
         http::campaigns::unschedule_campaign,
+        http::campaigns::pause_campaign,
+        http::campaigns::resume_campaign,
         http::campaigns::archive_campaign,
         http::campaigns::clone_campaign,
         http::campaigns::get_campaign_audit,

@@ -683,3 +683,102 @@ async fn campaign_messages_are_private_to_the_organisation_and_paged() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "the list's own filter still refuses unknown parameters");
     common::assert_field_error(&problem, "colour");
 }
+
+#[actix_web::test]
+async fn a_pause_acknowledged_stops_every_send_and_resume_carries_on_where_it_stopped() {
+    let w = world().await;
+    let rows = (1..=5).map(|i| json!({"first_name": "P", "last_name": "Z", "phone": phone(i)})).collect();
+    let list = w.import("Five", rows).await;
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
+    let id = w.campaign("Pause me", json!({"kind": "reusable", "id": number}), list, "Hello {first_name}").await;
+    w.launch(id).await;
+
+    // A dispatcher has claimed two messages and is about to commit them as `sending`
+    // when the pause is acknowledged.
+    let state = w.app.app_state.clone();
+    let now = w.app.clock.now();
+    let lease = (now + Duration::minutes(5)).naive_utc();
+    let claimed = {
+        let mut conn = state.pool.get().unwrap();
+        tidings_api::db::send_queue::claim_batch(&mut conn, number, "racing-server", now.naive_utc(), lease, 2).unwrap()
+    };
+    assert_eq!(claimed.len(), 2);
+    let (status, paused) = w.app.post(&format!("/api/v1/campaigns/{id}/pause"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{paused}");
+    assert_eq!(paused["state"], "paused");
+    let committed = {
+        let mut conn = state.pool.get().unwrap();
+        tidings_api::services::delivery::begin_sending(&mut conn, &claimed, "racing-server", now, now).unwrap()
+    };
+    assert!(committed.is_empty(), "the claim taken before the pause sends nothing after it");
+    assert_eq!(w.dispatch("server-a").await, 0, "nothing is claimed while paused");
+    w.app.clock.advance(Duration::minutes(10));
+    assert_eq!(w.dispatch("server-a").await, 0, "not even once every lease has expired");
+    assert!(w.app.simulator.sent().is_empty());
+    assert_eq!(w.counts(id).await["queued"], 5, "the held messages still count as queued");
+
+    // Conversations go on: an agent's reply is sent while the campaign is paused.
+    let agent = w.app.login("agent@alpha.test").await;
+    let (_, activity) = w.app.get(&format!("/api/v1/campaigns/{id}/conversations"), &agent).await;
+    let conversation = activity["sections"][0]["items"][0]["id"].as_i64().unwrap();
+    let (status, reply) =
+        w.app.post(&format!("/api/v1/conversations/{conversation}/messages"), &agent, json!({"body": "Hi"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    assert_eq!(w.dispatch("server-a").await, 1, "the agent's reply, not a launch message");
+
+    // Resume: the five launch messages go out, each contact once.
+    let (status, resumed) = w.app.post(&format!("/api/v1/campaigns/{id}/resume"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{resumed}");
+    assert_eq!(resumed["state"], "active");
+    assert_eq!(w.dispatch("server-a").await, 5);
+    let launch_texts: Vec<_> = w.app.simulator.sent().into_iter().filter(|s| s.body.starts_with("Hello")).collect();
+    let reached: HashSet<&str> = launch_texts.iter().map(|s| s.to.as_str()).collect();
+    assert_eq!((launch_texts.len(), reached.len()), (5, 5));
+
+    let (_, audit) = w.app.get(&format!("/api/v1/campaigns/{id}/audit"), &w.manager).await;
+    let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions[actions.len() - 2..], ["paused", "resumed"]);
+    assert_eq!(audit["items"][actions.len() - 2]["details"]["held_messages"], 5);
+}
+
+#[actix_web::test]
+async fn a_paused_campaign_stays_on_the_active_tab_and_stop_and_archive_withdraws_what_it_held() {
+    let w = world().await;
+    let rows = (1..=3).map(|i| json!({"first_name": "S", "last_name": "P", "phone": phone(i)})).collect();
+    let list = w.import("Three", rows).await;
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
+    let id = w.campaign("Held", json!({"kind": "reusable", "id": number}), list, "Hello").await;
+    w.launch(id).await;
+
+    let limited = w.app.login("limited@alpha.test").await;
+    let (status, _) = w.app.post(&format!("/api/v1/campaigns/{id}/pause"), &limited, json!({})).await;
+    assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{status}");
+    let (status, problem) = w.app.post(&format!("/api/v1/campaigns/{id}/resume"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "an active campaign is not resumed: {problem}");
+    let (status, _) = w.app.post(&format!("/api/v1/campaigns/{id}/pause"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = w.app.post(&format!("/api/v1/campaigns/{id}/pause"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a paused campaign is not paused again");
+
+    let (_, tab) = w.app.get("/api/v1/campaigns?state=active", &w.manager).await;
+    let listed = tab["items"].as_array().unwrap().iter().find(|c| c["id"] == id).expect("on the Active tab");
+    assert_eq!(listed["state"], "paused");
+    let actions: Vec<(&str, &str)> = listed["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["action"].as_str().unwrap(), a["label"].as_str().unwrap()))
+        .collect();
+    assert_eq!(actions, [("view", "View"), ("clone", "Clone"), ("resume", "Resume"), ("archive", "Stop and Archive")]);
+    let (_, only_paused) = w.app.get("/api/v1/campaigns?state=paused", &w.manager).await;
+    assert_eq!(only_paused["items"].as_array().unwrap().len(), 1);
+
+    let (status, archived) = w.app.post(&format!("/api/v1/campaigns/{id}/archive"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{archived}");
+    assert_eq!(archived["archive_kind"], "stopped");
+    assert_eq!(w.counts(id).await["cancelled"], 3);
+    assert_eq!(w.dispatch("server-a").await, 0);
+    assert!(w.app.simulator.sent().is_empty());
+}

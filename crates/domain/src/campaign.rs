@@ -40,12 +40,20 @@ pub enum CampaignState {
     Draft,
     Scheduled,
     Active,
+    /// Launched, but nothing more is sent until it is resumed; replies and agent work go
+    /// on. Shown on the Active tab.
+    Paused,
     Archived,
 }
 
 impl CampaignState {
-    pub const ALL: [CampaignState; 4] =
-        [CampaignState::Draft, CampaignState::Scheduled, CampaignState::Active, CampaignState::Archived];
+    pub const ALL: [CampaignState; 5] = [
+        CampaignState::Draft,
+        CampaignState::Scheduled,
+        CampaignState::Active,
+        CampaignState::Paused,
+        CampaignState::Archived,
+    ];
 
     /// The stored and wire spelling.
     pub fn as_str(self) -> &'static str {
@@ -53,6 +61,7 @@ impl CampaignState {
             CampaignState::Draft => "draft",
             CampaignState::Scheduled => "scheduled",
             CampaignState::Active => "active",
+            CampaignState::Paused => "paused",
             CampaignState::Archived => "archived",
         }
     }
@@ -68,7 +77,26 @@ impl CampaignState {
             CampaignState::Draft => "Draft",
             CampaignState::Scheduled => "Scheduled",
             CampaignState::Active => "Active",
+            CampaignState::Paused => "Paused",
             CampaignState::Archived => "Archived",
+        }
+    }
+
+    /// Whether the campaign has launched and is not archived: active or paused (the
+    /// Active tab's campaigns).
+    pub fn is_running(self) -> bool {
+        matches!(self, CampaignState::Active | CampaignState::Paused)
+    }
+
+    /// The states a list filtered by `self` shows: `active` is the Active tab, which
+    /// holds paused campaigns too; every other state shows itself.
+    pub fn listed_states(self) -> &'static [CampaignState] {
+        match self {
+            CampaignState::Draft => &[CampaignState::Draft],
+            CampaignState::Scheduled => &[CampaignState::Scheduled],
+            CampaignState::Active => &[CampaignState::Active, CampaignState::Paused],
+            CampaignState::Paused => &[CampaignState::Paused],
+            CampaignState::Archived => &[CampaignState::Archived],
         }
     }
 }
@@ -195,7 +223,7 @@ impl ArchiveKind {
         match state {
             CampaignState::Draft => Some(ArchiveKind::Discarded),
             CampaignState::Scheduled => Some(ArchiveKind::Cancelled),
-            CampaignState::Active => Some(ArchiveKind::Stopped),
+            CampaignState::Active | CampaignState::Paused => Some(ArchiveKind::Stopped),
             CampaignState::Archived => None,
         }
     }
@@ -221,17 +249,23 @@ pub enum CampaignAction {
     Launch,
     Schedule,
     Unschedule,
+    /// Stop sending an active campaign's messages for now.
+    Pause,
+    /// Carry on sending a paused campaign's messages.
+    Resume,
     Archive,
 }
 
 impl CampaignAction {
-    pub const ALL: [CampaignAction; 7] = [
+    pub const ALL: [CampaignAction; 9] = [
         CampaignAction::View,
         CampaignAction::Edit,
         CampaignAction::Clone,
         CampaignAction::Launch,
         CampaignAction::Schedule,
         CampaignAction::Unschedule,
+        CampaignAction::Pause,
+        CampaignAction::Resume,
         CampaignAction::Archive,
     ];
 
@@ -244,6 +278,8 @@ impl CampaignAction {
             CampaignAction::Launch => "launch",
             CampaignAction::Schedule => "schedule",
             CampaignAction::Unschedule => "unschedule",
+            CampaignAction::Pause => "pause",
+            CampaignAction::Resume => "resume",
             CampaignAction::Archive => "archive",
         }
     }
@@ -262,7 +298,9 @@ impl CampaignAction {
             CampaignAction::Launch => "Launch",
             CampaignAction::Schedule => "Schedule",
             CampaignAction::Unschedule => "Unschedule",
-            CampaignAction::Archive if state == CampaignState::Active => "Stop and Archive",
+            CampaignAction::Pause => "Pause",
+            CampaignAction::Resume => "Resume",
+            CampaignAction::Archive if state.is_running() => "Stop and Archive",
             CampaignAction::Archive => "Archive",
         }
     }
@@ -279,6 +317,8 @@ impl CampaignAction {
             CampaignAction::Launch => "launched",
             CampaignAction::Schedule => "scheduled",
             CampaignAction::Unschedule => "unscheduled",
+            CampaignAction::Pause => "paused",
+            CampaignAction::Resume => "resumed",
             CampaignAction::Archive => "archived",
         }
     }
@@ -305,7 +345,9 @@ pub fn transition(state: CampaignState, action: CampaignAction) -> Result<Campai
         (S::Draft, A::Launch) => Ok(S::Active),
         (S::Draft, A::Schedule) => Ok(S::Scheduled),
         (S::Scheduled, A::Unschedule) => Ok(S::Draft),
-        (S::Draft | S::Scheduled | S::Active, A::Archive) => Ok(S::Archived),
+        (S::Active, A::Pause) => Ok(S::Paused),
+        (S::Paused, A::Resume) => Ok(S::Active),
+        (S::Draft | S::Scheduled | S::Active | S::Paused, A::Archive) => Ok(S::Archived),
         (from, action) => Err(TransitionError::NotAllowed { from, action }),
     }
 }
@@ -579,7 +621,8 @@ pub fn offered_actions(state: CampaignState, may_manage: bool) -> Vec<CampaignAc
         }
         CampaignState::Draft => vec![A::View, A::Edit, A::Clone, A::Launch, A::Schedule, A::Archive],
         CampaignState::Scheduled => vec![A::View, A::Edit, A::Clone, A::Unschedule, A::Archive],
-        CampaignState::Active => vec![A::View, A::Clone, A::Archive],
+        CampaignState::Active => vec![A::View, A::Clone, A::Pause, A::Archive],
+        CampaignState::Paused => vec![A::View, A::Clone, A::Resume, A::Archive],
         CampaignState::Archived => vec![A::View, A::Clone],
     }
 }
@@ -677,6 +720,7 @@ mod tests {
         assert_eq!(ArchiveKind::archiving(S::Draft), Some(ArchiveKind::Discarded));
         assert_eq!(ArchiveKind::archiving(S::Scheduled), Some(ArchiveKind::Cancelled));
         assert_eq!(ArchiveKind::archiving(S::Active), Some(ArchiveKind::Stopped));
+        assert_eq!(ArchiveKind::archiving(S::Paused), Some(ArchiveKind::Stopped));
         assert_eq!(ArchiveKind::archiving(S::Archived), None);
     }
 
@@ -688,6 +732,9 @@ mod tests {
         assert_eq!(transition(S::Scheduled, A::Unschedule), Ok(S::Draft));
         assert_eq!(transition(S::Scheduled, A::Archive), Ok(S::Archived));
         assert_eq!(transition(S::Active, A::Archive), Ok(S::Archived));
+        assert_eq!(transition(S::Active, A::Pause), Ok(S::Paused));
+        assert_eq!(transition(S::Paused, A::Resume), Ok(S::Active));
+        assert_eq!(transition(S::Paused, A::Archive), Ok(S::Archived), "Stop & Archive works from paused");
         for s in CampaignState::ALL {
             assert_eq!(transition(s, A::Clone), Ok(s));
             assert_eq!(transition(s, A::View), Ok(s));
@@ -698,6 +745,13 @@ mod tests {
             (S::Active, A::Launch),
             (S::Active, A::Unschedule),
             (S::Archived, A::Archive),
+            (S::Active, A::Resume),
+            (S::Paused, A::Pause),
+            (S::Paused, A::Edit),
+            (S::Paused, A::Launch),
+            (S::Draft, A::Pause),
+            (S::Scheduled, A::Pause),
+            (S::Archived, A::Resume),
             (S::Archived, A::Edit),
             (S::Archived, A::Launch),
             (S::Scheduled, A::Launch),
@@ -708,6 +762,22 @@ mod tests {
         }
         let refused = transition(S::Active, A::Edit).err().map(|e| e.to_string());
         assert_eq!(refused.as_deref(), Some("Active campaigns cannot be edited"));
+    }
+
+    #[test]
+    fn a_running_campaign_offers_pause_or_resume_and_the_active_tab_holds_both() {
+        let ready = Readiness::ready();
+        let labels = |state| -> Vec<String> {
+            campaign_actions(&ctx(state, &ready, None, true)).into_iter().map(|a| a.label).collect()
+        };
+        assert_eq!(labels(S::Active), ["View", "Clone", "Pause", "Stop and Archive"]);
+        assert_eq!(labels(S::Paused), ["View", "Clone", "Resume", "Stop and Archive"]);
+        assert_eq!(check_action(&ctx(S::Active, &ready, None, true), A::Pause), Ok(S::Paused));
+        assert!(check_action(&ctx(S::Paused, &ready, None, false), A::Resume).is_err_and(|r| r.is_forbidden()));
+        assert_eq!(S::Active.listed_states(), [S::Active, S::Paused]);
+        assert_eq!(S::Paused.listed_states(), [S::Paused]);
+        assert!(S::Paused.is_running() && !S::Archived.is_running());
+        assert_eq!(CampaignState::parse("paused"), Some(S::Paused));
     }
 
     #[test]
@@ -906,8 +976,8 @@ mod tests {
     fn active_and_archived_actions() {
         let ready = Readiness::ready();
         let active = campaign_actions(&ctx(S::Active, &ready, None, true));
-        assert_eq!(summary(&active), vec![("view", true), ("clone", true), ("archive", true)]);
-        assert_eq!(active[2].label, "Stop and Archive");
+        assert_eq!(summary(&active), vec![("view", true), ("clone", true), ("pause", true), ("archive", true)]);
+        assert_eq!(active[3].label, "Stop and Archive");
         let archived = campaign_actions(&ctx(S::Archived, &ready, None, true));
         assert_eq!(summary(&archived), vec![("view", true), ("clone", true)]);
     }

@@ -7,12 +7,15 @@
 
 pub mod analytics;
 pub mod analytics_wire;
+pub mod area_code_zones;
 pub mod assistant;
 pub mod auth;
 pub mod campaign;
 pub mod campaign_contact_wire;
 pub mod campaign_wire;
 pub mod contact_list;
+#[cfg(feature = "time-zones")]
+pub mod contact_zone;
 pub mod conversation_wire;
 pub mod delivery;
 pub mod event_wire;

@@ -46,7 +46,8 @@ impl ViewTab {
     /// The tabs `campaign` has: all four once it has launched, else only General.
     pub fn of(campaign: &Campaign) -> Vec<ViewTab> {
         let launched =
-            matches!(campaign.state, CampaignState::Active | CampaignState::Archived) && campaign.launched_at.is_some();
+            matches!(campaign.state, CampaignState::Active | CampaignState::Paused | CampaignState::Archived)
+                && campaign.launched_at.is_some();
         if launched {
             ViewTab::ALL.to_vec()
         } else {

@@ -217,8 +217,9 @@ pub struct CampaignFilter {
 
 fn filtered(filter: &CampaignFilter) -> campaigns::BoxedQuery<'static, super::connection::MultiBackend> {
     let mut query = campaigns::table.filter(campaigns::organisation_id.eq(filter.organisation_id)).into_boxed();
-    if let Some(state) = &filter.state {
-        query = query.filter(campaigns::state.eq(*state));
+    if let Some(state) = filter.state {
+        // `active` is the Active tab: paused campaigns are listed with it.
+        query = query.filter(campaigns::state.eq_any(state.listed_states()));
     }
     if let Some(office) = filter.visible_office {
         query = query.filter(campaigns::office_id.eq(office));

@@ -13,8 +13,8 @@ use super::text_search::{contains_pattern, lower, NameOrPhone, LIKE_ESCAPE};
 use super::DbConnection;
 
 /// Campaign states in which a campaign has left draft: it holds on to its list.
-pub const STATES_HOLDING_A_LIST: [CampaignState; 3] =
-    [CampaignState::Scheduled, CampaignState::Active, CampaignState::Archived];
+pub const STATES_HOLDING_A_LIST: [CampaignState; 4] =
+    [CampaignState::Scheduled, CampaignState::Active, CampaignState::Paused, CampaignState::Archived];
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contact_lists)]

@@ -8,10 +8,9 @@ use tidings_domain::phone_number::{NumberType, PhoneNumberStatus};
 use super::schema::{campaigns, offices, phone_numbers, unsolicited_recipients, users};
 use super::DbConnection;
 
-/// Stored spellings (see `tidings_domain::phone_number`).
 /// Campaign states in which a campaign still needs its number.
-pub const CAMPAIGN_STATES_USING_NUMBER: [CampaignState; 3] =
-    [CampaignState::Draft, CampaignState::Scheduled, CampaignState::Active];
+pub const CAMPAIGN_STATES_USING_NUMBER: [CampaignState; 4] =
+    [CampaignState::Draft, CampaignState::Scheduled, CampaignState::Active, CampaignState::Paused];
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = phone_numbers)]

@@ -280,6 +280,49 @@ pub fn record_outcome(
     Ok(None)
 }
 
+/// The `next_attempt_at` of a launch message held by a paused campaign: later than any
+/// real due time, so the queue's index keeps it out of every claim until the campaign
+/// resumes.
+pub static HELD_UNTIL: LazyLock<NaiveDateTime> = LazyLock::new(|| {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(NaiveDateTime::MAX)
+});
+
+/// Pauses a campaign's sending: its queued launch messages wait past any due time, and
+/// those claimed but not yet committed as `sending` go back to the queue, held, so the
+/// dispatcher that claimed them finds them gone when it commits (`mark_sending` moves
+/// only what it still holds). What is already `sending` finishes. Answers how many.
+/// Queued and claimed share a send-count bucket, so the counters do not move.
+pub fn hold_campaign(conn: &mut DbConnection, campaign_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        messages::table
+            .filter(messages::campaign_id.eq(campaign_id))
+            .filter(messages::author.eq(Author::Campaign))
+            .filter(messages::status.eq_any([MessageStatus::Queued, MessageStatus::Claimed])),
+    )
+    .set((
+        messages::status.eq(MessageStatus::Queued),
+        messages::next_attempt_at.eq(*HELD_UNTIL),
+        messages::lease_owner.eq(None::<String>),
+        messages::lease_expires_at.eq(None::<NaiveDateTime>),
+        messages::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Resumes a campaign's sending: its held launch messages are due at `now`, in their
+/// queue order (by id, as they were queued). Answers how many.
+pub fn release_campaign(conn: &mut DbConnection, campaign_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        messages::table
+            .filter(messages::campaign_id.eq(campaign_id))
+            .filter(messages::author.eq(Author::Campaign))
+            .filter(messages::status.eq(MessageStatus::Queued))
+            .filter(messages::next_attempt_at.eq(*HELD_UNTIL)),
+    )
+    .set((messages::next_attempt_at.eq(now), messages::updated_at.eq(now)))
+    .execute(conn)
+}
+
 /// A message moved in bulk, to count per campaign.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Moved {

@@ -21,7 +21,8 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignListQuery {
-    /// The tab: `active`, `scheduled`, `draft` or `archived`; every state when absent.
+    /// The tab: `active` (active and paused campaigns), `scheduled`, `draft` or
+    /// `archived`; `paused` alone lists only paused ones; every state when absent.
     pub state: Option<CampaignState>,
     /// Case-insensitive search in the title.
     pub q: Option<String>,
@@ -241,6 +242,53 @@ pub async fn unschedule_campaign(
     state.db(move |conn| campaigns::unschedule(conn, &user, id, now)).await.map(web::Json)
 }
 
+/// Pause an active campaign: nothing more of it is sent until it is resumed. Messages
+/// already handed to the provider finish and are recorded; replies and agent work go on.
+/// Standard and administrative users who may act on the campaign.
+#[utoipa::path(
+    tag = "campaigns",
+    params(("id" = i64, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "The campaign, now paused", body = Campaign),
+        (status = 403, description = "Limited users cannot pause", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The campaign is not active", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/campaigns/{id}/pause")]
+pub async fn pause_campaign(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Campaign>> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    state.db(move |conn| campaigns::pause(conn, &user, id, now)).await.map(web::Json)
+}
+
+/// Resume a paused campaign: its unsent messages go out from where it stopped, at the
+/// number's rate.
+#[utoipa::path(
+    tag = "campaigns",
+    params(("id" = i64, Path, description = "Campaign id")),
+    responses(
+        (status = 200, description = "The campaign, active again", body = Campaign),
+        (status = 403, description = "Limited users cannot resume", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The campaign is not paused", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/campaigns/{id}/resume")]
+pub async fn resume_campaign(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<Campaign>> {
+    let (id, now) = (id.into_inner(), state.clock.now());
+    state.db(move |conn| campaigns::resume(conn, &user, id, now)).await.map(web::Json)
+}
+
 /// Archive: a draft is discarded, a scheduled campaign cancelled (409 within an hour of
 /// launch), an active campaign stopped; a single-use number is released.
 #[utoipa::path(
@@ -342,6 +390,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(launch_campaign)
         .service(schedule_campaign)
         .service(unschedule_campaign)
+        .service(pause_campaign)
+        .service(resume_campaign)
         .service(archive_campaign)
         .service(clone_campaign)
         .service(get_campaign_audit)

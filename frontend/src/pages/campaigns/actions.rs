@@ -151,6 +151,13 @@ async fn run(api: Api, campaign: &Campaign, action: CampaignAction) -> Outcome {
                 CampaignAction::Launch => format!("“{}” has launched.", after.title),
                 CampaignAction::Unschedule => format!("“{}” is unscheduled and back in Draft.", after.title),
                 CampaignAction::Archive => format!("“{}” is archived.", after.title),
+                CampaignAction::Pause => {
+                    format!(
+                        "“{}” is paused: nothing more is sent until you resume it. Replies still arrive.",
+                        after.title
+                    )
+                }
+                CampaignAction::Resume => format!("“{}” has resumed sending where it stopped.", after.title),
                 _ => format!("“{}” is updated.", after.title),
             },
             link: (action == CampaignAction::Clone).then(|| (campaign_href(&after), "Open the draft".to_owned())),
@@ -163,7 +170,7 @@ async fn run(api: Api, campaign: &Campaign, action: CampaignAction) -> Outcome {
 fn consequences(campaign: &Campaign, action: CampaignAction) -> (String, Vec<String>) {
     let title = &campaign.title;
     match (campaign.state, action) {
-        (CampaignState::Active, CampaignAction::Archive) => {
+        (CampaignState::Active | CampaignState::Paused, CampaignAction::Archive) => {
             let number = match campaign.phone_number.as_ref().map(|n| n.kind) {
                 Some(PhoneNumberKind::SingleUse) => "This campaign uses a single-use phone number. Make sure every \
                      contact has been answered first: once it ends, no further responses are sent and pending \

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use tidings_domain::campaign::CampaignState;
 use tidings_domain::campaign_wire::{Campaign, CampaignPage};
 
 use super::actions::ActionMenu;
@@ -165,10 +166,14 @@ fn Row(tab: Tab, campaign: Campaign) -> impl IntoView {
     let tags = campaign.tags.iter().map(|t| view! { <li class="chip">{t.clone()}</li> }).collect_view();
     let date = local_time(tab.date_of(&campaign), &zone);
     let updated = local_time(Some(campaign.updated_at), &zone);
+    // The Active tab lists paused campaigns too; the pill tells them apart.
+    let paused = (campaign.state == CampaignState::Paused)
+        .then(|| view! { " " <span class="state-pill state-paused">"Paused"</span> });
     view! {
         <tr data-campaign-id=id>
             <th scope="row" class="title-cell">
                 <A href=href>{title}</A>
+                {paused}
             </th>
             <td>{office}</td>
             <td class="number-cell">{number}</td>

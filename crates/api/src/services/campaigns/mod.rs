@@ -22,7 +22,7 @@ pub use launch::{
     claim_due, launch, launch_due, launch_now, launch_scheduled, plan_launch, scheduled_number_needed,
     NumberToProvision,
 };
-pub use transitions::{archive, archive_now, schedule, unschedule, Archived};
+pub use transitions::{archive, archive_now, pause, resume, schedule, unschedule, Archived};
 pub use view::{audit_trail, get, list, to_campaigns, ListQuery};
 
 use launch::give_back;

@@ -147,6 +147,36 @@ pub fn unschedule(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateT
     campaign_view(conn, actor, id, now)
 }
 
+/// `POST /campaigns/{id}/pause`: nothing more of the campaign is sent until it is
+/// resumed. Messages already handed to the provider finish and are recorded; replies,
+/// agent and assistant work go on. Once this answers, no launch message of the campaign
+/// is claimed or committed for sending.
+pub fn pause(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<Utc>) -> ApiResult<Campaign> {
+    let row = load_visible(conn, actor, id)?;
+    let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Pause, now)?;
+    let stamp = now.naive_utc();
+    let changes =
+        CampaignChanges { state: Some(CampaignState::Paused), updated_at: Some(stamp), ..CampaignChanges::default() };
+    transition_with(conn, actor, id, state, changes, ("paused", json!({})), stamp, |conn| {
+        Ok(json!({ "held_messages": db::send_queue::hold_campaign(conn, id, stamp)? }))
+    })?;
+    campaign_view(conn, actor, id, now)
+}
+
+/// `POST /campaigns/{id}/resume`: the held messages are due again, in their order, at
+/// the number's rate.
+pub fn resume(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<Utc>) -> ApiResult<Campaign> {
+    let row = load_visible(conn, actor, id)?;
+    let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Resume, now)?;
+    let stamp = now.naive_utc();
+    let changes =
+        CampaignChanges { state: Some(CampaignState::Active), updated_at: Some(stamp), ..CampaignChanges::default() };
+    transition_with(conn, actor, id, state, changes, ("resumed", json!({})), stamp, |conn| {
+        Ok(json!({ "released_messages": db::send_queue::release_campaign(conn, id, stamp)? }))
+    })?;
+    campaign_view(conn, actor, id, now)
+}
+
 /// What archiving did, for the caller to finish outside the transaction (releasing a
 /// single-use number is a provider call).
 pub struct Archived {
@@ -156,7 +186,7 @@ pub struct Archived {
 }
 
 /// `POST /campaigns/{id}/archive`: discard a draft, cancel a schedule (outside the
-/// lock), or stop an active campaign.
+/// lock), or stop an active or paused campaign.
 pub fn archive(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<Utc>) -> ApiResult<Archived> {
     let row = load_visible(conn, actor, id)?;
     let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Archive, now)?;
@@ -171,7 +201,7 @@ pub fn archive(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime
         lease_expires_at: Some(None),
         ..CampaignChanges::default()
     };
-    let stopping = state == CampaignState::Active;
+    let stopping = state.is_running();
     transition_with(
         conn,
         actor,

@@ -11,8 +11,8 @@ mod tabs;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
-use tidings_domain::campaign::{CampaignAction, CampaignState};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use tidings_domain::campaign::CampaignAction;
 use tidings_domain::campaign_wire::Campaign;
 
 use super::actions::ConfirmDialog;
@@ -143,12 +143,19 @@ fn insight_panel(tab: ViewTab, campaign: Campaign) -> AnyView {
 }
 
 /// Title, state (with a link to its tab on the Campaigns page), Edit while it may be
-/// edited, and End Campaign on an active one.
+/// edited, and Pause or Resume and End Campaign on a running one.
 #[component]
 fn CampaignHead(campaign: Campaign) -> impl IntoView {
     let ctx = super::use_campaigns();
+    let api = use_api();
+    let navigate = use_navigate();
     let tab = super::tabs::Tab::from_slug(Some(campaign.state.as_str()));
-    let end = (campaign.state == CampaignState::Active)
+    let pause_or_resume =
+        campaign.actions.iter().find(|a| matches!(a.action, CampaignAction::Pause | CampaignAction::Resume)).cloned();
+    let for_pause = campaign.clone();
+    let end = campaign
+        .state
+        .is_running()
         .then(|| campaign.actions.iter().find(|a| a.action == CampaignAction::Archive).cloned())
         .flatten();
     let state_text = general::state_text(&campaign);
@@ -166,6 +173,20 @@ fn CampaignHead(campaign: Campaign) -> impl IntoView {
             </div>
             {edit.map(|id| view! {
                 <A href=format!("/campaigns/{id}/edit") attr:class="button button-primary">"Edit"</A>
+            })}
+            {pause_or_resume.map(|item| {
+                let action = item.action;
+                view! {
+                    <button
+                        type="button"
+                        class="button"
+                        disabled=!item.enabled
+                        title=item.reason.clone()
+                        on:click=move |_| super::actions::start(ctx, api, &navigate, for_pause.clone(), action)
+                    >
+                        {item.label.clone()}
+                    </button>
+                }
             })}
             {end.map(|end| view! {
                 <button
