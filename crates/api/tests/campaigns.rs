@@ -126,7 +126,7 @@ async fn a_draft_lists_what_it_misses_and_launches_once_ready() {
     assert_eq!(active["launched_at"], "2026-03-02T15:05:00Z");
     let enabled: Vec<&str> =
         active["actions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
-    assert_eq!(enabled, ["view", "clone", "archive"]);
+    assert_eq!(enabled, ["view", "clone", "pause", "archive"]);
     assert_eq!(action(&active, "archive")["label"], "Stop and Archive");
 
     let (status, _) = w.app.patch(&format!("/api/v1/campaigns/{id}"), &w.manager, json!({"title": "x"})).await;
@@ -400,10 +400,10 @@ async fn tabs_search_filter_and_respect_office_visibility() {
         .collect();
     assert_eq!(counted.iter().find(|(tag, _)| *tag == "Admissions"), Some(&("Admissions", 1)), "{active_tags}");
     assert!(!counted.iter().any(|(tag, _)| *tag == "west"), "the West draft is not active: {active_tags}");
-    let (status, _) = w.app.get("/api/v1/tags?state=paused", &w.manager).await;
+    let (status, _) = w.app.get("/api/v1/tags?state=sleeping", &w.manager).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    let (status, body) = w.app.get("/api/v1/campaigns?state=paused", &w.manager).await;
+    let (status, body) = w.app.get("/api/v1/campaigns?state=sleeping", &w.manager).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["status"], 400);
 }

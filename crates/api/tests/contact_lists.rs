@@ -82,6 +82,7 @@ fn opt_out(app: &TestApp, organisation_id: i64, phone: &str, lifted: bool) {
             campaign_id: None,
             created_by: None,
             created_at: now,
+            reason: None,
         },
     )
     .unwrap();

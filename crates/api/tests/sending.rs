@@ -140,6 +140,7 @@ async fn launch_queues_one_message_per_eligible_contact_and_counts_the_skipped()
                 campaign_id: None,
                 created_by: None,
                 created_at: w.app.clock.now_naive(),
+                reason: None,
             },
         )
         .unwrap();
@@ -781,4 +782,70 @@ async fn a_paused_campaign_stays_on_the_active_tab_and_stop_and_archive_withdraw
     assert_eq!(w.counts(id).await["cancelled"], 3);
     assert_eq!(w.dispatch("server-a").await, 0);
     assert!(w.app.simulator.sent().is_empty());
+}
+
+#[actix_web::test]
+async fn numbers_that_cannot_receive_texts_are_suppressed_and_the_next_launch_skips_them() {
+    let w = world().await;
+    let rows = (1..=5).map(|i| json!({"first_name": format!("N{i}"), "last_name": "U", "phone": phone(i)})).collect();
+    let list = w.import("Mixed", rows).await;
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
+    let first = w.campaign("First", json!({"kind": "reusable", "id": number}), list, "Hi {first_name}").await;
+    let sim = &w.app.simulator;
+    sim.script_failure(&phone(2), 21211); // not a valid mobile number, refused at send
+    sim.script_failure(&phone(3), 21610); // replied STOP to the provider
+    sim.script_failure(&phone(4), 30006); // landline
+    sim.script_failure(&phone(5), 30003); // unreachable for now: retried, not suppressed
+    w.launch(first).await;
+    assert_eq!(w.dispatch("server-a").await, 5);
+    w.deliver_reports().await;
+
+    let (status, list_page) = w.app.get("/api/v1/opt-outs", &w.manager).await;
+    assert_eq!(status, StatusCode::OK);
+    let entries: HashMap<String, Value> = list_page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["phone"].as_str().unwrap().to_owned(), e.clone()))
+        .collect();
+    assert_eq!(entries.len(), 3, "{list_page}");
+    assert_eq!(entries[&phone(2)]["source"], "undeliverable");
+    assert!(entries[&phone(2)]["reason"].as_str().unwrap().starts_with("Twilio 21211: "), "{}", entries[&phone(2)]);
+    assert_eq!(entries[&phone(3)]["source"], "keyword");
+    assert_eq!(entries[&phone(4)]["source"], "undeliverable");
+    assert!(entries[&phone(4)]["reason"].as_str().unwrap().contains("landline"));
+    assert!(!entries.contains_key(&phone(5)), "a transient failure says nothing about the number");
+
+    let second = w.campaign("Second", json!({"kind": "reusable", "id": number}), list, "Hello again").await;
+    let launched = w.launch(second).await;
+    let counts = &launched["send_counts"];
+    assert_eq!(
+        (counts["queued"].as_i64(), counts["skipped_undeliverable"].as_i64(), counts["skipped_opted_out"].as_i64()),
+        (Some(2), Some(2), Some(1)),
+        "{counts}"
+    );
+    w.counts(second).await;
+
+    // Lifting an undeliverable number (it may have been ported to a mobile) is for
+    // administrators.
+    let entry = entries[&phone(4)]["id"].as_i64().unwrap();
+    let lift = json!({"reason": "ported to a mobile"});
+    let (status, _) = w
+        .app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/opt-outs/{entry}"),
+            Some(w.manager.as_str()),
+            Some(lift.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = w.app.login("admin@alpha.test").await;
+    let (status, lifted) = w
+        .app
+        .call(reqwest::Method::DELETE, &format!("/api/v1/opt-outs/{entry}"), Some(admin.as_str()), Some(lift))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{lifted}");
+    assert_eq!(lifted["lift_reason"], "ported to a mobile");
 }

@@ -161,6 +161,10 @@ pub struct SendCounts {
     pub skipped_opted_out: i64,
     /// Contacts not messaged because their number or rendered message is unusable.
     pub skipped_invalid: i64,
+    /// Contacts not messaged because the provider said earlier that their number cannot
+    /// receive texts (it is on the suppression list as undeliverable).
+    #[serde(default)]
+    pub skipped_undeliverable: i64,
 }
 
 impl SendCounts {
@@ -219,6 +223,25 @@ pub const TRANSIENT_ERROR_CODES: [i64; 4] = [30001, 30003, 30008, 20429];
 /// Whether a failure with `code` is worth another attempt.
 pub fn is_transient(code: i64) -> bool {
     TRANSIENT_ERROR_CODES.contains(&code)
+}
+
+/// Permanent failures that say the number itself cannot receive texts (Twilio 21211
+/// invalid number, 21614 not a mobile number, 30005 unknown destination, 30006 landline
+/// or unreachable carrier): Tidings puts the number on the suppression list.
+pub const UNDELIVERABLE_ERROR_CODES: [i64; 4] = [21211, 21614, 30005, 30006];
+
+/// Twilio's "the recipient replied STOP to the provider itself".
+pub const UNSUBSCRIBED_ERROR_CODE: i64 = 21610;
+
+/// What a permanent failure with `code` puts on the organisation's suppression list:
+/// the number as undeliverable, a keyword opt-out for 21610, nothing for other codes.
+pub fn suppression_for(code: i64) -> Option<crate::opt_out_wire::OptOutSource> {
+    use crate::opt_out_wire::OptOutSource;
+    match code {
+        UNSUBSCRIBED_ERROR_CODE => Some(OptOutSource::Keyword),
+        code if UNDELIVERABLE_ERROR_CODES.contains(&code) => Some(OptOutSource::Undeliverable),
+        _ => None,
+    }
 }
 
 /// What an error code means, in words a member of staff can act on.
@@ -297,6 +320,13 @@ mod tests {
             assert!(!is_transient(code), "{code}");
         }
         assert!(error_reason(21610).contains("unsubscribed"));
+        use crate::opt_out_wire::OptOutSource;
+        for code in [21211, 21614, 30005, 30006] {
+            assert_eq!(suppression_for(code), Some(OptOutSource::Undeliverable), "{code}");
+        }
+        assert_eq!(suppression_for(21610), Some(OptOutSource::Keyword));
+        assert_eq!(suppression_for(30003), None, "unreachable for now is retried, not suppressed");
+        assert_eq!(suppression_for(30007), None, "carrier filtering says nothing about the number");
         assert_eq!(error_reason(12345), "The provider reported error 12345.");
     }
 

@@ -18,6 +18,9 @@ pub enum OptOutSource {
     Manual,
     /// An integration added it through the API.
     Api,
+    /// Added by Tidings when the provider said the number cannot receive texts
+    /// (Twilio 21211, 21614, 30005, 30006); the code and its words are the reason.
+    Undeliverable,
 }
 
 impl OptOutSource {
@@ -26,11 +29,14 @@ impl OptOutSource {
             OptOutSource::Keyword => "keyword",
             OptOutSource::Manual => "manual",
             OptOutSource::Api => "api",
+            OptOutSource::Undeliverable => "undeliverable",
         }
     }
 
     pub fn parse(value: &str) -> Option<OptOutSource> {
-        [OptOutSource::Keyword, OptOutSource::Manual, OptOutSource::Api].into_iter().find(|s| s.as_str() == value)
+        [OptOutSource::Keyword, OptOutSource::Manual, OptOutSource::Api, OptOutSource::Undeliverable]
+            .into_iter()
+            .find(|s| s.as_str() == value)
     }
 }
 
@@ -52,6 +58,9 @@ pub struct OptOut {
     pub lifted_at: Option<DateTime<Utc>>,
     pub lifted_by: Option<NamedRef>,
     pub lift_reason: Option<String>,
+    /// Why Tidings added it (an undeliverable number: the provider's code and words).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// A page of the list, newest first.

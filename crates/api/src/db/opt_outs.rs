@@ -1,7 +1,7 @@
 //! The organisation's suppression list (`opt_outs`): a number with a live row (not
 //! lifted) must never be texted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -25,10 +25,32 @@ pub struct NewOptOut<'a> {
     pub campaign_id: Option<i64>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    /// Why Tidings added it (an undeliverable number), if it did.
+    pub reason: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewOptOut<'_>) -> QueryResult<i64> {
     diesel::insert_into(opt_outs::table).values(new).returning(opt_outs::id).get_result(conn)
+}
+
+/// Which of `phones` (E.164) are on `organisation_id`'s live suppression list, and why
+/// (the entry's source): a launch counts undeliverable numbers apart from opt-outs.
+pub fn live_sources_among(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    phones: &[&str],
+) -> QueryResult<HashMap<String, OptOutSource>> {
+    let mut found = HashMap::new();
+    for chunk in phones.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(String, OptOutSource)> = opt_outs::table
+            .filter(opt_outs::organisation_id.eq(organisation_id))
+            .filter(opt_outs::lifted_at.is_null())
+            .filter(opt_outs::phone.eq_any(chunk))
+            .select((opt_outs::phone, opt_outs::source))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// Which of `phones` (E.164) are on `organisation_id`'s live suppression list. Served by
@@ -61,6 +83,7 @@ pub struct OptOutRow {
     pub lifted_at: Option<NaiveDateTime>,
     pub lifted_by: Option<i64>,
     pub lift_reason: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// The live entry of a number, if it is on the list.

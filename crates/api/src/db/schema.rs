@@ -184,6 +184,7 @@ diesel::table! {
         lifted_at -> Nullable<Timestamp>,
         lifted_by -> Nullable<BigInt>,
         lift_reason -> Nullable<Text>,
+        reason -> Nullable<Text>,
     }
 }
 
@@ -285,6 +286,7 @@ diesel::table! {
         cancelled -> BigInt,
         skipped_opted_out -> BigInt,
         skipped_invalid -> BigInt,
+        skipped_undeliverable -> BigInt,
     }
 }
 

@@ -25,6 +25,7 @@ struct CountsRow {
     cancelled: i64,
     skipped_opted_out: i64,
     skipped_invalid: i64,
+    skipped_undeliverable: i64,
 }
 
 impl From<CountsRow> for SendCounts {
@@ -39,6 +40,7 @@ impl From<CountsRow> for SendCounts {
             cancelled: row.cancelled,
             skipped_opted_out: row.skipped_opted_out,
             skipped_invalid: row.skipped_invalid,
+            skipped_undeliverable: row.skipped_undeliverable,
         }
     }
 }
@@ -56,6 +58,7 @@ pub fn create(conn: &mut DbConnection, campaign_id: i64, counts: &SendCounts) ->
         cancelled: counts.cancelled,
         skipped_opted_out: counts.skipped_opted_out,
         skipped_invalid: counts.skipped_invalid,
+        skipped_undeliverable: counts.skipped_undeliverable,
     };
     diesel::insert_into(campaign_send_counts::table).values(&row).execute(conn)?;
     Ok(())
@@ -99,6 +102,7 @@ pub fn recount(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<SendCou
     let mut counts = SendCounts {
         skipped_opted_out: stored.skipped_opted_out,
         skipped_invalid: stored.skipped_invalid,
+        skipped_undeliverable: stored.skipped_undeliverable,
         ..SendCounts::default()
     };
     let grouped: Vec<(MessageStatus, i64)> = messages::table

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use tidings_domain::delivery::{
-    error_reason, is_transient, moves_forward, retry_delay, status_from_provider, MessageStatus,
+    error_reason, is_transient, moves_forward, retry_delay, status_from_provider, suppression_for, MessageStatus,
 };
 use tidings_domain::message_wire::Author;
 
@@ -22,6 +22,7 @@ use crate::db::{self, DbConnection};
 use crate::error::ApiResult;
 use crate::providers::{ProviderError, SendReceipt, StatusReport};
 use crate::services::events::{self, MessageOffices};
+use crate::services::opt_outs::{self, Suppressor};
 
 /// What a status report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +121,7 @@ fn move_on_report(
         if db::messages::set_status_from(conn, message.id, message.status, reported, Some((code, &reason)), stamp)? {
             tally.moved(message.campaign_id, message.author, current, reported);
             publish(conn, reported, (Some(code), Some(&reason)))?;
+            suppress_if_unreachable(conn, message, code, &reason, stamp)?;
             return Ok(ReportOutcome::Applied(reported));
         }
         return Ok(ReportOutcome::Stale);
@@ -254,6 +256,9 @@ pub fn record_attempts(
             tally.moved(attempt.campaign_id, attempt.author, was, now_status);
             let error = (outcome.error_code, outcome.error_reason.as_deref());
             events::message_status(conn, &mut offices, &message, now_status, error, stamp)?;
+            if let (MessageStatus::Failed, Some(code)) = (now_status, outcome.error_code) {
+                suppress_if_unreachable(conn, &message, code, outcome.error_reason.as_deref().unwrap_or(""), stamp)?;
+            }
             if let (Some(campaign), Some(_)) = (attempt.campaign_id, outcome.sent_at) {
                 *sent_per_campaign.entry(campaign).or_default() += 1;
             }
@@ -267,6 +272,23 @@ pub fn record_attempts(
         }
         Ok(())
     })
+}
+
+/// After a permanent failure: a code that says the number cannot receive texts puts it
+/// on the organisation's suppression list as undeliverable, and 21610 (the recipient
+/// replied STOP to the provider) as a keyword opt-out, so no later launch texts it.
+fn suppress_if_unreachable(
+    conn: &mut DbConnection,
+    message: &MessageRow,
+    code: i64,
+    reason: &str,
+    stamp: NaiveDateTime,
+) -> ApiResult<()> {
+    let Some(source) = suppression_for(code) else { return Ok(()) };
+    let reason = format!("Twilio {code}: {reason}");
+    let by = Suppressor::Provider { source, campaign_id: message.campaign_id, reason: &reason };
+    opt_outs::suppress(conn, message.organisation_id, &message.to_phone, by, stamp)?;
+    Ok(())
 }
 
 fn apply_early_report(

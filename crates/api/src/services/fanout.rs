@@ -13,6 +13,7 @@ use tidings_domain::conversation_wire::Route;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::delivery::SendCounts;
 use tidings_domain::message_wire::{Author, Direction};
+use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::segments::segment_info;
 use tidings_domain::template::{render_message, MergeFields};
 
@@ -48,13 +49,20 @@ pub fn enqueue_launch_messages(
         let Some(last) = contacts.last() else { break };
         after_id = Some(last.id);
         let phones: Vec<&str> = contacts.iter().map(|c| c.phone.as_str()).collect();
-        let opted_out = db::opt_outs::live_among(conn, campaign.organisation_id, &phones)?;
+        let suppressed = db::opt_outs::live_sources_among(conn, campaign.organisation_id, &phones)?;
         let mut rows = Vec::with_capacity(contacts.len());
         let mut threads = Vec::with_capacity(contacts.len());
         for contact in &contacts {
-            if opted_out.contains(&contact.phone) {
-                counts.skipped_opted_out += 1;
-                continue;
+            match suppressed.get(&contact.phone) {
+                Some(OptOutSource::Undeliverable) => {
+                    counts.skipped_undeliverable += 1;
+                    continue;
+                }
+                Some(_) => {
+                    counts.skipped_opted_out += 1;
+                    continue;
+                }
+                None => {}
             }
             let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
             let merge = MergeFields::for_contact(

@@ -35,6 +35,10 @@ pub enum Suppressor<'a> {
     Contact { campaign_id: Option<i64> },
     /// A member of staff or an integration.
     Staff { actor: &'a AuthUser, source: OptOutSource, campaign_id: Option<i64> },
+    /// Tidings itself, on a permanent failure whose code says the number cannot be
+    /// texted (`Undeliverable`) or that the recipient unsubscribed at the provider
+    /// (`Keyword`, Twilio 21610); `reason` is the code and its words.
+    Provider { source: OptOutSource, campaign_id: Option<i64>, reason: &'a str },
 }
 
 /// Puts `phone` on `organisation_id`'s list (unless it is already there) and cancels
@@ -51,13 +55,14 @@ pub fn suppress(
     if let Some(live) = db::opt_outs::find_live(conn, organisation_id, phone)? {
         return Ok((live.id, false));
     }
-    let (source, campaign_id, created_by) = match by {
-        Suppressor::Contact { campaign_id } => (OptOutSource::Keyword, campaign_id, None),
-        Suppressor::Staff { actor, source, campaign_id } => (source, campaign_id, Some(actor.id)),
+    let (source, campaign_id, created_by, reason) = match by {
+        Suppressor::Contact { campaign_id } => (OptOutSource::Keyword, campaign_id, None, None),
+        Suppressor::Staff { actor, source, campaign_id } => (source, campaign_id, Some(actor.id), None),
+        Suppressor::Provider { source, campaign_id, reason } => (source, campaign_id, None, Some(reason)),
     };
     let id = db::opt_outs::insert(
         conn,
-        &NewOptOut { organisation_id, phone, source, campaign_id, created_by, created_at: stamp },
+        &NewOptOut { organisation_id, phone, source, campaign_id, created_by, created_at: stamp, reason },
     )?;
     let cancelled = db::messages::cancel_to_phone(conn, organisation_id, phone, stamp)?;
     let mut tally = Tally::new();
@@ -65,10 +70,15 @@ pub fn suppress(
         tally.moved(*campaign, *author, *status, MessageStatus::Cancelled);
     }
     tally.write(conn)?;
-    let details =
-        json!({ "phone": phone, "source": source, "campaign_id": campaign_id, "cancelled_messages": cancelled.len() });
+    let details = json!({
+        "phone": phone,
+        "source": source,
+        "campaign_id": campaign_id,
+        "reason": reason,
+        "cancelled_messages": cancelled.len(),
+    });
     match by {
-        Suppressor::Contact { .. } => {
+        Suppressor::Contact { .. } | Suppressor::Provider { .. } => {
             audit::record_system(conn, organisation_id, ENTITY, id, "added", &details, stamp)?
         }
         Suppressor::Staff { actor, .. } => audit::record(conn, actor, ENTITY, id, "added", &details, stamp)?,
@@ -150,6 +160,11 @@ pub fn lift(conn: &mut DbConnection, actor: &AuthUser, id: i64, reason: &str, no
     if row.lifted_at.is_some() {
         return Err(ApiError::conflict("This opt-out was already lifted."));
     }
+    // An undeliverable number can become textable (ported to a mobile); saying so is
+    // an administrator's call.
+    if row.source == OptOutSource::Undeliverable && !actor.role.is_admin() {
+        return Err(ApiError::forbidden("Only administrators lift an undeliverable number."));
+    }
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| lift_phone(conn, actor.organisation_id, &row.phone, Some(actor), reason, stamp))?;
     let row = find_entry(conn, actor, id)?;
@@ -201,6 +216,7 @@ fn views(conn: &mut DbConnection, organisation_id: i64, rows: Vec<OptOutRow>) ->
                 lifted_at: row.lifted_at.map(utc),
                 lifted_by: named(row.lifted_by, &users),
                 lift_reason: row.lift_reason,
+                reason: row.reason,
                 phone: row.phone,
             })
         })

@@ -64,6 +64,7 @@ pub(super) fn queue_launch(conn: &mut DbConnection, id: i64, stamp: NaiveDateTim
         "queued": counts.queued,
         "skipped_opted_out": counts.skipped_opted_out,
         "skipped_invalid": counts.skipped_invalid,
+        "skipped_undeliverable": counts.skipped_undeliverable,
     }))
 }
 
