@@ -507,27 +507,16 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     common::assert_field_error(&problem, "reason");
-    let (status, lifted) = w
-        .app
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/opt-outs/{id}"),
-            Some(&w.manager),
-            Some(json!({"reason": "Asked by phone"})),
-        )
-        .await;
+    let reason = json!({"reason": "Asked by phone"});
+    let path = format!("/api/v1/opt-outs/{id}");
+    let (status, problem) = w.app.call(reqwest::Method::DELETE, &path, Some(&w.manager), Some(reason.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only administrators lift an opt-out: {problem}");
+    let admin = w.app.login("admin@alpha.test").await;
+    let (status, lifted) = w.app.call(reqwest::Method::DELETE, &path, Some(&admin), Some(reason)).await;
     assert_eq!(status, StatusCode::OK, "{lifted}");
     assert_eq!(lifted["lift_reason"], "Asked by phone");
-    assert_eq!(lifted["lifted_by"]["id"], w.org.users[1]);
-    let (status, _) = w
-        .app
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/opt-outs/{id}"),
-            Some(&w.manager),
-            Some(json!({"reason": "again"})),
-        )
-        .await;
+    assert_eq!(lifted["lifted_by"]["id"], w.org.users[0]);
+    let (status, _) = w.app.call(reqwest::Method::DELETE, &path, Some(&admin), Some(json!({"reason": "again"}))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let mut conn = w.app.app_state.pool.get().unwrap();
     let actions: Vec<String> = audit_log::table

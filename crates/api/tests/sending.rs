@@ -848,4 +848,19 @@ async fn numbers_that_cannot_receive_texts_are_suppressed_and_the_next_launch_sk
         .await;
     assert_eq!(status, StatusCode::OK, "{lifted}");
     assert_eq!(lifted["lift_reason"], "ported to a mobile");
+
+    // A keyword opt-out (21610: the contact's own STOP, at the provider) is theirs to
+    // lift by texting START; no member of staff can, administrators included.
+    let keyword = entries[&phone(3)]["id"].as_i64().unwrap();
+    let (status, problem) = w
+        .app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/opt-outs/{keyword}"),
+            Some(admin.as_str()),
+            Some(json!({"reason": "they asked us"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(problem["detail"].as_str().unwrap().contains("START"), "{problem}");
 }

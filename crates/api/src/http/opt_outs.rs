@@ -71,12 +71,15 @@ pub async fn add_opt_out(
 }
 
 /// Lifts an entry with a reason (audited): the number may be texted again.
+/// Administrators only; a keyword opt-out (the contact's own STOP) is lifted only by the
+/// contact texting START or UNSTOP, never here.
 #[utoipa::path(
     tag = "opt-outs",
     params(("id" = i64, Path, description = "Opt-out id")),
     request_body = LiftOptOut,
     responses(
         (status = 200, description = "Lifted", body = OptOut),
+        (status = 403, description = "Not an administrator, or a keyword opt-out (only the contact's START lifts it)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already lifted", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason", body = Problem, content_type = "application/problem+json"),

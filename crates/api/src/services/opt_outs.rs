@@ -160,10 +160,15 @@ pub fn lift(conn: &mut DbConnection, actor: &AuthUser, id: i64, reason: &str, no
     if row.lifted_at.is_some() {
         return Err(ApiError::conflict("This opt-out was already lifted."));
     }
-    // An undeliverable number can become textable (ported to a mobile); saying so is
-    // an administrator's call.
-    if row.source == OptOutSource::Undeliverable && !actor.role.is_admin() {
-        return Err(ApiError::forbidden("Only administrators lift an undeliverable number."));
+    // A contact's own STOP is theirs to take back (START, UNSTOP); anything else is
+    // lifted by an administrator, with a reason, in the audit trail.
+    if row.source == OptOutSource::Keyword {
+        return Err(ApiError::forbidden(
+            "The contact opted out by texting STOP: only their own START (or UNSTOP) lifts it.",
+        ));
+    }
+    if !actor.role.is_admin() {
+        return Err(ApiError::forbidden("Only administrators lift an opt-out."));
     }
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| lift_phone(conn, actor.organisation_id, &row.phone, Some(actor), reason, stamp))?;
