@@ -80,6 +80,7 @@ use crate::http;
         http::opt_outs::list_opt_outs,
         http::opt_outs::add_opt_out,
         http::opt_outs::lift_opt_out,
+        http::opt_outs::get_opt_out_audit,
         http::simulator::simulate_inbound,
         http::events::get_events,
         http::webhooks::twilio_status,

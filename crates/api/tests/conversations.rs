@@ -472,9 +472,34 @@ async fn the_inbound_webhook_is_signed_and_stores_a_repeated_message_once() {
 #[actix_web::test]
 async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
     let w = world_with(TestOptions::default()).await;
-    let (status, added) = w.app.post("/api/v1/opt-outs", &w.manager, json!({"phone": "(415) 200-0005"})).await;
+    // An integration's API key adds as `api`; a member of staff signed in as `manual`,
+    // with the reason they gave.
+    let admin = w.app.login("admin@alpha.test").await;
+    let (status, key) =
+        w.app.post("/api/v1/api-keys", &admin, json!({"name": "SIS sync", "user_id": w.org.users[1]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{key}");
+    let key = key["key"].as_str().unwrap().to_owned();
+    let (status, added) = w.app.post("/api/v1/opt-outs", &key, json!({"phone": "(415) 200-0005"})).await;
     assert_eq!(status, StatusCode::CREATED, "{added}");
     assert_eq!((added["phone"].as_str(), added["source"].as_str()), (Some("+14152000005"), Some("api")));
+    let (status, by_staff) = w
+        .app
+        .post("/api/v1/opt-outs", &w.manager, json!({"phone": "+14152000009", "reason": "asked at the front desk"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{by_staff}");
+    assert_eq!(
+        (by_staff["source"].as_str(), by_staff["reason"].as_str()),
+        (Some("manual"), Some("asked at the front desk"))
+    );
+    let long = "x".repeat(501);
+    let (status, problem) =
+        w.app.post("/api/v1/opt-outs", &w.manager, json!({"phone": "+14152000008", "reason": long})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "reason");
+    let (_, manual_only) = w.app.get("/api/v1/opt-outs?source=manual", &w.manager).await;
+    let manual: Vec<&str> =
+        manual_only["items"].as_array().unwrap().iter().map(|e| e["phone"].as_str().unwrap()).collect();
+    assert_eq!(manual, ["+14152000009"]);
     let (status, again) = w.app.post("/api/v1/opt-outs", &w.manager, json!({"phone": "+14152000005"})).await;
     assert_eq!((status, again["id"].clone()), (StatusCode::OK, added["id"].clone()));
     let (status, problem) = w.app.post("/api/v1/opt-outs", &w.manager, json!({"phone": "12"})).await;
@@ -511,7 +536,6 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
     let path = format!("/api/v1/opt-outs/{id}");
     let (status, problem) = w.app.call(reqwest::Method::DELETE, &path, Some(&w.manager), Some(reason.clone())).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only administrators lift an opt-out: {problem}");
-    let admin = w.app.login("admin@alpha.test").await;
     let (status, lifted) = w.app.call(reqwest::Method::DELETE, &path, Some(&admin), Some(reason)).await;
     assert_eq!(status, StatusCode::OK, "{lifted}");
     assert_eq!(lifted["lift_reason"], "Asked by phone");
@@ -528,6 +552,12 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
         .unwrap();
     assert_eq!(actions, ["added", "lifted"]);
     drop(conn);
+    let (status, trail) = w.app.get(&format!("/api/v1/opt-outs/{id}/audit"), &admin).await;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    let trail: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(trail, ["added", "lifted"]);
+    let (status, _) = w.app.get(&format!("/api/v1/opt-outs/{id}/audit"), &w.manager).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the trail is for administrators");
 
     w.app.seed_default_org("beta");
     let outsider = w.app.login("manager@beta.test").await;

@@ -78,7 +78,13 @@ pub struct OptOutPage {
 pub struct AddOptOut {
     /// Any common format; normalised to E.164 (US by default).
     pub phone: String,
+    /// Why it is added (kept as the entry's reason), at most 500 characters.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
+
+/// The longest reason an entry or a lift may carry.
+pub const OPT_OUT_REASON_MAX: usize = 500;
 
 /// `DELETE /api/v1/opt-outs/{id}`: why the number may be texted again.
 #[derive(Debug, Clone, Serialize, Deserialize)]

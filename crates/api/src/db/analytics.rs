@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::Author;
 
@@ -50,7 +51,13 @@ pub fn replies(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Vec<Rep
     Ok(rows)
 }
 
-/// Opt-outs recorded from this campaign (keyword or staff), lifted later or not.
+/// Opt-outs recorded from this campaign (keyword or staff), lifted later or not. A
+/// number suppressed because it cannot receive texts is no one's choice, so it is not
+/// counted.
 pub fn opt_outs_from(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<i64> {
-    opt_outs::table.filter(opt_outs::campaign_id.eq(campaign_id)).count().get_result(conn)
+    opt_outs::table
+        .filter(opt_outs::campaign_id.eq(campaign_id))
+        .filter(opt_outs::source.ne(OptOutSource::Undeliverable))
+        .count()
+        .get_result(conn)
 }

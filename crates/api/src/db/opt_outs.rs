@@ -129,6 +129,7 @@ pub fn page(
     conn: &mut DbConnection,
     organisation_id: i64,
     digits: Option<&str>,
+    source: Option<OptOutSource>,
     include_lifted: bool,
     before_id: Option<i64>,
     limit: i64,
@@ -141,6 +142,9 @@ pub fn page(
         query = query.filter(
             opt_outs::phone.like(super::text_search::contains_pattern(digits)).escape(super::text_search::LIKE_ESCAPE),
         );
+    }
+    if let Some(source) = source {
+        query = query.filter(opt_outs::source.eq(source));
     }
     if !include_lifted {
         query = query.filter(opt_outs::lifted_at.is_null());

@@ -2,7 +2,8 @@
 
 use actix_web::{delete, get, post, web, HttpResponse};
 use serde::Deserialize;
-use tidings_domain::opt_out_wire::{AddOptOut, LiftOptOut, OptOut, OptOutPage};
+use tidings_domain::campaign_wire::AuditEntry;
+use tidings_domain::opt_out_wire::{AddOptOut, LiftOptOut, OptOut, OptOutPage, OptOutSource};
 use tidings_domain::Problem;
 use utoipa::IntoParams;
 
@@ -10,7 +11,8 @@ use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
 use crate::http::listing::Listing;
-use crate::services::opt_outs;
+use crate::http::ItemList;
+use crate::services::opt_outs::{self, OptOutQuery};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,6 +20,8 @@ use crate::state::AppState;
 pub struct OptOutListQuery {
     /// Digits of the phone.
     pub q: Option<String>,
+    /// Only entries of this source (`keyword`, `manual`, `api`, `undeliverable`).
+    pub source: Option<OptOutSource>,
     /// Include lifted entries (default: only live ones).
     pub include_lifted: Option<bool>,
 }
@@ -42,8 +46,9 @@ pub async fn list_opt_outs(
     listing: OptOutListing,
 ) -> ApiResult<web::Json<OptOutPage>> {
     let Listing { filter, page } = listing;
-    let include_lifted = filter.include_lifted.unwrap_or(false);
-    state.db(move |conn| opt_outs::list(conn, &user, filter.q.as_deref(), include_lifted, &page)).await.map(web::Json)
+    let query =
+        OptOutQuery { q: filter.q, source: filter.source, include_lifted: filter.include_lifted.unwrap_or(false) };
+    state.db(move |conn| opt_outs::list(conn, &user, &query, &page)).await.map(web::Json)
 }
 
 /// Adds a number (source `api`); its queued messages are cancelled. An already listed
@@ -55,7 +60,7 @@ pub async fn list_opt_outs(
         (status = 201, description = "Added", body = OptOut),
         (status = 200, description = "Already on the list", body = OptOut),
         (status = 403, description = "Limited users cannot change the list", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a phone number", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a phone number, or a reason over 500 characters", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -65,8 +70,8 @@ pub async fn add_opt_out(
     user: AuthUser,
     body: JsonBody<AddOptOut>,
 ) -> ApiResult<HttpResponse> {
-    let (now, phone) = (state.clock.now(), body.into_inner().phone);
-    let (entry, created) = state.db(move |conn| opt_outs::add(conn, &user, &phone, now)).await?;
+    let (now, input) = (state.clock.now(), body.into_inner());
+    let (entry, created) = state.db(move |conn| opt_outs::add(conn, &user, &input, now)).await?;
     Ok(if created { HttpResponse::Created().json(entry) } else { HttpResponse::Ok().json(entry) })
 }
 
@@ -97,7 +102,28 @@ pub async fn lift_opt_out(
     state.db(move |conn| opt_outs::lift(conn, &user, id, &reason, now)).await.map(web::Json)
 }
 
+/// What happened to an entry: who or what added it and why, and any lift (administrators).
+#[utoipa::path(
+    tag = "opt-outs",
+    params(("id" = i64, Path, description = "Opt-out id")),
+    responses(
+        (status = 200, description = "The entry's audit trail, oldest first", body = ItemList<AuditEntry>),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/opt-outs/{id}/audit")]
+pub async fn get_opt_out_audit(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ItemList<AuditEntry>>> {
+    let id = id.into_inner();
+    state.db(move |conn| opt_outs::audit_trail(conn, &user, id)).await.map(|items| web::Json(ItemList { items }))
+}
+
 /// This resource's routes, in matching order.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list_opt_outs).service(add_opt_out).service(lift_opt_out);
+    cfg.service(list_opt_outs).service(add_opt_out).service(lift_opt_out).service(get_opt_out_audit);
 }

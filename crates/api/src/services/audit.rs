@@ -1,12 +1,16 @@
-//! Writing the audit log from services.
+//! Writing the audit log from services, and reading one entity's trail.
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use std::collections::HashMap;
+
+use tidings_domain::campaign_wire::{AuditEntry, NamedRef};
+
 use crate::auth::AuthUser;
 use crate::db::audit::{self, NewAuditEntry};
-use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::db::{utc, DbConnection};
+use crate::error::{ApiError, ApiResult};
 
 /// Records that `actor` did `action` to an entity, with JSON details of what changed.
 pub fn record(
@@ -49,4 +53,27 @@ fn write(
         &NewAuditEntry { organisation_id, actor_user_id, entity_type, entity_id, action, details, created_at: at },
     )?;
     Ok(())
+}
+
+/// Everything recorded about one entity of `organisation_id`, oldest first, with the
+/// acting users' names (none for what the system did).
+pub fn trail(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    entity_type: &str,
+    entity_id: i64,
+) -> ApiResult<Vec<AuditEntry>> {
+    let rows = audit::for_entity(conn, organisation_id, entity_type, entity_id)?;
+    let actors: Vec<i64> = rows.iter().filter_map(|row| row.actor_user_id).collect();
+    let users: HashMap<i64, String> = crate::db::users::names_of(conn, organisation_id, &actors)?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| AuditEntry {
+            id: row.id,
+            actor: row.actor_user_id.map(|id| NamedRef { id, name: users.get(&id).cloned().unwrap_or_default() }),
+            action: row.action,
+            details: serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null),
+            at: utc(row.created_at),
+        })
+        .collect())
 }

@@ -230,7 +230,8 @@ pub fn opt_out(
     let contact = contact_of(conn, &campaign, contact_id)?;
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
-        let by = Suppressor::Staff { actor, source: OptOutSource::Manual, campaign_id: Some(campaign.id) };
+        let by =
+            Suppressor::Staff { actor, source: OptOutSource::Manual, campaign_id: Some(campaign.id), reason: None };
         opt_outs::suppress(conn, campaign.organisation_id, &contact.phone, by, stamp)
     })?;
     let query = ContactQuery { q: Some(contact.phone.clone()), ..ContactQuery::default() };

@@ -323,7 +323,7 @@ pub fn opt_out(
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let row = load(conn, actor, id)?;
-        let by = Suppressor::Staff { actor, source: OptOutSource::Manual, campaign_id: row.campaign_id };
+        let by = Suppressor::Staff { actor, source: OptOutSource::Manual, campaign_id: row.campaign_id, reason: None };
         opt_outs::suppress(conn, row.organisation_id, &row.contact_phone, by, stamp)?;
         db::conversations::update(
             conn,

@@ -8,11 +8,12 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
+use tidings_domain::campaign_wire::AuditEntry;
 use tidings_domain::campaign_wire::NamedRef;
 use tidings_domain::delivery::MessageStatus;
-use tidings_domain::opt_out_wire::{OptOut, OptOutPage, OptOutSource};
+use tidings_domain::opt_out_wire::{AddOptOut, OptOut, OptOutPage, OptOutSource, OPT_OUT_REASON_MAX};
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, Credential};
 use crate::db::connection::write_transaction;
 use crate::db::opt_outs::{NewOptOut, OptOutRow};
 use crate::db::send_counts::Tally;
@@ -33,8 +34,8 @@ const IN_FLIGHT_WAIT: StdDuration = StdDuration::from_secs(10);
 pub enum Suppressor<'a> {
     /// The contact, by keyword, in `campaign` (if any).
     Contact { campaign_id: Option<i64> },
-    /// A member of staff or an integration.
-    Staff { actor: &'a AuthUser, source: OptOutSource, campaign_id: Option<i64> },
+    /// A member of staff or an integration, with their reason if they gave one.
+    Staff { actor: &'a AuthUser, source: OptOutSource, campaign_id: Option<i64>, reason: Option<&'a str> },
     /// Tidings itself, on a permanent failure whose code says the number cannot be
     /// texted (`Undeliverable`) or that the recipient unsubscribed at the provider
     /// (`Keyword`, Twilio 21610); `reason` is the code and its words.
@@ -57,7 +58,7 @@ pub fn suppress(
     }
     let (source, campaign_id, created_by, reason) = match by {
         Suppressor::Contact { campaign_id } => (OptOutSource::Keyword, campaign_id, None, None),
-        Suppressor::Staff { actor, source, campaign_id } => (source, campaign_id, Some(actor.id), None),
+        Suppressor::Staff { actor, source, campaign_id, reason } => (source, campaign_id, Some(actor.id), reason),
         Suppressor::Provider { source, campaign_id, reason } => (source, campaign_id, None, Some(reason)),
     };
     let id = db::opt_outs::insert(
@@ -122,25 +123,29 @@ pub async fn wait_for_in_flight(state: &AppState, organisation_id: i64, phone: &
     }
 }
 
-/// `POST /api/v1/opt-outs`: an integration (or staff) adds a number.
+/// `POST /api/v1/opt-outs`: an integration (source `api`) or a member of staff (source
+/// `manual`) adds a number, optionally with a reason.
 pub fn add(
     conn: &mut DbConnection,
     actor: &AuthUser,
-    raw_phone: &str,
+    input: &AddOptOut,
     now: DateTime<Utc>,
 ) -> ApiResult<(OptOut, bool)> {
     actor.require_campaign_manager()?;
-    let phone = normalise(raw_phone, DefaultRegion::for_country("US").unwrap_or(DefaultRegion::NONE))
+    let phone = normalise(&input.phone, DefaultRegion::for_country("US").unwrap_or(DefaultRegion::NONE))
         .map_err(|e| ApiError::invalid("phone", e.to_string()))?;
+    let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > OPT_OUT_REASON_MAX) {
+        return Err(ApiError::invalid("reason", format!("must be at most {OPT_OUT_REASON_MAX} characters")));
+    }
+    let source = match actor.credential {
+        Credential::ApiKey { .. } => OptOutSource::Api,
+        Credential::Session { .. } | Credential::System => OptOutSource::Manual,
+    };
     let stamp = now.naive_utc();
     let (id, created) = write_transaction(conn, |conn| {
-        suppress(
-            conn,
-            actor.organisation_id,
-            &phone,
-            Suppressor::Staff { actor, source: OptOutSource::Api, campaign_id: None },
-            stamp,
-        )
+        let by = Suppressor::Staff { actor, source, campaign_id: None, reason };
+        suppress(conn, actor.organisation_id, &phone, by, stamp)
     })?;
     let row = db::opt_outs::find(conn, actor.organisation_id, id)?;
     Ok((views(conn, actor.organisation_id, vec![row])?.remove(0), created))
@@ -153,8 +158,8 @@ pub fn lift(conn: &mut DbConnection, actor: &AuthUser, id: i64, reason: &str, no
     if reason.is_empty() {
         return Err(ApiError::invalid("reason", "is required: say why this number may be texted again"));
     }
-    if reason.chars().count() > 500 {
-        return Err(ApiError::invalid("reason", "must be at most 500 characters"));
+    if reason.chars().count() > OPT_OUT_REASON_MAX {
+        return Err(ApiError::invalid("reason", format!("must be at most {OPT_OUT_REASON_MAX} characters")));
     }
     let row = find_entry(conn, actor, id)?;
     if row.lifted_at.is_some() {
@@ -176,6 +181,14 @@ pub fn lift(conn: &mut DbConnection, actor: &AuthUser, id: i64, reason: &str, no
     Ok(views(conn, actor.organisation_id, vec![row])?.remove(0))
 }
 
+/// `GET /api/v1/opt-outs/{id}/audit`: what happened to an entry (added, lifted), for
+/// administrators.
+pub fn audit_trail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<Vec<AuditEntry>> {
+    actor.require_admin()?;
+    find_entry(conn, actor, id)?;
+    audit::trail(conn, actor.organisation_id, ENTITY, id)
+}
+
 fn find_entry(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<OptOutRow> {
     db::opt_outs::find(conn, actor.organisation_id, id).map_err(|e| match e {
         diesel::result::Error::NotFound => ApiError::not_found("The opt-out"),
@@ -183,20 +196,28 @@ fn find_entry(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<O
     })
 }
 
-/// `GET /api/v1/opt-outs`: newest first; `q` matches digits of the phone.
+/// `GET /api/v1/opt-outs` filters: `q` matches digits of the phone.
+#[derive(Debug, Clone, Default)]
+pub struct OptOutQuery {
+    pub q: Option<String>,
+    pub source: Option<OptOutSource>,
+    pub include_lifted: bool,
+}
+
+/// `GET /api/v1/opt-outs`: newest first.
 pub fn list(
     conn: &mut DbConnection,
     actor: &AuthUser,
-    q: Option<&str>,
-    include_lifted: bool,
+    query: &OptOutQuery,
     page: &PageRequest,
 ) -> ApiResult<OptOutPage> {
     actor.require_messaging()?;
     let (before, limit) = (page.id_cursor()?, page.limit);
     let digits: Option<String> =
-        q.map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
+        query.q.as_deref().map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
+    let (source, include_lifted) = (query.source, query.include_lifted);
     let mut rows =
-        db::opt_outs::page(conn, actor.organisation_id, digits.as_deref(), include_lifted, before, limit + 1)?;
+        db::opt_outs::page(conn, actor.organisation_id, digits.as_deref(), source, include_lifted, before, limit + 1)?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     Ok(OptOutPage { items: views(conn, actor.organisation_id, rows)?, next_cursor })
 }

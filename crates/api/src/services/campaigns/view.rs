@@ -203,17 +203,5 @@ pub fn list(
 /// `GET /campaigns/{id}/audit`: every recorded change, oldest first.
 pub fn audit_trail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<Vec<AuditEntry>> {
     load_visible(conn, actor, id)?;
-    let rows = db::audit::for_entity(conn, actor.organisation_id, ENTITY, id)?;
-    let actors: Vec<i64> = rows.iter().filter_map(|row| row.actor_user_id).collect();
-    let users: HashMap<i64, String> = db::users::names_of(conn, actor.organisation_id, &actors)?.into_iter().collect();
-    Ok(rows
-        .into_iter()
-        .map(|row| AuditEntry {
-            id: row.id,
-            actor: row.actor_user_id.map(|id| NamedRef { id, name: users.get(&id).cloned().unwrap_or_default() }),
-            action: row.action,
-            details: serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null),
-            at: utc(row.created_at),
-        })
-        .collect())
+    crate::services::audit::trail(conn, actor.organisation_id, ENTITY, id)
 }
