@@ -39,6 +39,7 @@ test("a non-administrator sees no Users or Offices, and their addresses say why"
       "Phone numbers",
       "Users",
       "Offices",
+      "Suppression list",
     ]);
   });
 });
@@ -286,4 +287,54 @@ test("an administrator creates and renames an office; an office with users canno
     await page.getByText("The office E2E Riverside Campus was deleted.").waitFor();
     await tableRow(page, "E2E Riverside Campus").waitFor({ state: "detached" });
   }, { expectedConsole: refusals(409, 422) });
+});
+
+test("the suppression list: add a number with a reason, find it by source, read its history, lift it; a STOP is the contact's to lift", async () => {
+  await withPage("admin-suppression-list", async (page) => {
+    await signIn(page, admin);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Suppression list" }).click();
+    await page.getByRole("heading", { name: "Suppression list", level: 1 }).waitFor();
+
+    await page.getByRole("button", { name: "Add a number" }).click();
+    const add = page.getByRole("dialog", { name: "Add a number to the suppression list" });
+    await add.getByLabel("Phone number").fill("(303) 555-0199");
+    await add.getByLabel("Reason").fill("Asked at the front desk <script>alert(1)</script>");
+    await add.getByRole("button", { name: "Add to the list" }).click();
+    await add.waitFor({ state: "detached" });
+    await page.getByText("+13035550199 is on the suppression list.").waitFor();
+    const row = tableRow(page, "(303) 555-0199");
+    await row.waitFor();
+    assert.match(await row.innerText(), /Staff/);
+    assert.match(await row.innerText(), /Asked at the front desk <script>alert\(1\)<\/script>/, "a reason is shown as text");
+
+    await page.getByLabel("Source").selectOption("manual");
+    await row.waitFor();
+    await page.getByLabel("Source").selectOption("keyword");
+    await row.waitFor({ state: "detached" });
+    const stop = page.locator(".admin-table tbody tr").first();
+    await stop.waitFor();
+    assert.match(await stop.innerText(), /The contact's STOP/);
+    assert.match(await stop.innerText(), /Only their START lifts it/);
+    assert.equal(await stop.getByRole("button", { name: /^Lift/ }).count(), 0);
+    await page.screenshot({ path: `${process.env.TIDINGS_E2E_ARTIFACTS ?? "."}/admin-suppression-list.png` });
+    await page.getByLabel("Source").selectOption("");
+
+    await row.getByRole("button", { name: "History of +13035550199" }).click();
+    const history = page.getByRole("dialog", { name: "History of +13035550199" });
+    await history.getByText(/Added by Ada Admin: Asked at the front desk/).waitFor();
+    await history.getByRole("button", { name: "Close" }).click();
+    await history.waitFor({ state: "detached" });
+
+    await row.getByRole("button", { name: "Lift +13035550199" }).click();
+    const lift = page.getByRole("dialog", { name: "Lift +13035550199?" });
+    await lift.getByRole("button", { name: "Lift" }).click();
+    await lift.getByText("is required").waitFor();
+    await lift.getByLabel("Reason").fill("Ported to a new phone");
+    await lift.getByRole("button", { name: "Lift" }).click();
+    await lift.waitFor({ state: "detached" });
+    await row.waitFor({ state: "detached" });
+    await page.getByLabel("Include lifted entries").check();
+    await row.waitFor();
+    assert.match(await row.innerText(), /Lifted .* by Ada Admin: Ported to a new phone/);
+  });
 });

@@ -4,9 +4,9 @@
 //! tabs), the creation wizard by step (`wizard`: start, general and number;
 //! `wizard-list`: the contact list; `wizard-message`: message and operator;
 //! `wizard-launch`: the last step), `lists` (contact lists) and `settings` (phone
-//! numbers, users, offices). Each bundle is this crate built with one `bundle-*`
-//! feature; `index.html` picks the bundle from the path (on a campaign's page, the
-//! `tab`; in the wizard, the `step`).
+//! numbers, users, offices, the suppression list). Each bundle is this crate built with
+//! one `bundle-*` feature; `index.html` picks the bundle from the path (on a campaign's
+//! page, the `tab`; in the wizard, the `step`).
 //!
 //! Every bundle has the whole router, but a screen of another bundle is
 //! [`Elsewhere`]: following a link to it loads that address afresh, and `index.html`

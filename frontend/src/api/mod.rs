@@ -22,8 +22,10 @@ use crate::auth::{use_session, Session};
 mod admin;
 mod conversations;
 mod insight;
+mod opt_outs;
 
 pub use conversations::{ConversationSearch, InboxChoice};
+pub use opt_outs::OptOutSearch;
 
 /// Where the versioned API lives, on the same origin as the app.
 const API_BASE: &str = "/api/v1";

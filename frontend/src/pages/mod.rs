@@ -9,6 +9,7 @@ mod not_found;
 mod offices;
 mod phone_numbers;
 mod shell;
+mod suppression;
 mod users;
 mod wizard;
 
@@ -21,5 +22,6 @@ pub use not_found::NotFoundPage;
 pub use offices::OfficesPage;
 pub use phone_numbers::{PhoneNumberPage, PhoneNumbersPage};
 pub use shell::Shell;
+pub use suppression::SuppressionPage;
 pub use users::UsersPage;
 pub use wizard::{EditCampaignPage, NewCampaignPage};

@@ -22,6 +22,7 @@ const NAVIGATION: &[(&str, &str, Audience)] = &[
     ("/phone-numbers", "Phone numbers", Audience::Messaging),
     ("/users", "Users", Audience::Admins),
     ("/offices", "Offices", Audience::Admins),
+    ("/opt-outs", "Suppression list", Audience::Admins),
 ];
 
 /// Who a navigation entry is for: pages whose every call the API would refuse a user

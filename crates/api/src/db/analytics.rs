@@ -4,9 +4,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::Author;
+use tidings_domain::opt_out_wire::OptOutSource;
 
 use super::schema::{messages, opt_outs};
 use super::DbConnection;
