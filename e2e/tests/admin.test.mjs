@@ -336,5 +336,5 @@ test("the suppression list: add a number with a reason, find it by source, read 
     await page.getByLabel("Include lifted entries").check();
     await row.waitFor();
     assert.match(await row.innerText(), /Lifted .* by Ada Admin: Ported to a new phone/);
-  });
+  }, { expectedConsole: refusals(422) });
 });

@@ -826,6 +826,16 @@ async fn numbers_that_cannot_receive_texts_are_suppressed_and_the_next_launch_sk
         "{counts}"
     );
     w.counts(second).await;
+    // The Contacts tab: an undeliverable number is a failure with its reason, not an
+    // opt-out; the one who said STOP is opted out.
+    let (_, contacts) = w.app.get(&format!("/api/v1/campaigns/{second}/contacts"), &w.manager).await;
+    let by_number: HashMap<&str, &Value> =
+        contacts["items"].as_array().unwrap().iter().map(|c| (c["phone"].as_str().unwrap(), c)).collect();
+    let landline = by_number[phone(4).as_str()];
+    assert_eq!((landline["delivery"].as_str(), landline["opted_out"].as_bool()), (Some("failed"), Some(false)));
+    assert!(landline["failed_reason"].as_str().unwrap().contains("cannot receive texts"), "{landline}");
+    let stopped = by_number[phone(3).as_str()];
+    assert_eq!((stopped["delivery"].as_str(), stopped["opted_out"].as_bool()), (Some("opted_out"), Some(true)));
 
     // Lifting an undeliverable number (it may have been ported to a mobile) is for
     // administrators.

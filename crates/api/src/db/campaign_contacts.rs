@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use tidings_domain::campaign_contact_wire::DeliveryState;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::Author;
+use tidings_domain::opt_out_wire::OptOutSource;
 
 use super::schema::{contacts, messages, opt_outs};
 use super::text_search::NameOrPhone;
@@ -63,7 +64,10 @@ pub fn page(
     let suppression = opt_outs::table.on(opt_outs::phone
         .eq(contacts::phone)
         .and(opt_outs::organisation_id.eq(organisation_id))
-        .and(opt_outs::lifted_at.is_null()));
+        .and(opt_outs::lifted_at.is_null())
+        // Opted out is a person's choice; a number suppressed as undeliverable is not,
+        // and reads as a failure (see services::campaign_contacts).
+        .and(opt_outs::source.ne(OptOutSource::Undeliverable)));
     let mut query = contacts::table
         .left_join(launch_message)
         .left_join(suppression)

@@ -2,6 +2,8 @@
 //! campaign message, the CSV export of the same rows, the SMS preview, and opting a
 //! contact out.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use tidings_domain::campaign_contact_wire::{CampaignContact, CampaignContactPage, DeliveryState};
 use tidings_domain::contact_list::ContactField;
@@ -60,9 +62,13 @@ fn filter_of(query: &ContactQuery, launched: bool, after_id: Option<i64>, limit:
 /// campaign message. An opt-out never rewrites that history; it reads as the state only
 /// where it is why the contact was not texted (skipped at launch, or the message
 /// withdrawn before it went).
-fn delivery_of(row: &CampaignContactRow, launched: bool) -> (DeliveryState, Option<String>) {
+fn delivery_of(row: &CampaignContactRow, launched: bool, undeliverable: bool) -> (DeliveryState, Option<String>) {
     let opted_out = row.opt_out_id.is_some();
     match row.message_status {
+        None if launched && undeliverable => (
+            DeliveryState::Failed,
+            Some("Not texted: the provider said earlier that this number cannot receive texts.".to_owned()),
+        ),
         Some(MessageStatus::Delivered) => (DeliveryState::Delivered, None),
         Some(MessageStatus::Queued) if row.message_attempts.unwrap_or(0) > 0 => {
             (DeliveryState::Retrying, row.error_reason.clone())
@@ -81,8 +87,37 @@ fn delivery_of(row: &CampaignContactRow, launched: bool) -> (DeliveryState, Opti
     }
 }
 
-fn to_contact(row: CampaignContactRow, field_names: &[String], launched: bool) -> CampaignContact {
-    let (delivery, failed_reason) = delivery_of(&row, launched);
+/// The phones among `rows` that a launch skipped because they are on the suppression
+/// list as undeliverable (no message, no opt-out): their failure says so.
+fn skipped_as_undeliverable(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    rows: &[CampaignContactRow],
+    launched: bool,
+) -> ApiResult<HashSet<String>> {
+    if !launched {
+        return Ok(HashSet::new());
+    }
+    let phones: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.message_status.is_none() && r.opt_out_id.is_none())
+        .map(|r| r.phone.as_str())
+        .collect();
+    let sources = db::opt_outs::live_sources_among(conn, organisation_id, &phones)?;
+    Ok(sources
+        .into_iter()
+        .filter(|(_, source)| *source == OptOutSource::Undeliverable)
+        .map(|(phone, _)| phone)
+        .collect())
+}
+
+fn to_contact(
+    row: CampaignContactRow,
+    field_names: &[String],
+    launched: bool,
+    undeliverable: &HashSet<String>,
+) -> CampaignContact {
+    let (delivery, failed_reason) = delivery_of(&row, launched, undeliverable.contains(&row.phone));
     let values: Vec<String> = serde_json::from_str(&row.fields).unwrap_or_default();
     CampaignContact {
         id: row.id,
@@ -117,7 +152,8 @@ pub fn list(
     let filter = filter_of(query, launched, page.id_cursor()?, limit + 1);
     let mut rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
-    let items = rows.into_iter().map(|row| to_contact(row, &list.field_names, launched)).collect();
+    let undeliverable = skipped_as_undeliverable(conn, campaign.organisation_id, &rows, launched)?;
+    let items = rows.into_iter().map(|row| to_contact(row, &list.field_names, launched, &undeliverable)).collect();
     Ok(CampaignContactPage { field_names: list.field_names, items, next_cursor })
 }
 
@@ -159,8 +195,9 @@ pub fn export_csv(
         let Some(last) = rows.last() else { break };
         filter.after_id = Some(last.id);
         let full = i64::try_from(rows.len()).unwrap_or(0) == EXPORT_PAGE;
+        let undeliverable = skipped_as_undeliverable(conn, campaign.organisation_id, &rows, launched)?;
         for row in rows {
-            let contact = to_contact(row, &list.field_names, launched);
+            let contact = to_contact(row, &list.field_names, launched, &undeliverable);
             let mut record = vec![contact.first_name, contact.last_name, contact.phone];
             record.extend(contact.fields.into_iter().map(|f| f.value));
             record.push(contact.created_at.to_rfc3339());
