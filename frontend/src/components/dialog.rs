@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
+use crate::feedback::FormState;
 
 /// What can take focus inside the dialog, for choosing where focus starts.
 const FOCUSABLE: &str = "input:not([disabled]), select:not([disabled]), textarea:not([disabled]), \
@@ -136,5 +137,28 @@ pub fn ConfirmDialog(
                 </button>
             </div>
         </Dialog>
+    }
+}
+
+/// The foot of a form in a dialog: the refusal that names no field, Cancel, and the
+/// submit button, which says `busy_label` while the form is being sent (and is red for
+/// a change that lets something happen again, such as lifting an opt-out).
+#[component]
+pub fn FormActions(
+    form: FormState,
+    on_close: Callback<()>,
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(optional)] danger: bool,
+) -> impl IntoView {
+    let class = if danger { "button button-danger" } else { "button button-primary" };
+    view! {
+        {form.failure_alert()}
+        <div class="dialog-actions">
+            <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+            <button type="submit" class=class disabled=move || form.busy.get()>
+                {move || if form.busy.get() { busy_label } else { label }}
+            </button>
+        </div>
     }
 }

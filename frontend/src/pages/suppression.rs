@@ -11,7 +11,7 @@ use tidings_domain::opt_out_wire::{AddOptOut, LiftOptOut, OptOut, OptOutSource, 
 use crate::api::{use_api, ApiError, OptOutSearch};
 use crate::auth::use_current_user;
 use crate::components::admin_table::AdminTable;
-use crate::components::dialog::Dialog;
+use crate::components::dialog::{Dialog, FormActions};
 use crate::components::local_time::local_time;
 use crate::components::paged::{PageEnd, Paged};
 use crate::components::phone::phone_text;
@@ -236,13 +236,7 @@ fn AddDialog(on_saved: Callback<String>, on_close: Callback<()>) -> impl IntoVie
                     errors=form.reasons("reason")
                     maxlength=OPT_OUT_REASON_MAX
                 />
-                {form.failure_alert()}
-                <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
-                        {move || if form.busy.get() { "Adding…" } else { "Add to the list" }}
-                    </button>
-                </div>
+                <FormActions form on_close label="Add to the list" busy_label="Adding…"/>
             </form>
         </Dialog>
     }
@@ -280,13 +274,7 @@ fn LiftDialog(entry: OptOut, on_saved: Callback<String>, on_close: Callback<()>)
                     errors=form.reasons("reason")
                     maxlength=OPT_OUT_REASON_MAX
                 />
-                {form.failure_alert()}
-                <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-danger" disabled=move || form.busy.get()>
-                        {move || if form.busy.get() { "Lifting…" } else { "Lift" }}
-                    </button>
-                </div>
+                <FormActions form on_close label="Lift" busy_label="Lifting…" danger=true/>
             </form>
         </Dialog>
     }

@@ -153,27 +153,44 @@ pub fn unschedule(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateT
 /// agent and assistant work go on. Once this answers, no launch message of the campaign
 /// is claimed or committed for sending.
 pub fn pause(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<Utc>) -> ApiResult<Campaign> {
-    let row = load_visible(conn, actor, id)?;
-    let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Pause, now)?;
-    let stamp = now.naive_utc();
-    let changes =
-        CampaignChanges { state: Some(CampaignState::Paused), updated_at: Some(stamp), ..CampaignChanges::default() };
-    transition_with(conn, actor, id, state, changes, ("paused", json!({})), stamp, |conn| {
-        Ok(json!({ "held_messages": db::send_queue::hold_campaign(conn, id, stamp)? }))
-    })?;
-    campaign_view(conn, actor, id, now)
+    switch_sending(conn, actor, id, now, SendingSwitch::Pause)
 }
 
 /// `POST /campaigns/{id}/resume`: the held messages are due again, in their order, at
 /// the number's rate.
 pub fn resume(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<Utc>) -> ApiResult<Campaign> {
+    switch_sending(conn, actor, id, now, SendingSwitch::Resume)
+}
+
+/// Pausing or resuming a running campaign.
+#[derive(Clone, Copy)]
+enum SendingSwitch {
+    Pause,
+    Resume,
+}
+
+fn switch_sending(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    now: DateTime<Utc>,
+    switch: SendingSwitch,
+) -> ApiResult<Campaign> {
+    let (action, to, audited) = match switch {
+        SendingSwitch::Pause => (CampaignAction::Pause, CampaignState::Paused, "paused"),
+        SendingSwitch::Resume => (CampaignAction::Resume, CampaignState::Active, "resumed"),
+    };
     let row = load_visible(conn, actor, id)?;
-    let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Resume, now)?;
+    let (state, _) = authorise_action(conn, actor, &row, action, now)?;
     let stamp = now.naive_utc();
-    let changes =
-        CampaignChanges { state: Some(CampaignState::Active), updated_at: Some(stamp), ..CampaignChanges::default() };
-    transition_with(conn, actor, id, state, changes, ("resumed", json!({})), stamp, |conn| {
-        Ok(json!({ "released_messages": db::send_queue::release_campaign(conn, id, stamp)? }))
+    let changes = CampaignChanges { state: Some(to), updated_at: Some(stamp), ..CampaignChanges::default() };
+    transition_with(conn, actor, id, state, changes, (audited, json!({})), stamp, |conn| {
+        Ok(match switch {
+            SendingSwitch::Pause => json!({ "held_messages": db::send_queue::hold_campaign(conn, id, stamp)? }),
+            SendingSwitch::Resume => {
+                json!({ "released_messages": db::send_queue::release_campaign(conn, id, stamp)? })
+            }
+        })
     })?;
     campaign_view(conn, actor, id, now)
 }
