@@ -39,7 +39,7 @@ test("a non-administrator sees no Users or Offices, and their addresses say why"
       "Phone numbers",
       "Users",
       "Offices",
-      "Suppression list",
+      "Opt-outs",
     ]);
   });
 });
@@ -292,7 +292,7 @@ test("an administrator creates and renames an office; an office with users canno
 test("the suppression list: add a number with a reason, find it by source, read its history, lift it; a STOP is the contact's to lift", async () => {
   await withPage("admin-suppression-list", async (page) => {
     await signIn(page, admin);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Suppression list" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Opt-outs" }).click();
     await page.getByRole("heading", { name: "Suppression list", level: 1 }).waitFor();
 
     await page.getByRole("button", { name: "Add a number" }).click();

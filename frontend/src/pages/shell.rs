@@ -22,7 +22,8 @@ const NAVIGATION: &[(&str, &str, Audience)] = &[
     ("/phone-numbers", "Phone numbers", Audience::Messaging),
     ("/users", "Users", Audience::Admins),
     ("/offices", "Offices", Audience::Admins),
-    ("/opt-outs", "Suppression list", Audience::Admins),
+    // The page is the suppression list; the navigation says it the short way.
+    ("/opt-outs", "Opt-outs", Audience::Admins),
 ];
 
 /// Who a navigation entry is for: pages whose every call the API would refuse a user

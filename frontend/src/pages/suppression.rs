@@ -189,7 +189,7 @@ fn EntryRow(entry: OptOut, zone: String, open: RwSignal<Option<Open>>) -> impl I
                         "Lift"
                     </button>
                 })}
-                {(live && keyword).then(|| view! { <span class="muted">"Only their START lifts it"</span> })}
+                {(live && keyword).then(|| view! { <span class="muted action-note">"Only their START lifts it"</span> })}
                 <button
                     type="button"
                     class="button button-small"
