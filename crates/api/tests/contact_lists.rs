@@ -71,6 +71,10 @@ async fn upload_csv(app: &TestApp, token: &str, name: &str, office_id: i64, csv:
 const SIMPLE_CSV: &str = "First Name,Last Name,Phone\nAda,Lovelace,202-555-0101\nAlan,Turing,202-555-0102\n";
 
 fn opt_out(app: &TestApp, organisation_id: i64, phone: &str, lifted: bool) {
+    suppress_as(app, organisation_id, phone, lifted, OptOutSource::Manual);
+}
+
+fn suppress_as(app: &TestApp, organisation_id: i64, phone: &str, lifted: bool, source: OptOutSource) {
     let mut conn = app.app_state.pool.get().unwrap();
     let now = Utc::now().naive_utc();
     let id = insert_opt_out(
@@ -78,7 +82,7 @@ fn opt_out(app: &TestApp, organisation_id: i64, phone: &str, lifted: bool) {
         &NewOptOut {
             organisation_id,
             phone,
-            source: OptOutSource::Manual,
+            source,
             campaign_id: None,
             created_by: None,
             created_at: now,
@@ -175,7 +179,11 @@ async fn a_csv_upload_maps_common_headers_keeps_every_column_and_reports_each_ro
     assert_eq!(problems[2]["kind"], "duplicate");
     assert_eq!(problems[2]["duplicate_of"], 1);
     assert!(problems.iter().all(|p| p["reason"].as_str().is_some_and(|r| !r.is_empty())));
-    assert_eq!(report["opted_out_rows"], json!([{"row": 5, "phone": "+12025550104"}]), "a lifted opt-out is no flag");
+    assert_eq!(
+        report["opted_out_rows"],
+        json!([{"row": 5, "phone": "+12025550104", "undeliverable": false}]),
+        "a lifted opt-out is no flag"
+    );
     assert_eq!(report["problems_truncated"], false);
 
     let id = list["id"].as_i64().unwrap();
@@ -586,4 +594,18 @@ async fn imports_have_their_own_size_limit() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     let (_, page) = app.get("/api/v1/contact-lists", &manager).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn the_import_report_marks_numbers_that_cannot_receive_texts_apart_from_opt_outs() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    suppress_as(&app, org.id, "+12025550102", false, OptOutSource::Undeliverable);
+    let (status, body) = upload_csv(&app, &manager, "Landlines", org.offices[0], SIMPLE_CSV).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let report = &body["report"];
+    assert_eq!((report["opted_out"].as_u64(), report["undeliverable"].as_u64()), (Some(0), Some(1)), "{report}");
+    assert_eq!(report["opted_out_rows"][0]["phone"], "+12025550102");
+    assert_eq!(report["opted_out_rows"][0]["undeliverable"], true);
 }

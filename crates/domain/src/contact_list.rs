@@ -550,6 +550,10 @@ pub struct RowProblem {
 pub struct OptedOutRow {
     pub row: u64,
     pub phone: String,
+    /// On the list because the provider said the number cannot receive texts, not
+    /// because the person opted out.
+    #[serde(default)]
+    pub undeliverable: bool,
 }
 
 /// What an import did with each row. Counts cover every row; the lists stop after
@@ -568,6 +572,10 @@ pub struct ImportReport {
     pub duplicates: u64,
     /// Imported rows whose number has opted out (kept, flagged, never texted).
     pub opted_out: u64,
+    /// Imported rows whose number is on the suppression list as undeliverable (kept,
+    /// never texted).
+    #[serde(default)]
+    pub undeliverable: u64,
     pub problems: Vec<RowProblem>,
     pub problems_truncated: bool,
     pub opted_out_rows: Vec<OptedOutRow>,
@@ -584,9 +592,14 @@ impl ImportReport {
         }
     }
 
-    /// Counts an imported, opted-out row and lists it, unless the list is full.
+    /// Counts an imported row whose number is on the suppression list (opted out or
+    /// undeliverable) and lists it, unless the list is full.
     pub fn push_opted_out(&mut self, row: OptedOutRow) {
-        self.opted_out += 1;
+        if row.undeliverable {
+            self.undeliverable += 1;
+        } else {
+            self.opted_out += 1;
+        }
         if self.opted_out_rows.len() < MAX_REPORTED_ROWS {
             self.opted_out_rows.push(row);
         } else {
@@ -870,12 +883,14 @@ mod tests {
                 value: Some("x".to_owned()),
                 duplicate_of: None,
             });
-            report.push_opted_out(OptedOutRow { row, phone: "+12025550123".to_owned() });
+            report.push_opted_out(OptedOutRow { row, phone: "+12025550123".to_owned(), undeliverable: false });
         }
         assert_eq!(report.problems.len(), MAX_REPORTED_ROWS);
         assert!(report.problems_truncated);
         assert_eq!(report.opted_out, MAX_REPORTED_ROWS as u64 + 5);
         assert!(report.opted_out_rows_truncated);
+        report.push_opted_out(OptedOutRow { row: 1, phone: "+12025550124".to_owned(), undeliverable: true });
+        assert_eq!((report.opted_out, report.undeliverable), (MAX_REPORTED_ROWS as u64 + 5, 1), "counted apart");
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub fn ImportReportView(list: Option<(i64, String)>, report: ImportReport, for_c
                 <dd>{report.duplicates}</dd>
                 <dt>"Opted out (kept, never texted)"</dt>
                 <dd>{report.opted_out}</dd>
+                <dt>"Undeliverable (kept, never texted)"</dt>
+                <dd>{report.undeliverable}</dd>
             </dl>
             {(!problems.is_empty()).then(|| view! {
                 <div class="table-wrap">
@@ -79,8 +81,15 @@ pub fn ImportReportView(list: Option<(i64, String)>, report: ImportReport, for_c
             })}
             {(!opted_out.is_empty()).then(|| view! {
                 <p>
-                    "Opted out (imported, but no campaign texts them): "
-                    {opted_out.iter().map(|row| format!("row {} ({})", row.row, display_phone(&row.phone))).collect::<Vec<_>>().join(", ")}
+                    "On the suppression list (imported, but no campaign texts them): "
+                    {opted_out
+                        .iter()
+                        .map(|row| {
+                            let why = if row.undeliverable { ", cannot receive texts" } else { ", opted out" };
+                            format!("row {} ({}{why})", row.row, display_phone(&row.phone))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")}
                 </p>
             })}
             <p class="hint">"Rows are numbered from the first row after the column names (the file's first row when it has none)."</p>

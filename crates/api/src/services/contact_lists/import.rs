@@ -5,6 +5,7 @@ use diesel::result::Error as DieselError;
 use diesel::Connection;
 use serde_json::json;
 use tidings_domain::contact_list::{validate_contact_list_name, ContactList, ContactListImport, OptedOutRow};
+use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::FieldError;
 
 use super::ParsedImport;
@@ -89,10 +90,11 @@ pub fn store_import(
         .with_extensions(json!({ "report": report })));
     }
     let phones: Vec<&str> = contacts.iter().map(|c| c.phone.as_str()).collect();
-    let opted_out = db::opt_outs::live_among(conn, actor.organisation_id, &phones)?;
+    let suppressed = db::opt_outs::live_sources_among(conn, actor.organisation_id, &phones)?;
     for contact in &contacts {
-        if opted_out.contains(&contact.phone) {
-            report.push_opted_out(OptedOutRow { row: contact.row, phone: contact.phone.clone() });
+        if let Some(source) = suppressed.get(&contact.phone) {
+            let undeliverable = *source == OptOutSource::Undeliverable;
+            report.push_opted_out(OptedOutRow { row: contact.row, phone: contact.phone.clone(), undeliverable });
         }
     }
     report.imported = contacts.len() as u64;
