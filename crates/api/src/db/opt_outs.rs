@@ -53,21 +53,11 @@ pub fn live_sources_among(
     Ok(found)
 }
 
-/// Which of `phones` (E.164) are on `organisation_id`'s live suppression list. Served by
-/// the partial unique index `opt_outs_live (organisation_id, phone) WHERE lifted_at IS
-/// NULL`.
+/// Which of `phones` (E.164) are on `organisation_id`'s live suppression list, whatever
+/// the source. Served by the partial unique index `opt_outs_live (organisation_id,
+/// phone) WHERE lifted_at IS NULL`.
 pub fn live_among(conn: &mut DbConnection, organisation_id: i64, phones: &[&str]) -> QueryResult<HashSet<String>> {
-    let mut found = HashSet::new();
-    for chunk in phones.chunks(LOOKUP_CHUNK) {
-        let rows: Vec<String> = opt_outs::table
-            .filter(opt_outs::organisation_id.eq(organisation_id))
-            .filter(opt_outs::lifted_at.is_null())
-            .filter(opt_outs::phone.eq_any(chunk))
-            .select(opt_outs::phone)
-            .load(conn)?;
-        found.extend(rows);
-    }
-    Ok(found)
+    Ok(live_sources_among(conn, organisation_id, phones)?.into_keys().collect())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -53,16 +53,12 @@ pub fn enqueue_launch_messages(
         let mut rows = Vec::with_capacity(contacts.len());
         let mut threads = Vec::with_capacity(contacts.len());
         for contact in &contacts {
-            match suppressed.get(&contact.phone) {
-                Some(OptOutSource::Undeliverable) => {
-                    counts.skipped_undeliverable += 1;
-                    continue;
+            if let Some(source) = suppressed.get(&contact.phone) {
+                match source {
+                    OptOutSource::Undeliverable => counts.skipped_undeliverable += 1,
+                    _ => counts.skipped_opted_out += 1,
                 }
-                Some(_) => {
-                    counts.skipped_opted_out += 1;
-                    continue;
-                }
-                None => {}
+                continue;
             }
             let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
             let merge = MergeFields::for_contact(
