@@ -29,7 +29,7 @@ use crate::bundles::{Elsewhere as ContactListsPage, Elsewhere as ContactListPage
 #[cfg(not(feature = "bundle-settings"))]
 use crate::bundles::{
     Elsewhere as PhoneNumbersPage, Elsewhere as PhoneNumberPage, Elsewhere as UsersPage, Elsewhere as OfficesPage,
-    Elsewhere as SuppressionPage,
+    Elsewhere as SuppressionPage, Elsewhere as SettingsPage,
 };
 #[cfg(any(feature = "bundle-campaign", feature = "bundle-insight"))]
 use crate::pages::CampaignDetailPage;
@@ -42,7 +42,7 @@ use crate::pages::{ContactListPage, ContactListsPage};
 #[cfg(feature = "wizard")]
 use crate::pages::{EditCampaignPage, NewCampaignPage};
 #[cfg(feature = "bundle-settings")]
-use crate::pages::{OfficesPage, PhoneNumberPage, PhoneNumbersPage, SuppressionPage, UsersPage};
+use crate::pages::{OfficesPage, PhoneNumberPage, PhoneNumbersPage, SettingsPage, SuppressionPage, UsersPage};
 
 /// The whole app: the session, then the routes.
 ///
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=UsersPage/>
                     <Route path=path!("/offices") view=OfficesPage/>
                     <Route path=path!("/opt-outs") view=SuppressionPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>
             </Routes>

@@ -105,6 +105,8 @@ fn main() -> Result<(), String> {
         .or_fail()?;
         let manager = AuthUser::acting_as(tidings_api::db::users::find_any(&mut conn, created.user_ids[0]).or_fail()?)
             .or_fail()?;
+        // Texting hours open all day: the bench measures the send path at any hour.
+        tidings_api::db::organisations::set_texting_hours(&mut conn, created.organisation_id, 0, 24 * 60).or_fail()?;
         let now = clock.now();
         let stamp = now.naive_utc();
         let list = tidings_api::db::contact_lists::insert_list(
@@ -114,6 +116,7 @@ fn main() -> Result<(), String> {
                 office_id: created.office_ids[0],
                 name: "Bench list",
                 field_names: "[\"Program\"]",
+                time_zone_field: None,
                 contact_count: i64::try_from(contacts).or_fail()?,
                 created_by: None,
                 created_at: stamp,
@@ -219,8 +222,15 @@ fn main() -> Result<(), String> {
         report("Analytics tab (median of 5)", tab, contacts);
         let mut conn = state.pool.get().or_fail()?;
         let contacts_page = time(&mut || {
-            campaign_contacts::list(&mut conn, &manager, draft.id, &ContactQuery::default(), &PageRequest::first(50))
-                .or_fail()?;
+            campaign_contacts::list(
+                &mut conn,
+                &manager,
+                draft.id,
+                &ContactQuery::default(),
+                &PageRequest::first(50),
+                now,
+            )
+            .or_fail()?;
             Ok(())
         })
         .or_fail()?;

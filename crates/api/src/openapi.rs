@@ -23,6 +23,8 @@ use crate::http;
         http::auth::login,
         http::auth::logout,
         http::auth::get_me,
+        http::organisation::get_organisation,
+        http::organisation::update_organisation,
         http::offices::list_offices,
         http::offices::create_office,
         http::offices::get_office,
@@ -98,6 +100,7 @@ use crate::http;
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Signing in and out"),
+        (name = "organisation", description = "The organisation's settings: texting hours"),
         (name = "offices", description = "Offices of the organisation"),
         (name = "users", description = "Staff accounts"),
         (name = "api-keys", description = "Keys for integrations"),

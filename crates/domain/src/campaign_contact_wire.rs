@@ -70,6 +70,12 @@ pub struct CampaignContact {
     pub error_code: Option<i64>,
     /// Why the message was not delivered (failed), or why it is being retried.
     pub failed_reason: Option<String>,
+    /// For a pending message outside its contact's texting hours: when they open.
+    #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
+    pub waits_until: Option<DateTime<Utc>>,
+    /// The same in words: "Waits for texting hours until 08:00 (America/Chicago)."
+    #[serde(default)]
+    pub waiting_note: Option<String>,
 }
 
 /// A page of the Contacts tab, in list order.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::assistant::AssistantScript;
 use crate::campaign::{ActionAvailability, ArchiveKind, CampaignState, OperatedBy, PhoneNumberKind, Readiness};
 use crate::delivery::SendCounts;
+use crate::organisation_wire::TextingHours;
 
 /// An id with a display name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +59,17 @@ pub struct Campaign {
     pub message_template: String,
     /// Whether "Reply STOP to opt out." is appended to the first message.
     pub append_opt_out: bool,
+    /// The campaign's own narrowing of the organisation's texting hours; `null` when
+    /// it keeps the organisation's.
+    #[serde(default)]
+    pub texting_hours: Option<TextingHours>,
+    /// The hours its messages go out in, on each contact's clock: the organisation's
+    /// window narrowed by the campaign's.
+    pub effective_texting_hours: TextingHours,
+    /// Launch messages waiting for their contacts' texting hours (active and paused
+    /// campaigns that have any).
+    #[serde(default)]
+    pub texting_wait: Option<TextingWait>,
     pub agents: Vec<NamedRef>,
     pub assistant_script: Option<AssistantScript>,
     #[serde(default, deserialize_with = "crate::wire_time::optional_instant")]
@@ -77,6 +89,16 @@ pub struct Campaign {
     pub send_counts: SendCounts,
     pub readiness: Readiness,
     pub actions: Vec<ActionAvailability>,
+}
+
+/// How many of a campaign's launch messages wait for their contacts' texting hours,
+/// and when the last of them may go (the latest window opening among them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TextingWait {
+    pub waiting: i64,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
+    pub last_opens_at: DateTime<Utc>,
 }
 
 /// The number choice in a create or update body.
@@ -120,6 +142,10 @@ pub struct CreateCampaign {
     /// Defaults to the office's time zone.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// Narrows the organisation's texting hours for this campaign; must lie inside
+    /// them. Left out: the organisation's.
+    #[serde(default)]
+    pub texting_hours: Option<TextingHours>,
 }
 
 /// `PATCH /api/v1/campaigns/{id}`: fields left out stay; `null` clears the optional
@@ -153,6 +179,11 @@ pub struct UpdateCampaign {
     pub tags: Option<Vec<String>>,
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// Narrows the organisation's texting hours; `null` goes back to the
+    /// organisation's.
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<TextingHours>))]
+    pub texting_hours: Option<Option<TextingHours>>,
 }
 
 /// Tells a field left out (`None`) from an explicit `null` (`Some(None)`).

@@ -450,6 +450,10 @@ pub struct ContactList {
     pub office_name: String,
     /// The names of the fields beyond first name, last name and phone, in file order.
     pub field_names: Vec<String>,
+    /// The field read as each contact's time zone for texting hours (an IANA zone or a
+    /// US state), found by its header: "Time zone", "Timezone", "TZ", else "State".
+    #[serde(default)]
+    pub time_zone_field: Option<String>,
     pub contact_count: i64,
     /// Campaigns that left draft (scheduled, active or archived) and use this list.
     pub in_use_by_campaigns: i64,
@@ -940,5 +944,33 @@ mod tests {
         validate_contact_list_name(" ", &mut errors);
         validate_contact_list_name(&"x".repeat(CONTACT_LIST_NAME_MAX + 1), &mut errors);
         assert_eq!(errors.len(), 2);
+    }
+}
+
+/// Headers read as a contact's time zone, most specific first ("State" last: a US
+/// state names a zone, and most lists that know where people live have one).
+const TIME_ZONE_HEADERS: [&[&str]; 2] = [&["time zone", "timezone", "time_zone", "tz", "zone"], &["state"]];
+
+/// The field of a list that names each contact's time zone, if one of its headers says
+/// so (any case, spaces trimmed).
+pub fn time_zone_field(field_names: &[String]) -> Option<&String> {
+    TIME_ZONE_HEADERS.iter().find_map(|aliases| {
+        field_names.iter().find(|name| aliases.iter().any(|alias| name.trim().eq_ignore_ascii_case(alias)))
+    })
+}
+
+#[cfg(test)]
+mod time_zone_field_tests {
+    use super::time_zone_field;
+
+    #[test]
+    fn a_time_zone_header_is_found_before_a_state() {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            time_zone_field(&names(&["Program", "State", " Time Zone "])).map(String::as_str),
+            Some(" Time Zone ")
+        );
+        assert_eq!(time_zone_field(&names(&["Program", "state"])).map(String::as_str), Some("state"));
+        assert_eq!(time_zone_field(&names(&["Program", "Statement"])), None);
     }
 }

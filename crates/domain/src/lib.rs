@@ -23,6 +23,7 @@ pub mod keywords;
 pub mod message_wire;
 pub mod office;
 pub mod opt_out_wire;
+pub mod organisation_wire;
 pub mod phone_display;
 pub mod phone_number;
 pub mod problem;

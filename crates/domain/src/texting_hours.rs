@@ -3,41 +3,139 @@
 //! launch time outside it, and the dispatcher asks [`decide`] (DESIGN.md, Compliance)
 //! before it hands a campaign message to the provider.
 
-use chrono::NaiveTime;
+use chrono::{NaiveTime, Timelike};
+
+use crate::message_wire::Author;
 #[cfg(feature = "time-zones")]
 use chrono::{DateTime, Days, LocalResult, NaiveDateTime, TimeDelta, TimeZone, Utc};
 
-/// A daily window `[opens, closes)` in local time.
+/// Minutes in a day: a window may close at 24:00, the end of the day.
+pub const MINUTES_PER_DAY: u16 = 24 * 60;
+
+/// A daily window `[opens, closes)` in local time, in whole minutes since midnight
+/// (`0 ≤ opens < closes ≤ 1440`). A window never crosses midnight: texting hours are
+/// daytime hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextingWindow {
-    pub opens: NaiveTime,
-    pub closes: NaiveTime,
+    opens: u16,
+    closes: u16,
+}
+
+/// Why a window was refused, for the field named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowError {
+    /// `opens` or `closes`.
+    pub field: &'static str,
+    pub reason: String,
 }
 
 impl TextingWindow {
     /// 08:00–21:00: what carriers and regulators treat as reasonable hours.
-    pub const DEFAULT: TextingWindow = TextingWindow {
-        opens: match NaiveTime::from_hms_opt(8, 0, 0) {
-            Some(time) => time,
-            None => NaiveTime::MIN,
-        },
-        closes: match NaiveTime::from_hms_opt(21, 0, 0) {
-            Some(time) => time,
-            None => NaiveTime::MIN,
-        },
-    };
+    pub const DEFAULT: TextingWindow = TextingWindow { opens: 8 * 60, closes: 21 * 60 };
+
+    /// The window from its opening and closing minute, if it is one.
+    pub fn from_minutes(opens: u16, closes: u16) -> Option<Self> {
+        (opens < closes && closes <= MINUTES_PER_DAY).then_some(Self { opens, closes })
+    }
+
+    /// Reads `HH:MM` times (`24:00` allowed as the closing time), each error naming its
+    /// field.
+    pub fn parse(opens: &str, closes: &str) -> Result<Self, WindowError> {
+        let opens_minute = parse_minute(opens).filter(|m| *m < MINUTES_PER_DAY).ok_or_else(|| WindowError {
+            field: "opens",
+            reason: format!("'{opens}' is not a time of day; write HH:MM, from 00:00 to 23:59."),
+        })?;
+        let closes_minute = parse_minute(closes).ok_or_else(|| WindowError {
+            field: "closes",
+            reason: format!("'{closes}' is not a time of day; write HH:MM, from 00:01 to 24:00."),
+        })?;
+        Self::from_minutes(opens_minute, closes_minute).ok_or_else(|| WindowError {
+            field: "closes",
+            reason: format!("Texting hours must close after they open ({opens}); they cannot cross midnight."),
+        })
+    }
+
+    pub fn opens_minute(self) -> u16 {
+        self.opens
+    }
+
+    pub fn closes_minute(self) -> u16 {
+        self.closes
+    }
+
+    /// `08:00`.
+    pub fn opens_text(self) -> String {
+        minute_text(self.opens)
+    }
+
+    /// `21:00`, or `24:00` for the end of the day.
+    pub fn closes_text(self) -> String {
+        minute_text(self.closes)
+    }
 
     /// Whether a message may go out at `local` (the window's closing minute is outside).
     pub fn contains(self, local: NaiveTime) -> bool {
-        self.opens <= local && local < self.closes
+        let minute = u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(u16::MAX);
+        self.opens <= minute && minute < self.closes
+    }
+
+    /// Whether this window lies inside `outer` (a campaign may only narrow the
+    /// organisation's window).
+    pub fn lies_within(self, outer: TextingWindow) -> bool {
+        outer.opens <= self.opens && self.closes <= outer.closes
+    }
+
+    /// The hours a campaign texts in: its own narrowing where it still lies inside the
+    /// organisation's window (which an administrator may have narrowed since), the
+    /// overlap where it partly does, else the organisation's window.
+    pub fn narrowed_by(self, campaign: Option<TextingWindow>) -> TextingWindow {
+        campaign
+            .and_then(|own| Self::from_minutes(own.opens.max(self.opens), own.closes.min(self.closes)))
+            .unwrap_or(self)
     }
 
     /// `08:00–21:00` (written by hand: chrono's strftime would weigh on every SPA page).
     pub fn describe(self) -> String {
-        use chrono::Timelike;
-        let text = |t: NaiveTime| format!("{:02}:{:02}", t.hour(), t.minute());
-        format!("{}–{}", text(self.opens), text(self.closes))
+        format!("{}–{}", self.opens_text(), self.closes_text())
     }
+}
+
+impl Default for TextingWindow {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// `HH:MM` → minutes since midnight (`24:00` → 1440).
+fn parse_minute(text: &str) -> Option<u16> {
+    let (hours, minutes) = text.trim().split_once(':')?;
+    if hours.len() != 2 || minutes.len() != 2 {
+        return None;
+    }
+    let (hours, minutes): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);
+    let minute = hours.checked_mul(60)? + minutes;
+    (minutes < 60 && minute <= MINUTES_PER_DAY).then_some(minute)
+}
+
+fn minute_text(minute: u16) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// Whether a message waits for texting hours. Campaign messages always do. An agent's
+/// or the assistant's message does only when it opens the conversation — the contact
+/// has not written in it yet — because otherwise it answers someone who just wrote.
+pub fn waits_for_texting_hours(author: Author, contact_has_written: bool) -> bool {
+    match author {
+        Author::Campaign => true,
+        Author::Agent | Author::Assistant | Author::System => !contact_has_written,
+        Author::Contact => false,
+    }
+}
+
+/// What the Contacts tab and the API say of a message waiting for its contact's
+/// window: "Waits for texting hours until 08:00 (America/Chicago)."
+pub fn waiting_note(opens_local: &str, zone: &str) -> String {
+    format!("Waits for texting hours until {opens_local} ({zone}).")
 }
 
 /// What the dispatcher may do with a message for a contact in a given zone.
@@ -64,13 +162,13 @@ pub fn decide(window: TextingWindow, zone: chrono_tz::Tz, now: DateTime<Utc>) ->
         return SendDecision::Now;
     }
     let mut day = local.date();
-    if local.time() >= window.opens {
+    if local.time() >= window.opening_time() {
         day = day + Days::new(1);
     }
     // A window skipped whole by a clock change is followed by a normal day, so a few
     // days always find the next opening.
     for _ in 0..4 {
-        if let Some(opening) = opening_on(window, zone, day.and_time(window.opens)) {
+        if let Some(opening) = opening_on(window, zone, day.and_time(window.opening_time())) {
             return SendDecision::WaitUntil(opening);
         }
         day = day + Days::new(1);
@@ -81,8 +179,15 @@ pub fn decide(window: TextingWindow, zone: chrono_tz::Tz, now: DateTime<Utc>) ->
 /// The instant the window opens on the day of `opens_at` (its local opening time), or
 /// `None` when a clock change skips the whole window that day.
 #[cfg(feature = "time-zones")]
+impl TextingWindow {
+    fn opening_time(self) -> NaiveTime {
+        NaiveTime::from_hms_opt(u32::from(self.opens / 60), u32::from(self.opens % 60), 0).unwrap_or(NaiveTime::MIN)
+    }
+}
+
+#[cfg(feature = "time-zones")]
 fn opening_on(window: TextingWindow, zone: chrono_tz::Tz, opens_at: NaiveDateTime) -> Option<DateTime<Utc>> {
-    let closes_at = opens_at.date().and_time(window.closes);
+    let closes_at = opens_at.date().and_time(NaiveTime::MIN) + TimeDelta::minutes(i64::from(window.closes));
     let mut minute = opens_at;
     while minute < closes_at {
         match zone.from_local_datetime(&minute) {
@@ -115,9 +220,35 @@ mod tests {
         assert_eq!(window.describe(), "08:00–21:00");
     }
 
+    #[test]
+    fn windows_are_read_from_hh_mm_and_may_close_at_midnight() {
+        let all_day = TextingWindow::parse("00:00", "24:00");
+        assert_eq!(all_day.map(TextingWindow::describe), Ok("00:00–24:00".to_owned()));
+        assert!(TextingWindow::parse("00:00", "24:00").is_ok_and(|w| w.contains(at(23, 59))));
+        assert_eq!(TextingWindow::parse("9:00", "17:00").map_err(|e| e.field), Err("opens"));
+        assert_eq!(TextingWindow::parse("24:00", "24:00").map_err(|e| e.field), Err("opens"));
+        assert_eq!(TextingWindow::parse("09:00", "17:60").map_err(|e| e.field), Err("closes"));
+        assert_eq!(TextingWindow::parse("09:00", "24:01").map_err(|e| e.field), Err("closes"));
+        assert_eq!(TextingWindow::parse("17:00", "09:00").map_err(|e| e.field), Err("closes"));
+        assert_eq!(TextingWindow::parse("09:00", "09:00").map_err(|e| e.field), Err("closes"));
+    }
+
+    #[test]
+    fn a_campaign_narrows_the_organisations_window_and_never_widens_it() {
+        let org = TextingWindow::DEFAULT;
+        let parse = |o: &str, c: &str| TextingWindow::parse(o, c).unwrap_or(TextingWindow::DEFAULT);
+        assert_eq!(org.narrowed_by(None), org);
+        assert_eq!(org.narrowed_by(Some(parse("10:00", "18:00"))).describe(), "10:00–18:00");
+        assert!(parse("10:00", "18:00").lies_within(org));
+        assert!(!parse("07:00", "18:00").lies_within(org));
+        // The organisation narrowed since: the overlap, or the organisation's own.
+        assert_eq!(org.narrowed_by(Some(parse("07:00", "10:00"))).describe(), "08:00–10:00");
+        assert_eq!(org.narrowed_by(Some(parse("05:00", "07:00"))), org);
+    }
+
     #[cfg(feature = "time-zones")]
     mod decisions {
-        use chrono::{DateTime, NaiveTime, Utc};
+        use chrono::{DateTime, Utc};
         use chrono_tz::Tz;
 
         use super::super::*;
@@ -129,9 +260,9 @@ mod tests {
             }
         }
 
-        fn window(opens: (u32, u32), closes: (u32, u32)) -> TextingWindow {
-            let at = |(h, m): (u32, u32)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
-            TextingWindow { opens: at(opens), closes: at(closes) }
+        fn window(opens: (u16, u16), closes: (u16, u16)) -> TextingWindow {
+            let minute = |(h, m): (u16, u16)| h * 60 + m;
+            TextingWindow::from_minutes(minute(opens), minute(closes)).unwrap_or(TextingWindow::DEFAULT)
         }
 
         fn zone(name: &str) -> Tz {

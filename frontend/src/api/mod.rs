@@ -23,6 +23,7 @@ mod admin;
 mod conversations;
 mod insight;
 mod opt_outs;
+mod organisation;
 
 pub use conversations::{ConversationSearch, InboxChoice};
 pub use opt_outs::OptOutSearch;

@@ -24,6 +24,7 @@ const NAVIGATION: &[(&str, &str, Audience)] = &[
     ("/offices", "Offices", Audience::Admins),
     // The page is the suppression list; the navigation says it the short way.
     ("/opt-outs", "Opt-outs", Audience::Admins),
+    ("/settings", "Settings", Audience::Admins),
 ];
 
 /// Who a navigation entry is for: pages whose every call the API would refuse a user

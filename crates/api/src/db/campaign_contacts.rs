@@ -28,6 +28,9 @@ pub struct CampaignContactRow {
     pub error_code: Option<i64>,
     pub error_reason: Option<String>,
     pub opt_out_id: Option<i64>,
+    pub message_due_at: Option<NaiveDateTime>,
+    /// The contact's zone, when the message waits for texting hours.
+    pub texting_zone: Option<String>,
 }
 
 /// What the tab asks for.
@@ -84,6 +87,8 @@ pub fn page(
             messages::error_code.nullable(),
             messages::error_reason.nullable(),
             opt_outs::id.nullable(),
+            messages::next_attempt_at.nullable(),
+            messages::texting_zone.nullable(),
         ))
         .into_boxed();
     crate::filter_name_or_phone!(query, contacts::first_name, contacts::last_name, contacts::phone, &filter.search);

@@ -34,6 +34,9 @@ pub struct CampaignRow {
     pub updated_at: NaiveDateTime,
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<NaiveDateTime>,
+    /// The campaign's narrowing of the organisation's texting hours, if any.
+    pub texting_opens: Option<i32>,
+    pub texting_closes: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -51,6 +54,8 @@ pub struct NewCampaign<'a> {
     pub append_opt_out: bool,
     pub assistant_script: Option<String>,
     pub time_zone: &'a str,
+    pub texting_opens: Option<i32>,
+    pub texting_closes: Option<i32>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -78,6 +83,8 @@ pub struct CampaignChanges {
     pub updated_at: Option<NaiveDateTime>,
     pub lease_owner: Option<Option<String>>,
     pub lease_expires_at: Option<Option<NaiveDateTime>>,
+    pub texting_opens: Option<Option<i32>>,
+    pub texting_closes: Option<Option<i32>>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewCampaign<'_>) -> QueryResult<i64> {

@@ -29,6 +29,8 @@ pub struct ContactListRow {
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The field that names each contact's time zone (IANA or US state), if any.
+    pub time_zone_field: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -38,6 +40,7 @@ pub struct NewContactList<'a> {
     pub office_id: i64,
     pub name: &'a str,
     pub field_names: &'a str,
+    pub time_zone_field: Option<&'a str>,
     pub contact_count: i64,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,

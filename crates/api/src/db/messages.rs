@@ -16,7 +16,7 @@ use super::schema::{early_status_reports, messages};
 use super::DbConnection;
 
 /// Columns bound per message in a multi-row insert.
-const MESSAGE_PARAMETERS: usize = 18;
+const MESSAGE_PARAMETERS: usize = 19;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = messages)]
@@ -39,6 +39,7 @@ pub struct NewMessage {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub conversation_id: Option<i64>,
+    pub texting_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -69,6 +70,9 @@ pub struct MessageRow {
     pub updated_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub conversation_id: Option<i64>,
+    /// The contact's zone when the message waits for texting hours; `None` for
+    /// messages that do not (replies, inbound).
+    pub texting_zone: Option<String>,
 }
 
 /// Inserts messages in multi-row statements under the backend's parameter limit; run
@@ -306,6 +310,29 @@ pub fn launch_message_of(
         .select(MessageRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Whether the contact has written in a conversation (an inbound message exists).
+pub fn contact_has_written(conn: &mut DbConnection, conversation_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        messages::table
+            .filter(messages::conversation_id.eq(conversation_id))
+            .filter(messages::direction.eq(Direction::Inbound)),
+    ))
+    .get_result(conn)
+}
+
+/// The contact zone a conversation's first waiting message was given (its launch
+/// message's, which knew the list's time-zone column).
+pub fn texting_zone_of_conversation(conn: &mut DbConnection, conversation_id: i64) -> QueryResult<Option<String>> {
+    messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::texting_zone.is_not_null())
+        .order(messages::id)
+        .select(messages::texting_zone)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
 }
 
 /// Messages of a conversation, oldest first.

@@ -13,6 +13,9 @@ pub struct OrganisationRow {
     pub name: String,
     pub help_text: String,
     pub created_at: NaiveDateTime,
+    /// Texting hours, minutes since midnight on the contact's clock.
+    pub texting_opens: i32,
+    pub texting_closes: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -37,4 +40,11 @@ pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<O
         .select(OrganisationRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Sets the organisation's texting hours (minutes since midnight).
+pub fn set_texting_hours(conn: &mut DbConnection, id: i64, opens: i32, closes: i32) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id))
+        .set((organisations::texting_opens.eq(opens), organisations::texting_closes.eq(closes)))
+        .execute(conn)
 }

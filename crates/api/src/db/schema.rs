@@ -6,6 +6,8 @@ diesel::table! {
         name -> Text,
         help_text -> Text,
         created_at -> Timestamp,
+        texting_opens -> Integer,
+        texting_closes -> Integer,
     }
 }
 
@@ -82,6 +84,7 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        time_zone_field -> Nullable<Text>,
     }
 }
 
@@ -153,6 +156,8 @@ diesel::table! {
         updated_at -> Timestamp,
         lease_owner -> Nullable<Text>,
         lease_expires_at -> Nullable<Timestamp>,
+        texting_opens -> Nullable<Integer>,
+        texting_closes -> Nullable<Integer>,
     }
 }
 
@@ -215,6 +220,7 @@ diesel::table! {
         updated_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         conversation_id -> Nullable<BigInt>,
+        texting_zone -> Nullable<Text>,
     }
 }
 

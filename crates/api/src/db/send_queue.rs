@@ -108,6 +108,9 @@ pub struct ClaimedMessage {
     pub body: String,
     #[diesel(sql_type = BigInt)]
     pub attempts: i64,
+    /// The contact's zone when the message waits for texting hours.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub texting_zone: Option<String>,
 }
 
 /// Leases up to `limit` due queued messages of one number to `owner` until `until`, in
@@ -133,7 +136,8 @@ pub fn claim_batch(
                ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) \
              UPDATE messages m SET status = '{claimed}', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
              FROM picked WHERE m.id = picked.id AND m.status = '{queued}' \
-             RETURNING m.id, m.organisation_id, m.campaign_id, m.author, m.from_phone, m.to_phone, m.body, m.attempts"
+             RETURNING m.id, m.organisation_id, m.campaign_id, m.author, m.from_phone, m.to_phone, m.body, m.attempts, \
+             m.texting_zone"
         )
     });
     static SQLITE: LazyLock<String> = LazyLock::new(|| {
@@ -144,7 +148,7 @@ pub fn claim_batch(
                ORDER BY next_attempt_at, id LIMIT ?) \
              UPDATE messages SET status = '{claimed}', lease_owner = ?, lease_expires_at = ?, updated_at = ? \
              WHERE status = '{queued}' AND id IN (SELECT id FROM picked) \
-             RETURNING id, organisation_id, campaign_id, author, from_phone, to_phone, body, attempts"
+             RETURNING id, organisation_id, campaign_id, author, from_phone, to_phone, body, attempts, texting_zone"
         )
     });
     let sql: &str = match conn {
@@ -202,6 +206,33 @@ pub fn cancel_claimed(conn: &mut DbConnection, ids: &[i64], owner: &str, now: Na
         messages::lease_owner.eq(None::<String>),
         messages::lease_expires_at.eq(None::<NaiveDateTime>),
         messages::error_reason.eq(Some("The contact opted out before this message was sent.")),
+        messages::updated_at.eq(now),
+    ))
+    .returning(messages::id)
+    .get_results(conn)
+}
+
+/// Puts claimed messages `owner` holds among `ids` back in the queue, due at `until`
+/// (their contact's texting hours are closed until then). Queued and claimed share a
+/// send-count bucket, so the counters do not move. Answers the ids it moved.
+pub fn defer_claimed(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    owner: &str,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i64>> {
+    diesel::update(
+        messages::table
+            .filter(messages::id.eq_any(ids))
+            .filter(messages::status.eq(MessageStatus::Claimed))
+            .filter(messages::lease_owner.eq(owner)),
+    )
+    .set((
+        messages::status.eq(MessageStatus::Queued),
+        messages::next_attempt_at.eq(until),
+        messages::lease_owner.eq(None::<String>),
+        messages::lease_expires_at.eq(None::<NaiveDateTime>),
         messages::updated_at.eq(now),
     ))
     .returning(messages::id)
@@ -321,6 +352,31 @@ pub fn release_campaign(conn: &mut DbConnection, campaign_id: i64, now: NaiveDat
     )
     .set((messages::next_attempt_at.eq(now), messages::updated_at.eq(now)))
     .execute(conn)
+}
+
+/// Per campaign among `campaign_ids`: how many launch messages wait for their contacts'
+/// texting hours at `now` (queued, never tried, due later, not held by a pause), and
+/// the latest due time among them.
+pub fn texting_waits(
+    conn: &mut DbConnection,
+    campaign_ids: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(i64, i64, NaiveDateTime)>> {
+    if campaign_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(Option<i64>, i64, Option<NaiveDateTime>)> = messages::table
+        .filter(messages::campaign_id.eq_any(campaign_ids))
+        .filter(messages::status.eq(MessageStatus::Queued))
+        .filter(messages::next_attempt_at.gt(now))
+        .filter(messages::next_attempt_at.lt(*HELD_UNTIL))
+        .filter(messages::author.eq(Author::Campaign))
+        .filter(messages::attempts.eq(0))
+        .filter(messages::texting_zone.is_not_null())
+        .group_by(messages::campaign_id)
+        .select((messages::campaign_id, diesel::dsl::count_star(), diesel::dsl::max(messages::next_attempt_at)))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(campaign, count, last)| Some((campaign?, count, last?))).collect())
 }
 
 /// A message moved in bulk, to count per campaign.

@@ -164,9 +164,27 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
             assistant_script: None,
             tags: Some(tags.iter().map(|t| (*t).to_owned()).collect()),
             time_zone: None,
+            texting_hours: None,
         }
     };
     let reusable = |id: i64| Some(NumberChoice::Reusable { id });
+    // `days` from today at `hour`:00 on `zone`'s clock. Launches in the past happen at
+    // such times, inside the default texting hours of their lists' zones (212 is New
+    // York, 415 Los Angeles), so their history is the same whatever the hour of seeding.
+    let day = |days: i64, hour: u32, zone: chrono_tz::Tz| {
+        let date = now.with_timezone(&zone).date_naive() + Duration::days(days);
+        date.and_hms_opt(hour, 0, 0)
+            .and_then(|local| local.and_local_timezone(zone).earliest())
+            .map(|local| local.with_timezone(&Utc))
+            .unwrap_or(now + Duration::days(days))
+    };
+    let (east, west) = (chrono_tz::America::New_York, chrono_tz::America::Los_Angeles);
+    let fall_launch = day(-2, 10, east);
+    let aid_launch = day(-1, 14, east);
+    // Today's noon in the West when it is at least an hour ago, else yesterday's.
+    let welcome_launch =
+        Some(day(0, 12, west)).filter(|at| *at <= now - Duration::hours(1)).unwrap_or(day(-1, 12, west));
+    let summer_launch = day(-39, 10, east);
 
     // Active.
     let fall = campaigns::create(
@@ -179,13 +197,13 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
             Some(lists.applicants),
             &["Admissions", "Fall 2026"],
         ),
-        now - Duration::days(3),
+        fall_launch - Duration::days(1),
     )?;
-    campaigns::launch(conn, &manager, fall.id, now - Duration::days(2), None)?;
+    campaigns::launch(conn, &manager, fall.id, fall_launch, None)?;
     let agent = AuthUser::acting_as(db::users::find_any(conn, agent_id)?)?;
     {
         // Delivered, one landline, one invalid number; replies needing attention, one answered.
-        let sent = now - Duration::days(2) + Duration::minutes(1);
+        let sent = fall_launch + Duration::minutes(1);
         history::play_queue(conn, main_line, sent, |i| match i {
             3 => Fate::Undelivered(30006),
             7 => Fate::Refused(21211),
@@ -219,11 +237,11 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
     aid.assistant_script = Some(demo_script());
     aid.message_template =
         Some("Hi {first_name}, the FAFSA priority deadline is coming up. Questions? Just reply.".to_owned());
-    let aid = campaigns::create(conn, &manager, aid, now - Duration::days(1))?;
-    campaigns::launch(conn, &manager, aid.id, now - Duration::hours(20), None)?;
+    let aid = campaigns::create(conn, &manager, aid, aid_launch - Duration::hours(4))?;
+    campaigns::launch(conn, &manager, aid.id, aid_launch, None)?;
     {
         // The assistant answers, hands one over; one contact opts out.
-        let sent = now - Duration::hours(20) + Duration::minutes(1);
+        let sent = aid_launch + Duration::minutes(1);
         history::play_queue(conn, aid_line, sent, |i| if i == 2 { Fate::Undelivered(30005) } else { Fate::Delivered })?;
         let to = recipients_of(conn, aid.id)?;
         let number = "+12125550143";
@@ -240,10 +258,10 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         campaign("West welcome week", 1, reusable(west_line), Some(lists.west_students), &["Orientation"]);
     welcome.message_template =
         Some("Welcome to West Campus, {first_name}! Reply with any question about welcome week.".to_owned());
-    let welcome = campaigns::create(conn, &manager, welcome, now - Duration::hours(6))?;
-    campaigns::launch(conn, &manager, welcome.id, now - Duration::hours(5), None)?;
+    let welcome = campaigns::create(conn, &manager, welcome, welcome_launch - Duration::hours(1))?;
+    campaigns::launch(conn, &manager, welcome.id, welcome_launch, None)?;
     {
-        let sent = now - Duration::hours(5) + Duration::minutes(1);
+        let sent = welcome_launch + Duration::minutes(1);
         history::play_queue(conn, west_line, sent, |_| Fate::Delivered)?;
         let to = recipients_of(conn, welcome.id)?;
         history::reply(conn, &to[0], "+14155550142", "Where is the welcome tent?", sent + Duration::minutes(40))?;
@@ -252,14 +270,6 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
     // Scheduled: several dates, two campaigns on one of them.
     // At fixed local times, so the two campaigns of one date share it whatever the hour
     // of seeding.
-    let day = |days: i64, hour: u32, zone: chrono_tz::Tz| {
-        let date = now.with_timezone(&zone).date_naive() + Duration::days(days);
-        date.and_hms_opt(hour, 0, 0)
-            .and_then(|local| local.and_local_timezone(zone).earliest())
-            .map(|local| local.with_timezone(&Utc))
-            .unwrap_or(now + Duration::days(days))
-    };
-    let (east, west) = (chrono_tz::America::New_York, chrono_tz::America::Los_Angeles);
     for (title, office, number, list, at, tags) in [
         ("Open house invitation", 0, reusable(main_line), lists.applicants, day(2, 11, east), &["Admissions"][..]),
         ("Orientation RSVP", 0, reusable(main_line), lists.applicants, day(5, 10, east), &["Orientation"][..]),
@@ -299,11 +309,11 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         conn,
         &manager,
         campaign("Summer bridge program", 0, reusable(main_line), Some(lists.applicants), &["Summer"]),
-        now - Duration::days(40),
+        summer_launch - Duration::days(1),
     )?;
-    campaigns::launch(conn, &manager, summer.id, now - Duration::days(39), None)?;
+    campaigns::launch(conn, &manager, summer.id, summer_launch, None)?;
     {
-        let sent = now - Duration::days(39) + Duration::minutes(1);
+        let sent = summer_launch + Duration::minutes(1);
         history::play_queue(
             conn,
             main_line,

@@ -55,7 +55,8 @@ pub async fn list_campaign_contacts(
     listing: CampaignContactsListing,
 ) -> ApiResult<web::Json<CampaignContactPage>> {
     let (id, query, page) = (id.into_inner(), ContactQuery::from(listing.filter), listing.page);
-    state.db(move |conn| campaign_contacts::list(conn, &user, id, &query, &page)).await.map(web::Json)
+    let now = state.clock.now();
+    state.db(move |conn| campaign_contacts::list(conn, &user, id, &query, &page, now)).await.map(web::Json)
 }
 
 /// The same rows as CSV (search and filter apply; every page). Cells that a
@@ -78,7 +79,8 @@ pub async fn export_campaign_contacts(
     query: web::Query<CampaignContactsQuery>,
 ) -> ApiResult<HttpResponse> {
     let (id, query) = (id.into_inner(), ContactQuery::from(query.into_inner()));
-    let csv = state.db(move |conn| campaign_contacts::export_csv(conn, &user, id, &query)).await?;
+    let now = state.clock.now();
+    let csv = state.db(move |conn| campaign_contacts::export_csv(conn, &user, id, &query, now)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", format!("attachment; filename=\"campaign-{id}-contacts.csv\"")))

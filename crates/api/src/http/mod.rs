@@ -15,6 +15,7 @@ pub mod messages;
 pub mod offices;
 pub mod ops;
 pub mod opt_outs;
+pub mod organisation;
 pub mod phone_numbers;
 pub mod simulator;
 pub mod spa;
@@ -45,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .app_data(web::QueryConfig::default().error_handler(query_error));
     ops::routes(cfg);
     auth::routes(cfg);
+    organisation::routes(cfg);
     offices::routes(cfg);
     users::routes(cfg);
     api_keys::routes(cfg);

@@ -10,6 +10,7 @@ use tidings_domain::contact_list::ContactField;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::template::{preview_message, MergeFields, MessagePreview};
+use tidings_domain::texting_hours::waiting_note;
 
 use crate::auth::AuthUser;
 use crate::db::campaign_contacts::{CampaignContactFilter, CampaignContactRow};
@@ -21,6 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::paging::{page_end, PageRequest};
+use crate::services::texting_hours;
 
 /// Largest page.
 pub const MAX_LIMIT: i64 = 500;
@@ -111,13 +113,28 @@ fn skipped_as_undeliverable(
         .collect())
 }
 
+/// When a pending message waits for its contact's texting hours, the instant they open
+/// and the note that says so in the contact's own time.
+fn texting_wait(row: &CampaignContactRow, now: DateTime<Utc>) -> Option<(DateTime<Utc>, String)> {
+    let waiting = row.message_status == Some(MessageStatus::Queued) && row.message_attempts == Some(0);
+    let (zone, due) = (row.texting_zone.as_deref()?, row.message_due_at?);
+    if !waiting || due <= now.naive_utc() || due >= *db::send_queue::HELD_UNTIL {
+        return None;
+    }
+    let opens = utc(due);
+    let local = opens.with_timezone(&texting_hours::stored_zone(zone)).format("%H:%M").to_string();
+    Some((opens, waiting_note(&local, zone)))
+}
+
 fn to_contact(
     row: CampaignContactRow,
     field_names: &[String],
     launched: bool,
     undeliverable: &HashSet<String>,
+    now: DateTime<Utc>,
 ) -> CampaignContact {
     let (delivery, failed_reason) = delivery_of(&row, launched, undeliverable.contains(&row.phone));
+    let wait = texting_wait(&row, now);
     let values: Vec<String> = serde_json::from_str(&row.fields).unwrap_or_default();
     CampaignContact {
         id: row.id,
@@ -131,6 +148,8 @@ fn to_contact(
         opted_out: row.opt_out_id.is_some(),
         error_code: if delivery == DeliveryState::OptedOut { None } else { row.error_code },
         failed_reason,
+        waits_until: wait.as_ref().map(|(until, _)| *until),
+        waiting_note: wait.map(|(_, note)| note),
         first_name: row.first_name,
         last_name: row.last_name,
         phone: row.phone,
@@ -144,6 +163,7 @@ pub fn list(
     campaign_id: i64,
     query: &ContactQuery,
     page: &PageRequest,
+    now: DateTime<Utc>,
 ) -> ApiResult<CampaignContactPage> {
     let campaign = load_visible(conn, actor, campaign_id)?;
     let list = list_of(conn, &campaign)?;
@@ -153,7 +173,7 @@ pub fn list(
     let mut rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     let undeliverable = skipped_as_undeliverable(conn, campaign.organisation_id, &rows, launched)?;
-    let items = rows.into_iter().map(|row| to_contact(row, &list.field_names, launched, &undeliverable)).collect();
+    let items = rows.into_iter().map(|row| to_contact(row, &list.field_names, launched, &undeliverable, now)).collect();
     Ok(CampaignContactPage { field_names: list.field_names, items, next_cursor })
 }
 
@@ -174,6 +194,7 @@ pub fn export_csv(
     actor: &AuthUser,
     campaign_id: i64,
     query: &ContactQuery,
+    now: DateTime<Utc>,
 ) -> ApiResult<String> {
     let campaign = load_visible(conn, actor, campaign_id)?;
     let list = list_of(conn, &campaign)?;
@@ -197,12 +218,12 @@ pub fn export_csv(
         let full = i64::try_from(rows.len()).unwrap_or(0) == EXPORT_PAGE;
         let undeliverable = skipped_as_undeliverable(conn, campaign.organisation_id, &rows, launched)?;
         for row in rows {
-            let contact = to_contact(row, &list.field_names, launched, &undeliverable);
+            let contact = to_contact(row, &list.field_names, launched, &undeliverable, now);
             let mut record = vec![contact.first_name, contact.last_name, contact.phone];
             record.extend(contact.fields.into_iter().map(|f| f.value));
             record.push(contact.created_at.to_rfc3339());
             record.push(contact.delivery.as_str().to_owned());
-            record.push(contact.failed_reason.unwrap_or_default());
+            record.push(contact.failed_reason.or(contact.waiting_note).unwrap_or_default());
             record.push(if contact.opted_out { "yes" } else { "no" }.to_owned());
             writer.write_record(record.iter().map(|cell| neutralised(cell))).map_err(write_error)?;
         }
@@ -272,6 +293,6 @@ pub fn opt_out(
         opt_outs::suppress(conn, campaign.organisation_id, &contact.phone, by, stamp)
     })?;
     let query = ContactQuery { q: Some(contact.phone.clone()), ..ContactQuery::default() };
-    let page = list(conn, actor, campaign_id, &query, &PageRequest::first(MAX_LIMIT))?;
+    let page = list(conn, actor, campaign_id, &query, &PageRequest::first(MAX_LIMIT), now)?;
     page.items.into_iter().find(|c| c.id == contact.id).ok_or_else(|| ApiError::not_found("The contact"))
 }

@@ -23,6 +23,7 @@ use crate::error::ApiResult;
 use crate::providers::{ProviderError, SendReceipt, StatusReport};
 use crate::services::events::{self, MessageOffices};
 use crate::services::opt_outs::{self, Suppressor};
+use crate::services::texting_hours;
 
 /// What a status report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,7 +349,9 @@ pub fn begin_sending(
             tally.moved(message.campaign_id, message.author, MessageStatus::Claimed, MessageStatus::Cancelled);
             events::message_status_now(conn, &mut offices, message.id, now.naive_utc())?;
         }
-        let ids: Vec<i64> = allowed.iter().map(|m| m.id).collect();
+        // Never outside the contact's texting hours: those go back to wait for them.
+        let waiting = texting_hours::hold_outside_window(conn, &allowed, owner, now)?;
+        let ids: Vec<i64> = allowed.iter().map(|m| m.id).filter(|id| !waiting.contains(id)).collect();
         let moved = db::send_queue::mark_sending(conn, &ids, owner, now.naive_utc(), lease_until.naive_utc())?;
         for message in allowed.iter().filter(|m| moved.contains(&m.id)) {
             tally.moved(message.campaign_id, message.author, MessageStatus::Claimed, MessageStatus::Sending);

@@ -5,10 +5,14 @@
 //! Contacts on the organisation's suppression list are skipped and counted; so are
 //! contacts whose number is not E.164 or whose rendered message is empty or over the
 //! provider's 1600-character limit (a long merge field can do that).
+//!
+//! Each message carries its contact's zone and is first due when the contact's texting
+//! window is open: at once inside it, else when it next opens.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use tidings_domain::contact_zone::contact_zone;
 use tidings_domain::conversation_wire::Route;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::delivery::SendCounts;
@@ -23,6 +27,7 @@ use crate::db::conversations::NewConversation;
 use crate::db::messages::NewMessage;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::services::texting_hours;
 
 /// Contacts read and messages written per round: bounded memory for any list size.
 const PAGE: i64 = 5000;
@@ -41,6 +46,11 @@ pub fn enqueue_launch_messages(
         .map_err(|e| ApiError::internal(format!("contact list {list_id} has unreadable field names: {e}")))?;
     let sender = db::phone_numbers::find_any(conn, phone_number_id)?;
     let operated_by = campaign.operated_by;
+    // Each message waits for its contact's texting hours: the zone the list's time-zone
+    // column names, else the number's area code, else the campaign's.
+    let window = texting_hours::campaign_window(conn, campaign)?;
+    let campaign_zone = texting_hours::stored_zone(&campaign.time_zone);
+    let zone_column = list.time_zone_field.as_ref().and_then(|field| field_names.iter().position(|name| name == field));
     let mut counts = SendCounts::default();
     let mut after_id = None;
     loop {
@@ -92,6 +102,12 @@ pub fn enqueue_launch_messages(
                 created_at: stamp,
                 updated_at: stamp,
             });
+            let zone = contact_zone(
+                zone_column.and_then(|i| values.get(i)).map(String::as_str),
+                &contact.phone,
+                campaign_zone,
+            )
+            .zone;
             let cost = segment_info(&body);
             rows.push(NewMessage {
                 organisation_id: campaign.organisation_id,
@@ -108,10 +124,11 @@ pub fn enqueue_launch_messages(
                 segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
                 status: MessageStatus::Queued,
                 attempts: 0,
-                next_attempt_at: stamp,
+                next_attempt_at: texting_hours::first_due(window, zone, stamp),
                 created_at: stamp,
                 updated_at: stamp,
                 conversation_id: None,
+                texting_zone: Some(zone.name().to_owned()),
             });
         }
         // Each message joins its contact's conversation, created alongside.

@@ -31,6 +31,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::events::{self, EventScope};
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::phones::{self, DefaultRegion};
+use crate::services::texting_hours;
 use crate::state::AppState;
 use tidings_domain::conversation_wire::SimulatedInbound;
 use tidings_domain::FieldError;
@@ -375,6 +376,7 @@ fn conversation_message(
         created_at: stamp,
         updated_at: stamp,
         conversation_id: Some(conversation.id),
+        texting_zone: None,
     }
 }
 
@@ -388,7 +390,10 @@ pub fn queue_reply(
     body: &str,
     stamp: NaiveDateTime,
 ) -> ApiResult<i64> {
-    let message = conversation_message(conversation, number, Way::Outbound(author), author_user_id, body, stamp);
+    let mut message = conversation_message(conversation, number, Way::Outbound(author), author_user_id, body, stamp);
+    // A message that opens the conversation waits for the contact's texting hours;
+    // one that answers the contact does not.
+    (message.texting_zone, message.next_attempt_at) = texting_hours::reply_timing(conn, conversation, author, stamp)?;
     let id = db::messages::insert_one(conn, &message)?;
     announce_message(conn, conversation, id, (Direction::Outbound, author), stamp)?;
     Ok(id)

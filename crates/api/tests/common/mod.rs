@@ -86,6 +86,9 @@ pub struct TestOptions {
     pub twilio: Option<TwilioConfig>,
     /// Send rates, attempts and retry delays of the dispatcher.
     pub delivery: DeliverySettings,
+    /// How long a session lasts on the test's clock (tests that move the clock across
+    /// days keep their sessions).
+    pub token_ttl_minutes: i64,
 }
 
 impl Default for TestOptions {
@@ -95,6 +98,7 @@ impl Default for TestOptions {
             max_upload_bytes: 64 * 1024 * 1024,
             twilio: None,
             delivery: DeliverySettings::default(),
+            token_ttl_minutes: 60,
         }
     }
 }
@@ -144,7 +148,7 @@ impl TestApp {
             static_dir: static_dir.path().to_path_buf(),
             max_body_bytes: options.max_body_bytes,
             max_upload_bytes: options.max_upload_bytes,
-            token_ttl_minutes: 60,
+            token_ttl_minutes: options.token_ttl_minutes,
             db_pool_size: 4,
             run_jobs: false,
             delivery: options.delivery,
@@ -186,6 +190,10 @@ impl TestApp {
             &people,
         )
         .expect("organisation seeds");
+        // Texting hours open all day: the tests that are not about them send at any
+        // hour of their clock; `texting_hours.rs` sets the window it tests.
+        tidings_api::db::organisations::set_texting_hours(&mut conn, created.organisation_id, 0, 24 * 60)
+            .expect("texting hours set");
         Org {
             id: created.organisation_id,
             offices: created.office_ids,

@@ -7,6 +7,7 @@ use tidings_domain::assistant::AssistantScript;
 use tidings_domain::campaign::{readiness, CampaignDraftFacts, CampaignState, OperatedBy, PhoneNumberKind, Readiness};
 use tidings_domain::campaign_wire::{Campaign, CreateCampaign, NumberChoice, UpdateCampaign};
 use tidings_domain::contact_list::ContactList;
+use tidings_domain::organisation_wire::TextingHours;
 use tidings_domain::FieldError;
 
 use super::steps::Step;
@@ -27,6 +28,9 @@ pub struct Draft {
     pub operated_by: RwSignal<OperatedBy>,
     pub tags: RwSignal<Vec<String>>,
     pub time_zone: RwSignal<String>,
+    /// The campaign's narrowing of the organisation's texting hours; `None` keeps the
+    /// organisation's.
+    pub texting_hours: RwSignal<Option<TextingHours>>,
     /// The chosen list, with its field names for the message's merge fields.
     pub contact_list: RwSignal<Option<ContactList>>,
     pub number: RwSignal<Option<NumberChoice>>,
@@ -59,6 +63,7 @@ impl Draft {
             operated_by: RwSignal::new(OperatedBy::Agent),
             tags: RwSignal::new(Vec::new()),
             time_zone: RwSignal::new(time_zone),
+            texting_hours: RwSignal::new(None),
             contact_list: RwSignal::new(None),
             number: RwSignal::new(None),
             message: RwSignal::new(String::new()),
@@ -102,6 +107,7 @@ impl Draft {
         draft.title.set(campaign.title.clone());
         draft.operated_by.set(campaign.operated_by);
         draft.tags.set(campaign.tags.clone());
+        draft.texting_hours.set(campaign.texting_hours.clone());
         draft.contact_list.set(list);
         draft.number.set(campaign.phone_number.as_ref().and_then(|number| match (number.kind, number.id) {
             (PhoneNumberKind::Reusable, Some(id)) => Some(NumberChoice::Reusable { id }),
@@ -138,6 +144,7 @@ impl Draft {
             assistant_script: self.script_to_send(),
             tags: Some(self.tags.get_untracked()),
             time_zone: Some(self.time_zone.get_untracked()),
+            texting_hours: self.texting_hours.get_untracked(),
         }
     }
 
@@ -157,6 +164,7 @@ impl Draft {
             assistant_script: create.assistant_script.map(Some),
             tags: create.tags,
             time_zone: create.time_zone,
+            texting_hours: Some(create.texting_hours),
         }
     }
 
@@ -200,6 +208,7 @@ impl Draft {
         Effect::watch(move || draft.office_id.track(), move |_, _, _| forget("office_id"), false);
         Effect::watch(move || draft.tags.track(), move |_, _, _| forget("tags"), false);
         Effect::watch(move || draft.time_zone.track(), move |_, _, _| forget("time_zone"), false);
+        Effect::watch(move || draft.texting_hours.track(), move |_, _, _| forget("texting_hours"), false);
         Effect::watch(move || draft.contact_list.track(), move |_, _, _| forget("contact_list_id"), false);
         Effect::watch(move || draft.number.track(), move |_, _, _| forget("phone_number"), false);
         Effect::watch(move || draft.message.track(), move |_, _, _| forget("message_template"), false);

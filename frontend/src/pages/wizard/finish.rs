@@ -237,8 +237,16 @@ fn ScheduleOption(draft: Draft, busy: RwSignal<bool>, ready: Signal<bool>, finis
     let launch_at = Memo::new(move |_| instant_of_local(NaiveDateTime::new(date.get()?, time.get()?), &zone()));
     let earliest = move || earliest_launch(clock.get());
     let too_soon = move || launch_at.get().is_some_and(|at| at < earliest());
-    // A launch outside the organisation's default window is allowed but flagged.
-    let outside_hours = move || time.get().is_some_and(|at| !TextingWindow::DEFAULT.contains(at));
+    // A launch outside the campaign's texting hours is allowed but flagged: its
+    // messages would wait for them.
+    let api = use_api();
+    let organisation = LocalResource::new(move || async move { api.organisation().await.ok() });
+    let window = move || {
+        let organisation = organisation.get().flatten().and_then(|o| o.texting_hours.window().ok());
+        let narrowed = draft.texting_hours.get().and_then(|hours| hours.window().ok());
+        organisation.unwrap_or(TextingWindow::DEFAULT).narrowed_by(narrowed)
+    };
+    let outside_hours = move || time.get().is_some_and(|at| !window().contains(at));
     let earliest_text = move || format_local(earliest(), &zone()).map(|(t, _)| t).unwrap_or_default();
 
     view! {
@@ -288,9 +296,9 @@ fn ScheduleOption(draft: Draft, busy: RwSignal<bool>, ready: Signal<bool>, finis
             {move || outside_hours().then(|| view! {
                 <p class="notice notice-warning texting-hours-warning" role="status">
                     {format!(
-                        "That is outside texting hours ({} in {}): contacts would be texted at an hour \
-                         they do not expect. Choose a time inside them.",
-                        TextingWindow::DEFAULT.describe(),
+                        "That is outside texting hours ({} in {}): messages wait until the hours open on \
+                         each contact's clock. Choose a time inside them.",
+                        window().describe(),
                         zone(),
                     )}
                 </p>

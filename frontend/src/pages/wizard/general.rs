@@ -6,7 +6,11 @@ use tidings_domain::campaign_wire::NumberChoice;
 use tidings_domain::office::Office;
 use tidings_domain::tags::{add_tag, CAMPAIGN_TAG_MAX};
 
+use tidings_domain::organisation_wire::TextingHours;
+use tidings_domain::texting_hours::TextingWindow;
+
 use super::draft::{Draft, FieldErrors};
+use crate::api::use_api;
 use crate::zone_time::{current_zone_names, zones_by_region};
 
 #[component]
@@ -94,6 +98,7 @@ pub fn GeneralStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             </fieldset>
             <TagsField draft/>
             <TimeZoneField draft/>
+            <TextingHoursField draft/>
         </section>
     }
 }
@@ -217,5 +222,74 @@ fn TimeZoneField(draft: Draft) -> impl IntoView {
             <p class="hint">"Launch times are chosen, and dates and times shown, in this zone."</p>
             <FieldErrors id="campaign-time-zone-errors" reasons=Signal::derive(move || draft.errors_for("time_zone"))/>
         </div>
+    }
+}
+
+/// The organisation's texting hours, and the campaign's narrowing of them: messages go
+/// out only inside them, on each contact's own clock.
+#[component]
+fn TextingHoursField(draft: Draft) -> impl IntoView {
+    let api = use_api();
+    let organisation = LocalResource::new(move || async move { api.organisation().await.ok() });
+    let organisation_hours = move || organisation.get().flatten().map(|o| o.texting_hours);
+    let narrowed = move || draft.texting_hours.with(Option::is_some);
+    let set_narrowed = move |on: bool| {
+        let start = organisation_hours().unwrap_or_else(|| TextingHours::of(TextingWindow::DEFAULT));
+        draft.texting_hours.set(on.then_some(start));
+    };
+    let time_input = move |id: &'static str, label: &'static str, opens: bool| {
+        let value =
+            move || draft.texting_hours.get().map(|h| if opens { h.opens } else { h.closes }).unwrap_or_default();
+        view! {
+            <div class="form-field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="time"
+                    aria-describedby="campaign-texting-hours-errors"
+                    prop:value=value
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        draft.texting_hours.update(|hours| {
+                            if let Some(hours) = hours {
+                                if opens { hours.opens = text } else { hours.closes = text }
+                            }
+                        });
+                    }
+                />
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="form-field texting-hours-field">
+            <legend>"Texting hours"</legend>
+            <p class="hint">
+                {move || match organisation_hours() {
+                    Some(hours) => format!(
+                        "Messages reach each contact only between {} and {} on the contact's own clock (the \
+                         organisation's texting hours); the rest wait until they open.",
+                        hours.opens, hours.closes
+                    ),
+                    None => "Messages reach each contact only inside the organisation's texting hours, on the \
+                             contact's own clock.".to_owned(),
+                }}
+            </p>
+            <div class="checkbox">
+                <input
+                    type="checkbox"
+                    id="campaign-narrow-hours"
+                    prop:checked=narrowed
+                    on:change=move |ev| set_narrowed(event_target_checked(&ev))
+                />
+                <label for="campaign-narrow-hours">"Narrow them for this campaign"</label>
+            </div>
+            <Show when=narrowed>
+                <div class="schedule-fields">
+                    {time_input("campaign-hours-opens", "Text from", true)}
+                    {time_input("campaign-hours-closes", "Until", false)}
+                </div>
+            </Show>
+            <FieldErrors id="campaign-texting-hours-errors" reasons=Signal::derive(move || draft.errors_under("texting_hours"))/>
+        </fieldset>
     }
 }

@@ -11,6 +11,7 @@ use tidings_domain::assistant::AssistantScript;
 use tidings_domain::campaign::{CampaignState, OperatedBy};
 use tidings_domain::campaign_wire::NumberChoice;
 use tidings_domain::contact_list::ContactList;
+use tidings_domain::organisation_wire::TextingHours;
 use tidings_domain::FieldError;
 
 use super::draft::Draft;
@@ -30,6 +31,8 @@ struct Snapshot {
     operated_by: OperatedBy,
     tags: Vec<String>,
     time_zone: String,
+    #[serde(default)]
+    texting_hours: Option<TextingHours>,
     contact_list: Option<ContactList>,
     number: Option<NumberChoice>,
     message: String,
@@ -63,6 +66,7 @@ pub fn resumed_draft(address_step: Option<Step>) -> Option<Draft> {
     draft.office_id.set(kept.office_id);
     draft.operated_by.set(kept.operated_by);
     draft.tags.set(kept.tags);
+    draft.texting_hours.set(kept.texting_hours);
     draft.contact_list.set(kept.contact_list);
     draft.number.set(kept.number);
     draft.message.set(kept.message);
@@ -86,6 +90,7 @@ pub fn save(draft: Draft) {
         operated_by: draft.operated_by.get(),
         tags: draft.tags.get(),
         time_zone: draft.time_zone.get(),
+        texting_hours: draft.texting_hours.get(),
         contact_list: draft.contact_list.get(),
         number: draft.number.get(),
         message: draft.message.get(),

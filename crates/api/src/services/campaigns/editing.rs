@@ -7,9 +7,11 @@ use tidings_domain::assistant::{validate_script, AssistantScript};
 use tidings_domain::campaign::{validate_campaign_title, CampaignAction, CampaignState, OperatedBy, PhoneNumberKind};
 use tidings_domain::campaign_wire::{Campaign, CreateCampaign, NumberChoice, UpdateCampaign};
 use tidings_domain::office::validate_time_zone;
+use tidings_domain::organisation_wire::TextingHours;
 use tidings_domain::phone_number::PhoneNumberStatus;
 use tidings_domain::tags::{normalise_tags, CAMPAIGN_TAG_MAX};
 use tidings_domain::template::template_problems;
+use tidings_domain::texting_hours::TextingWindow;
 use tidings_domain::FieldError;
 
 use super::{
@@ -21,7 +23,7 @@ use crate::db::campaigns::{CampaignChanges, NewCampaign};
 use crate::db::connection::write_transaction;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::services::audit;
+use crate::services::{audit, texting_hours};
 
 /// The settings of a draft, as they will be stored, before validation.
 #[derive(Debug, Clone)]
@@ -37,6 +39,10 @@ struct Settings {
     assistant_script: Option<AssistantScript>,
     tags: Vec<String>,
     time_zone: Option<String>,
+    /// The campaign's narrowing of the organisation's texting hours, as given.
+    texting_hours: Option<TextingHours>,
+    /// The same, checked (set by `validate_settings`).
+    texting_window: Option<TextingWindow>,
 }
 
 /// Checks settings against each other and the organisation; answers the values to
@@ -111,6 +117,26 @@ fn validate_settings(conn: &mut DbConnection, actor: &AuthUser, settings: &mut S
         validate_script(script, &mut errors);
     }
     settings.tags = normalise_tags(&settings.tags, Some(CAMPAIGN_TAG_MAX), &mut errors);
+    settings.texting_window = match &settings.texting_hours {
+        None => None,
+        Some(hours) => match hours.window() {
+            Err(error) => {
+                errors.push(FieldError::new(format!("texting_hours.{}", error.field), error.reason));
+                None
+            }
+            Ok(window) => {
+                let organisation =
+                    texting_hours::organisation_window(&db::organisations::find(conn, actor.organisation_id)?);
+                if !window.lies_within(organisation) {
+                    errors.push(FieldError::new(
+                        "texting_hours",
+                        format!("must lie inside the organisation's texting hours, {}", organisation.describe()),
+                    ));
+                }
+                Some(window)
+            }
+        },
+    };
     if errors.is_empty() {
         Ok(())
     } else {
@@ -142,6 +168,8 @@ pub fn create(
         assistant_script: input.assistant_script.clone(),
         tags: input.tags.clone().unwrap_or_default(),
         time_zone: input.time_zone.clone(),
+        texting_hours: input.texting_hours.clone(),
+        texting_window: None,
     };
     validate_settings(conn, actor, &mut settings)?;
     let stamp = now.naive_utc();
@@ -164,6 +192,8 @@ pub fn create(
                 append_opt_out: settings.append_opt_out,
                 assistant_script: script_json(&settings.assistant_script)?,
                 time_zone: settings.time_zone.as_deref().unwrap_or("UTC"),
+                texting_opens: settings.texting_window.map(|w| i32::from(w.opens_minute())),
+                texting_closes: settings.texting_window.map(|w| i32::from(w.closes_minute())),
                 created_by: Some(actor.id),
                 created_at: stamp,
                 updated_at: stamp,
@@ -207,6 +237,11 @@ pub fn update(
         assistant_script: input.assistant_script.clone().unwrap_or_else(|| script_of(&row)),
         tags: input.tags.clone().unwrap_or(current_tags),
         time_zone: Some(input.time_zone.clone().unwrap_or_else(|| row.time_zone.clone())),
+        texting_hours: input
+            .texting_hours
+            .clone()
+            .unwrap_or_else(|| texting_hours::campaign_narrowing(&row).map(TextingHours::of)),
+        texting_window: None,
     };
     validate_settings(conn, actor, &mut settings)?;
     let stamp = now.naive_utc();
@@ -225,6 +260,8 @@ pub fn update(
             append_opt_out: Some(settings.append_opt_out),
             assistant_script: Some(script_json(&settings.assistant_script)?),
             time_zone: settings.time_zone.clone(),
+            texting_opens: Some(settings.texting_window.map(|w| i32::from(w.opens_minute()))),
+            texting_closes: Some(settings.texting_window.map(|w| i32::from(w.closes_minute()))),
             updated_at: Some(stamp),
             ..CampaignChanges::default()
         };
@@ -288,6 +325,8 @@ pub fn clone(conn: &mut DbConnection, actor: &AuthUser, id: i64, now: DateTime<U
                 append_opt_out: row.append_opt_out,
                 assistant_script: row.assistant_script.clone(),
                 time_zone: &row.time_zone,
+                texting_opens: row.texting_opens,
+                texting_closes: row.texting_closes,
                 created_by: Some(actor.id),
                 created_at: stamp,
                 updated_at: stamp,

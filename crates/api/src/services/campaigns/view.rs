@@ -8,16 +8,19 @@ use tidings_domain::campaign::{
     campaign_actions, readiness, ActionContext, CampaignDraftFacts, CampaignState, PhoneNumberKind, Readiness,
 };
 use tidings_domain::campaign_wire::{
-    AuditEntry, Campaign, CampaignContactList, CampaignNumber, CampaignPage, NamedRef,
+    AuditEntry, Campaign, CampaignContactList, CampaignNumber, CampaignPage, NamedRef, TextingWait,
 };
+use tidings_domain::organisation_wire::TextingHours;
 use tidings_domain::phone_display::display_phone;
 use tidings_domain::tags::tag_key;
+use tidings_domain::texting_hours::TextingWindow;
 
 use super::{field_names, load_visible, script_of, ENTITY, MAX_PER_PAGE};
 use crate::auth::AuthUser;
 use crate::db::campaigns::{CampaignFilter, CampaignRow};
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::services::texting_hours;
 
 /// What the lookups for a batch of campaigns found.
 pub(super) struct Lookups {
@@ -28,6 +31,8 @@ pub(super) struct Lookups {
     pub(super) tags: HashMap<i64, Vec<String>>,
     pub(super) users: HashMap<i64, String>,
     pub(super) send_counts: HashMap<i64, tidings_domain::delivery::SendCounts>,
+    pub(super) texting_window: TextingWindow,
+    pub(super) texting_waits: HashMap<i64, TextingWait>,
 }
 
 pub(super) fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[CampaignRow]) -> ApiResult<Lookups> {
@@ -52,7 +57,18 @@ pub(super) fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[Cam
     let creators: Vec<i64> = rows.iter().filter_map(|r| r.created_by).collect();
     let users = db::users::names_of(conn, organisation_id, &creators)?.into_iter().collect();
     let send_counts = db::send_counts::of(conn, &ids)?;
-    Ok(Lookups { offices, numbers, lists, agents, tags, users, send_counts })
+    let texting_window = texting_hours::organisation_window(&db::organisations::find(conn, organisation_id)?);
+    Ok(Lookups {
+        offices,
+        numbers,
+        lists,
+        agents,
+        tags,
+        users,
+        send_counts,
+        texting_window,
+        texting_waits: HashMap::new(),
+    })
 }
 
 pub(super) fn number_view(row: &CampaignRow, lookups: &Lookups) -> Option<CampaignNumber> {
@@ -119,6 +135,11 @@ fn to_campaign(actor: &AuthUser, row: CampaignRow, lookups: &Lookups, now: DateT
         time_zone: row.time_zone.clone(),
         message_template: row.message_template.clone(),
         append_opt_out: row.append_opt_out,
+        texting_hours: texting_hours::campaign_narrowing(&row).map(TextingHours::of),
+        effective_texting_hours: TextingHours::of(
+            lookups.texting_window.narrowed_by(texting_hours::campaign_narrowing(&row)),
+        ),
+        texting_wait: lookups.texting_waits.get(&row.id).cloned(),
         agents: lookups.agents.get(&row.id).cloned().unwrap_or_default(),
         assistant_script: script_of(&row),
         scheduled_at: row.scheduled_at.map(utc),
@@ -140,7 +161,13 @@ pub fn to_campaigns(
     rows: Vec<CampaignRow>,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Campaign>> {
-    let lookups = lookups(conn, actor.organisation_id, &rows)?;
+    let mut lookups = lookups(conn, actor.organisation_id, &rows)?;
+    // Only running campaigns have launch messages that can wait for texting hours.
+    let running: Vec<i64> = rows.iter().filter(|r| r.state.is_running()).map(|r| r.id).collect();
+    lookups.texting_waits = db::send_queue::texting_waits(conn, &running, now.naive_utc())?
+        .into_iter()
+        .map(|(id, waiting, last)| (id, TextingWait { waiting, last_opens_at: utc(last) }))
+        .collect();
     rows.into_iter().map(|row| to_campaign(actor, row, &lookups, now)).collect()
 }
 

@@ -4,7 +4,9 @@
 use diesel::result::Error as DieselError;
 use diesel::Connection;
 use serde_json::json;
-use tidings_domain::contact_list::{validate_contact_list_name, ContactList, ContactListImport, OptedOutRow};
+use tidings_domain::contact_list::{
+    time_zone_field, validate_contact_list_name, ContactList, ContactListImport, OptedOutRow,
+};
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::FieldError;
 
@@ -100,6 +102,7 @@ pub fn store_import(
     report.imported = contacts.len() as u64;
     let now = clock.now_naive();
     let field_names_json = serde_json::to_string(&field_names).map_err(ApiError::internal)?;
+    let zone_field = time_zone_field(&field_names).cloned();
     let contact_count = contacts.len() as i64;
     let organisation_id = actor.organisation_id;
     let id = conn.transaction(|conn| -> ApiResult<i64> {
@@ -110,6 +113,7 @@ pub fn store_import(
                 office_id: target.office_id,
                 name: &target.name,
                 field_names: &field_names_json,
+                time_zone_field: zone_field.as_deref(),
                 contact_count,
                 created_by: Some(actor.id),
                 created_at: now,
@@ -161,6 +165,7 @@ pub fn store_import(
         office_id: target.office_id,
         office_name: target.office_name,
         field_names,
+        time_zone_field: zone_field,
         contact_count,
         in_use_by_campaigns: 0,
         deletable: true,

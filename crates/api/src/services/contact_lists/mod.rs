@@ -77,6 +77,7 @@ fn to_contact_lists(
             let in_use = holding.get(&row.id).copied().unwrap_or(0);
             Ok(ContactList {
                 field_names: field_names_of(&row)?,
+                time_zone_field: row.time_zone_field.clone(),
                 id: row.id,
                 office_name: offices.get(&row.office_id).cloned().unwrap_or_default(),
                 name: row.name,

@@ -14,6 +14,18 @@ pub fn state_text(campaign: &Campaign) -> String {
     }
 }
 
+/// "08:00–21:00 on each contact's clock", saying when the campaign narrows the
+/// organisation's hours.
+fn texting_hours_text(campaign: &Campaign) -> String {
+    let effective = &campaign.effective_texting_hours;
+    let hours = format!("{}–{} on each contact's clock", effective.opens, effective.closes);
+    if campaign.texting_hours.is_some() {
+        format!("{hours} (narrowed for this campaign)")
+    } else {
+        format!("{hours} (the organisation's)")
+    }
+}
+
 #[component]
 pub fn GeneralTab(campaign: Campaign) -> impl IntoView {
     let zone = campaign.time_zone.clone();
@@ -53,6 +65,21 @@ pub fn GeneralTab(campaign: Campaign) -> impl IntoView {
                 </dd>
                 <dt>"Time zone"</dt>
                 <dd>{campaign.time_zone.clone()}</dd>
+                <dt>"Texting hours"</dt>
+                <dd class="texting-hours">
+                    {texting_hours_text(&campaign)}
+                    {campaign.texting_wait.as_ref().map(|wait| {
+                        let last = local_time(Some(wait.last_opens_at), &zone);
+                        view! {
+                            <p class="texting-wait" role="status">
+                                {format!("{} {} waiting for their contacts' texting hours; the last should go at ",
+                                    wait.waiting, if wait.waiting == 1 { "message is" } else { "messages are" })}
+                                {last}
+                                "."
+                            </p>
+                        }
+                    })}
+                </dd>
                 <dt>"Message"</dt>
                 <dd class="message-template">
                     {if campaign.message_template.is_empty() {

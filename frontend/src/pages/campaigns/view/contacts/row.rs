@@ -68,7 +68,11 @@ pub fn ContactRow(
             view! { {reason.clone()} " " <span class="muted">{format!("({code})")}</span> }.into_any()
         }
         (Some(reason), None) => reason.clone().into_any(),
-        (None, _) => view! { <span class="muted">"—"</span> }.into_any(),
+        // A pending message outside its contact's texting hours says until when.
+        (None, _) => match &contact.waiting_note {
+            Some(note) => view! { <span class="waiting-note">{note.clone()}</span> }.into_any(),
+            None => view! { <span class="muted">"—"</span> }.into_any(),
+        },
     };
     let for_preview = contact.clone();
     let for_opt_out = contact.clone();
