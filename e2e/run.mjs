@@ -165,6 +165,27 @@ async function runTests(baseUrl, scratchDir) {
   return code ?? (signal ? 1 : 0);
 }
 
+/**
+ * The suite runs at any hour, and its campaigns text the demo's New York and Los Angeles
+ * numbers: the demo organisation's texting hours are opened all day through the API, as
+ * an administrator would. The tests about texting hours narrow a campaign's own.
+ */
+async function openTextingHoursAllDay(baseUrl) {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "admin@demo.test", password: demoPassword }),
+  });
+  if (!login.ok) throw new SetupError(`the demo administrator could not sign in: ${login.status}`);
+  const { token } = await login.json();
+  const changed = await fetch(`${baseUrl}/api/v1/organisation`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ texting_hours: { opens: "00:00", closes: "24:00" } }),
+  });
+  if (!changed.ok) throw new SetupError(`the demo's texting hours could not be set: ${changed.status}`);
+}
+
 async function main() {
   mkdirSync(artifactsDir, { recursive: true });
   const existing = process.env.TIDINGS_E2E_BASE_URL;
@@ -209,6 +230,7 @@ async function main() {
     const logFile = join(artifactsDir, "server.log");
     server = new Server(bin, env, logFile);
     await waitForReady(baseUrl, server);
+    await openTextingHoursAllDay(baseUrl);
     console.log(`e2e: server ready at ${baseUrl} (log: ${logFile})`);
     return await runTests(baseUrl, dataDir);
   } finally {

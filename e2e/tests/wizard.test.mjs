@@ -110,8 +110,11 @@ test("a draft from scratch through every step, with a CSV upload and its import 
     await message.fill("Hi {first_name}, your {Program} application is in.");
     // The reason is about the old text: it goes once the message is changed.
     await refusal.waitFor({ state: "detached" });
+    // The cost: each of the 2 contacts' own message, one segment each.
+    await page.locator(".message-preview .cost-estimate", { hasText: /^Cost: about 2 segments, ≈ \$\d+\.\d\d — 2 contacts at \$[\d.]+ a segment\.$/ }).waitFor();
     await goToStep(page, "Launch");
     await page.getByText("Ready to launch.").waitFor();
+    await page.locator(".review .cost-estimate", { hasText: "Cost: about 2 segments" }).waitFor();
     await page.getByRole("button", { name: "Save as draft" }).click();
 
     await page.waitForURL((url) => url.pathname === "/campaigns" && url.searchParams.get("tab") === "draft");
@@ -294,6 +297,11 @@ test("the wizard drops nothing silently: a title is needed, a chosen file must b
     assert.equal(await page.evaluate(() => document.activeElement?.id), "campaign-title");
     await page.getByLabel("Title").fill("E2E careful campaign");
     await page.locator("#campaign-title-errors", { hasText: "Give the campaign a title" }).waitFor({ state: "detached" });
+    // The organisation's texting hours (opened all day for this suite), narrowed to the day.
+    await page.locator(".texting-hours-field .hint", { hasText: "between 00:00 and 24:00" }).waitFor();
+    await page.getByLabel("Narrow them for this campaign").check();
+    await page.getByLabel("Text from").fill("08:00");
+    await page.getByLabel("Until").fill("21:00");
     await page.getByRole("button", { name: "Next" }).click();
 
     // A file chosen but not imported keeps the user on the step, saying so.

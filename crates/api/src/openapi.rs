@@ -59,6 +59,7 @@ use crate::http;
         http::phone_numbers::delete_phone_number,
         http::phone_numbers::get_unsolicited_settings,
         http::phone_numbers::set_unsolicited_settings,
+        http::contact_lists::estimate_contact_list,
         http::contact_lists::list_contact_lists,
         http::contact_lists::create_contact_list,
         http::contact_lists::get_contact_list,

@@ -609,3 +609,82 @@ async fn the_import_report_marks_numbers_that_cannot_receive_texts_apart_from_op
     assert_eq!(report["opted_out_rows"][0]["phone"], "+12025550102");
     assert_eq!(report["opted_out_rows"][0]["undeliverable"], true);
 }
+
+#[actix_web::test]
+async fn the_cost_of_texting_a_list_counts_each_eligible_contacts_own_segments_at_the_organisations_price() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let manager = app.login("manager@alpha.test").await;
+    let rows = json!([
+        {"first_name": "Ada", "last_name": "L", "phone": "+14155550101", "fields": {"Note": ""}},
+        // A long merge value: this contact's message takes two segments.
+        {"first_name": "Bo", "last_name": "K", "phone": "+14155550102", "fields": {"Note": "x".repeat(200)}},
+        {"first_name": "Cy", "last_name": "O", "phone": "+14155550103", "fields": {"Note": ""}},
+        {"first_name": "Di", "last_name": "U", "phone": "+14155550104", "fields": {"Note": ""}},
+    ]);
+    let body = json!({"name": "Costed", "office_id": org.offices[0], "rows": rows});
+    let (status, list) = app.post("/api/v1/contact-lists", &manager, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{list}");
+    let list = list["contact_list"]["id"].as_i64().unwrap();
+    suppress_as(&app, org.id, "+14155550103", false, OptOutSource::Keyword);
+    suppress_as(&app, org.id, "+14155550104", false, OptOutSource::Undeliverable);
+    let number = app.insert_number(
+        org.id,
+        org.offices[0],
+        "+18885550100",
+        common::NumberSpec { kind: "reusable", number_type: "toll_free" },
+    );
+    let estimate = |body: Value| {
+        let (app, manager) = (&app, &manager);
+        async move { app.post(&format!("/api/v1/contact-lists/{list}/estimate"), manager, body).await }
+    };
+
+    let (status, cost) = estimate(json!({"message_template": "Hi {first_name} {Note}", "append_opt_out": false})).await;
+    assert_eq!(status, StatusCode::OK, "{cost}");
+    assert_eq!(
+        (cost["contacts"].as_i64(), cost["eligible"].as_i64(), cost["segments"].as_i64()),
+        (Some(4), Some(2), Some(3)),
+        "{cost}"
+    );
+    assert_eq!((cost["skipped_opted_out"].as_i64(), cost["skipped_undeliverable"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(cost["number_type"], "long_code", "no number chosen yet: a long code");
+    assert_eq!(cost["price_per_segment"], "0.0083");
+    assert_eq!(cost["estimated_cost"], "0.02", "3 × $0.0083 = $0.0249");
+    assert_eq!(cost["summary"], "about 3 segments, ≈ $0.02");
+
+    // An administrator's price for toll-free numbers applies to a toll-free number.
+    let prices = json!({"segment_prices": {"long_code": "0.0083", "toll_free": "0.5", "short_code": "0.01"}});
+    let (status, settings) = app.patch("/api/v1/organisation", &admin, prices).await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    assert_eq!(settings["segment_prices"]["toll_free"], "0.5");
+    let body = json!({"message_template": "Hi {first_name} {Note}", "append_opt_out": false,
+                      "phone_number": {"kind": "reusable", "id": number}});
+    let (status, cost) = estimate(body).await;
+    assert_eq!(status, StatusCode::OK, "{cost}");
+    assert_eq!((&cost["number_type"], &cost["estimated_cost"]), (&json!("toll_free"), &json!("1.50")));
+
+    // Bad input is named; other people's lists do not exist.
+    let (status, problem) = app
+        .patch(
+            "/api/v1/organisation",
+            &admin,
+            json!({"segment_prices": {"long_code": "-1", "toll_free": "2", "short_code": "0"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "segment_prices.long_code");
+    common::assert_field_error(&problem, "segment_prices.toll_free");
+    let (status, problem) = estimate(json!({"message_template": "x".repeat(1601)})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "message_template");
+    let (status, problem) =
+        estimate(json!({"message_template": "Hi", "phone_number": {"kind": "reusable", "id": 999_999}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "phone_number.id");
+    app.seed_default_org("beta");
+    let outsider = app.login("manager@beta.test").await;
+    let (status, _) =
+        app.post(&format!("/api/v1/contact-lists/{list}/estimate"), &outsider, json!({"message_template": "Hi"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -280,3 +280,43 @@ pub struct AuditEntry {
     #[serde(deserialize_with = "crate::wire_time::instant")]
     pub at: DateTime<Utc>,
 }
+
+/// `POST /api/v1/contact-lists/{id}/estimate`: what a message to this list would cost,
+/// before anything is saved (the wizard's message and launch steps).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EstimateRequest {
+    /// At most 1600 characters, like a campaign's message.
+    pub message_template: String,
+    /// Defaults to true, as for a campaign.
+    #[serde(default)]
+    pub append_opt_out: Option<bool>,
+    /// The number it would go from (its type sets the price); without one, a long code.
+    #[serde(default)]
+    pub phone_number: Option<NumberChoice>,
+}
+
+/// The cost of texting a list: every eligible contact's own rendered message counted in
+/// segments, times the organisation's price per segment for the number's type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CostEstimate {
+    /// Contacts in the list.
+    pub contacts: i64,
+    /// Contacts a launch would text now.
+    pub eligible: i64,
+    pub skipped_opted_out: i64,
+    pub skipped_undeliverable: i64,
+    /// Unusable numbers, or a message empty or over 1600 characters for that contact.
+    pub skipped_invalid: i64,
+    /// Segments over every eligible contact's message.
+    pub segments: i64,
+    pub number_type: crate::phone_number::NumberType,
+    /// Dollars per segment, as decimal text (`0.0083`).
+    pub price_per_segment: String,
+    /// The total in dollars, to the cent (`19.34`).
+    pub estimated_cost: String,
+    /// "about 2,418 segments, ≈ $19.34".
+    pub summary: String,
+}

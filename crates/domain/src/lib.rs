@@ -26,6 +26,7 @@ pub mod opt_out_wire;
 pub mod organisation_wire;
 pub mod phone_display;
 pub mod phone_number;
+pub mod pricing;
 pub mod problem;
 pub mod role;
 pub mod segments;

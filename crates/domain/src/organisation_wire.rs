@@ -1,8 +1,9 @@
 //! Wire types of the organisation's settings (`/api/v1/organisation`): the texting
-//! window every campaign of the organisation keeps.
+//! window every campaign of the organisation keeps, and its prices per segment.
 
 use serde::{Deserialize, Serialize};
 
+use crate::pricing::{parse_price, price_text, SegmentPrices};
 use crate::texting_hours::{TextingWindow, WindowError};
 
 /// A daily texting window on the contact's clock, as `HH:MM` times; `closes` may be
@@ -39,6 +40,54 @@ pub struct OrganisationSettings {
     /// When campaign messages (and a text that opens a conversation) may reach a
     /// contact, on the contact's own clock. Default 08:00–21:00.
     pub texting_hours: TextingHours,
+    /// What one SMS segment costs, by the sending number's type, for the cost estimate
+    /// before launch.
+    pub segment_prices: SegmentPriceList,
+}
+
+/// Prices per segment in US dollars, as decimal text (`0.0083`): at most six decimals,
+/// from 0 to 1. Simulator numbers cost nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SegmentPriceList {
+    #[cfg_attr(feature = "openapi", schema(example = "0.0083"))]
+    pub long_code: String,
+    #[cfg_attr(feature = "openapi", schema(example = "0.0083"))]
+    pub toll_free: String,
+    #[cfg_attr(feature = "openapi", schema(example = "0.0083"))]
+    pub short_code: String,
+}
+
+impl SegmentPriceList {
+    pub fn of(prices: SegmentPrices) -> Self {
+        Self {
+            long_code: price_text(prices.long_code),
+            toll_free: price_text(prices.toll_free),
+            short_code: price_text(prices.short_code),
+        }
+    }
+
+    /// The prices these texts give, or each text's field and reason.
+    pub fn prices(&self) -> Result<SegmentPrices, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let mut read = |field: &'static str, text: &str| {
+            parse_price(text).unwrap_or_else(|reason| {
+                errors.push((field, reason));
+                0
+            })
+        };
+        let prices = SegmentPrices {
+            long_code: read("long_code", &self.long_code),
+            toll_free: read("toll_free", &self.toll_free),
+            short_code: read("short_code", &self.short_code),
+        };
+        if errors.is_empty() {
+            Ok(prices)
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// `PATCH /api/v1/organisation` (administrators): fields left out stay.
@@ -48,4 +97,6 @@ pub struct OrganisationSettings {
 pub struct UpdateOrganisationSettings {
     #[serde(default)]
     pub texting_hours: Option<TextingHours>,
+    #[serde(default)]
+    pub segment_prices: Option<SegmentPriceList>,
 }

@@ -1,10 +1,12 @@
 //! Organisation settings (`/settings`, administrators): the texting hours every
-//! campaign keeps, on each contact's own clock. A narrower window applies at once to
-//! messages still waiting.
+//! campaign keeps, on each contact's own clock (a narrower window applies at once to
+//! messages still waiting), and the prices per segment the cost estimate uses.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tidings_domain::organisation_wire::{OrganisationSettings, TextingHours, UpdateOrganisationSettings};
+use tidings_domain::organisation_wire::{
+    OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
+};
 
 use crate::api::use_api;
 use crate::auth::use_current_user;
@@ -27,7 +29,11 @@ pub fn SettingsPage() -> impl IntoView {
             <NoticeBar notice/>
             {move || match settings.get() {
                 None => view! { <Loading label="Loading the settings…"/> }.into_any(),
-                Some(Ok(current)) => view! { <TextingHoursForm current notice/> }.into_any(),
+                Some(Ok(current)) => view! {
+                    <TextingHoursForm current=current.clone() notice/>
+                    <SegmentPricesForm current notice/>
+                }
+                .into_any(),
                 Some(Err(error)) => view! {
                     <ErrorPanel
                         title="The settings could not be loaded"
@@ -51,7 +57,11 @@ fn TextingHoursForm(current: OrganisationSettings, notice: RwSignal<Option<Strin
     let form = FormState::default();
     // Checked as the API will, so a typo is named before anything is sent.
     let preview = move || match (TextingHours { opens: opens.get(), closes: closes.get() }).window() {
-        Ok(window) => format!("Campaign messages go out between {} on each contact's clock.", window.describe()),
+        Ok(window) => format!(
+            "Campaign messages go out between {} and {} on each contact's clock.",
+            window.opens_text(),
+            window.closes_text()
+        ),
         Err(error) => error.reason,
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -62,7 +72,8 @@ fn TextingHoursForm(current: OrganisationSettings, notice: RwSignal<Option<Strin
             closes: closes.get_untracked().trim().to_owned(),
         };
         spawn_local(async move {
-            let answer = api.update_organisation(&UpdateOrganisationSettings { texting_hours: Some(hours) }).await;
+            let body = UpdateOrganisationSettings { texting_hours: Some(hours), segment_prices: None };
+            let answer = api.update_organisation(&body).await;
             if !form.is_open() {
                 return;
             }
@@ -111,6 +122,63 @@ fn TextingHoursForm(current: OrganisationSettings, notice: RwSignal<Option<Strin
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
                         {move || if form.busy.get() { "Saving…" } else { "Save texting hours" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The price of one SMS segment by number type, for the cost estimate before launch.
+#[component]
+fn SegmentPricesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let api = use_api();
+    let prices = current.segment_prices;
+    let long_code = RwSignal::new(prices.long_code);
+    let toll_free = RwSignal::new(prices.toll_free);
+    let short_code = RwSignal::new(prices.short_code);
+    let form = FormState::default();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.begin();
+        let prices = SegmentPriceList {
+            long_code: long_code.get_untracked().trim().to_owned(),
+            toll_free: toll_free.get_untracked().trim().to_owned(),
+            short_code: short_code.get_untracked().trim().to_owned(),
+        };
+        spawn_local(async move {
+            let body = UpdateOrganisationSettings { texting_hours: None, segment_prices: Some(prices) };
+            let answer = api.update_organisation(&body).await;
+            if !form.is_open() {
+                return;
+            }
+            match answer {
+                Ok(_) => {
+                    form.busy.set(false);
+                    notice.set(Some("Prices per segment saved.".to_owned()));
+                }
+                Err(error) => form.refused(&error),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="prices-heading">
+            <h2 id="prices-heading">"Prices per segment"</h2>
+            <p class="hint">
+                "What one SMS segment costs in US dollars, by the type of number it is sent from. The wizard \
+                 multiplies it by the segments of every eligible contact's message to estimate a campaign's cost \
+                 before launch. The default is Twilio's US list price; carrier fees are not included."
+            </p>
+            <form class="admin-form" on:submit=submit novalidate>
+                <div class="schedule-fields">
+                    <TextField id="price-long-code" label="Long code ($)" value=long_code errors=form.reasons("segment_prices.long_code") maxlength=10/>
+                    <TextField id="price-toll-free" label="Toll-free ($)" value=toll_free errors=form.reasons("segment_prices.toll_free") maxlength=10/>
+                    <TextField id="price-short-code" label="Short code ($)" value=short_code errors=form.reasons("segment_prices.short_code") maxlength=10/>
+                </div>
+                {form.failure_alert()}
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
+                        {move || if form.busy.get() { "Saving…" } else { "Save prices" }}
                     </button>
                 </div>
             </form>

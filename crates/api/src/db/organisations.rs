@@ -16,6 +16,10 @@ pub struct OrganisationRow {
     /// Texting hours, minutes since midnight on the contact's clock.
     pub texting_opens: i32,
     pub texting_closes: i32,
+    /// Prices per SMS segment by number type, in micro-dollars.
+    pub price_long_code_micros: i64,
+    pub price_toll_free_micros: i64,
+    pub price_short_code_micros: i64,
 }
 
 #[derive(Debug, Insertable)]
@@ -46,5 +50,22 @@ pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<O
 pub fn set_texting_hours(conn: &mut DbConnection, id: i64, opens: i32, closes: i32) -> QueryResult<usize> {
     diesel::update(organisations::table.find(id))
         .set((organisations::texting_opens.eq(opens), organisations::texting_closes.eq(closes)))
+        .execute(conn)
+}
+
+/// Sets the organisation's prices per segment (micro-dollars).
+pub fn set_segment_prices(
+    conn: &mut DbConnection,
+    id: i64,
+    long_code: i64,
+    toll_free: i64,
+    short_code: i64,
+) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id))
+        .set((
+            organisations::price_long_code_micros.eq(long_code),
+            organisations::price_toll_free_micros.eq(toll_free),
+            organisations::price_short_code_micros.eq(short_code),
+        ))
         .execute(conn)
 }

@@ -8,6 +8,9 @@ diesel::table! {
         created_at -> Timestamp,
         texting_opens -> Integer,
         texting_closes -> Integer,
+        price_long_code_micros -> BigInt,
+        price_toll_free_micros -> BigInt,
+        price_short_code_micros -> BigInt,
     }
 }
 

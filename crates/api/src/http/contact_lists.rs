@@ -14,13 +14,18 @@ use tidings_domain::{FieldError, Problem};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
+use crate::config::ProviderKind;
 use crate::error::{ApiError, ApiResult};
+use crate::http::json::JsonBody;
 use crate::http::json::{parse_json, read_body};
 use crate::http::listing::Listing;
 use crate::services::contact_lists::{
     self, CsvOptions, ImportTarget, ListQuery, ParsedImport, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
+use crate::services::estimate;
 use crate::state::AppState;
+use tidings_domain::campaign_wire::{CostEstimate, EstimateRequest};
+use tidings_domain::phone_number::NumberType;
 
 /// Largest text part (name, office_id, has_header, mapping) of an upload.
 const MAX_TEXT_PART_BYTES: usize = 64 * 1024;
@@ -345,8 +350,42 @@ pub async fn delete_contact_list(
 }
 
 /// This resource's routes, in matching order.
+/// What texting this list would cost: every contact a launch would text (opted-out,
+/// undeliverable and unusable ones are counted apart), their own rendered message in
+/// segments, times the organisation's price per segment for the number's type. Nothing
+/// is saved; the wizard asks before launch.
+#[utoipa::path(
+    tag = "contact-lists",
+    params(("id" = i64, Path, description = "Contact list id")),
+    request_body = EstimateRequest,
+    responses(
+        (status = 200, description = "The estimate", body = CostEstimate),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such list visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A template over 1600 characters, or an unknown number (`phone_number.id`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/contact-lists/{id}/estimate")]
+pub async fn estimate_contact_list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: JsonBody<EstimateRequest>,
+) -> ApiResult<web::Json<CostEstimate>> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let single_use = match state.config.provider {
+        ProviderKind::Simulator => NumberType::Simulator,
+        ProviderKind::Twilio => NumberType::LongCode,
+    };
+    state.db(move |conn| estimate::estimate(conn, &user, id, &input, single_use)).await.map(web::Json)
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list_contact_lists)
+        .service(estimate_contact_list)
         .service(create_contact_list)
         .service(get_contact_list)
         .service(list_contact_list_contacts)

@@ -4,7 +4,9 @@
 //!
 //! Contacts on the organisation's suppression list are skipped and counted; so are
 //! contacts whose number is not E.164 or whose rendered message is empty or over the
-//! provider's 1600-character limit (a long merge field can do that).
+//! provider's 1600-character limit (a long merge field can do that). The cost estimate
+//! before launch walks a list the same way ([`walk_list`]), so it counts what a launch
+//! would send.
 //!
 //! Each message carries its contact's zone and is first due when the contact's texting
 //! window is open: at once inside it, else when it next opens.
@@ -22,7 +24,7 @@ use tidings_domain::segments::segment_info;
 use tidings_domain::template::{render_message, MergeFields};
 
 use crate::db::campaigns::CampaignRow;
-use crate::db::contact_lists::ContactFilter;
+use crate::db::contact_lists::{ContactFilter, ContactListRow, ContactRow};
 use crate::db::conversations::NewConversation;
 use crate::db::messages::NewMessage;
 use crate::db::{self, DbConnection};
@@ -31,6 +33,74 @@ use crate::services::texting_hours;
 
 /// Contacts read and messages written per round: bounded memory for any list size.
 const PAGE: i64 = 5000;
+
+/// The message a campaign would send: its template and whether the opt-out language is
+/// appended.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    pub template: &'a str,
+    pub append_opt_out: bool,
+}
+
+/// One page of a list as a launch sees it: the contacts it would text, each with its
+/// rendered message and the value of the list's time-zone column; the rest are counted
+/// in `skipped`.
+pub struct EligiblePage {
+    pub texted: Vec<(ContactRow, String, Option<String>)>,
+}
+
+/// Walks every contact of `list` page by page, counting in `skipped` those a launch
+/// skips and handing each page's texted contacts to `visit`.
+pub fn walk_list(
+    conn: &mut DbConnection,
+    list: &ContactListRow,
+    message: Message<'_>,
+    skipped: &mut SendCounts,
+    mut visit: impl FnMut(&mut DbConnection, EligiblePage) -> ApiResult<()>,
+) -> ApiResult<()> {
+    let field_names: Vec<String> = serde_json::from_str(&list.field_names)
+        .map_err(|e| ApiError::internal(format!("contact list {} has unreadable field names: {e}", list.id)))?;
+    let zone_column = list.time_zone_field.as_ref().and_then(|field| field_names.iter().position(|name| name == field));
+    let mut after_id = None;
+    loop {
+        let filter = ContactFilter { after_id, limit: PAGE, ..ContactFilter::default() };
+        let contacts = db::contact_lists::browse(conn, list.id, &filter)?;
+        let Some(last) = contacts.last() else { break };
+        after_id = Some(last.id);
+        let full = i64::try_from(contacts.len()).unwrap_or(0) >= PAGE;
+        let phones: Vec<&str> = contacts.iter().map(|c| c.phone.as_str()).collect();
+        let suppressed = db::opt_outs::live_sources_among(conn, list.organisation_id, &phones)?;
+        let mut texted = Vec::with_capacity(contacts.len());
+        for contact in contacts {
+            if let Some(source) = suppressed.get(&contact.phone) {
+                match source {
+                    OptOutSource::Undeliverable => skipped.skipped_undeliverable += 1,
+                    _ => skipped.skipped_opted_out += 1,
+                }
+                continue;
+            }
+            let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
+            let merge = MergeFields::for_contact(
+                &contact.first_name,
+                &contact.last_name,
+                &contact.phone,
+                field_names.iter().zip(values.iter()),
+            );
+            match render_message(message.template, &merge, message.append_opt_out) {
+                Ok(body) if is_e164(&contact.phone) => {
+                    let zone = zone_column.and_then(|i| values.get(i)).cloned();
+                    texted.push((contact, body, zone));
+                }
+                _ => skipped.skipped_invalid += 1,
+            }
+        }
+        visit(conn, EligiblePage { texted })?;
+        if !full {
+            break;
+        }
+    }
+    Ok(())
+}
 
 /// Queues the launch messages of `campaign`, sent from `phone_number_id`, and starts
 /// its send counters. Run inside the launch transaction.
@@ -42,48 +112,20 @@ pub fn enqueue_launch_messages(
 ) -> ApiResult<SendCounts> {
     let list_id = campaign.contact_list_id.ok_or_else(|| ApiError::conflict("The campaign has no contact list."))?;
     let list = db::contact_lists::find(conn, campaign.organisation_id, list_id)?;
-    let field_names: Vec<String> = serde_json::from_str(&list.field_names)
-        .map_err(|e| ApiError::internal(format!("contact list {list_id} has unreadable field names: {e}")))?;
     let sender = db::phone_numbers::find_any(conn, phone_number_id)?;
-    let operated_by = campaign.operated_by;
     // Each message waits for its contact's texting hours: the zone the list's time-zone
     // column names, else the number's area code, else the campaign's.
     let window = texting_hours::campaign_window(conn, campaign)?;
     let campaign_zone = texting_hours::stored_zone(&campaign.time_zone);
-    let zone_column = list.time_zone_field.as_ref().and_then(|field| field_names.iter().position(|name| name == field));
+    let message = Message { template: &campaign.message_template, append_opt_out: campaign.append_opt_out };
     let mut counts = SendCounts::default();
-    let mut after_id = None;
-    loop {
-        let filter = ContactFilter { after_id, limit: PAGE, ..ContactFilter::default() };
-        let contacts = db::contact_lists::browse(conn, list_id, &filter)?;
-        let Some(last) = contacts.last() else { break };
-        after_id = Some(last.id);
-        let phones: Vec<&str> = contacts.iter().map(|c| c.phone.as_str()).collect();
-        let suppressed = db::opt_outs::live_sources_among(conn, campaign.organisation_id, &phones)?;
-        let mut rows = Vec::with_capacity(contacts.len());
-        let mut threads = Vec::with_capacity(contacts.len());
-        for contact in &contacts {
-            if let Some(source) = suppressed.get(&contact.phone) {
-                match source {
-                    OptOutSource::Undeliverable => counts.skipped_undeliverable += 1,
-                    _ => counts.skipped_opted_out += 1,
-                }
-                continue;
-            }
-            let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
-            let merge = MergeFields::for_contact(
-                &contact.first_name,
-                &contact.last_name,
-                &contact.phone,
-                field_names.iter().zip(values.iter()),
-            );
-            let body = match render_message(&campaign.message_template, &merge, campaign.append_opt_out) {
-                Ok(body) if is_e164(&contact.phone) => body,
-                _ => {
-                    counts.skipped_invalid += 1;
-                    continue;
-                }
-            };
+    let mut queued = 0;
+    walk_list(conn, &list, message, &mut counts, |conn, page| {
+        let mut rows = Vec::with_capacity(page.texted.len());
+        let mut threads = Vec::with_capacity(page.texted.len());
+        for (contact, body, zone_value) in page.texted {
+            let zone = contact_zone(zone_value.as_deref(), &contact.phone, campaign_zone).zone;
+            let cost = segment_info(&body);
             threads.push(NewConversation {
                 organisation_id: campaign.organisation_id,
                 office_id: campaign.office_id,
@@ -93,7 +135,7 @@ pub fn enqueue_launch_messages(
                 contact_phone: contact.phone.clone(),
                 first_name: contact.first_name.clone(),
                 last_name: contact.last_name.clone(),
-                operated_by,
+                operated_by: campaign.operated_by,
                 needs_attention: false,
                 opt_out_suggested: false,
                 assistant_fallbacks: 0,
@@ -102,13 +144,6 @@ pub fn enqueue_launch_messages(
                 created_at: stamp,
                 updated_at: stamp,
             });
-            let zone = contact_zone(
-                zone_column.and_then(|i| values.get(i)).map(String::as_str),
-                &contact.phone,
-                campaign_zone,
-            )
-            .zone;
-            let cost = segment_info(&body);
             rows.push(NewMessage {
                 organisation_id: campaign.organisation_id,
                 campaign_id: Some(campaign.id),
@@ -118,7 +153,7 @@ pub fn enqueue_launch_messages(
                 author: Author::Campaign,
                 author_user_id: None,
                 from_phone: sender.e164.clone(),
-                to_phone: contact.phone.clone(),
+                to_phone: contact.phone,
                 body,
                 encoding: cost.encoding.as_str(),
                 segments: i64::try_from(cost.segments).unwrap_or(i64::MAX),
@@ -139,11 +174,10 @@ pub fn enqueue_launch_messages(
         for row in &mut rows {
             row.conversation_id = row.contact_id.and_then(|contact| conversation_of.get(&contact).copied());
         }
-        counts.queued += i64::try_from(db::messages::insert_all(conn, &rows)?).unwrap_or(i64::MAX);
-        if i64::try_from(contacts.len()).unwrap_or(0) < PAGE {
-            break;
-        }
-    }
+        queued += i64::try_from(db::messages::insert_all(conn, &rows)?).unwrap_or(i64::MAX);
+        Ok(())
+    })?;
+    counts.queued = queued;
     db::send_counts::create(conn, campaign.id, &counts)?;
     Ok(counts)
 }

@@ -10,6 +10,7 @@ pub mod campaigns;
 pub mod contact_lists;
 pub mod conversations;
 pub mod delivery;
+pub mod estimate;
 pub mod events;
 pub mod fanout;
 pub mod inbound;

@@ -1,13 +1,18 @@
-//! The organisation's own settings (`/api/v1/organisation`): everyone signed in reads
-//! them (the wizard shows the texting hours); administrators change them, audited.
+//! The organisation's own settings (`/api/v1/organisation`): texting hours and prices
+//! per segment. Everyone signed in reads them (the wizard shows both); administrators
+//! change them, audited.
 
 use serde_json::json;
-use tidings_domain::organisation_wire::{OrganisationSettings, TextingHours, UpdateOrganisationSettings};
+use tidings_domain::organisation_wire::{
+    OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
+};
+use tidings_domain::pricing::SegmentPrices;
 use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
 use crate::clock::Clock;
 use crate::db::connection::write_transaction;
+use crate::db::organisations::OrganisationRow;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::{audit, texting_hours};
@@ -22,7 +27,17 @@ pub fn get(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<OrganisationS
         id: row.id,
         name: row.name.clone(),
         texting_hours: TextingHours::of(texting_hours::organisation_window(&row)),
+        segment_prices: SegmentPriceList::of(segment_prices(&row)),
     })
+}
+
+/// The organisation's prices per segment.
+pub fn segment_prices(row: &OrganisationRow) -> SegmentPrices {
+    SegmentPrices {
+        long_code: row.price_long_code_micros,
+        toll_free: row.price_toll_free_micros,
+        short_code: row.price_short_code_micros,
+    }
 }
 
 /// `PATCH /organisation` (administrators). A narrower window applies at once to every
@@ -35,12 +50,25 @@ pub fn update(
     input: UpdateOrganisationSettings,
 ) -> ApiResult<OrganisationSettings> {
     actor.require_admin()?;
-    let window = match &input.texting_hours {
-        None => None,
-        Some(hours) => Some(hours.window().map_err(|error| {
-            ApiError::validation(vec![FieldError::new(format!("texting_hours.{}", error.field), error.reason)])
-        })?),
-    };
+    let mut errors = Vec::new();
+    let window = input.texting_hours.as_ref().and_then(|hours| {
+        hours
+            .window()
+            .map_err(|error| errors.push(FieldError::new(format!("texting_hours.{}", error.field), error.reason)))
+            .ok()
+    });
+    let prices = input.segment_prices.as_ref().and_then(|list| {
+        list.prices()
+            .map_err(|refused| {
+                for (field, reason) in refused {
+                    errors.push(FieldError::new(format!("segment_prices.{field}"), reason));
+                }
+            })
+            .ok()
+    });
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let now = clock.now_naive();
     write_transaction(conn, |conn| {
         let before = get(conn, actor)?;
@@ -48,7 +76,12 @@ pub fn update(
             let (opens, closes) = (i32::from(window.opens_minute()), i32::from(window.closes_minute()));
             db::organisations::set_texting_hours(conn, actor.organisation_id, opens, closes)?;
         }
-        let details = json!({ "before": { "texting_hours": before.texting_hours }, "changes": input });
+        if let Some(prices) = prices {
+            let (long, toll_free, short) = (prices.long_code, prices.toll_free, prices.short_code);
+            db::organisations::set_segment_prices(conn, actor.organisation_id, long, toll_free, short)?;
+        }
+        let before = json!({ "texting_hours": before.texting_hours, "segment_prices": before.segment_prices });
+        let details = json!({ "before": before, "changes": input });
         audit::record(conn, actor, ENTITY, actor.organisation_id, "settings_changed", &details, now)?;
         Ok::<_, ApiError>(())
     })?;

@@ -13,6 +13,7 @@ use tidings_domain::campaign_wire::{Campaign, NumberChoice};
 use tidings_domain::office::Office;
 use tidings_domain::texting_hours::TextingWindow;
 
+use super::cost::CostEstimateLine;
 use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
 use crate::api::{use_api, Api, ApiError};
@@ -400,6 +401,12 @@ fn Review(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             </dd>
             <dt>"Operated by"</dt>
             <dd>{operator}</dd>
+            <dt>"Texting hours"</dt>
+            <dd>
+                {move || draft.texting_hours.get().map_or("The organisation's".to_owned(), |h| format!("{}–{} (narrowed for this campaign)", h.opens, h.closes))}
+            </dd>
+            <dt>"Cost"</dt>
+            <dd><CostEstimateLine draft/></dd>
         </dl>
     }
 }

@@ -8,6 +8,7 @@ use tidings_domain::template::{
     preview_message, template_problems, MergeFields, BUILTIN_PLACEHOLDERS, OPT_OUT_LANGUAGE,
 };
 
+use super::cost::CostEstimateLine;
 use super::draft::{Draft, FieldErrors};
 use crate::api::use_api;
 use crate::components::segment_counter::{highlighted, SegmentCounter};
@@ -167,6 +168,7 @@ pub fn MessageStep(draft: Draft) -> impl IntoView {
                         })
                     }}
                     <SegmentCounter info=Signal::derive(move || preview.get().segments)/>
+                    <CostEstimateLine draft/>
                     <p class="hint">
                         {move || {
                             let template = segment_info(&draft.message.get());

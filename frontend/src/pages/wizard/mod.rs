@@ -12,6 +12,7 @@
 
 mod assistant_script;
 mod contact_list;
+mod cost;
 mod draft;
 mod finish;
 mod general;

@@ -46,7 +46,7 @@ pub const DEFAULT_PAGE_SIZE: i64 = 50;
 pub const MAX_PAGE_SIZE: i64 = 500;
 
 /// A list the actor may see; 404 otherwise (including other organisations' lists).
-fn find_visible(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ContactListRow> {
+pub(crate) fn find_visible(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ContactListRow> {
     match db::contact_lists::find(conn, actor.organisation_id, id) {
         Ok(row) if actor.sees_office(row.office_id) => Ok(row),
         Ok(_) | Err(DieselError::NotFound) => Err(ApiError::not_found("The contact list")),

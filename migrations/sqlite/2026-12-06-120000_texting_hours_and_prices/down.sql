@@ -1,4 +1,7 @@
 DROP INDEX messages_campaign_waiting;
+ALTER TABLE organisations DROP COLUMN price_short_code_micros;
+ALTER TABLE organisations DROP COLUMN price_toll_free_micros;
+ALTER TABLE organisations DROP COLUMN price_long_code_micros;
 ALTER TABLE contact_lists DROP COLUMN time_zone_field;
 ALTER TABLE messages DROP COLUMN texting_zone;
 ALTER TABLE campaigns DROP COLUMN texting_closes;

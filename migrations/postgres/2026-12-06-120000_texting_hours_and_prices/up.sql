@@ -12,3 +12,8 @@ ALTER TABLE contact_lists ADD COLUMN time_zone_field TEXT;
 -- The campaign page counts the launch messages waiting for texting hours: queued rows
 -- only, so the index stays as small as the queue.
 CREATE INDEX messages_campaign_waiting ON messages (campaign_id, next_attempt_at) WHERE status = 'queued';
+-- The price of one SMS segment by number type, in micro-dollars, for the cost estimate
+-- before launch (default: Twilio's US list price, $0.0083).
+ALTER TABLE organisations ADD COLUMN price_long_code_micros BIGINT NOT NULL DEFAULT 8300;
+ALTER TABLE organisations ADD COLUMN price_toll_free_micros BIGINT NOT NULL DEFAULT 8300;
+ALTER TABLE organisations ADD COLUMN price_short_code_micros BIGINT NOT NULL DEFAULT 8300;
