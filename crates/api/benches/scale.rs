@@ -80,6 +80,9 @@ fn main() -> Result<(), String> {
         run_jobs: false,
         delivery: DeliverySettings::default(),
         simulator_failure_rate: 0.0,
+        inbound_spool_dir: dir.path().join("inbound-spool"),
+        sqlite_busy_timeout_ms: tidings_api::db::connection::DEFAULT_BUSY_TIMEOUT_MS,
+        replay_spool: false,
     };
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let simulator = Arc::new(Simulator::new());

@@ -15,13 +15,14 @@ use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::{Config, ProviderKind};
-use crate::db::connection::{build_pool, run_migrations};
+use crate::db::connection::{build_pool_waiting, run_migrations};
 use crate::http;
 use crate::live::EventHub;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::providers::simulator::{Simulator, SimulatorSettings};
 use crate::providers::{twilio::TwilioProvider, Provider};
+use crate::spool::InboundSpool;
 use crate::state::AppState;
 
 /// A bound, not yet running, server.
@@ -58,7 +59,8 @@ impl Application {
         clock: Arc<dyn Clock>,
         provider: Arc<dyn Provider>,
     ) -> Result<Self, String> {
-        let pool = build_pool(&config.database, config.db_pool_size).map_err(|e| e.to_string())?;
+        let pool = build_pool_waiting(&config.database, config.db_pool_size, config.sqlite_busy_timeout_ms)
+            .map_err(|e| e.to_string())?;
         {
             let mut conn = pool.get().map_err(|e| format!("could not open the database: {e}"))?;
             let applied = run_migrations(&mut conn).map_err(|e| e.to_string())?;
@@ -68,6 +70,7 @@ impl Application {
         }
         let state = AppState {
             events: Arc::new(EventHub::new(pool.clone())),
+            spool: Arc::new(InboundSpool::new(config.inbound_spool_dir.clone())),
             pool,
             tokens: TokenKeys::new(config.jwt_secret.expose().as_bytes()),
             config: Arc::new(config),
@@ -82,6 +85,10 @@ impl Application {
         let server = serve(listener, state.clone())?;
         if state.config.run_jobs {
             crate::jobs::spawn_all(state.clone());
+        }
+        // Every server replays the requests its own webhook spooled, jobs or not.
+        if state.config.replay_spool {
+            crate::jobs::spool_replay::spawn(state.clone());
         }
         Ok(Self { port, server, state })
     }

@@ -92,6 +92,15 @@ pub struct ServeArgs {
     /// Where generated secrets are kept; defaults to the SQLite file's directory.
     #[arg(long, env = "TIDINGS_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Where the inbound webhook keeps signed requests it could not file while the
+    /// database was unavailable, until they are replayed; defaults to `inbound-spool`
+    /// in the data directory (or the SQLite file's), else in the working directory.
+    #[arg(long, env = "TIDINGS_INBOUND_SPOOL_DIR")]
+    pub inbound_spool_dir: Option<PathBuf>,
+    /// How long a SQLite write waits for the database's one writer before it gives up
+    /// (and the request answers 503), in milliseconds; 0 to 60 000.
+    #[arg(long, env = "TIDINGS_SQLITE_BUSY_TIMEOUT_MS", default_value_t = crate::db::connection::DEFAULT_BUSY_TIMEOUT_MS)]
+    pub sqlite_busy_timeout_ms: u64,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -209,6 +218,13 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// Share of simulator sends that fail.
     pub simulator_failure_rate: f64,
+    /// The inbound webhook's durable spool (`crate::spool`).
+    pub inbound_spool_dir: PathBuf,
+    /// SQLite's busy timeout, in milliseconds.
+    pub sqlite_busy_timeout_ms: u64,
+    /// Replay the spool in the background: always for `tidings serve`; tests replay it
+    /// themselves (`jobs::spool_replay::run_once`).
+    pub replay_spool: bool,
 }
 
 /// Why the configuration was refused.
@@ -232,6 +248,8 @@ pub enum ConfigError {
     NotARate(&'static str),
     #[error("TIDINGS_SIMULATOR_FAILURE_RATE must be between 0 and 1 (got {0})")]
     FailureRate(f64),
+    #[error("TIDINGS_SQLITE_BUSY_TIMEOUT_MS must be between 0 and 60000 (got {0})")]
+    BusyTimeout(u64),
 }
 
 /// Shortest HS256 secret accepted (RFC 7518 §3.2: at least the hash size).
@@ -305,6 +323,15 @@ impl ServeArgs {
         if jwt_secret.len() < JWT_SECRET_MIN_BYTES {
             return Err(ConfigError::ShortSecret(jwt_secret.len()));
         }
+        if self.sqlite_busy_timeout_ms > 60_000 {
+            return Err(ConfigError::BusyTimeout(self.sqlite_busy_timeout_ms));
+        }
+        let inbound_spool_dir = match (&self.inbound_spool_dir, &self.data_dir, database.sqlite_dir()) {
+            (Some(dir), _, _) => dir.clone(),
+            (None, Some(dir), _) => dir.join("inbound-spool"),
+            (None, None, Some(dir)) => dir.join("inbound-spool"),
+            (None, None, None) => PathBuf::from("inbound-spool"),
+        };
         let twilio = match self.provider {
             ProviderKind::Simulator => None,
             ProviderKind::Twilio => match (self.twilio_account_sid, self.twilio_auth_token) {
@@ -333,6 +360,9 @@ impl ServeArgs {
             run_jobs: self.run_jobs,
             delivery,
             simulator_failure_rate: self.simulator_failure_rate,
+            inbound_spool_dir,
+            sqlite_busy_timeout_ms: self.sqlite_busy_timeout_ms,
+            replay_spool: true,
         })
     }
 }

@@ -97,6 +97,11 @@ impl ApiError {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, Some(detail.into()))
     }
 
+    /// 503 with `Retry-After`: try again in `seconds`.
+    pub fn unavailable_for(seconds: u64, detail: impl Into<String>) -> Self {
+        Self { retry_after: Some(seconds.max(1)), ..Self::unavailable(detail) }
+    }
+
     /// An unexpected failure: logged here, once, and hidden from the client.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");

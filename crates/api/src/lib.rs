@@ -18,5 +18,6 @@ pub mod metrics;
 pub mod openapi;
 pub mod providers;
 pub mod services;
+pub mod spool;
 pub mod state;
 pub mod telemetry;

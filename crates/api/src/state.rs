@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::live::EventHub;
 use crate::metrics::Metrics;
 use crate::providers::Provider;
+use crate::spool::InboundSpool;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
@@ -26,6 +27,8 @@ pub struct AppState {
     pub provider: Arc<dyn Provider>,
     /// Live updates for this server's event streams.
     pub events: Arc<EventHub>,
+    /// Inbound requests kept while the database was unavailable.
+    pub spool: Arc<InboundSpool>,
 }
 
 impl AppState {

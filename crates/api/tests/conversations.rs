@@ -736,3 +736,80 @@ async fn a_contacts_message_is_unread_for_each_person_until_they_open_it() {
     let listed = sections["sections"].as_array().unwrap().iter().flat_map(|s| s["items"].as_array().unwrap().clone());
     assert!(listed.filter(|c| c["id"] == asked).all(|c| c["unread"] == false), "the manager opened it");
 }
+
+#[actix_web::test]
+async fn stops_that_arrive_while_the_database_is_unavailable_are_kept_and_filed_once_it_is_back() {
+    let twilio = TwilioConfig {
+        account_sid: "AC0123456789abcdef0123456789abcdef".to_owned(),
+        auth_token: Secret::new(AUTH_TOKEN),
+        api_base: "http://127.0.0.1:9".to_owned(),
+    };
+    // SQLite writes give up after 200 ms instead of 10 s, so the outage is quick to reach.
+    let options = TestOptions { twilio: Some(twilio), sqlite_busy_timeout_ms: 200, ..TestOptions::default() };
+    let w = world_with(options).await;
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    let url = "http://127.0.0.1:8080/webhooks/twilio/inbound";
+    let phones: Vec<String> = (100..150).map(phone).collect();
+    let stop = |i: usize| -> Vec<(&'static str, String)> {
+        vec![
+            ("MessageSid", format!("SMstop{i}")),
+            ("From", phones[i].clone()),
+            ("To", NUMBER.to_owned()),
+            ("Body", "STOP".to_owned()),
+        ]
+    };
+    let post = |params: Vec<(&'static str, String)>| {
+        let app = &w.app;
+        async move {
+            let borrowed: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let signature = twilio_signature(AUTH_TOKEN, url, &borrowed);
+            let response = app
+                .client
+                .post(app.url("/webhooks/twilio/inbound"))
+                .header("X-Twilio-Signature", signature)
+                .form(&params)
+                .send()
+                .await
+                .unwrap();
+            let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+            (response.status(), retry_after)
+        }
+    };
+
+    let outage = w.app.database.outage();
+    let answers = futures_util::future::join_all((0..phones.len()).map(|i| post(stop(i)))).await;
+    for (status, retry_after) in &answers {
+        assert_eq!(*status, StatusCode::SERVICE_UNAVAILABLE, "Twilio is asked to retry");
+        assert!(retry_after.is_some(), "with Retry-After");
+    }
+    let spool = w.app.app_state.spool.clone();
+    assert_eq!(spool.pending().unwrap().len(), 50, "every STOP is kept on disk");
+    let replay = tidings_api::jobs::spool_replay::run_once(&w.app.app_state).await.unwrap();
+    assert_eq!((replay.filed, replay.left), (0, 50), "nothing can be filed while the database is still unavailable");
+
+    drop(outage);
+    let replay = tidings_api::jobs::spool_replay::run_once(&w.app.app_state).await.unwrap();
+    assert_eq!((replay.filed, replay.left), (50, 0));
+    assert!(spool.pending().unwrap().is_empty());
+    // Twilio's own retry of one of them arrives after the replay: a repeat, filed once.
+    assert_eq!(post(stop(0)).await.0, StatusCode::OK);
+
+    let (status, list) = w.app.get("/api/v1/opt-outs?limit=100", &w.manager).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let suppressed: std::collections::HashSet<String> =
+        list["items"].as_array().unwrap().iter().map(|o| o["phone"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(suppressed, phones.iter().cloned().collect(), "all 50 are on the suppression list");
+    assert!(list["items"].as_array().unwrap().iter().all(|o| o["source"] == "keyword"));
+
+    // None of those numbers is texted again.
+    let rows: Vec<Value> =
+        phones.iter().map(|p| json!({"first_name": "Gone", "last_name": "Away", "phone": p})).collect();
+    let body = json!({"name": "Stopped", "office_id": w.org.offices[0], "rows": rows});
+    let (status, imported) = w.app.post("/api/v1/contact-lists", &w.manager, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{imported}");
+    let list = imported["contact_list"]["id"].as_i64().unwrap();
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    let (_, launched) = w.app.get(&format!("/api/v1/campaigns/{campaign}"), &w.manager).await;
+    assert_eq!(launched["send_counts"]["skipped_opted_out"], 50, "{launched}");
+    assert_eq!(launched["send_counts"]["queued"], 0);
+}

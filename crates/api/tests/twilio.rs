@@ -304,7 +304,11 @@ async fn provisioning_searches_then_buys_with_our_webhook() {
     assert_eq!(purchase.path, format!("/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json"));
     assert_eq!(purchase.field("PhoneNumber"), Some("+14155550123"));
     assert_eq!(purchase.field("FriendlyName"), Some("West outreach"));
-    assert_eq!(purchase.field("SmsUrl"), Some("https://tidings.example.edu/webhooks/twilio/inbound"));
+    assert_eq!(
+        purchase.field("SmsUrl"),
+        Some("https://tidings.example.edu/webhooks/twilio/inbound#rc=5&rp=ct,rt,5xx"),
+        "with retries on timeouts and 5xx"
+    );
     assert_eq!(purchase.field("SmsMethod"), Some("POST"));
     assert_eq!(purchase.credentials, Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())));
 }
@@ -397,7 +401,7 @@ async fn the_server_started_with_twilio_buys_numbers_from_twilio() {
     assert_eq!(purchases[0].field("PhoneNumber"), Some("+14155550123"));
     assert_eq!(purchases[0].field("FriendlyName"), Some("West outreach"));
     // The harness's public URL.
-    assert_eq!(purchases[0].field("SmsUrl"), Some("http://127.0.0.1:8080/webhooks/twilio/inbound"));
+    assert_eq!(purchases[0].field("SmsUrl"), Some("http://127.0.0.1:8080/webhooks/twilio/inbound#rc=5&rp=ct,rt,5xx"));
     let sid = purchases[0].credentials.clone();
     assert_eq!(sid, Some((ACCOUNT_SID.to_owned(), AUTH_TOKEN.to_owned())));
     let (status, read) = app.get(&format!("/api/v1/phone-numbers/{}", number["id"]), &admin).await;

@@ -139,7 +139,11 @@ fn redact(url: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     target: DatabaseTarget,
+    busy_timeout_ms: u64,
 }
+
+/// How long a SQLite write waits for the one writer by default, in milliseconds.
+pub const DEFAULT_BUSY_TIMEOUT_MS: u64 = 10_000;
 
 impl ManageConnection for ConnectionManager {
     type Connection = DbConnection;
@@ -156,10 +160,11 @@ impl ManageConnection for ConnectionManager {
                 // WAL lets readers run beside the one writer; busy_timeout makes a
                 // writer wait for the lock instead of failing at once; foreign keys are
                 // off by default in SQLite.
-                conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {}; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
+                    self.busy_timeout_ms
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -177,13 +182,22 @@ impl ManageConnection for ConnectionManager {
 
 /// Builds the pool for `target`, creating the SQLite file's directory when needed.
 pub fn build_pool(target: &DatabaseTarget, max_size: u32) -> Result<DbPool, DatabaseError> {
+    build_pool_waiting(target, max_size, DEFAULT_BUSY_TIMEOUT_MS)
+}
+
+/// As [`build_pool`], with SQLite writes waiting `busy_timeout_ms` for the writer.
+pub fn build_pool_waiting(
+    target: &DatabaseTarget,
+    max_size: u32,
+    busy_timeout_ms: u64,
+) -> Result<DbPool, DatabaseError> {
     if let DatabaseTarget::Sqlite(path) = target {
         if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| DatabaseError::CreateDirectory { path: dir.display().to_string(), source })?;
         }
     }
-    let manager = ConnectionManager { target: target.clone() };
+    let manager = ConnectionManager { target: target.clone(), busy_timeout_ms };
     // Try one connection first so a bad URL fails now with the real reason instead of
     // r2d2's 30-second timeout.
     let mut probe = manager.connect().map_err(|e| DatabaseError::Connect(e.to_string()))?;

@@ -11,6 +11,7 @@ use crate::providers::twilio_signature::{is_valid_signature, SIGNATURE_HEADER};
 use crate::providers::StatusReport;
 use crate::services::delivery;
 use crate::services::inbound::{self, InboundMessage};
+use crate::spool::SpooledRequest;
 use crate::state::AppState;
 
 /// A form post's parameters, in the order received.
@@ -101,6 +102,7 @@ pub async fn twilio_status(
         (status = 200, description = "Filed (or ignored: not our number, a repeat)", body = String, content_type = "text/xml"),
         (status = 400, description = "From, To or Body missing", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing or wrong signature", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database could not take the message now: the signed request is kept in the server's spool and filed once the database is back; Twilio retries too (`Retry-After`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn twilio_inbound(
@@ -110,23 +112,52 @@ pub async fn twilio_inbound(
 ) -> ApiResult<HttpResponse> {
     let params = form.into_inner();
     verify_signature(&state, &request, &params)?;
-    let required = |name: &'static str| {
-        param(&params, &[name]).map(str::to_owned).ok_or_else(|| {
-            ApiError::bad_request_fields(
-                "The inbound message is incomplete.",
-                vec![tidings_domain::FieldError::new(name, "is required")],
-            )
-        })
-    };
-    let message = InboundMessage {
-        from: required("From")?,
-        to: required("To")?,
-        body: required("Body")?,
-        provider_message_id: param(&params, &["MessageSid", "SmsSid"]).filter(|s| !s.is_empty()).map(str::to_owned),
-    };
-    let outcome = inbound::receive(&state, message).await?;
-    tracing::debug!(?outcome, "inbound message");
+    let message = InboundMessage::from_twilio_form(&params).map_err(|name| {
+        ApiError::bad_request_fields(
+            "The inbound message is incomplete.",
+            vec![tidings_domain::FieldError::new(name, "is required")],
+        )
+    })?;
+    let received_at = state.clock.now();
+    match inbound::receive_at(&state, message, received_at).await {
+        Ok(outcome) => tracing::debug!(?outcome, "inbound message"),
+        // The database could not take it (locked, down, or failing): keep the signed
+        // request on disk before answering, and ask Twilio to retry as well. Whichever
+        // arrives first is filed; the other is a repeat of its MessageSid.
+        Err(error) if error.status().is_server_error() => {
+            let spooled = SpooledRequest {
+                received_at,
+                path: request
+                    .uri()
+                    .path_and_query()
+                    .map_or_else(|| request.path().to_owned(), |p| p.as_str().to_owned()),
+                signature: signature_of(&request).unwrap_or_default().to_owned(),
+                params,
+            };
+            let spool = state.spool.clone();
+            let kept = web::block(move || spool.keep(&spooled)).await;
+            match kept {
+                Ok(Ok(path)) => {
+                    tracing::warn!(path = %path.display(), status = %error.status(), "inbound message spooled")
+                }
+                Ok(Err(io)) => tracing::error!(error = %io, "inbound message could not be spooled either"),
+                Err(blocking) => tracing::error!(error = %blocking, "inbound spool task failed"),
+            }
+            return Err(ApiError::unavailable_for(
+                SPOOL_RETRY_AFTER_SECONDS,
+                "The message could not be filed now; it is kept and will be filed shortly. Retry later.",
+            ));
+        }
+        Err(error) => return Err(error),
+    }
     Ok(HttpResponse::Ok().content_type("text/xml").body("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"))
+}
+
+/// What Twilio is told to wait before retrying a request the database could not take.
+const SPOOL_RETRY_AFTER_SECONDS: u64 = 5;
+
+fn signature_of(request: &HttpRequest) -> Option<&str> {
+    request.headers().get(SIGNATURE_HEADER).and_then(|value| value.to_str().ok())
 }
 
 /// This resource's routes: the paths are the ones Tidings gives Twilio when it

@@ -4,6 +4,7 @@
 
 pub mod dispatcher;
 pub mod scheduler;
+pub mod spool_replay;
 pub mod status_reports;
 
 use crate::state::AppState;

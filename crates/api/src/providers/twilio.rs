@@ -19,6 +19,11 @@ use crate::config::{Secret, TwilioConfig};
 
 /// Where Twilio posts inbound messages to our numbers (relative to the public URL).
 pub const INBOUND_WEBHOOK_PATH: &str = "/webhooks/twilio/inbound";
+/// Twilio's connection overrides on the inbound webhook URL (a fragment Twilio reads and
+/// never sends, so signatures are unaffected): up to 5 retries, on connection and read
+/// timeouts and on a 5xx answer — which the webhook gives when the database cannot take
+/// a message (it also keeps the request in its spool).
+pub const INBOUND_CONNECTION_OVERRIDES: &str = "#rc=5&rp=ct,rt,5xx";
 /// Where Twilio posts message status callbacks (relative to the public URL).
 pub const STATUS_WEBHOOK_PATH: &str = "/webhooks/twilio/status";
 
@@ -123,7 +128,7 @@ impl TwilioProvider {
     }
 
     async fn buy(&self, e164: &str, friendly_name: &str) -> Result<IncomingNumber, ProviderError> {
-        let sms_url = format!("{}{INBOUND_WEBHOOK_PATH}", self.public_url);
+        let sms_url = format!("{}{INBOUND_WEBHOOK_PATH}{INBOUND_CONNECTION_OVERRIDES}", self.public_url);
         // No `StatusCallback` on the number: there it reports *voice call* status. Message
         // delivery reports are asked for per message (`OutboundMessage::status_callback`).
         let form = [

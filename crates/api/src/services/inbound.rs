@@ -48,6 +48,74 @@ pub struct InboundMessage {
     pub provider_message_id: Option<String>,
 }
 
+impl InboundMessage {
+    /// The message of Twilio's inbound webhook form, or the name of a required field
+    /// it lacks.
+    pub fn from_twilio_form(params: &[(String, String)]) -> Result<Self, &'static str> {
+        let value = |names: &[&str]| {
+            names.iter().find_map(|name| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))
+        };
+        let required = |name: &'static str| value(&[name]).ok_or(name);
+        Ok(Self {
+            from: required("From")?,
+            to: required("To")?,
+            body: required("Body")?,
+            provider_message_id: value(&["MessageSid", "SmsSid"]).filter(|s| !s.is_empty()),
+        })
+    }
+}
+
+/// What a replay of the spool did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SpoolReplay {
+    /// Requests filed (or found already filed) and removed from the spool.
+    pub filed: usize,
+    /// Requests left for the next replay (the database still could not take them).
+    pub left: usize,
+}
+
+/// Files the requests the inbound webhook kept while the database was unavailable, in
+/// arrival order and at their arrival time, removing each once it is filed. Stops at
+/// the first that the database still cannot take, so order is kept for the next turn.
+pub async fn replay_spool(state: &AppState) -> ApiResult<SpoolReplay> {
+    let spool = state.spool.clone();
+    let pending = actix_web::web::block(move || spool.pending())
+        .await?
+        .map_err(|e| ApiError::internal(format!("reading the inbound spool: {e}")))?;
+    let mut replay = SpoolReplay { filed: 0, left: pending.len() };
+    for (path, request) in pending {
+        let filed = match InboundMessage::from_twilio_form(&request.params) {
+            Ok(message) => receive_at(state, message, request.received_at).await.map(|_| ()),
+            // Checked before it was kept; a request that lacks a field cannot be filed.
+            Err(field) => {
+                tracing::error!(path = %path.display(), field, "spooled inbound request without a required field");
+                Ok(())
+            }
+        };
+        match filed {
+            Ok(()) => {
+                let spool = state.spool.clone();
+                actix_web::web::block(move || spool.forget(&path))
+                    .await?
+                    .map_err(|e| ApiError::internal(format!("removing a replayed request: {e}")))?;
+                replay.filed += 1;
+                replay.left -= 1;
+            }
+            Err(error) if error.status().is_server_error() => return Ok(replay),
+            // Refused for good (not a server failure): nothing to file; keep no copy.
+            Err(error) => {
+                tracing::warn!(path = %path.display(), status = %error.status(), "spooled inbound request refused");
+                let spool = state.spool.clone();
+                actix_web::web::block(move || spool.forget(&path))
+                    .await?
+                    .map_err(|e| ApiError::internal(format!("removing a refused request: {e}")))?;
+                replay.left -= 1;
+            }
+        }
+    }
+    Ok(replay)
+}
+
 /// What became of an inbound message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboundOutcome {
@@ -62,7 +130,12 @@ pub enum InboundOutcome {
 /// Files an inbound message and queues whatever answers it. An opt-out returns only
 /// once no message to the contact is in the provider's hands.
 pub async fn receive(state: &AppState, inbound: InboundMessage) -> ApiResult<InboundOutcome> {
-    let now = state.clock.now();
+    receive_at(state, inbound, state.clock.now()).await
+}
+
+/// As [`receive`], for a message that arrived at `now` (a spooled one, replayed later,
+/// keeps its place in the conversation and against a later START).
+pub async fn receive_at(state: &AppState, inbound: InboundMessage, now: DateTime<Utc>) -> ApiResult<InboundOutcome> {
     let message = inbound.clone();
     let outcome = state.db(move |conn| file(conn, &message, now)).await?;
     if let InboundOutcome::Filed { kind: InboundKind::OptOut, organisation_id, .. } = &outcome {

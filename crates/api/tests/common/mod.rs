@@ -44,7 +44,9 @@ impl TestDatabase {
                 // Loopback needs no TLS, and libpq's OpenSSL teardown at process exit races
                 // pool threads still holding connections (a SIGSEGV after every test passed).
                 let tls = if url.contains("sslmode=") { "" } else { "&sslmode=disable" };
-                let test_url = format!("{url}{separator}options=-csearch_path%3D{schema}{tls}");
+                // Named after the schema, so an outage can end this test's sessions only.
+                let test_url =
+                    format!("{url}{separator}options=-csearch_path%3D{schema}&application_name={schema}{tls}");
                 TestDatabase::Postgres { admin_url: url, schema, url: test_url }
             }
             _ => {
@@ -64,6 +66,51 @@ impl TestDatabase {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDatabase::Postgres { .. })
+    }
+}
+
+/// The database made unavailable to the server until dropped: SQLite held locked by
+/// another connection's write transaction (the server's writes fail once its busy
+/// timeout passes); PostgreSQL with the test's schema renamed away and the server's
+/// sessions ended (every statement fails until it is back).
+pub enum Outage {
+    Sqlite(diesel::SqliteConnection),
+    Postgres { admin: PgConnection, schema: String },
+}
+
+impl TestDatabase {
+    pub fn outage(&self) -> Outage {
+        match self {
+            TestDatabase::Sqlite { path, .. } => {
+                let mut holder = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+                holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+                Outage::Sqlite(holder)
+            }
+            TestDatabase::Postgres { admin_url, schema, .. } => {
+                let mut admin = PgConnection::establish(admin_url).unwrap();
+                admin
+                    .batch_execute(&format!(
+                        "ALTER SCHEMA {schema} RENAME TO {schema}_down; \
+                         SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE application_name = '{schema}' AND pid <> pg_backend_pid();"
+                    ))
+                    .unwrap();
+                Outage::Postgres { admin, schema: schema.clone() }
+            }
+        }
+    }
+}
+
+impl Drop for Outage {
+    fn drop(&mut self) {
+        match self {
+            Outage::Sqlite(holder) => {
+                let _ = holder.batch_execute("ROLLBACK");
+            }
+            Outage::Postgres { admin, schema } => {
+                let _ = admin.batch_execute(&format!("ALTER SCHEMA {schema}_down RENAME TO {schema}"));
+            }
+        }
     }
 }
 
@@ -89,6 +136,8 @@ pub struct TestOptions {
     /// How long a session lasts on the test's clock (tests that move the clock across
     /// days keep their sessions).
     pub token_ttl_minutes: i64,
+    /// SQLite's busy timeout (the spool test holds the database locked past it).
+    pub sqlite_busy_timeout_ms: u64,
 }
 
 impl Default for TestOptions {
@@ -99,6 +148,7 @@ impl Default for TestOptions {
             twilio: None,
             delivery: DeliverySettings::default(),
             token_ttl_minutes: 60,
+            sqlite_busy_timeout_ms: tidings_api::db::connection::DEFAULT_BUSY_TIMEOUT_MS,
         }
     }
 }
@@ -153,6 +203,9 @@ impl TestApp {
             run_jobs: false,
             delivery: options.delivery,
             simulator_failure_rate: 0.0,
+            inbound_spool_dir: static_dir.path().join("inbound-spool"),
+            sqlite_busy_timeout_ms: options.sqlite_busy_timeout_ms,
+            replay_spool: false,
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let simulator = Arc::new(Simulator::new());
