@@ -40,6 +40,7 @@ test("a non-administrator sees no Users or Offices, and their addresses say why"
       "Users",
       "Offices",
       "Opt-outs",
+      "Settings",
     ]);
   });
 });

@@ -1,5 +1,6 @@
 // Texting hours in the browser: an administrator's Settings page (the organisation's
-// window, checked as typed and refused when it crosses midnight), and a campaign whose
+// window, checked as typed and refused when it crosses midnight; the change in the
+// audit log), and a campaign whose
 // own hours exclude the present: its contacts wait, the Contacts tab says until when on
 // their own clock, and the General tab says how many wait. The suite opened the demo's
 // hours all day (run.mjs); this file leaves them so.
@@ -32,6 +33,15 @@ test("an administrator reads and changes the organisation's texting hours on the
       await page.locator(".texting-hours-preview", { hasText: "between 00:00 and 24:00" }).waitFor();
       await page.getByRole("button", { name: "Save texting hours" }).click();
       await page.locator(".notice", { hasText: "Texting hours saved: 00:00–24:00." }).waitFor();
+
+      // The change is in the organisation's audit log, with who made it.
+      await page.getByRole("link", { name: "Audit log" }).click();
+      await page.getByRole("heading", { name: "Audit log" }).waitFor();
+      await page.getByLabel("Show").selectOption("organisation");
+      const row = page.locator(".admin-table tbody tr", { hasText: "settings changed" }).first();
+      await row.waitFor();
+      assert.match(await row.innerText(), /Ada Admin/);
+      assert.match(await row.innerText(), /Settings #\d+/);
     },
     { expectedConsole: refusals(422) },
   );

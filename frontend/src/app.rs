@@ -29,20 +29,22 @@ use crate::bundles::{Elsewhere as ContactListsPage, Elsewhere as ContactListPage
 #[cfg(not(feature = "bundle-settings"))]
 use crate::bundles::{
     Elsewhere as PhoneNumbersPage, Elsewhere as PhoneNumberPage, Elsewhere as UsersPage, Elsewhere as OfficesPage,
-    Elsewhere as SuppressionPage, Elsewhere as SettingsPage,
+    Elsewhere as SuppressionPage, Elsewhere as SettingsPage, Elsewhere as AuditLogPage,
 };
 #[cfg(any(feature = "bundle-campaign", feature = "bundle-insight"))]
 use crate::pages::CampaignDetailPage;
 #[cfg(feature = "bundle-inbox")]
 use crate::pages::InboxPage;
+#[cfg(feature = "bundle-settings")]
+use crate::pages::{
+    AuditLogPage, OfficesPage, PhoneNumberPage, PhoneNumbersPage, SettingsPage, SuppressionPage, UsersPage,
+};
 #[cfg(feature = "bundle-home")]
 use crate::pages::{CampaignsPage, HomePage};
 #[cfg(feature = "bundle-lists")]
 use crate::pages::{ContactListPage, ContactListsPage};
 #[cfg(feature = "wizard")]
 use crate::pages::{EditCampaignPage, NewCampaignPage};
-#[cfg(feature = "bundle-settings")]
-use crate::pages::{OfficesPage, PhoneNumberPage, PhoneNumbersPage, SettingsPage, SuppressionPage, UsersPage};
 
 /// The whole app: the session, then the routes.
 ///
@@ -71,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/offices") view=OfficesPage/>
                     <Route path=path!("/opt-outs") view=SuppressionPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/audit-log") view=AuditLogPage/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>
             </Routes>

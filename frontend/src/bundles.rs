@@ -4,7 +4,7 @@
 //! tabs), the creation wizard by step (`wizard`: start, general and number;
 //! `wizard-list`: the contact list; `wizard-message`: message and operator;
 //! `wizard-launch`: the last step), `lists` (contact lists) and `settings` (phone
-//! numbers, users, offices, the suppression list, settings). Each bundle is this crate built with
+//! numbers, users, offices, the suppression list, settings, the audit log). Each bundle is this crate built with
 //! one `bundle-*` feature; `index.html` picks the bundle from the path (on a campaign's
 //! page, the `tab`; in the wizard, the `step`).
 //!

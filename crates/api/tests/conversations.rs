@@ -324,6 +324,23 @@ async fn a_single_use_campaign_closes_everything_when_it_stops() {
     };
     let outcome = tidings_api::services::inbound::file(&mut conn, &inbound, w.app.clock.now()).unwrap();
     assert_eq!(outcome, tidings_api::services::inbound::InboundOutcome::NotOurNumber);
+    // A STOP to it still reaches the organisation that had it: recorded, nothing sent.
+    let stop = tidings_api::services::inbound::InboundMessage {
+        from: phone(2),
+        body: " stop ".to_owned(),
+        provider_message_id: Some("SMlatestop".to_owned()),
+        ..inbound
+    };
+    let outcome = tidings_api::services::inbound::file(&mut conn, &stop, w.app.clock.now()).unwrap();
+    assert_eq!(
+        outcome,
+        tidings_api::services::inbound::InboundOutcome::OptOutToReleasedNumber { organisation_id: w.org.id }
+    );
+    drop(conn);
+    let (status, list) = w.app.get(&format!("/api/v1/opt-outs?q={}", &phone(2)[2..]), &w.manager).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let entry = &list["items"][0];
+    assert_eq!((&entry["phone"], &entry["source"]), (&json!(phone(2)), &json!("keyword")), "{list}");
 }
 
 #[actix_web::test]
@@ -516,6 +533,23 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
     let (_, read) = w.app.get(&format!("/api/v1/campaigns/{campaign}"), &w.manager).await;
     assert_eq!(read["send_counts"]["skipped_opted_out"], 1);
 
+    // Office-scoped users see their office's campaigns' entries and those of no campaign.
+    let (_, campaign_read) = w.app.get(&format!("/api/v1/campaigns/{campaign}/contacts"), &w.manager).await;
+    let contact = campaign_read["items"][1]["id"].as_i64().unwrap();
+    let (status, _) =
+        w.app.post(&format!("/api/v1/campaigns/{campaign}/contacts/{contact}/opt-out"), &w.manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let phones = |page: &Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|e| e["phone"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, everything) = w.app.get("/api/v1/opt-outs", &w.manager).await;
+    assert!(phones(&everything).contains(&phone(2)), "a Main Campus campaign's opt-out: {everything}");
+    let west = w.app.login("limited@alpha.test").await;
+    let (status, scoped) = w.app.get("/api/v1/opt-outs", &west).await;
+    assert_eq!(status, StatusCode::OK, "{scoped}");
+    assert!(!phones(&scoped).contains(&phone(2)), "West Campus does not see Main Campus entries: {scoped}");
+    assert!(phones(&scoped).contains(&"+14152000009".to_owned()), "entries of no campaign are seen by all");
+
     let (_, found) = w.app.get("/api/v1/opt-outs?q=2000005", &w.manager).await;
     assert_eq!(found["items"].as_array().unwrap().len(), 1);
     let (_, none) = w.app.get("/api/v1/opt-outs?q=999", &w.manager).await;
@@ -558,6 +592,23 @@ async fn the_suppression_list_is_searched_added_to_and_lifted_with_a_reason() {
     assert_eq!(trail, ["added", "lifted"]);
     let (status, _) = w.app.get(&format!("/api/v1/opt-outs/{id}/audit"), &w.manager).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the trail is for administrators");
+    // The organisation's audit log has every add and lift, newest first, paged.
+    let (status, log) = w.app.get("/api/v1/audit-log?entity_type=opt_out&limit=2", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let first: Vec<(&str, i64)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["entity_id"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(first[0], ("lifted", id), "the lift is the newest: {log}");
+    let cursor = log["next_cursor"].as_str().unwrap().to_owned();
+    let (_, rest) = w.app.get(&format!("/api/v1/audit-log?entity_type=opt_out&cursor={cursor}"), &admin).await;
+    let added = rest["items"].as_array().unwrap().iter().filter(|e| e["action"] == "added").count() + 1;
+    assert_eq!(added, 3, "api, manual, and the campaign contact's opt-outs, each added once: {rest}");
+    assert!(log["items"].as_array().unwrap().iter().all(|e| e["entity_type"] == "opt_out"));
+    let (status, _) = w.app.get("/api/v1/audit-log", &w.manager).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the log is for administrators");
 
     w.app.seed_default_org("beta");
     let outsider = w.app.login("manager@beta.test").await;

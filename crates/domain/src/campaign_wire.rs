@@ -271,6 +271,12 @@ pub struct TagCount {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
+    /// What the entry is about: `campaign`, `opt_out`, `organisation`, `phone_number`,
+    /// `conversation`, … and its id.
+    #[serde(default)]
+    pub entity_type: String,
+    #[serde(default)]
+    pub entity_id: i64,
     /// Absent for changes made by the system (the scheduler).
     pub actor: Option<NamedRef>,
     pub action: String,
@@ -319,4 +325,13 @@ pub struct CostEstimate {
     pub estimated_cost: String,
     /// "about 2,418 segments, ≈ $19.34".
     pub summary: String,
+}
+
+/// `GET /api/v1/audit-log`: the organisation's audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Pass as `cursor` for the next (older) page; absent on the last.
+    pub next_cursor: Option<String>,
 }

@@ -1,8 +1,8 @@
-//! The calls of the Suppression list page: the organisation's opt-outs, adding a number,
-//! lifting an entry, and an entry's audit trail.
+//! The calls of the Suppression list page (the organisation's opt-outs, adding a number,
+//! lifting an entry, an entry's audit trail) and of the organisation's audit log.
 
 use gloo_net::http::Request;
-use tidings_domain::campaign_wire::AuditEntry;
+use tidings_domain::campaign_wire::{AuditEntry, AuditPage};
 use tidings_domain::opt_out_wire::{AddOptOut, LiftOptOut, OptOut, OptOutPage, OptOutSource};
 
 use super::{read_json, Api, ApiError, Body, ItemList, API_BASE};
@@ -57,5 +57,23 @@ impl Api {
         let request = Request::get(&format!("{API_BASE}/opt-outs/{id}/audit"));
         let list: ItemList<AuditEntry> = read_json(self.send(request).await?).await?;
         Ok(list.items)
+    }
+
+    /// `GET /audit-log`: the organisation's audit log, newest first, after `cursor`.
+    pub async fn audit_log(
+        &self,
+        entity_type: Option<&str>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<AuditPage, ApiError> {
+        let mut params = vec![("limit", limit.to_string())];
+        if let Some(kind) = entity_type {
+            params.push(("entity_type", kind.to_owned()));
+        }
+        if let Some(cursor) = cursor {
+            params.push(("cursor", cursor.to_owned()));
+        }
+        let request = Request::get(&format!("{API_BASE}/audit-log")).query(params.iter().map(|(k, v)| (*k, v)));
+        read_json(self.send(request).await?).await
     }
 }

@@ -1,5 +1,6 @@
 //! One module per screen; `app` routes to them.
 
+mod audit_log;
 mod campaigns;
 mod contact_lists;
 mod home;
@@ -14,6 +15,7 @@ mod suppression;
 mod users;
 mod wizard;
 
+pub use audit_log::AuditLogPage;
 pub use campaigns::{CampaignDetailPage, CampaignsPage};
 pub use contact_lists::{ContactListPage, ContactListsPage};
 pub use home::HomePage;

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use tidings_domain::organisation_wire::{
     OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
 };
@@ -25,6 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="page admin-page settings-page">
             <div class="page-head">
                 <h1>"Settings"</h1>
+                <A href="/audit-log" attr:class="button">"Audit log"</A>
             </div>
             <NoticeBar notice/>
             {move || match settings.get() {

@@ -50,3 +50,25 @@ pub fn for_entity(
         .select(AuditRow::as_select())
         .load(conn)
 }
+
+/// A page of `organisation_id`'s audit log, newest first, before `before_id`,
+/// optionally about one kind of entity.
+pub fn page(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    entity_type: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut query = audit_log::table
+        .filter(audit_log::organisation_id.eq(organisation_id))
+        .select(AuditRow::as_select())
+        .into_boxed();
+    if let Some(entity_type) = entity_type {
+        query = query.filter(audit_log::entity_type.eq(entity_type));
+    }
+    if let Some(before) = before_id {
+        query = query.filter(audit_log::id.lt(before));
+    }
+    query.order(audit_log::id.desc()).limit(limit).load(conn)
+}

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tidings_domain::opt_out_wire::OptOutSource;
 
-use super::schema::opt_outs;
+use super::schema::{campaigns, opt_outs};
 use super::DbConnection;
 
 /// Numbers looked up per query: far under either backend's bound-parameter limit, and a
@@ -115,9 +115,11 @@ pub fn lift(
 
 /// A page of the list, newest first: phones containing `digits`, lifted entries only
 /// when asked.
+#[allow(clippy::too_many_arguments, reason = "the list's filters, each optional")]
 pub fn page(
     conn: &mut DbConnection,
     organisation_id: i64,
+    visible_office: Option<i64>,
     digits: Option<&str>,
     source: Option<OptOutSource>,
     include_lifted: bool,
@@ -128,6 +130,13 @@ pub fn page(
         .filter(opt_outs::organisation_id.eq(organisation_id))
         .select(OptOutRow::as_select())
         .into_boxed();
+    // An office-scoped user sees the entries of their office's campaigns and those that
+    // belong to no campaign (added by hand, through the API, or by a reply elsewhere).
+    if let Some(office) = visible_office {
+        let office_campaigns =
+            campaigns::table.filter(campaigns::office_id.eq(office)).select(campaigns::id.nullable());
+        query = query.filter(opt_outs::campaign_id.is_null().or(opt_outs::campaign_id.eq_any(office_campaigns)));
+    }
     if let Some(digits) = digits {
         query = query.filter(
             opt_outs::phone.like(super::text_search::contains_pattern(digits)).escape(super::text_search::LIKE_ESCAPE),

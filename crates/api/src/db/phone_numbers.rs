@@ -142,6 +142,18 @@ pub fn find_live_by_e164(conn: &mut DbConnection, e164: &str) -> QueryResult<Opt
         .optional()
 }
 
+/// The number most recently released with `e164` (a STOP sent to it still counts for
+/// the organisation that had it).
+pub fn find_last_released_by_e164(conn: &mut DbConnection, e164: &str) -> QueryResult<Option<PhoneNumberRow>> {
+    phone_numbers::table
+        .filter(phone_numbers::e164.eq(e164))
+        .filter(phone_numbers::status.eq(PhoneNumberStatus::Released))
+        .order((phone_numbers::released_at.desc(), phone_numbers::id.desc()))
+        .select(PhoneNumberRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// The live single-use number provisioned for a campaign.
 pub fn find_live_for_campaign(conn: &mut DbConnection, campaign_id: i64) -> QueryResult<Option<PhoneNumberRow>> {
     phone_numbers::table

@@ -117,7 +117,9 @@ pub fn reply(
     };
     Ok(match inbound::file(conn, &message, at)? {
         InboundOutcome::Filed { conversation_id, .. } => Some(conversation_id),
-        InboundOutcome::Duplicate | InboundOutcome::NotOurNumber => None,
+        InboundOutcome::Duplicate | InboundOutcome::NotOurNumber | InboundOutcome::OptOutToReleasedNumber { .. } => {
+            None
+        }
     })
 }
 

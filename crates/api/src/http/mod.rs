@@ -3,6 +3,7 @@
 //! including the framework's own — a problem+json.
 
 pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod contact_lists;
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     insight::routes(cfg);
     conversations::routes(cfg);
     opt_outs::routes(cfg);
+    audit::routes(cfg);
     simulator::routes(cfg);
     events::routes(cfg);
     webhooks::routes(cfg);

@@ -45,7 +45,9 @@ pub async fn simulate_inbound(
         InboundOutcome::Filed { conversation_id, message_id, .. } => {
             Ok(HttpResponse::Created().json(SimulatedInboundResult { conversation_id, message_id }))
         }
-        InboundOutcome::Duplicate | InboundOutcome::NotOurNumber => Err(ApiError::not_found("The number")),
+        InboundOutcome::Duplicate | InboundOutcome::NotOurNumber | InboundOutcome::OptOutToReleasedNumber { .. } => {
+            Err(ApiError::not_found("The number"))
+        }
     }
 }
 

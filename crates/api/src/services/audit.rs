@@ -1,16 +1,17 @@
-//! Writing the audit log from services, and reading one entity's trail.
-
-use chrono::NaiveDateTime;
-use serde::Serialize;
+//! Writing the audit log from services, reading one entity's trail, and the
+//! organisation's whole log for administrators.
 
 use std::collections::HashMap;
 
-use tidings_domain::campaign_wire::{AuditEntry, NamedRef};
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use tidings_domain::campaign_wire::{AuditEntry, AuditPage, NamedRef};
 
 use crate::auth::AuthUser;
-use crate::db::audit::{self, NewAuditEntry};
+use crate::db::audit::{self, AuditRow, NewAuditEntry};
 use crate::db::{utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::services::paging::{page_end, PageRequest};
 
 /// Records that `actor` did `action` to an entity, with JSON details of what changed.
 pub fn record(
@@ -64,12 +65,33 @@ pub fn trail(
     entity_id: i64,
 ) -> ApiResult<Vec<AuditEntry>> {
     let rows = audit::for_entity(conn, organisation_id, entity_type, entity_id)?;
+    entries(conn, organisation_id, rows)
+}
+
+/// `GET /audit-log` (administrators): everything recorded in the organisation, newest
+/// first — campaigns, opt-outs added, lifted and suppressed automatically, settings.
+pub fn log(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    entity_type: Option<&str>,
+    page: &PageRequest,
+) -> ApiResult<AuditPage> {
+    actor.require_admin()?;
+    let mut rows = audit::page(conn, actor.organisation_id, entity_type, page.id_cursor()?, page.limit + 1)?;
+    let next_cursor = page_end(&mut rows, page.limit).map(|last| last.id.to_string());
+    Ok(AuditPage { items: entries(conn, actor.organisation_id, rows)?, next_cursor })
+}
+
+/// Audit rows as the API shows them, with the acting users' names.
+fn entries(conn: &mut DbConnection, organisation_id: i64, rows: Vec<AuditRow>) -> ApiResult<Vec<AuditEntry>> {
     let actors: Vec<i64> = rows.iter().filter_map(|row| row.actor_user_id).collect();
     let users: HashMap<i64, String> = crate::db::users::names_of(conn, organisation_id, &actors)?.into_iter().collect();
     Ok(rows
         .into_iter()
         .map(|row| AuditEntry {
             id: row.id,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
             actor: row.actor_user_id.map(|id| NamedRef { id, name: users.get(&id).cloned().unwrap_or_default() }),
             action: row.action,
             details: serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null),

@@ -116,6 +116,24 @@ pub async fn replay_spool(state: &AppState) -> ApiResult<SpoolReplay> {
     Ok(replay)
 }
 
+/// A message to a number that is no longer live: an opt-out still reaches the
+/// organisation that last had the number; anything else is not ours.
+fn opt_out_to_released_number(
+    conn: &mut DbConnection,
+    inbound: &InboundMessage,
+    stamp: NaiveDateTime,
+) -> Result<InboundOutcome, FileError> {
+    if classify_inbound(&inbound.body) != InboundKind::OptOut {
+        return Ok(InboundOutcome::NotOurNumber);
+    }
+    let Some(released) = db::phone_numbers::find_last_released_by_e164(conn, inbound.to.trim())? else {
+        return Ok(InboundOutcome::NotOurNumber);
+    };
+    let by = Suppressor::Contact { campaign_id: released.campaign_id };
+    opt_outs::suppress(conn, released.organisation_id, inbound.from.trim(), by, stamp)?;
+    Ok(InboundOutcome::OptOutToReleasedNumber { organisation_id: released.organisation_id })
+}
+
 /// What became of an inbound message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboundOutcome {
@@ -123,6 +141,9 @@ pub enum InboundOutcome {
     Duplicate,
     /// Sent to a number that is not ours (any more): nothing stored, nothing answered.
     NotOurNumber,
+    /// An opt-out sent to a number `organisation_id` released: recorded on its
+    /// suppression list (the contact asked that organisation to stop), nothing else.
+    OptOutToReleasedNumber { organisation_id: i64 },
     /// Filed in a conversation of `organisation_id`.
     Filed { organisation_id: i64, conversation_id: i64, message_id: i64, kind: InboundKind },
 }
@@ -138,7 +159,9 @@ pub async fn receive(state: &AppState, inbound: InboundMessage) -> ApiResult<Inb
 pub async fn receive_at(state: &AppState, inbound: InboundMessage, now: DateTime<Utc>) -> ApiResult<InboundOutcome> {
     let message = inbound.clone();
     let outcome = state.db(move |conn| file(conn, &message, now)).await?;
-    if let InboundOutcome::Filed { kind: InboundKind::OptOut, organisation_id, .. } = &outcome {
+    if let InboundOutcome::Filed { kind: InboundKind::OptOut, organisation_id, .. }
+    | InboundOutcome::OptOutToReleasedNumber { organisation_id } = &outcome
+    {
         opt_outs::wait_for_in_flight(state, *organisation_id, inbound.from.trim()).await?;
     }
     Ok(outcome)
@@ -196,7 +219,7 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
             }
         }
         let Some(number) = db::phone_numbers::find_live_by_e164(conn, inbound.to.trim())? else {
-            return Ok(InboundOutcome::NotOurNumber);
+            return opt_out_to_released_number(conn, inbound, stamp);
         };
         let from = inbound.from.trim().to_owned();
         let conversation = match db::conversations::find_open(conn, number.id, &from)? {

@@ -216,8 +216,17 @@ pub fn list(
     let digits: Option<String> =
         query.q.as_deref().map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
     let (source, include_lifted) = (query.source, query.include_lifted);
-    let mut rows =
-        db::opt_outs::page(conn, actor.organisation_id, digits.as_deref(), source, include_lifted, before, limit + 1)?;
+    let office = (!actor.sees_all_offices()).then_some(actor.office_id);
+    let mut rows = db::opt_outs::page(
+        conn,
+        actor.organisation_id,
+        office,
+        digits.as_deref(),
+        source,
+        include_lifted,
+        before,
+        limit + 1,
+    )?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     Ok(OptOutPage { items: views(conn, actor.organisation_id, rows)?, next_cursor })
 }
