@@ -34,6 +34,18 @@ test("an administrator reads and changes the organisation's texting hours on the
       await page.getByRole("button", { name: "Save texting hours" }).click();
       await page.locator(".notice", { hasText: "Texting hours saved: 00:00–24:00." }).waitFor();
 
+      // The automatic replies: counted in segments as typed, two at most.
+      const help = page.getByLabel("Answer to HELP");
+      const original = await help.inputValue();
+      assert.ok(original.length > 0, "the demo's HELP answer is shown");
+      await help.fill("x".repeat(400));
+      await page.locator("#help-reply ~ .segment-counter", { hasText: "3 segments" }).waitFor();
+      await page.getByRole("button", { name: "Save replies" }).click();
+      await page.locator("#help-reply-errors", { hasText: "must fit in 2 segments" }).waitFor();
+      await help.fill(original);
+      await page.getByRole("button", { name: "Save replies" }).click();
+      await page.locator(".notice", { hasText: "Automatic replies saved." }).waitFor();
+
       // The change is in the organisation's audit log, with who made it.
       await page.getByRole("link", { name: "Audit log" }).click();
       await page.getByRole("heading", { name: "Audit log" }).waitFor();

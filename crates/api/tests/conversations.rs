@@ -864,3 +864,43 @@ async fn stops_that_arrive_while_the_database_is_unavailable_are_kept_and_filed_
     assert_eq!(launched["send_counts"]["skipped_opted_out"], 50, "{launched}");
     assert_eq!(launched["send_counts"]["queued"], 0);
 }
+
+#[actix_web::test]
+async fn the_organisations_own_help_answer_and_opt_out_confirmation_are_sent() {
+    let w = world_with(TestOptions::default()).await;
+    let admin = w.app.login("admin@alpha.test").await;
+    let list = w.import(2).await;
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    w.deliver().await;
+
+    let (status, problem) =
+        w.app.patch("/api/v1/organisation", &admin, json!({"help_reply": " ", "opt_out_reply": "x".repeat(307)})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "help_reply");
+    common::assert_field_error(&problem, "opt_out_reply");
+    let replies = json!({
+        "help_reply": "Alpha College admissions: call 555-0100. Reply STOP to opt out.",
+        "opt_out_reply": "Alpha College: you will get no more texts. Reply START to come back.",
+    });
+    let (status, settings) = w.app.patch("/api/v1/organisation", &admin, replies).await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    assert_eq!(settings["help_reply"], "Alpha College admissions: call 555-0100. Reply STOP to opt out.");
+    let (status, _) = w.app.patch("/api/v1/organisation", &w.manager, json!({"help_reply": "Hi"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    w.reply(&phone(1), NUMBER, "help").await;
+    w.reply(&phone(2), NUMBER, "STOP").await;
+    w.deliver().await;
+    let to = |p: String| -> Vec<String> {
+        w.app.simulator.sent().into_iter().filter(|s| s.to == p).map(|s| s.body).collect()
+    };
+    assert_eq!(
+        to(phone(1)).last().map(String::as_str),
+        Some("Alpha College admissions: call 555-0100. Reply STOP to opt out.")
+    );
+    assert_eq!(
+        to(phone(2)).last().map(String::as_str),
+        Some("Alpha College: you will get no more texts. Reply START to come back.")
+    );
+}

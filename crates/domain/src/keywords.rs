@@ -31,6 +31,28 @@ pub const OPT_IN_REPLY: &str = "You have successfully been re-subscribed to mess
 /// Twilio's default answer to HELP.
 pub const HELP_REPLY: &str = "Reply STOP to unsubscribe. Msg&Data Rates May Apply.";
 
+/// The longest automatic reply an organisation may set: two segments of GSM-7, so a
+/// confirmation never costs more than two messages.
+pub const AUTOMATIC_REPLY_MAX_SEGMENTS: usize = 2;
+
+/// Checks an organisation's automatic reply (HELP answer, opt-out confirmation): not
+/// blank, at most two segments. Answers the trimmed text or why not.
+pub fn validate_automatic_reply(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("must not be blank".to_owned());
+    }
+    let info = crate::segments::segment_info(text);
+    if info.segments > AUTOMATIC_REPLY_MAX_SEGMENTS {
+        return Err(format!(
+            "must fit in {AUTOMATIC_REPLY_MAX_SEGMENTS} segments; as written it takes {} ({})",
+            info.segments,
+            info.encoding.label()
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 /// Phrases (as words, apostrophes dropped) that suggest the contact wants no more texts.
 /// Matched on word boundaries anywhere in the message.
 const SOFT_OPT_OUT_PHRASES: &[&str] = &[
@@ -254,6 +276,11 @@ mod tests {
     fn keyword_replies_exist_only_for_keywords() {
         assert_eq!(InboundKind::OptOut.keyword_reply(), Some(OPT_OUT_REPLY));
         assert_eq!(InboundKind::Help.keyword_reply(), Some(HELP_REPLY));
+        assert_eq!(validate_automatic_reply("  Call us on 555-0100.  "), Ok("Call us on 555-0100.".to_owned()));
+        assert!(validate_automatic_reply(" ").is_err());
+        assert!(validate_automatic_reply(&"x".repeat(306)).is_ok(), "two GSM-7 segments");
+        assert!(validate_automatic_reply(&"x".repeat(307)).is_err());
+        assert!(validate_automatic_reply(&"ж".repeat(134)).is_ok(), "two UCS-2 segments");
         assert_eq!(InboundKind::SoftOptOut.keyword_reply(), None);
         assert!(InboundKind::OptIn.is_keyword());
         assert!(!InboundKind::SoftOptOut.is_keyword());

@@ -43,6 +43,10 @@ pub struct OrganisationSettings {
     /// What one SMS segment costs, by the sending number's type, for the cost estimate
     /// before launch.
     pub segment_prices: SegmentPriceList,
+    /// The answer to HELP or INFO.
+    pub help_reply: String,
+    /// The one confirmation a contact gets when they opt out.
+    pub opt_out_reply: String,
 }
 
 /// Prices per segment in US dollars, as decimal text (`0.0083`): at most six decimals,
@@ -99,4 +103,10 @@ pub struct UpdateOrganisationSettings {
     pub texting_hours: Option<TextingHours>,
     #[serde(default)]
     pub segment_prices: Option<SegmentPriceList>,
+    /// Not blank, at most two segments.
+    #[serde(default)]
+    pub help_reply: Option<String>,
+    /// Not blank, at most two segments; should say how to opt back in (START).
+    #[serde(default)]
+    pub opt_out_reply: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! Organisation settings (`/settings`, administrators): the texting hours every
 //! campaign keeps, on each contact's own clock (a narrower window applies at once to
-//! messages still waiting), and the prices per segment the cost estimate uses.
+//! messages still waiting), the automatic answers to HELP and to an opt-out, and the
+//! prices per segment the cost estimate uses.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,11 +9,13 @@ use leptos_router::components::A;
 use tidings_domain::organisation_wire::{
     OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
 };
+use tidings_domain::segments::segment_info;
 
 use crate::api::use_api;
 use crate::auth::use_current_user;
+use crate::components::segment_counter::SegmentCounter;
 use crate::components::text_field::TextField;
-use crate::feedback::{AdminsOnly, ErrorPanel, FormState, Loading, NoticeBar};
+use crate::feedback::{AdminsOnly, ErrorPanel, FieldErrors, FormState, Loading, NoticeBar};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -33,6 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
                 None => view! { <Loading label="Loading the settings…"/> }.into_any(),
                 Some(Ok(current)) => view! {
                     <TextingHoursForm current=current.clone() notice/>
+                    <RepliesForm current=current.clone() notice/>
                     <SegmentPricesForm current notice/>
                 }
                 .into_any(),
@@ -74,7 +78,8 @@ fn TextingHoursForm(current: OrganisationSettings, notice: RwSignal<Option<Strin
             closes: closes.get_untracked().trim().to_owned(),
         };
         spawn_local(async move {
-            let body = UpdateOrganisationSettings { texting_hours: Some(hours), segment_prices: None };
+            let body =
+                UpdateOrganisationSettings { texting_hours: Some(hours), ..UpdateOrganisationSettings::default() };
             let answer = api.update_organisation(&body).await;
             if !form.is_open() {
                 return;
@@ -149,7 +154,8 @@ fn SegmentPricesForm(current: OrganisationSettings, notice: RwSignal<Option<Stri
             short_code: short_code.get_untracked().trim().to_owned(),
         };
         spawn_local(async move {
-            let body = UpdateOrganisationSettings { texting_hours: None, segment_prices: Some(prices) };
+            let body =
+                UpdateOrganisationSettings { segment_prices: Some(prices), ..UpdateOrganisationSettings::default() };
             let answer = api.update_organisation(&body).await;
             if !form.is_open() {
                 return;
@@ -181,6 +187,81 @@ fn SegmentPricesForm(current: OrganisationSettings, notice: RwSignal<Option<Stri
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
                         {move || if form.busy.get() { "Saving…" } else { "Save prices" }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The automatic answers to HELP and to an opt-out, each with its segment count as
+/// written (at most two segments).
+#[component]
+fn RepliesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let api = use_api();
+    let help = RwSignal::new(current.help_reply);
+    let opt_out = RwSignal::new(current.opt_out_reply);
+    let form = FormState::default();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.begin();
+        let body = UpdateOrganisationSettings {
+            help_reply: Some(help.get_untracked()),
+            opt_out_reply: Some(opt_out.get_untracked()),
+            ..UpdateOrganisationSettings::default()
+        };
+        spawn_local(async move {
+            let answer = api.update_organisation(&body).await;
+            if !form.is_open() {
+                return;
+            }
+            match answer {
+                Ok(_) => {
+                    form.busy.set(false);
+                    notice.set(Some("Automatic replies saved.".to_owned()));
+                }
+                Err(error) => form.refused(&error),
+            }
+        });
+    };
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      hint: &'static str,
+                      value: RwSignal<String>,
+                      api_field: &'static str| {
+        view! {
+            <div class="form-field">
+                <label for=id>{label}</label>
+                <textarea
+                    id=id
+                    rows="3"
+                    aria-describedby=format!("{id}-errors")
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                ></textarea>
+                <p class="hint">{hint}</p>
+                <SegmentCounter info=Signal::derive(move || segment_info(&value.get()))/>
+                <FieldErrors id=format!("{id}-errors") reasons=form.reasons(api_field)/>
+            </div>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="replies-heading">
+            <h2 id="replies-heading">"Automatic replies"</h2>
+            <p class="hint">"Sent by Tidings itself, at most two segments each."</p>
+            <form class="admin-form" on:submit=submit novalidate>
+                {field("help-reply", "Answer to HELP", "Sent when a contact texts HELP or INFO.", help, "help_reply")}
+                {field(
+                    "opt-out-reply",
+                    "Opt-out confirmation",
+                    "Sent once when a contact opts out; say how to opt back in (START).",
+                    opt_out,
+                    "opt_out_reply",
+                )}
+                {form.failure_alert()}
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
+                        {move || if form.busy.get() { "Saving…" } else { "Save replies" }}
                     </button>
                 </div>
             </form>

@@ -20,6 +20,8 @@ pub struct OrganisationRow {
     pub price_long_code_micros: i64,
     pub price_toll_free_micros: i64,
     pub price_short_code_micros: i64,
+    /// The organisation's opt-out confirmation; empty for the built-in one.
+    pub opt_out_reply: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -68,4 +70,19 @@ pub fn set_segment_prices(
             organisations::price_short_code_micros.eq(short_code),
         ))
         .execute(conn)
+}
+
+/// Sets the organisation's automatic replies (`None` leaves one as it is).
+pub fn set_replies(conn: &mut DbConnection, id: i64, help: Option<&str>, opt_out: Option<&str>) -> QueryResult<usize> {
+    let mut changed = 0;
+    if let Some(help) = help {
+        changed +=
+            diesel::update(organisations::table.find(id)).set(organisations::help_text.eq(help)).execute(conn)?;
+    }
+    if let Some(opt_out) = opt_out {
+        changed += diesel::update(organisations::table.find(id))
+            .set(organisations::opt_out_reply.eq(opt_out))
+            .execute(conn)?;
+    }
+    Ok(changed)
 }

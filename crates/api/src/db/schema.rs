@@ -11,6 +11,7 @@ diesel::table! {
         price_long_code_micros -> BigInt,
         price_toll_free_micros -> BigInt,
         price_short_code_micros -> BigInt,
+        opt_out_reply -> Text,
     }
 }
 

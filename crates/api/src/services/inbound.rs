@@ -31,7 +31,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::events::{self, EventScope};
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::phones::{self, DefaultRegion};
-use crate::services::texting_hours;
+use crate::services::{organisation_settings, texting_hours};
 use crate::state::AppState;
 use tidings_domain::conversation_wire::SimulatedInbound;
 use tidings_domain::FieldError;
@@ -240,15 +240,9 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
                 let (_, new) = opt_outs::suppress(conn, number.organisation_id, &from, by, stamp)?;
                 // One confirmation per opt-out; a repeated STOP gets none.
                 if new {
-                    queue_reply(
-                        conn,
-                        &conversation,
-                        &number,
-                        Author::System,
-                        None,
-                        tidings_domain::keywords::OPT_OUT_REPLY,
-                        stamp,
-                    )?;
+                    let organisation = db::organisations::find(conn, number.organisation_id)?;
+                    let text = organisation_settings::opt_out_reply(&organisation);
+                    queue_reply(conn, &conversation, &number, Author::System, None, &text, stamp)?;
                 }
                 changes.needs_attention = Some(false);
                 changes.opt_out_suggested = Some(false);
@@ -267,8 +261,7 @@ pub fn file(conn: &mut DbConnection, inbound: &InboundMessage, now: DateTime<Utc
                 )?;
             }
             InboundKind::Help => {
-                let help = db::organisations::find(conn, number.organisation_id)?.help_text;
-                let text = if help.trim().is_empty() { tidings_domain::keywords::HELP_REPLY.to_owned() } else { help };
+                let text = organisation_settings::help_reply(&db::organisations::find(conn, number.organisation_id)?);
                 queue_reply(conn, &conversation, &number, Author::System, None, &text, stamp)?;
             }
             InboundKind::SoftOptOut => {

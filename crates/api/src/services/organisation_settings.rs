@@ -3,6 +3,7 @@
 //! change them, audited.
 
 use serde_json::json;
+use tidings_domain::keywords::{validate_automatic_reply, HELP_REPLY, OPT_OUT_REPLY};
 use tidings_domain::organisation_wire::{
     OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
 };
@@ -28,7 +29,27 @@ pub fn get(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<OrganisationS
         name: row.name.clone(),
         texting_hours: TextingHours::of(texting_hours::organisation_window(&row)),
         segment_prices: SegmentPriceList::of(segment_prices(&row)),
+        help_reply: help_reply(&row),
+        opt_out_reply: opt_out_reply(&row),
     })
+}
+
+/// What Tidings answers HELP with for the organisation.
+pub fn help_reply(row: &OrganisationRow) -> String {
+    if row.help_text.trim().is_empty() {
+        HELP_REPLY.to_owned()
+    } else {
+        row.help_text.clone()
+    }
+}
+
+/// The organisation's opt-out confirmation.
+pub fn opt_out_reply(row: &OrganisationRow) -> String {
+    if row.opt_out_reply.trim().is_empty() {
+        OPT_OUT_REPLY.to_owned()
+    } else {
+        row.opt_out_reply.clone()
+    }
 }
 
 /// The organisation's prices per segment.
@@ -66,6 +87,13 @@ pub fn update(
             })
             .ok()
     });
+    let mut reply = |field: &'static str, text: &Option<String>| {
+        text.as_deref().and_then(|text| {
+            validate_automatic_reply(text).map_err(|reason| errors.push(FieldError::new(field, reason))).ok()
+        })
+    };
+    let help = reply("help_reply", &input.help_reply);
+    let opt_out = reply("opt_out_reply", &input.opt_out_reply);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -76,11 +104,17 @@ pub fn update(
             let (opens, closes) = (i32::from(window.opens_minute()), i32::from(window.closes_minute()));
             db::organisations::set_texting_hours(conn, actor.organisation_id, opens, closes)?;
         }
+        db::organisations::set_replies(conn, actor.organisation_id, help.as_deref(), opt_out.as_deref())?;
         if let Some(prices) = prices {
             let (long, toll_free, short) = (prices.long_code, prices.toll_free, prices.short_code);
             db::organisations::set_segment_prices(conn, actor.organisation_id, long, toll_free, short)?;
         }
-        let before = json!({ "texting_hours": before.texting_hours, "segment_prices": before.segment_prices });
+        let before = json!({
+            "texting_hours": before.texting_hours,
+            "segment_prices": before.segment_prices,
+            "help_reply": before.help_reply,
+            "opt_out_reply": before.opt_out_reply,
+        });
         let details = json!({ "before": before, "changes": input });
         audit::record(conn, actor, ENTITY, actor.organisation_id, "settings_changed", &details, now)?;
         Ok::<_, ApiError>(())

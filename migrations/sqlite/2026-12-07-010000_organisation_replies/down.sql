@@ -1,0 +1,1 @@
+ALTER TABLE organisations DROP COLUMN opt_out_reply;
