@@ -869,10 +869,23 @@ async fn stops_that_arrive_while_the_database_is_unavailable_are_kept_and_filed_
 async fn the_organisations_own_help_answer_and_opt_out_confirmation_are_sent() {
     let w = world_with(TestOptions::default()).await;
     let admin = w.app.login("admin@alpha.test").await;
+    // The organisation's opt-out language ends its first messages.
+    let (status, problem) =
+        w.app.patch("/api/v1/organisation", &admin, json!({"opt_out_language": "Thanks for reading!"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "it must say how to opt out");
+    common::assert_field_error(&problem, "opt_out_language");
+    let (status, _) =
+        w.app.patch("/api/v1/organisation", &admin, json!({"opt_out_language": "Text STOP to end."})).await;
+    assert_eq!(status, StatusCode::OK);
     let list = w.import(2).await;
     let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
     w.deliver().await;
+    let first: Vec<String> = w.app.simulator.sent().into_iter().map(|s| s.body).collect();
+    assert_eq!(
+        first,
+        ["Hi Contact1, any questions?\nText STOP to end.", "Hi Contact2, any questions?\nText STOP to end."]
+    );
 
     let (status, problem) =
         w.app.patch("/api/v1/organisation", &admin, json!({"help_reply": " ", "opt_out_reply": "x".repeat(307)})).await;

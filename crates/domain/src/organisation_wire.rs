@@ -47,6 +47,9 @@ pub struct OrganisationSettings {
     pub help_reply: String,
     /// The one confirmation a contact gets when they opt out.
     pub opt_out_reply: String,
+    /// Appended on its own line to a campaign's first message when the campaign asks
+    /// for it (and the message does not already say how to opt out).
+    pub opt_out_language: String,
 }
 
 /// Prices per segment in US dollars, as decimal text (`0.0083`): at most six decimals,
@@ -109,4 +112,8 @@ pub struct UpdateOrganisationSettings {
     /// Not blank, at most two segments; should say how to opt back in (START).
     #[serde(default)]
     pub opt_out_reply: Option<String>,
+    /// Not blank, at most 80 characters, and it must say how to opt out ("Reply STOP…",
+    /// "Text STOP…", "…STOP to opt out").
+    #[serde(default)]
+    pub opt_out_language: Option<String>,
 }

@@ -313,19 +313,39 @@ pub fn has_opt_out_language(body: &str) -> bool {
         .any(|phrase| lower.contains(phrase))
 }
 
-/// Appends [`OPT_OUT_LANGUAGE`] on its own line, unless the body already has opt-out
-/// language. Trailing whitespace before it is dropped: it would cost characters and
-/// show as a gap.
-pub fn append_opt_out_language(body: &str) -> String {
+/// Appends `language` (the organisation's opt-out language, [`OPT_OUT_LANGUAGE`] by
+/// default) on its own line, unless the body already has opt-out language. Trailing
+/// whitespace before it is dropped: it would cost characters and show as a gap.
+pub fn append_opt_out_language(body: &str, language: &str) -> String {
     if has_opt_out_language(body) {
         return body.to_owned();
     }
     let kept = body.trim_end();
     if kept.is_empty() {
-        OPT_OUT_LANGUAGE.to_owned()
+        language.to_owned()
     } else {
-        format!("{kept}\n{OPT_OUT_LANGUAGE}")
+        format!("{kept}\n{language}")
     }
+}
+
+/// The longest opt-out language an organisation may set.
+pub const OPT_OUT_LANGUAGE_MAX: usize = 80;
+
+/// Checks an organisation's opt-out language: not blank, at most
+/// [`OPT_OUT_LANGUAGE_MAX`] characters, and it must tell the reader how to opt out (as
+/// [`has_opt_out_language`] reads it, so a message never gets it twice).
+pub fn validate_opt_out_language(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("must not be blank".to_owned());
+    }
+    if text.chars().count() > OPT_OUT_LANGUAGE_MAX {
+        return Err(format!("must be at most {OPT_OUT_LANGUAGE_MAX} characters"));
+    }
+    if !has_opt_out_language(text) {
+        return Err("must say how to opt out, e.g. “Reply STOP to opt out.” or “Text STOP to end.”".to_owned());
+    }
+    Ok(text.to_owned())
 }
 
 /// Why a rendered message cannot be sent.
@@ -337,14 +357,17 @@ pub enum RenderError {
     TooLong { length: usize, max: usize },
 }
 
-/// Renders the body sent to one contact, with opt-out language when asked, and checks
-/// it fits Twilio's limit (see [`body_length`]) and is not blank.
-pub fn render_message(template: &str, fields: &MergeFields, append_opt_out: bool) -> Result<String, RenderError> {
+/// Renders the body sent to one contact, with `opt_out` language appended when given,
+/// and checks it fits Twilio's limit (see [`body_length`]) and is not blank.
+pub fn render_message(template: &str, fields: &MergeFields, opt_out: Option<&str>) -> Result<String, RenderError> {
     let rendered = render(template, fields);
     if rendered.trim().is_empty() {
         return Err(RenderError::Empty);
     }
-    let body = if append_opt_out { append_opt_out_language(&rendered) } else { rendered };
+    let body = match opt_out {
+        Some(language) => append_opt_out_language(&rendered, language),
+        None => rendered,
+    };
     let length = body_length(&body);
     if length > BODY_MAX_LENGTH {
         return Err(RenderError::TooLong { length, max: BODY_MAX_LENGTH });
@@ -365,10 +388,13 @@ pub struct MessagePreview {
 }
 
 /// Renders a preview; unlike [`render_message`] it always has a body to show.
-pub fn preview_message(template: &str, fields: &MergeFields, append_opt_out: bool) -> MessagePreview {
+pub fn preview_message(template: &str, fields: &MergeFields, opt_out: Option<&str>) -> MessagePreview {
     let rendered = render(template, fields);
-    let body = if append_opt_out { append_opt_out_language(&rendered) } else { rendered };
-    let problem = render_message(template, fields, append_opt_out).err().map(|e| e.to_string());
+    let body = match opt_out {
+        Some(language) => append_opt_out_language(&rendered, language),
+        None => rendered,
+    };
+    let problem = render_message(template, fields, opt_out).err().map(|e| e.to_string());
     MessagePreview { segments: segment_info(&body), body, problem }
 }
 
@@ -450,30 +476,33 @@ mod tests {
     #[test]
     fn render_message_checks_the_rendered_length() {
         let template = format!("{}{{first_name}}", "a".repeat(1597));
-        assert_eq!(render_message(&template, &ada(), false).map(|b| b.len()), Ok(1600));
+        assert_eq!(render_message(&template, &ada(), None).map(|b| b.len()), Ok(1600));
         let template = format!("{}{{first_name}}", "a".repeat(1598));
-        assert_eq!(render_message(&template, &ada(), false), Err(RenderError::TooLong { length: 1601, max: 1600 }));
+        assert_eq!(render_message(&template, &ada(), None), Err(RenderError::TooLong { length: 1601, max: 1600 }));
         // The opt-out sentence counts too.
         let template = format!("{}{{first_name}}", "a".repeat(1597 - OPT_OUT_LANGUAGE.len() - 1));
-        assert!(render_message(&template, &ada(), true).is_ok());
+        assert!(render_message(&template, &ada(), Some(OPT_OUT_LANGUAGE)).is_ok());
         let template = format!("{}{{first_name}}", "a".repeat(1597 - OPT_OUT_LANGUAGE.len()));
-        assert!(render_message(&template, &ada(), true).is_err());
+        assert!(render_message(&template, &ada(), Some(OPT_OUT_LANGUAGE)).is_err());
     }
 
     #[test]
     fn a_message_that_renders_blank_is_refused() {
-        assert_eq!(render_message(" {program} ", &ada(), false), Err(RenderError::Empty));
-        assert_eq!(render_message(" {program} ", &ada(), true), Err(RenderError::Empty));
+        assert_eq!(render_message(" {program} ", &ada(), None), Err(RenderError::Empty));
+        assert_eq!(render_message(" {program} ", &ada(), Some(OPT_OUT_LANGUAGE)), Err(RenderError::Empty));
     }
 
     #[test]
     fn opt_out_language_goes_on_its_own_line_once() {
-        assert_eq!(append_opt_out_language("Hi Ada!  \n"), "Hi Ada!\nReply STOP to opt out.");
-        assert_eq!(append_opt_out_language(""), OPT_OUT_LANGUAGE);
+        assert_eq!(append_opt_out_language("Hi Ada!  \n", OPT_OUT_LANGUAGE), "Hi Ada!\nReply STOP to opt out.");
+        assert_eq!(append_opt_out_language("", OPT_OUT_LANGUAGE), OPT_OUT_LANGUAGE);
         let already = "Hi. Text STOP to end.";
-        assert_eq!(append_opt_out_language(already), already);
-        assert_eq!(render_message("Hi {first_name}", &ada(), true), Ok("Hi Ada\nReply STOP to opt out.".to_owned()));
-        assert_eq!(render_message("Hi {first_name}", &ada(), false), Ok("Hi Ada".to_owned()));
+        assert_eq!(append_opt_out_language(already, OPT_OUT_LANGUAGE), already);
+        assert_eq!(
+            render_message("Hi {first_name}", &ada(), Some(OPT_OUT_LANGUAGE)),
+            Ok("Hi Ada\nReply STOP to opt out.".to_owned())
+        );
+        assert_eq!(render_message("Hi {first_name}", &ada(), None), Ok("Hi Ada".to_owned()));
     }
 
     #[test]
@@ -495,13 +524,22 @@ mod tests {
 
     #[test]
     fn preview_always_has_a_body_and_counts_segments() {
-        let preview = preview_message("Hi {first_name} 😀", &ada(), false);
+        let preview = preview_message("Hi {first_name} 😀", &ada(), None);
         assert_eq!(preview.body, "Hi Ada 😀");
         assert_eq!(preview.segments.segments, 1);
         assert_eq!(preview.problem, None);
         let long = format!("{}{{first_name}}", "a".repeat(1600));
-        let preview = preview_message(&long, &ada(), false);
+        let preview = preview_message(&long, &ada(), None);
         assert_eq!(preview.body.len(), 1603);
         assert!(preview.problem.is_some());
+    }
+
+    #[test]
+    fn an_organisations_opt_out_language_must_say_how_to_opt_out() {
+        assert_eq!(validate_opt_out_language(" Text STOP to end. "), Ok("Text STOP to end.".to_owned()));
+        assert!(validate_opt_out_language("Thanks!").is_err());
+        assert!(validate_opt_out_language("").is_err());
+        assert!(validate_opt_out_language(&format!("Reply STOP to opt out. {}", "x".repeat(80))).is_err());
+        assert_eq!(append_opt_out_language("Hi", "Text STOP to end."), "Hi\nText STOP to end.");
     }
 }

@@ -10,6 +10,7 @@ use tidings_domain::organisation_wire::{
     OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
 };
 use tidings_domain::segments::segment_info;
+use tidings_domain::template::OPT_OUT_LANGUAGE_MAX;
 
 use crate::api::use_api;
 use crate::auth::use_current_user;
@@ -201,6 +202,7 @@ fn RepliesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) 
     let api = use_api();
     let help = RwSignal::new(current.help_reply);
     let opt_out = RwSignal::new(current.opt_out_reply);
+    let language = RwSignal::new(current.opt_out_language);
     let form = FormState::default();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -208,6 +210,7 @@ fn RepliesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) 
         let body = UpdateOrganisationSettings {
             help_reply: Some(help.get_untracked()),
             opt_out_reply: Some(opt_out.get_untracked()),
+            opt_out_language: Some(language.get_untracked()),
             ..UpdateOrganisationSettings::default()
         };
         spawn_local(async move {
@@ -248,7 +251,7 @@ fn RepliesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) 
     view! {
         <section class="panel" aria-labelledby="replies-heading">
             <h2 id="replies-heading">"Automatic replies"</h2>
-            <p class="hint">"Sent by Tidings itself, at most two segments each."</p>
+            <p class="hint">"Sent by Tidings itself, at most two segments each, and the opt-out language of first messages."</p>
             <form class="admin-form" on:submit=submit novalidate>
                 {field("help-reply", "Answer to HELP", "Sent when a contact texts HELP or INFO.", help, "help_reply")}
                 {field(
@@ -258,6 +261,14 @@ fn RepliesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) 
                     opt_out,
                     "opt_out_reply",
                 )}
+                <TextField
+                    id="opt-out-language"
+                    label="Opt-out language for first messages"
+                    hint="Added on its own line to a campaign's first message when the campaign asks for it; it must say how to opt out (“Reply STOP to opt out.”)."
+                    value=language
+                    errors=form.reasons("opt_out_language")
+                    maxlength=OPT_OUT_LANGUAGE_MAX
+                />
                 {form.failure_alert()}
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || form.busy.get()>

@@ -1,1 +1,2 @@
+ALTER TABLE organisations DROP COLUMN opt_out_language;
 ALTER TABLE organisations DROP COLUMN opt_out_reply;

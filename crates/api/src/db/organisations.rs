@@ -22,6 +22,8 @@ pub struct OrganisationRow {
     pub price_short_code_micros: i64,
     /// The organisation's opt-out confirmation; empty for the built-in one.
     pub opt_out_reply: String,
+    /// The opt-out language appended to first messages; empty for the built-in one.
+    pub opt_out_language: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -70,6 +72,11 @@ pub fn set_segment_prices(
             organisations::price_short_code_micros.eq(short_code),
         ))
         .execute(conn)
+}
+
+/// Sets the opt-out language appended to first messages.
+pub fn set_opt_out_language(conn: &mut DbConnection, id: i64, language: &str) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id)).set(organisations::opt_out_language.eq(language)).execute(conn)
 }
 
 /// Sets the organisation's automatic replies (`None` leaves one as it is).

@@ -12,6 +12,7 @@ diesel::table! {
         price_toll_free_micros -> BigInt,
         price_short_code_micros -> BigInt,
         opt_out_reply -> Text,
+        opt_out_language -> Text,
     }
 }
 

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::paging::{page_end, PageRequest};
-use crate::services::texting_hours;
+use crate::services::{organisation_settings, texting_hours};
 
 /// Largest page.
 pub const MAX_LIMIT: i64 = 500;
@@ -271,7 +271,8 @@ pub fn preview(
         &contact.phone,
         list.field_names.iter().zip(values.iter()),
     );
-    Ok(preview_message(&campaign.message_template, &merge, campaign.append_opt_out))
+    let language = organisation_settings::opt_out_language(&db::organisations::find(conn, campaign.organisation_id)?);
+    Ok(preview_message(&campaign.message_template, &merge, campaign.append_opt_out.then_some(language.as_str())))
 }
 
 /// `POST /campaigns/{id}/contacts/{contact_id}/opt-out`: staff put the contact's number

@@ -15,7 +15,7 @@ use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::contact_lists::find_visible;
 use crate::services::fanout::{walk_list, Message};
-use crate::services::organisation_settings::segment_prices;
+use crate::services::organisation_settings::{opt_out_language, segment_prices};
 
 /// `POST /contact-lists/{id}/estimate`. `single_use_type` is the type of number the
 /// provider gives a single-use campaign (a long code; simulator numbers with the
@@ -45,8 +45,13 @@ pub fn estimate(
             Err(other) => return Err(other.into()),
         },
     };
-    let price = segment_prices(&db::organisations::find(conn, actor.organisation_id)?).for_type(number_type);
-    let message = Message { template: &input.message_template, append_opt_out: input.append_opt_out.unwrap_or(true) };
+    let organisation = db::organisations::find(conn, actor.organisation_id)?;
+    let price = segment_prices(&organisation).for_type(number_type);
+    let language = opt_out_language(&organisation);
+    let message = Message {
+        template: &input.message_template,
+        opt_out_language: input.append_opt_out.unwrap_or(true).then_some(language.as_str()),
+    };
     let mut skipped = SendCounts::default();
     let (mut eligible, mut segments) = (0_i64, 0_i64);
     walk_list(conn, &list, message, &mut skipped, |_, page| {

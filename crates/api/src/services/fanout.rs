@@ -29,17 +29,17 @@ use crate::db::conversations::NewConversation;
 use crate::db::messages::NewMessage;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::services::texting_hours;
+use crate::services::{organisation_settings, texting_hours};
 
 /// Contacts read and messages written per round: bounded memory for any list size.
 const PAGE: i64 = 5000;
 
-/// The message a campaign would send: its template and whether the opt-out language is
-/// appended.
+/// The message a campaign would send: its template and the organisation's opt-out
+/// language when the campaign appends it.
 #[derive(Debug, Clone, Copy)]
 pub struct Message<'a> {
     pub template: &'a str,
-    pub append_opt_out: bool,
+    pub opt_out_language: Option<&'a str>,
 }
 
 /// One page of a list as a launch sees it: the contacts it would text, each with its
@@ -86,7 +86,7 @@ pub fn walk_list(
                 &contact.phone,
                 field_names.iter().zip(values.iter()),
             );
-            match render_message(message.template, &merge, message.append_opt_out) {
+            match render_message(message.template, &merge, message.opt_out_language) {
                 Ok(body) if is_e164(&contact.phone) => {
                     let zone = zone_column.and_then(|i| values.get(i)).cloned();
                     texted.push((contact, body, zone));
@@ -117,7 +117,11 @@ pub fn enqueue_launch_messages(
     // column names, else the number's area code, else the campaign's.
     let window = texting_hours::campaign_window(conn, campaign)?;
     let campaign_zone = texting_hours::stored_zone(&campaign.time_zone);
-    let message = Message { template: &campaign.message_template, append_opt_out: campaign.append_opt_out };
+    let language = organisation_settings::opt_out_language(&db::organisations::find(conn, campaign.organisation_id)?);
+    let message = Message {
+        template: &campaign.message_template,
+        opt_out_language: campaign.append_opt_out.then_some(language.as_str()),
+    };
     let mut counts = SendCounts::default();
     let mut queued = 0;
     walk_list(conn, &list, message, &mut counts, |conn, page| {

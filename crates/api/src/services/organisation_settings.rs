@@ -8,6 +8,7 @@ use tidings_domain::organisation_wire::{
     OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
 };
 use tidings_domain::pricing::SegmentPrices;
+use tidings_domain::template::{validate_opt_out_language, OPT_OUT_LANGUAGE};
 use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
@@ -31,7 +32,17 @@ pub fn get(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<OrganisationS
         segment_prices: SegmentPriceList::of(segment_prices(&row)),
         help_reply: help_reply(&row),
         opt_out_reply: opt_out_reply(&row),
+        opt_out_language: opt_out_language(&row),
     })
+}
+
+/// The opt-out language the organisation's first messages end with.
+pub fn opt_out_language(row: &OrganisationRow) -> String {
+    if row.opt_out_language.trim().is_empty() {
+        OPT_OUT_LANGUAGE.to_owned()
+    } else {
+        row.opt_out_language.clone()
+    }
 }
 
 /// What Tidings answers HELP with for the organisation.
@@ -94,6 +105,9 @@ pub fn update(
     };
     let help = reply("help_reply", &input.help_reply);
     let opt_out = reply("opt_out_reply", &input.opt_out_reply);
+    let language = input.opt_out_language.as_deref().and_then(|text| {
+        validate_opt_out_language(text).map_err(|reason| errors.push(FieldError::new("opt_out_language", reason))).ok()
+    });
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -105,6 +119,9 @@ pub fn update(
             db::organisations::set_texting_hours(conn, actor.organisation_id, opens, closes)?;
         }
         db::organisations::set_replies(conn, actor.organisation_id, help.as_deref(), opt_out.as_deref())?;
+        if let Some(language) = &language {
+            db::organisations::set_opt_out_language(conn, actor.organisation_id, language)?;
+        }
         if let Some(prices) = prices {
             let (long, toll_free, short) = (prices.long_code, prices.toll_free, prices.short_code);
             db::organisations::set_segment_prices(conn, actor.organisation_id, long, toll_free, short)?;
@@ -114,6 +131,7 @@ pub fn update(
             "segment_prices": before.segment_prices,
             "help_reply": before.help_reply,
             "opt_out_reply": before.opt_out_reply,
+            "opt_out_language": before.opt_out_language,
         });
         let details = json!({ "before": before, "changes": input });
         audit::record(conn, actor, ENTITY, actor.organisation_id, "settings_changed", &details, now)?;

@@ -63,12 +63,17 @@ pub fn MessageStep(draft: Draft) -> impl IntoView {
         let _ = area.set_selection_range(caret, caret);
     };
 
+    // The organisation's own opt-out language (the built-in one until it loads).
+    let organisation = LocalResource::new(move || async move { api.organisation().await.ok() });
+    let language =
+        move || organisation.get().flatten().map(|o| o.opt_out_language).unwrap_or_else(|| OPT_OUT_LANGUAGE.to_owned());
     let preview = Memo::new(move |_| {
         let fields = match sample() {
             Some(contact) => merge_fields(&contact),
             None => MergeFields::new(),
         };
-        preview_message(&draft.message.get(), &fields, draft.append_opt_out.get())
+        let language = language();
+        preview_message(&draft.message.get(), &fields, draft.append_opt_out.get().then_some(language.as_str()))
     });
     let problems = move || {
         let list = draft.contact_list.get();
@@ -135,7 +140,7 @@ pub fn MessageStep(draft: Draft) -> impl IntoView {
                             prop:checked=move || draft.append_opt_out.get()
                             on:change=move |ev| draft.append_opt_out.set(event_target_checked(&ev))
                         />
-                        <label for="append-opt-out">{format!("Add opt-out language: “{OPT_OUT_LANGUAGE}”")}</label>
+                        <label for="append-opt-out">{move || format!("Add opt-out language: “{}”", language())}</label>
                     </div>
                     <p class="hint">
                         "Added on its own line unless the message already says how to opt out (“Reply STOP…”)."
