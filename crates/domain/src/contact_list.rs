@@ -450,8 +450,9 @@ pub struct ContactList {
     pub office_name: String,
     /// The names of the fields beyond first name, last name and phone, in file order.
     pub field_names: Vec<String>,
-    /// The field read as each contact's time zone for texting hours (an IANA zone or a
-    /// US state), found by its header: "Time zone", "Timezone", "TZ", else "State".
+    /// The field read as each contact's time zone for texting hours (an IANA zone, a US
+    /// state or a US ZIP code), found by its header: "Time zone", "Timezone", "TZ",
+    /// "Zone", else "State", else "ZIP"/"ZIP code"/"Postal code".
     #[serde(default)]
     pub time_zone_field: Option<String>,
     pub contact_count: i64,
@@ -947,9 +948,13 @@ mod tests {
     }
 }
 
-/// Headers read as a contact's time zone, most specific first ("State" last: a US
-/// state names a zone, and most lists that know where people live have one).
-const TIME_ZONE_HEADERS: [&[&str]; 2] = [&["time zone", "timezone", "time_zone", "tz", "zone"], &["state"]];
+/// Headers read as a contact's time zone, most specific first (then "State", then a
+/// ZIP code: most lists that know where people live have one of them).
+const TIME_ZONE_HEADERS: [&[&str]; 3] = [
+    &["time zone", "timezone", "time_zone", "tz", "zone"],
+    &["state"],
+    &["zip", "zip code", "zipcode", "zip_code", "postal code"],
+];
 
 /// The field of a list that names each contact's time zone, if one of its headers says
 /// so (any case, spaces trimmed).
@@ -972,5 +977,6 @@ mod time_zone_field_tests {
         );
         assert_eq!(time_zone_field(&names(&["Program", "state"])).map(String::as_str), Some("state"));
         assert_eq!(time_zone_field(&names(&["Program", "Statement"])), None);
+        assert_eq!(time_zone_field(&names(&["ZIP code", "Program"])).map(String::as_str), Some("ZIP code"));
     }
 }

@@ -10,7 +10,6 @@ use tidings_domain::organisation_wire::{
     OrganisationSettings, SegmentPriceList, TextingHours, UpdateOrganisationSettings,
 };
 use tidings_domain::segments::segment_info;
-use tidings_domain::template::OPT_OUT_LANGUAGE_MAX;
 
 use crate::api::use_api;
 use crate::auth::use_current_user;
@@ -261,14 +260,14 @@ fn RepliesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) 
                     opt_out,
                     "opt_out_reply",
                 )}
-                <TextField
-                    id="opt-out-language"
-                    label="Opt-out language for first messages"
-                    hint="Added on its own line to a campaign's first message when the campaign asks for it; it must say how to opt out (“Reply STOP to opt out.”)."
-                    value=language
-                    errors=form.reasons("opt_out_language")
-                    maxlength=OPT_OUT_LANGUAGE_MAX
-                />
+                {field(
+                    "opt-out-language",
+                    "Opt-out language for first messages",
+                    "Added on its own line to a campaign's first message when the campaign asks for it; at most 80 \
+                     characters, and it must say how to opt out (“Reply STOP to opt out.”).",
+                    language,
+                    "opt_out_language",
+                )}
                 {form.failure_alert()}
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" disabled=move || form.busy.get()>
