@@ -35,15 +35,23 @@ pub fn Composer(
         async move { api.reply(id, body).await }
     });
     let sending = send.pending();
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
-            history.update(|h| h.record(String::new()));
-            sent.run(());
-        }
-        Some(Err(failure)) => error.set(Some(failure.user_message())),
-        None => {}
-    });
+    // Runs once per answer, and only then: the callback reads signals of the page
+    // around it (the lists it reloads), and an effect that tracked those would run
+    // again on their next change, see the last answer still there, and wipe the reply
+    // being typed.
+    Effect::watch(
+        move || send.version().get(),
+        move |_, _, _| match send.value().get_untracked() {
+            Some(Ok(_)) => {
+                error.set(None);
+                history.update(|h| h.record(String::new()));
+                sent.run(());
+            }
+            Some(Err(failure)) => error.set(Some(failure.user_message())),
+            None => {}
+        },
+        false,
+    );
 
     let disabled = Signal::derive(move || blocked.read().is_some() || sending.get());
     let can_send = move || !disabled.get() && !text.read().trim().is_empty();
