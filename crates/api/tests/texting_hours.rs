@@ -168,10 +168,12 @@ async fn administrators_set_the_organisations_window_and_campaigns_may_only_narr
     assert_eq!(campaign["texting_hours"], Value::Null, "back to the organisation's");
     assert_eq!(campaign["effective_texting_hours"], json!({"opens": "08:00", "closes": "21:00"}));
 
-    // The change is in the organisation's audit trail.
-    let mut conn = w.app.app_state.pool.get().unwrap();
-    let trail = tidings_api::db::audit::for_entity(&mut conn, w.org.id, "organisation", w.org.id).unwrap();
-    assert!(trail.iter().any(|entry| entry.action == "settings_changed"), "{trail:?}");
+    // The change is in the organisation's audit log, with who made it and the window before.
+    let (status, log) = w.app.get("/api/v1/audit-log?entity_type=organisation", &w.admin).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let change = &log["items"][0];
+    assert_eq!((&change["action"], &change["actor"]["id"]), (&json!("settings_changed"), &json!(w.org.users[0])));
+    assert_eq!(change["details"]["changes"]["texting_hours"], json!({"opens": "08:00", "closes": "21:00"}), "{log}");
 }
 
 #[actix_web::test]

@@ -105,3 +105,28 @@ pub fn PageEnd(
         }
     }
 }
+
+/// Under a [`Paged`] list: `empty` when the answer had nothing, then [`PageEnd`].
+/// `load` loads again: `true` from the first page, `false` the next one.
+#[component]
+pub fn PagedFooter<T: Send + Sync + 'static>(
+    paged: Paged<T>,
+    empty: &'static str,
+    #[prop(into)] what: String,
+    load: Callback<bool>,
+) -> impl IntoView {
+    let nothing = move || !paged.loading.get() && paged.error.read().is_none() && paged.items.read().is_empty();
+    view! {
+        <Show when=nothing>
+            <p class="muted empty">{empty}</p>
+        </Show>
+        <PageEnd
+            loading=paged.loading
+            error=paged.error
+            has_more=Signal::derive(move || paged.next.read().is_some())
+            what
+            load_more=Callback::new(move |()| load.run(false))
+            retry=Callback::new(move |()| load.run(paged.items.read_untracked().is_empty()))
+        />
+    }
+}

@@ -11,7 +11,7 @@ use crate::api::use_api;
 use crate::auth::use_current_user;
 use crate::components::admin_table::AdminTable;
 use crate::components::local_time::local_time;
-use crate::components::paged::{PageEnd, Paged};
+use crate::components::paged::{Paged, PagedFooter};
 use crate::feedback::AdminsOnly;
 
 /// Entries per request.
@@ -84,17 +84,7 @@ pub fn AuditLogPage() -> impl IntoView {
                         </tr>
                     </For>
                 </AdminTable>
-                <Show when=move || !entries.loading.get() && entries.error.read().is_none() && entries.items.read().is_empty()>
-                    <p class="muted empty">"Nothing recorded yet."</p>
-                </Show>
-                <PageEnd
-                    loading=entries.loading
-                    error=entries.error
-                    has_more=Signal::derive(move || entries.next.read().is_some())
-                    what="entries"
-                    load_more=Callback::new(move |()| load(false))
-                    retry=Callback::new(move |()| load(entries.items.read_untracked().is_empty()))
-                />
+                <PagedFooter paged=entries empty="Nothing recorded yet." what="entries" load=Callback::new(load)/>
             </section>
         </section>
     }

@@ -11,7 +11,7 @@ use tidings_domain::organisation_wire::{
 };
 use tidings_domain::segments::segment_info;
 
-use crate::api::use_api;
+use crate::api::{use_api, Api};
 use crate::auth::use_current_user;
 use crate::components::segment_counter::SegmentCounter;
 use crate::components::text_field::TextField;
@@ -54,6 +54,30 @@ pub fn SettingsPage() -> impl IntoView {
     .into_any()
 }
 
+/// Sends one form's part of the settings; the notice says what was saved (`said` reads
+/// the settings as saved), a refusal goes under the form's fields.
+fn save(
+    api: Api,
+    form: FormState,
+    notice: RwSignal<Option<String>>,
+    body: UpdateOrganisationSettings,
+    said: impl FnOnce(&OrganisationSettings) -> String + 'static,
+) {
+    spawn_local(async move {
+        let answer = api.update_organisation(&body).await;
+        if !form.is_open() {
+            return;
+        }
+        match answer {
+            Ok(saved) => {
+                form.busy.set(false);
+                notice.set(Some(said(&saved)));
+            }
+            Err(error) => form.refused(&error),
+        }
+    });
+}
+
 /// The organisation's texting window.
 #[component]
 fn TextingHoursForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) -> impl IntoView {
@@ -77,21 +101,10 @@ fn TextingHoursForm(current: OrganisationSettings, notice: RwSignal<Option<Strin
             opens: opens.get_untracked().trim().to_owned(),
             closes: closes.get_untracked().trim().to_owned(),
         };
-        spawn_local(async move {
-            let body =
-                UpdateOrganisationSettings { texting_hours: Some(hours), ..UpdateOrganisationSettings::default() };
-            let answer = api.update_organisation(&body).await;
-            if !form.is_open() {
-                return;
-            }
-            match answer {
-                Ok(saved) => {
-                    form.busy.set(false);
-                    let hours = saved.texting_hours;
-                    notice.set(Some(format!("Texting hours saved: {}–{}.", hours.opens, hours.closes)));
-                }
-                Err(error) => form.refused(&error),
-            }
+        let body = UpdateOrganisationSettings { texting_hours: Some(hours), ..UpdateOrganisationSettings::default() };
+        save(api, form, notice, body, |saved| {
+            let hours = &saved.texting_hours;
+            format!("Texting hours saved: {}–{}.", hours.opens, hours.closes)
         });
     };
     view! {
@@ -153,21 +166,8 @@ fn SegmentPricesForm(current: OrganisationSettings, notice: RwSignal<Option<Stri
             toll_free: toll_free.get_untracked().trim().to_owned(),
             short_code: short_code.get_untracked().trim().to_owned(),
         };
-        spawn_local(async move {
-            let body =
-                UpdateOrganisationSettings { segment_prices: Some(prices), ..UpdateOrganisationSettings::default() };
-            let answer = api.update_organisation(&body).await;
-            if !form.is_open() {
-                return;
-            }
-            match answer {
-                Ok(_) => {
-                    form.busy.set(false);
-                    notice.set(Some("Prices per segment saved.".to_owned()));
-                }
-                Err(error) => form.refused(&error),
-            }
-        });
+        let body = UpdateOrganisationSettings { segment_prices: Some(prices), ..UpdateOrganisationSettings::default() };
+        save(api, form, notice, body, |_| "Prices per segment saved.".to_owned());
     };
     view! {
         <section class="panel" aria-labelledby="prices-heading">
@@ -212,19 +212,7 @@ fn RepliesForm(current: OrganisationSettings, notice: RwSignal<Option<String>>) 
             opt_out_language: Some(language.get_untracked()),
             ..UpdateOrganisationSettings::default()
         };
-        spawn_local(async move {
-            let answer = api.update_organisation(&body).await;
-            if !form.is_open() {
-                return;
-            }
-            match answer {
-                Ok(_) => {
-                    form.busy.set(false);
-                    notice.set(Some("Automatic replies saved.".to_owned()));
-                }
-                Err(error) => form.refused(&error),
-            }
-        });
+        save(api, form, notice, body, |_| "Automatic replies saved.".to_owned());
     };
     let field = move |id: &'static str,
                       label: &'static str,

@@ -13,7 +13,7 @@ use crate::auth::use_current_user;
 use crate::components::admin_table::AdminTable;
 use crate::components::dialog::{Dialog, FormActions};
 use crate::components::local_time::local_time;
-use crate::components::paged::{PageEnd, Paged};
+use crate::components::paged::{Paged, PagedFooter};
 use crate::components::phone::phone_text;
 use crate::components::search_box::SearchBox;
 use crate::components::text_field::TextField;
@@ -127,17 +127,7 @@ pub fn SuppressionPage() -> impl IntoView {
                         <EntryRow entry zone=zone.get_value() open/>
                     </For>
                 </AdminTable>
-                <Show when=move || !entries.loading.get() && entries.error.read().is_none() && entries.items.read().is_empty()>
-                    <p class="muted empty">"No number matches."</p>
-                </Show>
-                <PageEnd
-                    loading=entries.loading
-                    error=entries.error
-                    has_more=Signal::derive(move || entries.next.read().is_some())
-                    what="entries"
-                    load_more=Callback::new(move |()| load(false))
-                    retry=Callback::new(move |()| load(entries.items.read_untracked().is_empty()))
-                />
+                <PagedFooter paged=entries empty="No number matches." what="entries" load=Callback::new(load)/>
             </section>
             {move || open.get().map(|dialog| match dialog {
                 Open::Add => view! { <AddDialog on_saved=changed on_close=close/> }.into_any(),

@@ -113,45 +113,48 @@ pub fn lift(
     Ok(changed == 1)
 }
 
-/// A page of the list, newest first: phones containing `digits`, lifted entries only
-/// when asked.
-#[allow(clippy::too_many_arguments, reason = "the list's filters, each optional")]
-pub fn page(
-    conn: &mut DbConnection,
-    organisation_id: i64,
-    visible_office: Option<i64>,
-    digits: Option<&str>,
-    source: Option<OptOutSource>,
-    include_lifted: bool,
-    before_id: Option<i64>,
-    limit: i64,
-) -> QueryResult<Vec<OptOutRow>> {
+/// What a page of the list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct OptOutFilter<'a> {
+    /// An office-scoped user's office (see [`page`]).
+    pub visible_office: Option<i64>,
+    /// Digits the phone contains.
+    pub digits: Option<&'a str>,
+    pub source: Option<OptOutSource>,
+    pub include_lifted: bool,
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// A page of `organisation_id`'s list, newest first: phones containing the digits,
+/// lifted entries only when asked.
+pub fn page(conn: &mut DbConnection, organisation_id: i64, filter: &OptOutFilter<'_>) -> QueryResult<Vec<OptOutRow>> {
     let mut query = opt_outs::table
         .filter(opt_outs::organisation_id.eq(organisation_id))
         .select(OptOutRow::as_select())
         .into_boxed();
     // An office-scoped user sees the entries of their office's campaigns and those that
     // belong to no campaign (added by hand, through the API, or by a reply elsewhere).
-    if let Some(office) = visible_office {
+    if let Some(office) = filter.visible_office {
         let office_campaigns =
             campaigns::table.filter(campaigns::office_id.eq(office)).select(campaigns::id.nullable());
         query = query.filter(opt_outs::campaign_id.is_null().or(opt_outs::campaign_id.eq_any(office_campaigns)));
     }
-    if let Some(digits) = digits {
+    if let Some(digits) = filter.digits {
         query = query.filter(
             opt_outs::phone.like(super::text_search::contains_pattern(digits)).escape(super::text_search::LIKE_ESCAPE),
         );
     }
-    if let Some(source) = source {
+    if let Some(source) = filter.source {
         query = query.filter(opt_outs::source.eq(source));
     }
-    if !include_lifted {
+    if !filter.include_lifted {
         query = query.filter(opt_outs::lifted_at.is_null());
     }
-    if let Some(before) = before_id {
+    if let Some(before) = filter.before_id {
         query = query.filter(opt_outs::id.lt(before));
     }
-    query.order(opt_outs::id.desc()).limit(limit).load(conn)
+    query.order(opt_outs::id.desc()).limit(filter.limit).load(conn)
 }
 
 /// Serialises, per contact number, an opt-out against a dispatcher about to send to it

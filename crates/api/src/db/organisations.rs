@@ -50,46 +50,41 @@ pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<O
         .optional()
 }
 
+/// The settings a change writes; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationChanges {
+    pub texting_opens: Option<i32>,
+    pub texting_closes: Option<i32>,
+    pub price_long_code_micros: Option<i64>,
+    pub price_toll_free_micros: Option<i64>,
+    pub price_short_code_micros: Option<i64>,
+    pub help_text: Option<String>,
+    pub opt_out_reply: Option<String>,
+    pub opt_out_language: Option<String>,
+}
+
+/// Writes `changes` (nothing when there are none).
+pub fn update(conn: &mut DbConnection, id: i64, changes: &OrganisationChanges) -> QueryResult<usize> {
+    let nothing = changes.texting_opens.is_none()
+        && changes.texting_closes.is_none()
+        && changes.price_long_code_micros.is_none()
+        && changes.price_toll_free_micros.is_none()
+        && changes.price_short_code_micros.is_none()
+        && changes.help_text.is_none()
+        && changes.opt_out_reply.is_none()
+        && changes.opt_out_language.is_none();
+    if nothing {
+        return Ok(0);
+    }
+    diesel::update(organisations::table.find(id)).set(changes).execute(conn)
+}
+
 /// Sets the organisation's texting hours (minutes since midnight).
 pub fn set_texting_hours(conn: &mut DbConnection, id: i64, opens: i32, closes: i32) -> QueryResult<usize> {
-    diesel::update(organisations::table.find(id))
-        .set((organisations::texting_opens.eq(opens), organisations::texting_closes.eq(closes)))
-        .execute(conn)
-}
-
-/// Sets the organisation's prices per segment (micro-dollars).
-pub fn set_segment_prices(
-    conn: &mut DbConnection,
-    id: i64,
-    long_code: i64,
-    toll_free: i64,
-    short_code: i64,
-) -> QueryResult<usize> {
-    diesel::update(organisations::table.find(id))
-        .set((
-            organisations::price_long_code_micros.eq(long_code),
-            organisations::price_toll_free_micros.eq(toll_free),
-            organisations::price_short_code_micros.eq(short_code),
-        ))
-        .execute(conn)
-}
-
-/// Sets the opt-out language appended to first messages.
-pub fn set_opt_out_language(conn: &mut DbConnection, id: i64, language: &str) -> QueryResult<usize> {
-    diesel::update(organisations::table.find(id)).set(organisations::opt_out_language.eq(language)).execute(conn)
-}
-
-/// Sets the organisation's automatic replies (`None` leaves one as it is).
-pub fn set_replies(conn: &mut DbConnection, id: i64, help: Option<&str>, opt_out: Option<&str>) -> QueryResult<usize> {
-    let mut changed = 0;
-    if let Some(help) = help {
-        changed +=
-            diesel::update(organisations::table.find(id)).set(organisations::help_text.eq(help)).execute(conn)?;
-    }
-    if let Some(opt_out) = opt_out {
-        changed += diesel::update(organisations::table.find(id))
-            .set(organisations::opt_out_reply.eq(opt_out))
-            .execute(conn)?;
-    }
-    Ok(changed)
+    update(
+        conn,
+        id,
+        &OrganisationChanges { texting_opens: Some(opens), texting_closes: Some(closes), ..Default::default() },
+    )
 }

@@ -168,6 +168,23 @@ pub fn claim_batch(
     Ok(rows)
 }
 
+/// The claimed messages among `ids` that `owner` still holds: what each move out of
+/// `claimed` starts from, so a claim taken back by a pause or by recovery is never moved.
+type HeldClaims<'a> = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<messages::table, diesel::dsl::EqAny<messages::id, &'a [i64]>>,
+        diesel::dsl::Eq<messages::status, MessageStatus>,
+    >,
+    diesel::dsl::Eq<messages::lease_owner, &'a str>,
+>;
+
+fn held_claims<'a>(ids: &'a [i64], owner: &'a str) -> HeldClaims<'a> {
+    messages::table
+        .filter(messages::id.eq_any(ids))
+        .filter(messages::status.eq(MessageStatus::Claimed))
+        .filter(messages::lease_owner.eq(owner))
+}
+
 /// Commits `sending` for the messages `owner` still holds among `ids` — before the
 /// provider is called — and counts the attempt. Answers the ids it moved.
 pub fn mark_sending(
@@ -177,39 +194,29 @@ pub fn mark_sending(
     now: NaiveDateTime,
     until: NaiveDateTime,
 ) -> QueryResult<Vec<i64>> {
-    diesel::update(
-        messages::table
-            .filter(messages::id.eq_any(ids))
-            .filter(messages::status.eq(MessageStatus::Claimed))
-            .filter(messages::lease_owner.eq(owner)),
-    )
-    .set((
-        messages::status.eq(MessageStatus::Sending),
-        messages::attempts.eq(messages::attempts + 1),
-        messages::lease_expires_at.eq(until),
-        messages::updated_at.eq(now),
-    ))
-    .returning(messages::id)
-    .get_results(conn)
+    diesel::update(held_claims(ids, owner))
+        .set((
+            messages::status.eq(MessageStatus::Sending),
+            messages::attempts.eq(messages::attempts + 1),
+            messages::lease_expires_at.eq(until),
+            messages::updated_at.eq(now),
+        ))
+        .returning(messages::id)
+        .get_results(conn)
 }
 
 /// Cancels claimed messages `owner` holds among `ids` (their contact opted out).
 pub fn cancel_claimed(conn: &mut DbConnection, ids: &[i64], owner: &str, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
-    diesel::update(
-        messages::table
-            .filter(messages::id.eq_any(ids))
-            .filter(messages::status.eq(MessageStatus::Claimed))
-            .filter(messages::lease_owner.eq(owner)),
-    )
-    .set((
-        messages::status.eq(MessageStatus::Cancelled),
-        messages::lease_owner.eq(None::<String>),
-        messages::lease_expires_at.eq(None::<NaiveDateTime>),
-        messages::error_reason.eq(Some("The contact opted out before this message was sent.")),
-        messages::updated_at.eq(now),
-    ))
-    .returning(messages::id)
-    .get_results(conn)
+    diesel::update(held_claims(ids, owner))
+        .set((
+            messages::status.eq(MessageStatus::Cancelled),
+            messages::lease_owner.eq(None::<String>),
+            messages::lease_expires_at.eq(None::<NaiveDateTime>),
+            messages::error_reason.eq(Some("The contact opted out before this message was sent.")),
+            messages::updated_at.eq(now),
+        ))
+        .returning(messages::id)
+        .get_results(conn)
 }
 
 /// Puts claimed messages `owner` holds among `ids` back in the queue, due at `until`
@@ -222,21 +229,16 @@ pub fn defer_claimed(
     until: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i64>> {
-    diesel::update(
-        messages::table
-            .filter(messages::id.eq_any(ids))
-            .filter(messages::status.eq(MessageStatus::Claimed))
-            .filter(messages::lease_owner.eq(owner)),
-    )
-    .set((
-        messages::status.eq(MessageStatus::Queued),
-        messages::next_attempt_at.eq(until),
-        messages::lease_owner.eq(None::<String>),
-        messages::lease_expires_at.eq(None::<NaiveDateTime>),
-        messages::updated_at.eq(now),
-    ))
-    .returning(messages::id)
-    .get_results(conn)
+    diesel::update(held_claims(ids, owner))
+        .set((
+            messages::status.eq(MessageStatus::Queued),
+            messages::next_attempt_at.eq(until),
+            messages::lease_owner.eq(None::<String>),
+            messages::lease_expires_at.eq(None::<NaiveDateTime>),
+            messages::updated_at.eq(now),
+        ))
+        .returning(messages::id)
+        .get_results(conn)
 }
 
 /// What became of one send, to record.

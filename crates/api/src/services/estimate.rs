@@ -55,9 +55,9 @@ pub fn estimate(
     let mut skipped = SendCounts::default();
     let (mut eligible, mut segments) = (0_i64, 0_i64);
     walk_list(conn, &list, message, &mut skipped, |_, page| {
-        for (_, body, _) in &page.texted {
+        for texted in &page {
             eligible += 1;
-            segments += i64::try_from(segment_info(body).segments).unwrap_or(i64::MAX);
+            segments += i64::try_from(segment_info(&texted.body).segments).unwrap_or(i64::MAX);
         }
         Ok(())
     })?;

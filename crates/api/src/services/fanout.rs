@@ -42,11 +42,12 @@ pub struct Message<'a> {
     pub opt_out_language: Option<&'a str>,
 }
 
-/// One page of a list as a launch sees it: the contacts it would text, each with its
-/// rendered message and the value of the list's time-zone column; the rest are counted
-/// in `skipped`.
-pub struct EligiblePage {
-    pub texted: Vec<(ContactRow, String, Option<String>)>,
+/// A contact a launch would text: its rendered message and the value of the list's
+/// time-zone column, if the list has one.
+pub struct Texted {
+    pub contact: ContactRow,
+    pub body: String,
+    pub zone_column: Option<String>,
 }
 
 /// Walks every contact of `list` page by page, counting in `skipped` those a launch
@@ -56,11 +57,12 @@ pub fn walk_list(
     list: &ContactListRow,
     message: Message<'_>,
     skipped: &mut SendCounts,
-    mut visit: impl FnMut(&mut DbConnection, EligiblePage) -> ApiResult<()>,
+    mut visit: impl FnMut(&mut DbConnection, Vec<Texted>) -> ApiResult<()>,
 ) -> ApiResult<()> {
     let field_names: Vec<String> = serde_json::from_str(&list.field_names)
         .map_err(|e| ApiError::internal(format!("contact list {} has unreadable field names: {e}", list.id)))?;
-    let zone_column = list.time_zone_field.as_ref().and_then(|field| field_names.iter().position(|name| name == field));
+    let zone_field_index =
+        list.time_zone_field.as_ref().and_then(|field| field_names.iter().position(|name| name == field));
     let mut after_id = None;
     loop {
         let filter = ContactFilter { after_id, limit: PAGE, ..ContactFilter::default() };
@@ -88,13 +90,13 @@ pub fn walk_list(
             );
             match render_message(message.template, &merge, message.opt_out_language) {
                 Ok(body) if is_e164(&contact.phone) => {
-                    let zone = zone_column.and_then(|i| values.get(i)).cloned();
-                    texted.push((contact, body, zone));
+                    let zone_column = zone_field_index.and_then(|i| values.get(i)).cloned();
+                    texted.push(Texted { contact, body, zone_column });
                 }
                 _ => skipped.skipped_invalid += 1,
             }
         }
-        visit(conn, EligiblePage { texted })?;
+        visit(conn, texted)?;
         if !full {
             break;
         }
@@ -115,9 +117,11 @@ pub fn enqueue_launch_messages(
     let sender = db::phone_numbers::find_any(conn, phone_number_id)?;
     // Each message waits for its contact's texting hours: the zone the list's time-zone
     // column names, else the number's area code, else the campaign's.
-    let window = texting_hours::campaign_window(conn, campaign)?;
+    let organisation = db::organisations::find(conn, campaign.organisation_id)?;
+    let window =
+        texting_hours::organisation_window(&organisation).narrowed_by(texting_hours::campaign_narrowing(campaign));
     let campaign_zone = texting_hours::stored_zone(&campaign.time_zone);
-    let language = organisation_settings::opt_out_language(&db::organisations::find(conn, campaign.organisation_id)?);
+    let language = organisation_settings::opt_out_language(&organisation);
     let message = Message {
         template: &campaign.message_template,
         opt_out_language: campaign.append_opt_out.then_some(language.as_str()),
@@ -125,10 +129,10 @@ pub fn enqueue_launch_messages(
     let mut counts = SendCounts::default();
     let mut queued = 0;
     walk_list(conn, &list, message, &mut counts, |conn, page| {
-        let mut rows = Vec::with_capacity(page.texted.len());
-        let mut threads = Vec::with_capacity(page.texted.len());
-        for (contact, body, zone_value) in page.texted {
-            let zone = contact_zone(zone_value.as_deref(), &contact.phone, campaign_zone).zone;
+        let mut rows = Vec::with_capacity(page.len());
+        let mut threads = Vec::with_capacity(page.len());
+        for Texted { contact, body, zone_column } in page {
+            let zone = contact_zone(zone_column.as_deref(), &contact.phone, campaign_zone).zone;
             let cost = segment_info(&body);
             threads.push(NewConversation {
                 organisation_id: campaign.organisation_id,

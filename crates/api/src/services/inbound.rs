@@ -93,25 +93,18 @@ pub async fn replay_spool(state: &AppState) -> ApiResult<SpoolReplay> {
             }
         };
         match filed {
-            Ok(()) => {
-                let spool = state.spool.clone();
-                actix_web::web::block(move || spool.forget(&path))
-                    .await?
-                    .map_err(|e| ApiError::internal(format!("removing a replayed request: {e}")))?;
-                replay.filed += 1;
-                replay.left -= 1;
-            }
+            Ok(()) => replay.filed += 1,
             Err(error) if error.status().is_server_error() => return Ok(replay),
             // Refused for good (not a server failure): nothing to file; keep no copy.
             Err(error) => {
                 tracing::warn!(path = %path.display(), status = %error.status(), "spooled inbound request refused");
-                let spool = state.spool.clone();
-                actix_web::web::block(move || spool.forget(&path))
-                    .await?
-                    .map_err(|e| ApiError::internal(format!("removing a refused request: {e}")))?;
-                replay.left -= 1;
             }
         }
+        let spool = state.spool.clone();
+        actix_web::web::block(move || spool.forget(&path))
+            .await?
+            .map_err(|e| ApiError::internal(format!("removing a replayed request: {e}")))?;
+        replay.left -= 1;
     }
     Ok(replay)
 }

@@ -212,21 +212,18 @@ pub fn list(
     page: &PageRequest,
 ) -> ApiResult<OptOutPage> {
     actor.require_messaging()?;
-    let (before, limit) = (page.id_cursor()?, page.limit);
+    let limit = page.limit;
     let digits: Option<String> =
         query.q.as_deref().map(|q| q.chars().filter(char::is_ascii_digit).collect()).filter(|d: &String| !d.is_empty());
-    let (source, include_lifted) = (query.source, query.include_lifted);
-    let office = (!actor.sees_all_offices()).then_some(actor.office_id);
-    let mut rows = db::opt_outs::page(
-        conn,
-        actor.organisation_id,
-        office,
-        digits.as_deref(),
-        source,
-        include_lifted,
-        before,
-        limit + 1,
-    )?;
+    let filter = db::opt_outs::OptOutFilter {
+        visible_office: (!actor.sees_all_offices()).then_some(actor.office_id),
+        digits: digits.as_deref(),
+        source: query.source,
+        include_lifted: query.include_lifted,
+        before_id: page.id_cursor()?,
+        limit: limit + 1,
+    };
+    let mut rows = db::opt_outs::page(conn, actor.organisation_id, &filter)?;
     let next_cursor = page_end(&mut rows, limit).map(|last| last.id.to_string());
     Ok(OptOutPage { items: views(conn, actor.organisation_id, rows)?, next_cursor })
 }

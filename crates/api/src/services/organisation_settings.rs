@@ -1,6 +1,6 @@
-//! The organisation's own settings (`/api/v1/organisation`): texting hours and prices
-//! per segment. Everyone signed in reads them (the wizard shows both); administrators
-//! change them, audited.
+//! The organisation's own settings (`/api/v1/organisation`): texting hours, automatic
+//! replies, opt-out language and prices per segment. Everyone signed in reads them (the
+//! wizard shows several); administrators change them, audited.
 
 use serde_json::json;
 use tidings_domain::keywords::{validate_automatic_reply, HELP_REPLY, OPT_OUT_REPLY};
@@ -14,7 +14,7 @@ use tidings_domain::FieldError;
 use crate::auth::AuthUser;
 use crate::clock::Clock;
 use crate::db::connection::write_transaction;
-use crate::db::organisations::OrganisationRow;
+use crate::db::organisations::{OrganisationChanges, OrganisationRow};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::{audit, texting_hours};
@@ -36,31 +36,24 @@ pub fn get(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<OrganisationS
     })
 }
 
+/// A text the organisation set, or the built-in one when it set none.
+fn own_or_builtin(own: &str, builtin: &str) -> String {
+    if own.trim().is_empty() { builtin } else { own }.to_owned()
+}
+
 /// The opt-out language the organisation's first messages end with.
 pub fn opt_out_language(row: &OrganisationRow) -> String {
-    if row.opt_out_language.trim().is_empty() {
-        OPT_OUT_LANGUAGE.to_owned()
-    } else {
-        row.opt_out_language.clone()
-    }
+    own_or_builtin(&row.opt_out_language, OPT_OUT_LANGUAGE)
 }
 
 /// What Tidings answers HELP with for the organisation.
 pub fn help_reply(row: &OrganisationRow) -> String {
-    if row.help_text.trim().is_empty() {
-        HELP_REPLY.to_owned()
-    } else {
-        row.help_text.clone()
-    }
+    own_or_builtin(&row.help_text, HELP_REPLY)
 }
 
 /// The organisation's opt-out confirmation.
 pub fn opt_out_reply(row: &OrganisationRow) -> String {
-    if row.opt_out_reply.trim().is_empty() {
-        OPT_OUT_REPLY.to_owned()
-    } else {
-        row.opt_out_reply.clone()
-    }
+    own_or_builtin(&row.opt_out_reply, OPT_OUT_REPLY)
 }
 
 /// The organisation's prices per segment.
@@ -98,34 +91,29 @@ pub fn update(
             })
             .ok()
     });
-    let mut reply = |field: &'static str, text: &Option<String>| {
-        text.as_deref().and_then(|text| {
-            validate_automatic_reply(text).map_err(|reason| errors.push(FieldError::new(field, reason))).ok()
-        })
+    let mut text = |field: &'static str, text: &Option<String>, check: fn(&str) -> Result<String, String>| {
+        text.as_deref().and_then(|text| check(text).map_err(|reason| errors.push(FieldError::new(field, reason))).ok())
     };
-    let help = reply("help_reply", &input.help_reply);
-    let opt_out = reply("opt_out_reply", &input.opt_out_reply);
-    let language = input.opt_out_language.as_deref().and_then(|text| {
-        validate_opt_out_language(text).map_err(|reason| errors.push(FieldError::new("opt_out_language", reason))).ok()
-    });
+    let help = text("help_reply", &input.help_reply, validate_automatic_reply);
+    let opt_out = text("opt_out_reply", &input.opt_out_reply, validate_automatic_reply);
+    let language = text("opt_out_language", &input.opt_out_language, validate_opt_out_language);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
     let now = clock.now_naive();
     write_transaction(conn, |conn| {
         let before = get(conn, actor)?;
-        if let Some(window) = window {
-            let (opens, closes) = (i32::from(window.opens_minute()), i32::from(window.closes_minute()));
-            db::organisations::set_texting_hours(conn, actor.organisation_id, opens, closes)?;
-        }
-        db::organisations::set_replies(conn, actor.organisation_id, help.as_deref(), opt_out.as_deref())?;
-        if let Some(language) = &language {
-            db::organisations::set_opt_out_language(conn, actor.organisation_id, language)?;
-        }
-        if let Some(prices) = prices {
-            let (long, toll_free, short) = (prices.long_code, prices.toll_free, prices.short_code);
-            db::organisations::set_segment_prices(conn, actor.organisation_id, long, toll_free, short)?;
-        }
+        let changes = OrganisationChanges {
+            texting_opens: window.map(|w| i32::from(w.opens_minute())),
+            texting_closes: window.map(|w| i32::from(w.closes_minute())),
+            price_long_code_micros: prices.map(|p| p.long_code),
+            price_toll_free_micros: prices.map(|p| p.toll_free),
+            price_short_code_micros: prices.map(|p| p.short_code),
+            help_text: help.clone(),
+            opt_out_reply: opt_out.clone(),
+            opt_out_language: language.clone(),
+        };
+        db::organisations::update(conn, actor.organisation_id, &changes)?;
         let before = json!({
             "texting_hours": before.texting_hours,
             "segment_prices": before.segment_prices,

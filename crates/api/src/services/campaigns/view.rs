@@ -31,8 +31,13 @@ pub(super) struct Lookups {
     pub(super) tags: HashMap<i64, Vec<String>>,
     pub(super) users: HashMap<i64, String>,
     pub(super) send_counts: HashMap<i64, tidings_domain::delivery::SendCounts>,
-    pub(super) texting_window: TextingWindow,
-    pub(super) texting_waits: HashMap<i64, TextingWait>,
+}
+
+/// What a campaign resource says of texting hours, looked up once for a batch: the
+/// organisation's window and, per running campaign, what waits for it.
+struct TextingFacts {
+    window: TextingWindow,
+    waits: HashMap<i64, TextingWait>,
 }
 
 pub(super) fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[CampaignRow]) -> ApiResult<Lookups> {
@@ -57,18 +62,7 @@ pub(super) fn lookups(conn: &mut DbConnection, organisation_id: i64, rows: &[Cam
     let creators: Vec<i64> = rows.iter().filter_map(|r| r.created_by).collect();
     let users = db::users::names_of(conn, organisation_id, &creators)?.into_iter().collect();
     let send_counts = db::send_counts::of(conn, &ids)?;
-    let texting_window = texting_hours::organisation_window(&db::organisations::find(conn, organisation_id)?);
-    Ok(Lookups {
-        offices,
-        numbers,
-        lists,
-        agents,
-        tags,
-        users,
-        send_counts,
-        texting_window,
-        texting_waits: HashMap::new(),
-    })
+    Ok(Lookups { offices, numbers, lists, agents, tags, users, send_counts })
 }
 
 pub(super) fn number_view(row: &CampaignRow, lookups: &Lookups) -> Option<CampaignNumber> {
@@ -106,7 +100,13 @@ pub(super) fn readiness_of(row: &CampaignRow, lookups: &Lookups) -> Readiness {
     })
 }
 
-fn to_campaign(actor: &AuthUser, row: CampaignRow, lookups: &Lookups, now: DateTime<Utc>) -> ApiResult<Campaign> {
+fn to_campaign(
+    actor: &AuthUser,
+    row: CampaignRow,
+    lookups: &Lookups,
+    texting: &TextingFacts,
+    now: DateTime<Utc>,
+) -> ApiResult<Campaign> {
     let state = row.state;
     let readiness = readiness_of(&row, lookups);
     let actions = campaign_actions(&ActionContext {
@@ -136,10 +136,8 @@ fn to_campaign(actor: &AuthUser, row: CampaignRow, lookups: &Lookups, now: DateT
         message_template: row.message_template.clone(),
         append_opt_out: row.append_opt_out,
         texting_hours: texting_hours::campaign_narrowing(&row).map(TextingHours::of),
-        effective_texting_hours: TextingHours::of(
-            lookups.texting_window.narrowed_by(texting_hours::campaign_narrowing(&row)),
-        ),
-        texting_wait: lookups.texting_waits.get(&row.id).cloned(),
+        effective_texting_hours: TextingHours::of(texting.window.narrowed_by(texting_hours::campaign_narrowing(&row))),
+        texting_wait: texting.waits.get(&row.id).cloned(),
         agents: lookups.agents.get(&row.id).cloned().unwrap_or_default(),
         assistant_script: script_of(&row),
         scheduled_at: row.scheduled_at.map(utc),
@@ -161,14 +159,17 @@ pub fn to_campaigns(
     rows: Vec<CampaignRow>,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Campaign>> {
-    let mut lookups = lookups(conn, actor.organisation_id, &rows)?;
+    let lookups = lookups(conn, actor.organisation_id, &rows)?;
     // Only running campaigns have launch messages that can wait for texting hours.
     let running: Vec<i64> = rows.iter().filter(|r| r.state.is_running()).map(|r| r.id).collect();
-    lookups.texting_waits = db::send_queue::texting_waits(conn, &running, now.naive_utc())?
-        .into_iter()
-        .map(|(id, waiting, last)| (id, TextingWait { waiting, last_opens_at: utc(last) }))
-        .collect();
-    rows.into_iter().map(|row| to_campaign(actor, row, &lookups, now)).collect()
+    let texting = TextingFacts {
+        window: texting_hours::organisation_window(&db::organisations::find(conn, actor.organisation_id)?),
+        waits: db::send_queue::texting_waits(conn, &running, now.naive_utc())?
+            .into_iter()
+            .map(|(id, waiting, last)| (id, TextingWait { waiting, last_opens_at: utc(last) }))
+            .collect(),
+    };
+    rows.into_iter().map(|row| to_campaign(actor, row, &lookups, &texting, now)).collect()
 }
 
 pub(super) fn campaign_view(
