@@ -54,7 +54,7 @@ SPA_INPUTS := $(shell find $(SPA_DIR)/src crates/domain/src -name '*.rs' 2>/dev/
 
 .PHONY: spa spa-size spa-lint spa-unit spa-clean spa-tools
 
-spa: $(SPA_DIST)/index.html $(SPA_DIST)/style.css $(SPA_DIST)/style.css.gz $(SPA_BUNDLE_FILES)
+spa: $(SPA_DIST)/index.html $(SPA_DIST)/boot.js $(SPA_DIST)/start.js $(SPA_DIST)/style.css $(SPA_DIST)/style.css.gz $(SPA_BUNDLE_FILES)
 
 # Checked on every run (cheap) but order-only, so a tool check never forces a rebuild.
 spa-tools:

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, callApi, signIn, withPage } from "../support/browser.mjs";
+import { baseUrl, callApi, signIn, storedToken, withPage } from "../support/browser.mjs";
 
 const manager = "manager@demo.test";
 const campaignTitle = "Fall application reminder";
@@ -152,6 +152,38 @@ test("simulate a reply: it needs attention live, an agent answers, the status tu
     await attention.click();
     await section(page, "Agent-operated").locator(".conversation-row", { hasText: name }).waitFor();
     assert.equal(await attention.getAttribute("aria-checked"), "false");
+  });
+});
+
+test("a reply being typed stays, with the panel as it was, when the contact's message arrives live", async () => {
+  await withPage("activity-draft-live", async (page) => {
+    const streams = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/v1/events") streams.push(new URL(request.url()));
+    });
+    await signIn(page, manager);
+    const id = await campaignId(page);
+    const quiet = await quietConversation(page, id);
+    await openActivity(page, id, quiet.id);
+    await page.getByRole("heading", { name: fullName(quiet), level: 2 }).waitFor();
+    const reply = page.getByLabel("Your reply");
+    await reply.fill("Half a thought, still typing");
+
+    await page.locator(".simulate-reply summary").click();
+    await page.getByLabel("The contact's message").fill("Are you still there?");
+    await page.getByRole("button", { name: "Send as the contact" }).click();
+    // The message arrives through the live stream, which reloads the conversation.
+    await page.locator(".transcript .bubble.inbound", { hasText: "Are you still there?" }).waitFor();
+    await page.getByText("Received. It appears in the conversation.").waitFor();
+    assert.equal(await reply.inputValue(), "Half a thought, still typing", "the draft survives the live update");
+    assert.equal(await page.locator(".simulate-reply[open]").count(), 1, "the simulator form stays open");
+    // The live stream opened with a single-use ticket: the session token is not in its URL.
+    const token = await storedToken(page);
+    assert.ok(streams.length > 0, "the page opened the live stream");
+    for (const url of streams) {
+      assert.ok(url.searchParams.get("ticket"), `a ticket opens the stream: ${url}`);
+      assert.ok(!url.href.includes(token) && !url.searchParams.has("access_token"), `no session token in ${url}`);
+    }
   });
 });
 

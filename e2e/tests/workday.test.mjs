@@ -137,7 +137,10 @@ async function workOn(page, step) {
       break;
     }
     default: {
-      await page.locator(".simulate-reply summary").click();
+      // Opened once per panel: a click on an open form's summary would close it.
+      if ((await page.locator(".simulate-reply[open]").count()) === 0) {
+        await page.locator(".simulate-reply summary").click();
+      }
       const body = `Question ${step} from the contact`;
       await page.getByLabel("The contact's message").fill(body);
       await page.getByRole("button", { name: "Send as the contact" }).click();

@@ -5,11 +5,11 @@
 //! `wizard-list`: the contact list; `wizard-message`: message and operator;
 //! `wizard-launch`: the last step), `lists` (contact lists) and `settings` (phone
 //! numbers, users, offices, the suppression list, settings, the audit log). Each bundle is this crate built with
-//! one `bundle-*` feature; `index.html` picks the bundle from the path (on a campaign's
+//! one `bundle-*` feature; `boot.js` (loaded by `index.html`) picks the bundle from the path (on a campaign's
 //! page, the `tab`; in the wizard, the `step`).
 //!
 //! Every bundle has the whole router, but a screen of another bundle is
-//! [`Elsewhere`]: following a link to it loads that address afresh, and `index.html`
+//! [`Elsewhere`]: following a link to it loads that address afresh, and `boot.js`
 //! then starts the bundle that has it. Sign-in, the shell and "not found" are in all.
 
 // The build with every screen (check, clippy, tests) never routes elsewhere.

@@ -83,6 +83,8 @@ fn main() -> Result<(), String> {
         inbound_spool_dir: dir.path().join("inbound-spool"),
         sqlite_busy_timeout_ms: tidings_api::db::connection::DEFAULT_BUSY_TIMEOUT_MS,
         replay_spool: false,
+        trusted_proxies: Vec::new(),
+        password_workers: tidings_api::config::default_password_workers(),
     };
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let simulator = Arc::new(Simulator::new());

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::TokenKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::password::PasswordWorkers;
 use crate::clock::Clock;
 use crate::config::{Config, ProviderKind};
 use crate::db::connection::{build_pool_waiting, run_migrations};
@@ -68,6 +68,7 @@ impl Application {
                 tracing::info!(applied, "migrations applied");
             }
         }
+        let config_workers = config.password_workers;
         let state = AppState {
             events: Arc::new(EventHub::new(pool.clone())),
             spool: Arc::new(InboundSpool::new(config.inbound_spool_dir.clone())),
@@ -75,7 +76,7 @@ impl Application {
             tokens: TokenKeys::new(config.jwt_secret.expose().as_bytes()),
             config: Arc::new(config),
             clock,
-            throttle: Arc::new(LoginThrottle::default()),
+            passwords: Arc::new(PasswordWorkers::new(config_workers)),
             metrics: Arc::new(Metrics::default()),
             provider,
         };
@@ -137,6 +138,8 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, String> {
         App::new()
             .app_data(data.clone())
             .wrap(ErrorHandlers::new().default_handler(http::ensure_problem_json))
+            // Outside the error handlers, so refusals carry the headers too.
+            .wrap(http::security_headers::security_headers(&data.config.public_url))
             .wrap(Compress::default())
             .wrap_fn(move |req, srv| {
                 let started = Instant::now();

@@ -9,6 +9,7 @@ use base64::Engine;
 use clap::{Args, ValueEnum};
 use rand::RngCore;
 
+use crate::auth::client_address::IpRange;
 use crate::db::connection::{DatabaseError, DatabaseTarget};
 use crate::providers::NumberType;
 
@@ -101,6 +102,15 @@ pub struct ServeArgs {
     /// (and the request answers 503), in milliseconds; 0 to 60 000.
     #[arg(long, env = "TIDINGS_SQLITE_BUSY_TIMEOUT_MS", default_value_t = crate::db::connection::DEFAULT_BUSY_TIMEOUT_MS)]
     pub sqlite_busy_timeout_ms: u64,
+    /// Proxies whose `X-Forwarded-For` names the client (for login throttling): IP
+    /// addresses or ranges, comma-separated (`127.0.0.1,10.0.0.0/8`). Empty: the
+    /// header is ignored and the socket's peer is the client.
+    #[arg(long, env = "TIDINGS_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// Password checks and hashes run at once (each takes a core while it runs); 1 to
+    /// 64. Defaults to half the cores, at least one.
+    #[arg(long, env = "TIDINGS_PASSWORD_WORKERS")]
+    pub password_workers: Option<usize>,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -225,6 +235,10 @@ pub struct Config {
     /// Replay the spool in the background: always for `tidings serve`; tests replay it
     /// themselves (`jobs::spool_replay::run_once`).
     pub replay_spool: bool,
+    /// Proxies trusted to name the client in `X-Forwarded-For`.
+    pub trusted_proxies: Vec<IpRange>,
+    /// Password checks and hashes at once.
+    pub password_workers: usize,
 }
 
 /// Why the configuration was refused.
@@ -232,6 +246,10 @@ pub struct Config {
 pub enum ConfigError {
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    #[error("TIDINGS_TRUSTED_PROXIES: {0}")]
+    TrustedProxies(String),
+    #[error("TIDINGS_PASSWORD_WORKERS must be 1 to 64 (got {0})")]
+    PasswordWorkers(usize),
     #[error("TIDINGS_JWT_SECRET must be at least 32 bytes (it has {0})")]
     ShortSecret(usize),
     #[error("TIDINGS_JWT_SECRET is required with PostgreSQL: every server sharing the database must sign tokens with the same secret")]
@@ -323,6 +341,17 @@ impl ServeArgs {
         if jwt_secret.len() < JWT_SECRET_MIN_BYTES {
             return Err(ConfigError::ShortSecret(jwt_secret.len()));
         }
+        let trusted_proxies = self
+            .trusted_proxies
+            .split(',')
+            .filter(|range| !range.trim().is_empty())
+            .map(IpRange::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ConfigError::TrustedProxies)?;
+        let password_workers = self.password_workers.unwrap_or_else(default_password_workers);
+        if !(1..=64).contains(&password_workers) {
+            return Err(ConfigError::PasswordWorkers(password_workers));
+        }
         if self.sqlite_busy_timeout_ms > 60_000 {
             return Err(ConfigError::BusyTimeout(self.sqlite_busy_timeout_ms));
         }
@@ -363,8 +392,15 @@ impl ServeArgs {
             inbound_spool_dir,
             sqlite_busy_timeout_ms: self.sqlite_busy_timeout_ms,
             replay_spool: true,
+            trusted_proxies,
+            password_workers,
         })
     }
+}
+
+/// Half the cores, at least one: sign-ins never take every core from the rest.
+pub fn default_password_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| (cores.get() / 2).max(1))
 }
 
 /// Reads the generated secret, or creates it (owner-only permissions) on first start.

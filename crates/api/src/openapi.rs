@@ -86,6 +86,7 @@ use crate::http;
         http::opt_outs::lift_opt_out,
         http::opt_outs::get_opt_out_audit,
         http::simulator::simulate_inbound,
+        http::events::create_stream_ticket,
         http::events::get_events,
         http::webhooks::twilio_status,
         http::webhooks::twilio_inbound,
@@ -94,6 +95,7 @@ use crate::http;
         tidings_domain::Problem,
         tidings_domain::FieldError,
         tidings_domain::event_wire::EventKind,
+        tidings_domain::event_wire::StreamTicket,
         tidings_domain::event_wire::MessageCreatedEvent,
         tidings_domain::event_wire::MessageStatusEvent,
         tidings_domain::event_wire::ConversationUpdatedEvent,
@@ -135,12 +137,13 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
-        // Only the event stream takes it: a browser's EventSource cannot set headers.
+        // Only the event stream takes it: a browser's EventSource cannot set headers,
+        // and no long-lived credential may go into a URL.
         components.add_security_scheme(
-            "access_token",
+            "stream_ticket",
             SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
-                "access_token",
-                "A session token or API key in the URL, for GET /api/v1/events only.",
+                "ticket",
+                "A single-use ticket from POST /api/v1/events/tickets, for GET /api/v1/events only.",
             ))),
         );
     }

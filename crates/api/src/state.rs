@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::auth::jwt::TokenKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::password::PasswordWorkers;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::connection::PooledConnection;
@@ -21,7 +21,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub tokens: TokenKeys,
-    pub throttle: Arc<LoginThrottle>,
+    /// Where password checks and hashes run (bounded, off the database pool).
+    pub passwords: Arc<PasswordWorkers>,
     pub metrics: Arc<Metrics>,
     /// The SMS provider (simulator or Twilio).
     pub provider: Arc<dyn Provider>,

@@ -116,30 +116,137 @@ async fn repeated_failures_are_throttled_per_account_with_retry_after() {
     app.login("manager@alpha.test").await;
 }
 
+/// A sign-in attempt from `client` (an `X-Forwarded-For` value, read only when the
+/// server trusts the test's loopback proxy): the status and `Retry-After`.
+async fn attempt(app: &TestApp, client: &str, email: &str, password: &str) -> (StatusCode, Option<u64>) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("X-Forwarded-For", client)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
+    (response.status(), retry_after)
+}
+
+/// A server that takes the client's address from `X-Forwarded-For` when the peer is
+/// the loopback proxy (the test itself).
+async fn behind_a_proxy() -> TestApp {
+    let loopback = tidings_api::auth::client_address::IpRange::parse("127.0.0.1").unwrap();
+    TestApp::spawn_with(common::TestOptions { trusted_proxies: vec![loopback], ..Default::default() }).await
+}
+
 #[actix_web::test]
-async fn many_failures_from_one_address_are_throttled_across_accounts() {
-    let app = TestApp::spawn().await;
+async fn many_failures_from_one_network_lock_it_across_accounts() {
+    let app = behind_a_proxy().await;
     app.seed_default_org("alpha");
-    for i in 0..30 {
-        let (status, _) = app
-            .call(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"email": format!("guess{i}@alpha.test"), "password": "wrong password"})),
-            )
-            .await;
+    let limit = tidings_api::auth::throttle::NETWORK_LIMIT;
+    for i in 0..limit {
+        let (status, _) = attempt(&app, "203.0.113.7", &format!("guess{i}@alpha.test"), "wrong password").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
     }
-    let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": "admin@alpha.test", "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let (status, retry_after) = attempt(&app, "203.0.113.7", "admin@alpha.test", PASSWORD).await;
+    assert_eq!((status, retry_after), (StatusCode::TOO_MANY_REQUESTS, Some(15 * 60)), "the network is locked");
+    // Everyone else signs in as usual.
+    let (status, _) = attempt(&app, "198.51.100.20", "admin@alpha.test", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    app.clock.advance(Duration::minutes(15));
+    let (status, _) = attempt(&app, "203.0.113.7", "admin@alpha.test", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "the lock ends");
+}
+
+#[actix_web::test]
+async fn parallel_guesses_at_one_account_get_no_more_than_the_free_attempts() {
+    let app = TestApp::spawn().await;
+    app.seed_default_org("alpha");
+    let guesses = (0..20).map(|i| attempt(&app, "", "manager@alpha.test", if i == 19 { PASSWORD } else { "wrong!" }));
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|(status, _)| *status != StatusCode::TOO_MANY_REQUESTS).count();
+    let free = usize::try_from(tidings_api::auth::throttle::FREE_FAILURES).unwrap();
+    assert!(checked <= free, "{checked} of 20 parallel guesses were checked: {answers:?}");
+    assert!(answers.iter().all(|(status, _)| [
+        StatusCode::UNAUTHORIZED,
+        StatusCode::TOO_MANY_REQUESTS,
+        StatusCode::OK
+    ]
+    .contains(status)));
+}
+
+#[actix_web::test]
+async fn a_stranger_elsewhere_cannot_lock_a_user_out_and_waits_longer_each_time() {
+    let app = behind_a_proxy().await;
+    app.seed_default_org("alpha");
+    let user = "manager@alpha.test";
+    let mut answers = Vec::new();
+    for _ in 0..8 {
+        answers.push(attempt(&app, "203.0.113.7", user, "a guess").await.0);
+    }
+    assert_eq!(answers[..5], [StatusCode::UNAUTHORIZED; 5]);
+    assert_eq!(answers[5..], [StatusCode::TOO_MANY_REQUESTS; 3], "refused attempts are not checked");
+    assert_eq!(attempt(&app, "203.0.113.7", user, PASSWORD).await.0, StatusCode::TOO_MANY_REQUESTS);
+    // The user, from their own network, is not slowed at all.
+    assert_eq!(attempt(&app, "198.51.100.20", user, PASSWORD).await.0, StatusCode::OK);
+
+    // The stranger waits twice as long after each further failure.
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(attempt(&app, "203.0.113.7", user, "a guess").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(attempt(&app, "203.0.113.7", user, "a guess").await, (StatusCode::TOO_MANY_REQUESTS, Some(2)));
+    app.clock.advance(Duration::seconds(2));
+    assert_eq!(attempt(&app, "203.0.113.7", user, "a guess").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(attempt(&app, "203.0.113.7", user, "a guess").await, (StatusCode::TOO_MANY_REQUESTS, Some(4)));
+}
+
+#[actix_web::test]
+async fn an_ipv6_client_is_counted_by_its_64_and_forwarded_for_only_behind_a_trusted_proxy() {
+    let app = behind_a_proxy().await;
+    app.seed_default_org("alpha");
+    for _ in 0..5 {
+        attempt(&app, "2001:db8:1:2::1", "manager@alpha.test", "a guess").await;
+    }
+    let (status, _) = attempt(&app, "2001:db8:1:2:ffff::9", "manager@alpha.test", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "another address of the same /64");
+    let (status, _) = attempt(&app, "2001:db8:1:3::1", "manager@alpha.test", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK, "another /64");
+
+    // Without a trusted proxy the header is the client's own claim, and ignored.
+    let direct = TestApp::spawn().await;
+    direct.seed_default_org("alpha");
+    for i in 0..5 {
+        attempt(&direct, &format!("198.51.100.{i}"), "manager@alpha.test", "a guess").await;
+    }
+    let (status, _) = attempt(&direct, "198.51.100.99", "manager@alpha.test", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "a forged X-Forwarded-For changes nothing");
+}
+
+#[actix_web::test]
+async fn a_flood_of_bogus_sign_ins_leaves_the_rest_of_the_api_answering() {
+    let app = behind_a_proxy().await;
+    app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    // 200 sign-ins at once, each from its own network so none is throttled: every one
+    // needs a password check.
+    let flood = futures_util::future::join_all((0..200).map(|i| {
+        let client = format!("10.{}.{}.1", i / 250, i % 250);
+        let app = &app;
+        async move { attempt(app, &client, &format!("nobody{i}@alpha.test"), "a guess").await }
+    }));
+    let work = async {
+        let mut statuses = Vec::new();
+        for _ in 0..20 {
+            statuses.push(app.get("/api/v1/me", &manager).await.0);
+            statuses.push(app.client.get(app.url("/readyz")).send().await.unwrap().status());
+        }
+        statuses
+    };
+    let (logins, statuses) = tokio::join!(flood, work);
+    assert!(statuses.iter().all(|status| *status == StatusCode::OK), "{statuses:?}");
+    assert!(
+        logins.iter().all(|answer| answer.0 == StatusCode::UNAUTHORIZED
+            || (answer.0 == StatusCode::SERVICE_UNAVAILABLE && answer.1 == Some(1))),
+        "every sign-in is refused as wrong, or as too many at once with Retry-After: {logins:?}"
+    );
 }
 
 fn claims(overrides: Value, user_id: i64, org_id: i64) -> Value {
@@ -254,4 +361,79 @@ async fn api_keys_are_shown_once_work_as_bearer_and_stop_when_revoked() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app.get("/api/v1/me", "tdk_made-up-key").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn a_new_password_another_role_or_a_deactivation_ends_the_users_sessions() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let manager = app.login("manager@alpha.test").await;
+    let agent = app.login("agent@alpha.test").await;
+    let user = |index: usize| format!("/api/v1/users/{}", org.users[index]);
+    let signed_in = |token: String| {
+        let app = &app;
+        async move { app.get("/api/v1/me", &token).await }
+    };
+
+    // A change that is not about trust leaves the sessions alone.
+    let (status, body) = app.patch(&user(1), &admin, json!({"name": "Manny Manager"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(signed_in(manager.clone()).await.0, StatusCode::OK);
+
+    // A new password ends every session of that user, and only theirs.
+    let (status, body) = app.patch(&user(1), &admin, json!({"password": "another long password"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, problem) = signed_in(manager.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(problem["detail"].as_str().unwrap().contains("password or role"), "{problem}");
+    assert_eq!(signed_in(agent.clone()).await.0, StatusCode::OK, "other users stay signed in");
+    let (status, login) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "manager@alpha.test", "password": "another long password"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    assert_eq!(signed_in(login["token"].as_str().unwrap().to_owned()).await.0, StatusCode::OK);
+
+    // Another role ends them; the same role again is no change.
+    let (status, body) = app.patch(&user(2), &admin, json!({"role": "limited"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(signed_in(agent).await.0, StatusCode::UNAUTHORIZED);
+    let agent = app.login("agent@alpha.test").await;
+    let (status, body) = app.patch(&user(2), &admin, json!({"role": "limited"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(signed_in(agent.clone()).await.0, StatusCode::OK);
+
+    // A deactivation ends them for good: reactivating the account does not revive them.
+    let (status, _) = app.delete(&user(2), &admin).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = app.patch(&user(2), &admin, json!({"active": true})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(signed_in(agent).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(signed_in(app.login("agent@alpha.test").await).await.0, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn an_api_keys_last_use_is_written_at_most_once_a_minute() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let (_, created) = app.post("/api/v1/api-keys", &admin, json!({"name": "SIS sync", "user_id": org.users[1]})).await;
+    let key = created["key"].as_str().unwrap().to_owned();
+    let last_used = || async {
+        let (_, list) = app.get("/api/v1/api-keys", &admin).await;
+        list["items"][0]["last_used_at"].as_str().map(str::to_owned)
+    };
+    assert_eq!(app.get("/api/v1/me", &key).await.0, StatusCode::OK);
+    let first = last_used().await.expect("the first use is written");
+    app.clock.advance(Duration::seconds(50));
+    assert_eq!(app.get("/api/v1/me", &key).await.0, StatusCode::OK);
+    assert_eq!(last_used().await.as_deref(), Some(first.as_str()), "within the minute: not written again");
+    app.clock.advance(Duration::seconds(20));
+    assert_eq!(app.get("/api/v1/me", &key).await.0, StatusCode::OK);
+    assert_ne!(last_used().await.as_deref(), Some(first.as_str()), "a minute on: written again");
 }

@@ -95,7 +95,15 @@ impl Stream {
 /// How a stream proves who it is.
 enum Credential<'a> {
     Header(&'a str),
-    Query(&'a str),
+    /// A stream ticket bought with this token, in the URL (as the browser does).
+    Ticket(&'a str),
+}
+
+/// A stream ticket bought with `token`.
+async fn ticket(app: &TestApp, token: &str) -> String {
+    let (status, body) = app.call(reqwest::Method::POST, "/api/v1/events/tickets", Some(token), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["ticket"].as_str().unwrap().to_owned()
 }
 
 struct World {
@@ -198,7 +206,7 @@ async fn open(app: &TestApp, credential: Credential<'_>, last_event_id: Option<i
     let mut request = app.client.get(app.url("/api/v1/events")).header("Accept-Encoding", "gzip");
     request = match credential {
         Credential::Header(token) => request.bearer_auth(token),
-        Credential::Query(token) => request.query(&[("access_token", token)]),
+        Credential::Ticket(token) => request.query(&[("ticket", ticket(app, token).await)]),
     };
     if let Some(id) = last_event_id {
         request = request.header("Last-Event-ID", id.to_string());
@@ -248,7 +256,7 @@ async fn a_campaign_streams_to_its_office_and_to_those_who_see_every_office_and_
 
     let mut manager = w.open(Credential::Header(&w.manager), None).await;
     // The browser's way: EventSource cannot set headers.
-    let mut limited = w.open(Credential::Query(&w.limited), None).await;
+    let mut limited = w.open(Credential::Ticket(&w.limited), None).await;
     let mut agent = w.open(Credential::Header(&w.agent), None).await;
     let mut other_org = w.open(Credential::Header(&outsider), None).await;
 
@@ -343,7 +351,9 @@ async fn reconnecting_with_last_event_id_replays_what_was_missed_and_only_what_t
     let query = w
         .app
         .client
-        .get(w.app.url(&format!("/api/v1/events?last_event_id={last_seen}&access_token={}", w.manager)))
+        .get(
+            w.app.url(&format!("/api/v1/events?last_event_id={last_seen}&ticket={}", ticket(&w.app, &w.manager).await)),
+        )
         .send()
         .await
         .unwrap();
@@ -447,13 +457,33 @@ async fn the_stream_needs_a_signed_in_user_with_the_messaging_permission() {
     let w = world().await;
     let (status, problem) = w.app.call(reqwest::Method::GET, "/api/v1/events", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
-    let (status, _) = w.app.call(reqwest::Method::GET, "/api/v1/events?access_token=nonsense", None, None).await;
+    let (status, _) = w.app.call(reqwest::Method::GET, "/api/v1/events?ticket=nonsense", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    // The query parameter is a fallback only: a bad header is not rescued by it.
+    // No long-lived credential is taken from a URL: not a session token, not an API key.
+    let admin = w.app.login("admin@alpha.test").await;
+    let (_, created) =
+        w.app.post("/api/v1/api-keys", &admin, json!({"name": "Stream", "user_id": w.org.users[1]})).await;
+    let key = created["key"].as_str().unwrap().to_owned();
+    for credential in [&w.manager, &key] {
+        for parameter in ["access_token", "ticket"] {
+            let url = format!("/api/v1/events?{parameter}={credential}");
+            let (status, problem) = w.app.call(reqwest::Method::GET, &url, None, None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{parameter}: {problem}");
+        }
+    }
+    // A ticket opens one stream, once.
+    let once = ticket(&w.app, &w.manager).await;
+    let first = w.app.client.get(w.app.url(&format!("/api/v1/events?ticket={once}"))).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let (status, problem) =
+        w.app.call(reqwest::Method::GET, &format!("/api/v1/events?ticket={once}"), None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(problem["detail"].as_str().unwrap().contains("used already"), "{problem}");
+    // The ticket is a fallback only: a bad header is not rescued by it.
     let response = w
         .app
         .client
-        .get(w.app.url(&format!("/api/v1/events?access_token={}", w.manager)))
+        .get(w.app.url(&format!("/api/v1/events?ticket={}", ticket(&w.app, &w.manager).await)))
         .header("Authorization", "Basic abc")
         .send()
         .await
@@ -464,7 +494,6 @@ async fn the_stream_needs_a_signed_in_user_with_the_messaging_permission() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     common::assert_field_error(&problem, "last_event_id");
 
-    let admin = w.app.login("admin@alpha.test").await;
     let (status, body) =
         w.app.patch(&format!("/api/v1/users/{}", w.org.users[2]), &admin, json!({"two_way_messaging": false})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -476,11 +505,22 @@ async fn the_stream_needs_a_signed_in_user_with_the_messaging_permission() {
 async fn a_stream_ends_with_the_session_and_with_the_server() {
     let w = world().await;
     let mut signed_out = w.open(Credential::Header(&w.limited), None).await;
+    let mut signed_out_ticket = w.open(Credential::Ticket(&w.limited), None).await;
+    let mut new_password = w.open(Credential::Ticket(&w.agent), None).await;
     let (status, _) = w.app.call(reqwest::Method::POST, "/api/v1/auth/logout", Some(&w.limited), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    // The credential is checked again with each keepalive, every 15 seconds.
+    let admin = w.app.login("admin@alpha.test").await;
+    let (status, body) = w
+        .app
+        .patch(&format!("/api/v1/users/{}", w.org.users[2]), &admin, json!({"password": "a brand new password"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The credential is checked again with each keepalive, every 15 seconds; a
+    // ticket's stream lasts as long as the session that bought it.
     let keepalive = tidings_api::http::events::KEEPALIVE;
     signed_out.ends_within(keepalive + PATIENCE).await;
+    signed_out_ticket.ends_within(PATIENCE).await;
+    new_password.ends_within(PATIENCE).await;
 
     let mut open = w.open(Credential::Header(&w.manager), None).await;
     w.app.app_state.events.close();

@@ -39,6 +39,34 @@ async fn the_openapi_document_and_swagger_ui_are_served() {
     assert!(response.text().await.unwrap().contains("swagger"));
 }
 
+#[actix_web::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let csp = tidings_api::http::security_headers::CONTENT_SECURITY_POLICY;
+    // The SPA's page, a static file, an API answer, a refusal, an unknown path, Swagger UI.
+    for path in ["/", "/campaigns/7", "/style.css", "/healthz", "/api/v1/me", "/api/v1/nothing-here", "/api/docs/"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("content-security-policy").as_deref(), Some(csp), "{path}");
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"), "{path}");
+        assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"), "{path}");
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{path}");
+        assert_eq!(header("strict-transport-security"), None, "{path}: no HSTS over plain HTTP");
+    }
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let scripts = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+    assert!(!scripts.contains("unsafe-inline"), "no inline scripts: {scripts}");
+
+    let behind_https = TestApp::spawn_with(common::TestOptions {
+        public_url: "https://tidings.example".to_owned(),
+        ..Default::default()
+    })
+    .await;
+    let response = behind_https.client.get(behind_https.url("/healthz")).send().await.unwrap();
+    let hsts = response.headers().get("strict-transport-security").and_then(|v| v.to_str().ok());
+    assert_eq!(hsts, Some("max-age=31536000; includeSubDomains"));
+}
+
 #[test]
 fn the_committed_openapi_document_matches_the_code() {
     let committed =

@@ -12,6 +12,17 @@ use crate::conversation_wire::Route;
 use crate::delivery::{MessageStatus, SendCounts};
 use crate::message_wire::{Author, Direction};
 
+/// A short-lived, single-use ticket to open the event stream
+/// (`GET /api/v1/events?ticket=…`), so no long-lived credential goes into a URL.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StreamTicket {
+    /// Pass as the `ticket` query parameter; it opens one stream, once.
+    pub ticket: String,
+    #[serde(deserialize_with = "crate::wire_time::instant")]
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// What happened; the SSE `event:` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -138,6 +138,12 @@ impl Api {
         read_json(response).await
     }
 
+    /// `POST /events/tickets`: a single-use ticket to open the event stream with, so the
+    /// session token never goes into a URL.
+    pub async fn stream_ticket(&self) -> Result<tidings_domain::event_wire::StreamTicket, ApiError> {
+        read_json(self.send(Request::post(&format!("{API_BASE}/events/tickets"))).await?).await
+    }
+
     /// `POST /auth/logout`: revokes the session's token on the server. A 401 means the
     /// token was already dead, which is what signing out wants; ending the session is
     /// left to the caller, which knows where to go next.

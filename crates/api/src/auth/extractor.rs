@@ -7,8 +7,13 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use tidings_domain::Role;
 
+use chrono::NaiveDateTime;
+use diesel::OptionalExtension;
+
 use crate::auth::api_key;
-use crate::db::{self, users::UserRow};
+use crate::auth::jwt::{SessionClaims, StreamClaims, TicketSource};
+use crate::db::api_keys::ApiKeyRow;
+use crate::db::{self, users::UserRow, DbConnection};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -34,6 +39,8 @@ pub struct AuthUser {
     pub role: Role,
     pub view_other_offices: bool,
     pub two_way_messaging: bool,
+    /// The user's session generation now (what a new token or stream ticket carries).
+    pub session_generation: i64,
     pub credential: Credential,
 }
 
@@ -110,53 +117,153 @@ fn from_row(row: UserRow, credential: Credential) -> Result<AuthUser, ApiError> 
         role,
         view_other_offices: row.view_other_offices,
         two_way_messaging: row.two_way_messaging,
+        session_generation: row.session_generation,
         credential,
     })
 }
 
 /// The user behind a session token or API key, checked now: expiry, revocation, a
-/// deactivated account. Long-lived streams call it again to notice any of those.
+/// deactivated account, a session generation moved on. Long-lived streams call it
+/// again to notice any of those.
 pub(crate) async fn authenticate(state: AppState, token: String) -> Result<AuthUser, ApiError> {
-    let now = state.clock.now();
+    let now = state.clock.now_naive();
     if api_key::looks_like_api_key(&token) {
         let hash = api_key::hash_key(&token);
-        let now_naive = state.clock.now_naive();
         return state
             .db(move |conn| {
                 let key = db::api_keys::find_live_by_hash(conn, &hash)?
                     .ok_or_else(|| ApiError::unauthorized("The API key is unknown or revoked."))?;
-                let user = db::users::find_any(conn, key.user_id)?;
-                if !user.active || user.organisation_id != key.organisation_id {
-                    return Err(ApiError::unauthorized("The API key's user is deactivated."));
-                }
-                db::api_keys::touch(conn, key.id, now_naive)?;
-                from_row(user, Credential::ApiKey { id: key.id })
+                key_user(conn, key, now)
             })
             .await;
     }
     let claims = state
         .tokens
-        .verify(&token, now)
+        .verify(&token, state.clock.now())
         .map_err(|_| ApiError::unauthorized("The session token is invalid or expired. Sign in again."))?;
-    let user_id: i64 = claims.sub.parse().map_err(|_| ApiError::unauthorized("The session token is invalid."))?;
-    state
+    let session = Session::of(&claims)?;
+    state.db(move |conn| session.user(conn)).await
+}
+
+/// Redeems event-stream ticket `ticket` (once: a second use is refused) and returns
+/// its holder with the ticket's claims, which [`ticket_holder`] checks again later.
+pub(crate) async fn redeem_stream_ticket(
+    state: AppState,
+    ticket: String,
+) -> Result<(AuthUser, StreamClaims), ApiError> {
+    let claims = state.tokens.verify_stream_ticket(&ticket, state.clock.now()).map_err(|_| {
+        ApiError::unauthorized(
+            "The stream ticket is invalid or expired: ask for a new one (POST /api/v1/events/tickets).",
+        )
+    })?;
+    let expires_at = naive_instant(claims.exp)?;
+    let now = state.clock.now_naive();
+    let redeemed = claims.clone();
+    let user = state
         .db(move |conn| {
-            if db::tokens::is_revoked(conn, &claims.jti)? {
-                return Err(ApiError::unauthorized("This session has ended. Sign in again."));
+            if !db::tokens::consume(conn, &redeemed.jti, expires_at)? {
+                return Err(ApiError::unauthorized(
+                    "This stream ticket was used already: ask for a new one (POST /api/v1/events/tickets).",
+                ));
             }
-            let user = match db::users::find_any(conn, user_id) {
-                Ok(user) => user,
-                Err(diesel::result::Error::NotFound) => {
-                    return Err(ApiError::unauthorized("The session token is invalid."))
-                }
-                Err(other) => return Err(other.into()),
-            };
-            if !user.active || user.organisation_id != claims.org {
-                return Err(ApiError::unauthorized("This account is deactivated."));
-            }
-            from_row(user, Credential::Session { jti: claims.jti, expires_at: claims.exp })
+            holder_of(conn, &redeemed, now)
         })
-        .await
+        .await?;
+    Ok((user, claims))
+}
+
+/// The holder of a redeemed stream ticket, checked now against what bought it: the
+/// session (logout, expiry, generation) or the API key (revocation).
+pub(crate) async fn ticket_holder(state: AppState, claims: StreamClaims) -> Result<AuthUser, ApiError> {
+    let now = state.clock.now_naive();
+    state.db(move |conn| holder_of(conn, &claims, now)).await
+}
+
+fn holder_of(conn: &mut DbConnection, claims: &StreamClaims, now: NaiveDateTime) -> Result<AuthUser, ApiError> {
+    match &claims.via {
+        TicketSource::Session { jti, exp } => {
+            if naive_instant(*exp)? <= now {
+                return Err(ApiError::unauthorized("The session has expired. Sign in again."));
+            }
+            let user_id = claims.sub.parse().map_err(|_| ApiError::unauthorized("The stream ticket is invalid."))?;
+            Session { user_id, organisation_id: claims.org, generation: claims.gen, jti: jti.clone(), expires_at: *exp }
+                .user(conn)
+        }
+        TicketSource::ApiKey { id } => {
+            let key = db::api_keys::find(conn, claims.org, *id)
+                .optional()?
+                .filter(|key| key.revoked_at.is_none())
+                .ok_or_else(|| ApiError::unauthorized("The API key is unknown or revoked."))?;
+            key_user(conn, key, now)
+        }
+    }
+}
+
+/// How often an API key's `last_used_at` is written at most: often enough to tell an
+/// unused key, rarely enough that a busy integration does not write on every call.
+const KEY_USE_RESOLUTION: chrono::Duration = chrono::Duration::minutes(1);
+
+/// The user of live API key `key`.
+fn key_user(conn: &mut DbConnection, key: ApiKeyRow, now: NaiveDateTime) -> Result<AuthUser, ApiError> {
+    let user = db::users::find_any(conn, key.user_id)?;
+    if !user.active || user.organisation_id != key.organisation_id {
+        return Err(ApiError::unauthorized("The API key's user is deactivated."));
+    }
+    if key.last_used_at.is_none_or(|used| now - used >= KEY_USE_RESOLUTION) {
+        db::api_keys::touch(conn, key.id, now)?;
+    }
+    from_row(user, Credential::ApiKey { id: key.id })
+}
+
+/// A session token's claims, as checked against the database.
+struct Session {
+    user_id: i64,
+    organisation_id: i64,
+    generation: i64,
+    jti: String,
+    expires_at: i64,
+}
+
+impl Session {
+    fn of(claims: &SessionClaims) -> Result<Session, ApiError> {
+        Ok(Session {
+            user_id: claims.sub.parse().map_err(|_| ApiError::unauthorized("The session token is invalid."))?,
+            organisation_id: claims.org,
+            generation: claims.gen,
+            jti: claims.jti.clone(),
+            expires_at: claims.exp,
+        })
+    }
+
+    /// The session's user, unless it was signed out, the account deactivated, or its
+    /// generation moved on (password, role or deactivation changes).
+    fn user(self, conn: &mut DbConnection) -> Result<AuthUser, ApiError> {
+        if db::tokens::is_revoked(conn, &self.jti)? {
+            return Err(ApiError::unauthorized("This session has ended. Sign in again."));
+        }
+        let user = match db::users::find_any(conn, self.user_id) {
+            Ok(user) => user,
+            Err(diesel::result::Error::NotFound) => {
+                return Err(ApiError::unauthorized("The session token is invalid."))
+            }
+            Err(other) => return Err(other.into()),
+        };
+        if !user.active || user.organisation_id != self.organisation_id {
+            return Err(ApiError::unauthorized("This account is deactivated."));
+        }
+        if user.session_generation != self.generation {
+            return Err(ApiError::unauthorized(
+                "This session has ended: the account's password or role was changed. Sign in again.",
+            ));
+        }
+        from_row(user, Credential::Session { jti: self.jti, expires_at: self.expires_at })
+    }
+}
+
+fn naive_instant(timestamp: i64) -> Result<NaiveDateTime, ApiError> {
+    chrono::DateTime::from_timestamp(timestamp, 0)
+        .map(|at| at.naive_utc())
+        .ok_or_else(|| ApiError::unauthorized("The token's expiry is out of range."))
 }
 
 impl FromRequest for AuthUser {

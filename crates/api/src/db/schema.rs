@@ -41,6 +41,16 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_generation -> BigInt,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> BigInt,
+        window_started_at -> Timestamp,
+        blocked_until -> Timestamp,
     }
 }
 

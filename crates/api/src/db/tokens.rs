@@ -16,6 +16,19 @@ pub fn revoke(conn: &mut DbConnection, jti: &str, expires_at: NaiveDateTime) -> 
     Ok(())
 }
 
+/// Uses up the single-use token `jti`: `false` when it was used (or revoked) before.
+/// Atomic: of two requests with the same token, one inserts and the other conflicts.
+pub fn consume(conn: &mut DbConnection, jti: &str, expires_at: NaiveDateTime) -> QueryResult<bool> {
+    let inserted = diesel::insert_into(revoked_tokens::table)
+        .values((revoked_tokens::jti.eq(jti), revoked_tokens::expires_at.eq(expires_at)))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 pub fn is_revoked(conn: &mut DbConnection, jti: &str) -> QueryResult<bool> {
     Ok(revoked_tokens::table.find(jti).select(revoked_tokens::jti).first::<String>(conn).optional()?.is_some())
 }

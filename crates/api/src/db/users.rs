@@ -22,6 +22,8 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Session tokens issued at an older generation are refused.
+    pub session_generation: i64,
 }
 
 #[derive(Debug, Insertable)]
@@ -87,6 +89,11 @@ pub fn update(conn: &mut DbConnection, organisation_id: i64, id: i64, changes: &
     diesel::update(users::table.filter(users::organisation_id.eq(organisation_id)).filter(users::id.eq(id)))
         .set(changes)
         .execute(conn)
+}
+
+/// Ends every session of user `id` (their tokens carry an older generation now).
+pub fn end_sessions(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::session_generation.eq(users::session_generation + 1)).execute(conn)
 }
 
 pub fn count_active_admins(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<i64> {

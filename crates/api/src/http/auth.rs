@@ -4,7 +4,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use tidings_domain::auth::{LoginRequest, LoginResponse, Me};
 use tidings_domain::Problem;
 
-use crate::auth::AuthUser;
+use crate::auth::{client_address, AuthUser};
 use crate::config::ProviderKind;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
@@ -13,8 +13,11 @@ use crate::state::AppState;
 
 /// Sign in with email and password; answers a bearer token.
 ///
-/// Failed attempts are throttled per account and per client address: past the limit
-/// the answer is 429 with `Retry-After`.
+/// Failed attempts are throttled: per account from one client network, each failure
+/// after the fifth waits twice as long as the one before (1 s … 15 minutes); a network
+/// (an IPv4 address, an IPv6 /64) is locked for 15 minutes after 100 failures within 15
+/// minutes. Refused attempts answer 429 with `Retry-After`. When every password worker
+/// is busy and too many sign-ins wait, the answer is 503 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -23,6 +26,7 @@ use crate::state::AppState;
         (status = 401, description = "Email or password is wrong", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many sign-ins at once, or the database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/api/v1/auth/login")]
@@ -31,9 +35,12 @@ pub async fn login(
     req: HttpRequest,
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<web::Json<LoginResponse>> {
-    // The socket's peer, not X-Forwarded-For: a client can forge that header.
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    services::auth::login(&state, ip, body.into_inner()).await.map(web::Json)
+    // X-Forwarded-For only from a proxy the configuration trusts: anyone can write it.
+    let forwarded_for = req.headers().get("X-Forwarded-For").and_then(|value| value.to_str().ok());
+    let client =
+        client_address::client_ip(req.peer_addr().map(|a| a.ip()), forwarded_for, &state.config.trusted_proxies);
+    let network = client.map(client_address::network_of).unwrap_or_default();
+    services::auth::login(&state, network, body.into_inner()).await.map(web::Json)
 }
 
 /// Sign out: the session token stops working at once.

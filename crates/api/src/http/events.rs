@@ -8,16 +8,17 @@ use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use tidings_domain::event_wire::EventKind;
+use tidings_domain::event_wire::{EventKind, StreamTicket};
 use tidings_domain::Problem;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::watch;
 use utoipa::IntoParams;
 
-use crate::auth::extractor::{authenticate, bearer};
-use crate::auth::AuthUser;
+use crate::auth::extractor::{authenticate, bearer, redeem_stream_ticket, ticket_holder};
+use crate::auth::jwt::{StreamClaims, Subject, TicketSource};
+use crate::auth::{AuthUser, Credential};
 use crate::error::{ApiError, ApiResult};
 use crate::live::LiveEvent;
 use crate::services::events::{self, Replay};
@@ -38,11 +39,15 @@ pub struct EventsQuery {
     /// both are given, as the browser sets it on every reconnect).
     #[param(value_type = Option<i64>)]
     pub last_event_id: Option<String>,
-    /// A session token or API key, for clients that cannot set the `Authorization`
-    /// header (the browser's `EventSource`); the header wins when both are given.
-    /// Prefer the header elsewhere: URLs end up in proxy logs.
-    pub access_token: Option<String>,
+    /// A stream ticket from `POST /api/v1/events/tickets`, for clients that cannot set
+    /// the `Authorization` header (the browser's `EventSource`): short-lived and good
+    /// for one connection, so what a proxy log keeps of the URL opens nothing. Session
+    /// tokens and API keys are never accepted in the URL.
+    pub ticket: Option<String>,
 }
+
+/// How long a stream ticket may wait to be used.
+const TICKET_TTL_SECONDS: i64 = 60;
 
 /// Live updates as Server-Sent Events.
 ///
@@ -64,20 +69,20 @@ pub struct EventsQuery {
     ),
     responses(
         (status = 200, description = "The event stream", body = String, content_type = "text/event-stream"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the ticket is invalid, expired or used", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The last event id is not an event id", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []), ("access_token" = []))
+    security(("bearer" = []), ("stream_ticket" = []))
 )]
 #[get("/api/v1/events")]
 pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let query = web::Query::<EventsQuery>::from_query(req.query_string())
         .map_err(|_| ApiError::bad_request("A query parameter is not valid."))?
         .into_inner();
-    let token = token_of(&req, query.access_token)?;
     let state = state.get_ref().clone();
-    let user = authenticate(state.clone(), token.clone()).await?;
+    let (user, credential) = caller(&state, &req, query.ticket).await?;
     user.require_messaging()?;
     let last_event_id = last_event_id(&req, query.last_event_id)?;
     // Subscribed before the replay is read, so nothing falls between the two; what
@@ -99,7 +104,7 @@ pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResu
         }
     }
     let keepalive = actix_web::rt::time::interval_at(actix_web::rt::time::Instant::now() + KEEPALIVE, KEEPALIVE);
-    let feed = Feed { state, token, user, receiver, queue, replayed, keepalive, closing };
+    let feed = Feed { state, credential, user, receiver, queue, replayed, keepalive, closing };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/event-stream"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -111,15 +116,65 @@ pub async fn get_events(state: web::Data<AppState>, req: HttpRequest) -> ApiResu
         .streaming(futures_util::stream::unfold(feed, Feed::next)))
 }
 
-/// The bearer token, or — only when there is no `Authorization` header — the
-/// `access_token` parameter.
-fn token_of(req: &HttpRequest, access_token: Option<String>) -> ApiResult<String> {
+/// A ticket to open the event stream.
+///
+/// For clients that cannot set headers on the stream (the browser's `EventSource`):
+/// the ticket opens one stream, once, within 60 seconds, and the stream then lives as
+/// long as the session or API key that asked for it. Ask for a new ticket for every
+/// (re)connection.
+#[utoipa::path(
+    tag = "events",
+    responses(
+        (status = 201, description = "The ticket", body = StreamTicket),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/events/tickets")]
+pub async fn create_stream_ticket(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    user.require_messaging()?;
+    let via = match &user.credential {
+        Credential::Session { jti, expires_at } => TicketSource::Session { jti: jti.clone(), exp: *expires_at },
+        Credential::ApiKey { id } => TicketSource::ApiKey { id: *id },
+        Credential::System => return Err(ApiError::forbidden("Only a signed-in user may open the event stream.")),
+    };
+    let subject =
+        Subject { user_id: user.id, organisation_id: user.organisation_id, generation: user.session_generation };
+    let issued = state
+        .tokens
+        .issue_stream_ticket(subject, via, state.clock.now(), chrono::Duration::seconds(TICKET_TTL_SECONDS))
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Created().json(StreamTicket { ticket: issued.token, expires_at: issued.expires_at }))
+}
+
+/// What a stream checks again while it lasts.
+enum StreamCredential {
+    /// A session token or API key from the `Authorization` header.
+    Bearer(String),
+    /// A redeemed ticket: the session or key that bought it.
+    Ticket(StreamClaims),
+}
+
+/// The caller, from the `Authorization` header when there is one, else from the
+/// `ticket` parameter (redeemed now).
+async fn caller(
+    state: &AppState,
+    req: &HttpRequest,
+    ticket: Option<String>,
+) -> ApiResult<(AuthUser, StreamCredential)> {
     if req.headers().contains_key(header::AUTHORIZATION) {
-        return bearer(req);
+        let token = bearer(req)?;
+        let user = authenticate(state.clone(), token.clone()).await?;
+        return Ok((user, StreamCredential::Bearer(token)));
     }
-    access_token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).ok_or_else(|| {
-        ApiError::unauthorized("Sign in first: send 'Authorization: Bearer <token>' or '?access_token=<token>'.")
-    })
+    let ticket = ticket.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).ok_or_else(|| {
+        ApiError::unauthorized(
+            "Sign in first: send 'Authorization: Bearer <token>', or '?ticket=' with a ticket from POST /api/v1/events/tickets.",
+        )
+    })?;
+    let (user, claims) = redeem_stream_ticket(state.clone(), ticket).await?;
+    Ok((user, StreamCredential::Ticket(claims)))
 }
 
 fn last_event_id(req: &HttpRequest, from_query: Option<String>) -> ApiResult<Option<i64>> {
@@ -164,7 +219,7 @@ fn resync(latest: i64) -> Bytes {
 /// One client's stream.
 struct Feed {
     state: AppState,
-    token: String,
+    credential: StreamCredential,
     user: AuthUser,
     receiver: broadcast::Receiver<Arc<LiveEvent>>,
     /// Frames to send before anything live (the retry hint, the replay).
@@ -219,7 +274,11 @@ impl Feed {
     /// deactivation, and follows changes to what its user may see. A database hiccup
     /// keeps the stream (and the user as they were).
     async fn still_allowed(&mut self) -> bool {
-        match authenticate(self.state.clone(), self.token.clone()).await {
+        let checked = match &self.credential {
+            StreamCredential::Bearer(token) => authenticate(self.state.clone(), token.clone()).await,
+            StreamCredential::Ticket(claims) => ticket_holder(self.state.clone(), claims.clone()).await,
+        };
+        match checked {
             Ok(user) if user.two_way_messaging => {
                 self.user = user;
                 true
@@ -236,7 +295,7 @@ impl Feed {
 
 /// This resource's routes, in matching order.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(get_events);
+    cfg.service(create_stream_ticket).service(get_events);
 }
 
 #[cfg(test)]

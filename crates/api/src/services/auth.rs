@@ -5,6 +5,8 @@ use tidings_domain::auth::{LoginRequest, LoginResponse, Me, OfficeSummary, Organ
 use tidings_domain::FieldError;
 
 use crate::auth::extractor::Credential;
+use crate::auth::jwt::Subject;
+use crate::auth::throttle::ThrottleKeys;
 use crate::auth::{password, AuthUser};
 use crate::config::ProviderKind;
 use crate::db::conversations::InboxOwner;
@@ -14,8 +16,11 @@ use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Email or password is wrong.";
 
-/// Checks credentials (throttled per account and per IP) and issues a session token.
-pub async fn login(state: &AppState, client_ip: String, request: LoginRequest) -> ApiResult<LoginResponse> {
+/// Checks credentials and issues a session token. Throttled per account from the
+/// client's network and per network (`auth::throttle`): the attempt is counted first,
+/// atomically, and a success takes the count back. A database connection is held only
+/// to count and to look the account up; the password is checked on a hashing worker.
+pub async fn login(state: &AppState, client_network: String, request: LoginRequest) -> ApiResult<LoginResponse> {
     let email = request.email.trim().to_lowercase();
     let mut errors = Vec::new();
     if email.is_empty() {
@@ -28,33 +33,50 @@ pub async fn login(state: &AppState, client_ip: String, request: LoginRequest) -
         return Err(ApiError::validation(errors));
     }
     let now = state.clock.now();
-    if let Some(wait) = state.throttle.check(&email, &client_ip, now) {
-        tracing::warn!(retry_after = wait, "login throttled");
-        return Err(ApiError::too_many_requests(wait));
-    }
-    let lookup_email = email.clone();
+    let keys = ThrottleKeys::new(&email, &client_network);
+    let counted = keys.clone();
+    let now_naive = state.clock.now_naive();
     let user = state
         .db(move |conn| {
-            let Some(user) = db::users::find_by_email(conn, &lookup_email)? else {
-                password::verify_against_dummy(&request.password);
-                return Ok(None);
-            };
-            let matches = password::verify_password(&request.password, &user.password_hash);
-            Ok((matches && user.active).then_some(user))
+            if let Err(wait) = db::login_throttle::begin_attempt(conn, &counted, now_naive)? {
+                tracing::warn!(retry_after = wait, "login throttled");
+                return Err(ApiError::too_many_requests(wait));
+            }
+            Ok(db::users::find_by_email(conn, &email)?)
         })
         .await?;
-    let Some(user) = user else {
-        state.throttle.record_failure(&email, &client_ip, now);
+    let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
+    let password = request.password;
+    let matches = state
+        .passwords
+        .run(move || match stored_hash {
+            Some(hash) => password::verify_password(&password, &hash),
+            None => {
+                // As long as a real check, so response times do not tell which emails exist.
+                password::verify_against_dummy(&password);
+                false
+            }
+        })
+        .await?;
+    let Some(user) = user.filter(|user| matches && user.active) else {
         return Err(ApiError::unauthorized(WRONG_CREDENTIALS));
     };
-    state.throttle.record_success(&email);
     let issued = state
         .tokens
-        .issue(user.id, user.organisation_id, now, Duration::minutes(state.config.token_ttl_minutes))
+        .issue(
+            Subject { user_id: user.id, organisation_id: user.organisation_id, generation: user.session_generation },
+            now,
+            Duration::minutes(state.config.token_ttl_minutes),
+        )
         .map_err(ApiError::internal)?;
     let user_id = user.id;
     let simulator = state.config.provider == ProviderKind::Simulator;
-    let me = state.db(move |conn| me(conn, user_id, simulator)).await?;
+    let me = state
+        .db(move |conn| {
+            db::login_throttle::attempt_succeeded(conn, &keys)?;
+            me(conn, user_id, simulator)
+        })
+        .await?;
     tracing::info!(user_id, "signed in");
     Ok(LoginResponse { token: issued.token, expires_at: issued.expires_at, user: me })
 }

@@ -155,6 +155,14 @@ pub fn update(
             updated_at: Some(now),
         };
         db::users::update(conn, actor.organisation_id, id, &changes)?;
+        // A new password, another role or a deactivation ends the user's sessions
+        // everywhere: what they were signed in as no longer holds.
+        let ends_sessions = input.password.is_some()
+            || input.role.is_some_and(|role| role != current.role)
+            || (input.active == Some(false) && current.active);
+        if ends_sessions {
+            db::users::end_sessions(conn, id)?;
+        }
         audit::record(
             conn,
             actor,

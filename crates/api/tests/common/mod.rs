@@ -138,6 +138,9 @@ pub struct TestOptions {
     pub token_ttl_minutes: i64,
     /// SQLite's busy timeout (the spool test holds the database locked past it).
     pub sqlite_busy_timeout_ms: u64,
+    pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` names the client (`TIDINGS_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<tidings_api::auth::client_address::IpRange>,
 }
 
 impl Default for TestOptions {
@@ -149,6 +152,8 @@ impl Default for TestOptions {
             delivery: DeliverySettings::default(),
             token_ttl_minutes: 60,
             sqlite_busy_timeout_ms: tidings_api::db::connection::DEFAULT_BUSY_TIMEOUT_MS,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -191,7 +196,7 @@ impl TestApp {
         let config = Config {
             database: database.target(),
             bind: "127.0.0.1:0".parse().unwrap(),
-            public_url: "http://127.0.0.1:8080".to_owned(),
+            public_url: options.public_url,
             jwt_secret: Secret::new(JWT_SECRET),
             provider: if options.twilio.is_some() { ProviderKind::Twilio } else { ProviderKind::Simulator },
             twilio: options.twilio,
@@ -206,6 +211,8 @@ impl TestApp {
             inbound_spool_dir: static_dir.path().join("inbound-spool"),
             sqlite_busy_timeout_ms: options.sqlite_busy_timeout_ms,
             replay_spool: false,
+            trusted_proxies: options.trusted_proxies,
+            password_workers: 2,
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let simulator = Arc::new(Simulator::new());

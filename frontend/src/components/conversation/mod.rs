@@ -90,13 +90,17 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
     });
 
     // Whether there is something to show, not what: a reload must update the panel's
-    // parts in place (through `detail`), not build a new panel.
+    // parts in place (through `detail`), not build a new panel. Both are memos because
+    // every successful load sets `load_error` to `None` again, and a signal notifies
+    // even when set to the value it had: read directly, each live event would build a
+    // new panel and wipe the reply being typed.
     let loaded = Memo::new(move |_| detail.read().is_some());
-    move || match (loaded.get(), load_error.get()) {
-        (_, Some(error)) => view! {
+    let failure = Memo::new(move |_| load_error.read().as_ref().map(ApiError::user_message));
+    move || match (loaded.get(), failure.get()) {
+        (_, Some(message)) => view! {
             <ErrorPanel
                 title="The conversation could not be loaded"
-                message=error.user_message()
+                message
                 retry=Callback::new(move |()| reloads.update(|n| *n += 1))
             />
         }

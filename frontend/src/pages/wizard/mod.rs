@@ -6,7 +6,7 @@
 //! a contact list uploaded on the way and a campaign started from a previous one.
 //!
 //! The address names the current step (`?step=`). The steps' forms are spread over
-//! several bundles (the `cfg`s in `Wizard`, and `wizardSteps` in `index.html`): going
+//! several bundles (the `cfg`s in `Wizard`, and `wizardSteps` in `boot.js`): going
 //! to a step kept in another one stores the draft (`resume`) and loads that step's
 //! address, whose bundle picks the draft up.
 
