@@ -160,10 +160,17 @@ impl ResponseError for ApiError {
     }
 }
 
+/// What a client is told to wait when the database could not take its request.
+pub const DATABASE_RETRY_AFTER_SECONDS: u64 = 2;
+
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         match error {
             diesel::result::Error::NotFound => Self::not_found("The resource"),
+            other if is_database_trouble(&other) => {
+                tracing::warn!(error = %other, "the database could not take a request");
+                Self::database_unavailable()
+            }
             other => Self::internal(format!("database: {other}")),
         }
     }
@@ -172,7 +179,47 @@ impl From<diesel::result::Error> for ApiError {
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         tracing::error!(error = %error, "database pool exhausted or unreachable");
-        Self::unavailable("The database is not reachable right now. Try again shortly.")
+        Self::database_unavailable()
+    }
+}
+
+impl ApiError {
+    /// 503 with `Retry-After`: the database was busy or unreachable, and the request's
+    /// transaction was rolled back, so nothing of it was kept and it can be sent again.
+    pub fn database_unavailable() -> Self {
+        Self::unavailable_for(
+            DATABASE_RETRY_AFTER_SECONDS,
+            "The database is busy or unreachable right now; nothing was changed. Try again shortly.",
+        )
+    }
+}
+
+/// Whether `error` is the database being unavailable rather than the request being
+/// wrong: SQLite's writer held past the busy timeout, a PostgreSQL connection dropped
+/// (a restart, a failover) or a transaction that lost a serialisation race.
+pub fn is_database_trouble(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message().to_ascii_lowercase();
+            [
+                "database is locked",
+                "database is busy",
+                "database table is locked",
+                "server closed the connection",
+                "terminating connection",
+                "connection to server",
+                "no connection to the server",
+                "could not receive data from server",
+                "the database system is shutting down",
+                "the database system is starting up",
+            ]
+            .iter()
+            .any(|sign| message.contains(sign))
+        }
+        Error::BrokenTransactionManager => true,
+        _ => false,
     }
 }
 
@@ -184,3 +231,32 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 /// A result whose error renders as problem+json.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> Error {
+        Error::DatabaseError(kind, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn an_unavailable_database_is_a_503_to_retry_and_a_wrong_request_is_not() {
+        let unavailable = [
+            database_error(DatabaseErrorKind::Unknown, "database is locked"),
+            database_error(DatabaseErrorKind::Unknown, "terminating connection due to administrator command"),
+            database_error(DatabaseErrorKind::Unknown, "server closed the connection unexpectedly"),
+            database_error(DatabaseErrorKind::ClosedConnection, "connection closed"),
+            database_error(DatabaseErrorKind::SerializationFailure, "could not serialize access"),
+        ];
+        for error in unavailable {
+            let api = ApiError::from(error);
+            assert_eq!((api.status(), api.retry_after), (StatusCode::SERVICE_UNAVAILABLE, Some(2)));
+        }
+        let wrong = database_error(DatabaseErrorKind::Unknown, "no such column: nme");
+        assert_eq!(ApiError::from(wrong).status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(ApiError::from(Error::NotFound).status(), StatusCode::NOT_FOUND);
+    }
+}

@@ -157,11 +157,12 @@ impl ManageConnection for ConnectionManager {
             DatabaseTarget::Sqlite(path) => {
                 let path = path.to_string_lossy();
                 let mut conn = SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers run beside the one writer; busy_timeout makes a
-                // writer wait for the lock instead of failing at once; foreign keys are
-                // off by default in SQLite.
+                // busy_timeout makes a writer wait for the lock instead of failing at
+                // once — first, as switching to WAL takes the lock too (several
+                // processes opening a new file at once); WAL lets readers run beside the
+                // one writer; foreign keys are off by default in SQLite.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {}; \
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                     self.busy_timeout_ms
                 ))
@@ -210,14 +211,47 @@ pub fn build_pool_waiting(
         .map_err(|e| DatabaseError::Connect(e.to_string()))
 }
 
-/// Applies every pending migration of the connection's backend.
+/// Applies every pending migration of the connection's backend. On PostgreSQL several
+/// servers may start at once: each takes an advisory lock on the schema first, so one
+/// migrates while the others wait and then find nothing left to do; on SQLite the
+/// file's write lock, taken first, does the same.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DatabaseError> {
+    let failed = |e: &dyn std::fmt::Display| DatabaseError::Migrate(e.to_string());
     let applied = match conn {
-        DbConnection::Postgresql(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(pg) => {
+            pg.batch_execute(MIGRATION_LOCK).map_err(|e| failed(&e))?;
+            let applied = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
+            // A session lock: released here, or with the connection if this fails.
+            let unlocked = pg.batch_execute(MIGRATION_UNLOCK);
+            let applied = applied.map_err(|e| failed(&e))?;
+            unlocked.map_err(|e| failed(&e))?;
+            applied
+        }
+        DbConnection::Sqlite(sqlite) => {
+            use diesel::connection::{AnsiTransactionManager, TransactionManager};
+            // The file's one writer, taken up front: another process migrating waits
+            // here (busy_timeout), then finds nothing left. Each migration's own
+            // transaction becomes a savepoint inside this one.
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(|e| failed(&e))?;
+            match sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()) {
+                Ok(applied) => {
+                    AnsiTransactionManager::commit_transaction(sqlite).map_err(|e| failed(&e))?;
+                    applied
+                }
+                Err(error) => {
+                    let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                    return Err(failed(&error));
+                }
+            }
+        }
     };
-    applied.map_err(|e| DatabaseError::Migrate(e.to_string()))
+    Ok(applied)
 }
+
+/// The advisory lock migrations take on PostgreSQL, one per schema (servers sharing a
+/// schema share the lock; tests with schemas of their own do not wait for each other).
+const MIGRATION_LOCK: &str = "SELECT pg_advisory_lock(hashtext('tidings-migrations:' || current_schema()))";
+const MIGRATION_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext('tidings-migrations:' || current_schema()))";
 
 /// Whether every embedded migration has been applied (for `/readyz`).
 pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DatabaseError> {

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::connection::write_transaction;
 use super::schema::login_throttle;
 use super::DbConnection;
 use crate::auth::throttle::{Counter, ThrottleKeys};
@@ -17,7 +18,7 @@ const KEPT: chrono::Duration = chrono::Duration::days(1);
 /// statement writes (SQLite takes its one writer's lock there) and the rows are locked
 /// before they are read (PostgreSQL), so parallel attempts are counted one by one.
 pub fn begin_attempt(conn: &mut DbConnection, keys: &ThrottleKeys, now: NaiveDateTime) -> QueryResult<Result<(), u64>> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         for key in [&keys.account, &keys.network] {
             let fresh = Counter::fresh(now);
             let row = (

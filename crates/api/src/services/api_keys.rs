@@ -1,6 +1,5 @@
 //! API keys for integrations: administrators create (shown once), list and revoke them.
 
-use diesel::Connection;
 use serde_json::json;
 use tidings_domain::auth::{ApiKey, CreateApiKey, CreatedApiKey};
 use tidings_domain::FieldError;
@@ -8,6 +7,7 @@ use tidings_domain::FieldError;
 use crate::auth::{api_key, AuthUser};
 use crate::clock::Clock;
 use crate::db::api_keys::{ApiKeyRow, NewApiKey};
+use crate::db::connection::write_transaction;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::audit;
@@ -55,7 +55,7 @@ pub fn create(
     }
     let generated = api_key::generate();
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let id = db::api_keys::insert(
             conn,
             &NewApiKey {
@@ -76,7 +76,7 @@ pub fn create(
 pub fn revoke(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, id: i64) -> ApiResult<()> {
     actor.require_admin()?;
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let key = db::api_keys::find(conn, actor.organisation_id, id).map_err(|e| match e {
             diesel::result::Error::NotFound => ApiError::not_found("The API key"),
             other => other.into(),

@@ -1,12 +1,12 @@
 //! Offices: every user of the organisation reads them; administrators change them.
 
-use diesel::Connection;
 use serde_json::json;
 use tidings_domain::office::{validate_office_name, validate_time_zone, CreateOffice, Office, UpdateOffice};
 use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
 use crate::clock::Clock;
+use crate::db::connection::write_transaction;
 use crate::db::offices::{NewOffice, OfficeChanges, OfficeRow};
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -46,7 +46,7 @@ pub fn create(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, inpu
         return Err(ApiError::validation(errors));
     }
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if db::offices::name_taken(conn, actor.organisation_id, &name, None)? {
             return Err(ApiError::conflict(format!("An office named '{name}' already exists.")));
         }
@@ -80,7 +80,7 @@ pub fn update(
         return Err(ApiError::validation(errors));
     }
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         find(conn, actor.organisation_id, id)?;
         if let Some(name) = &name {
             if db::offices::name_taken(conn, actor.organisation_id, name, Some(id))? {
@@ -97,7 +97,7 @@ pub fn update(
 pub fn delete(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, id: i64) -> ApiResult<()> {
     actor.require_admin()?;
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let office = find(conn, actor.organisation_id, id)?;
         if db::offices::user_count(conn, id)? > 0 {
             return Err(ApiError::conflict(format!(

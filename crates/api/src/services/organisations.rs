@@ -1,12 +1,12 @@
 //! Bootstrapping an organisation with its first office and administrator.
 
-use diesel::Connection;
 use tidings_domain::office::{validate_office_name, validate_time_zone};
 use tidings_domain::user::{validate_email, validate_password, validate_user_name};
 use tidings_domain::{FieldError, Role};
 
 use crate::auth::password;
 use crate::clock::Clock;
+use crate::db::connection::write_transaction;
 use crate::db::offices::NewOffice;
 use crate::db::organisations::NewOrganisation;
 use crate::db::users::NewUser;
@@ -72,7 +72,7 @@ pub fn create_organisation(
         hashes.push(password::hash_password(person.password).map_err(ApiError::internal)?);
     }
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         for email in &emails {
             if db::users::find_by_email(conn, email)?.is_some() {
                 return Err(ApiError::conflict(format!("A user with the email {email} already exists.")));

@@ -1,12 +1,12 @@
 //! Users: administrators manage them; standard users may list them (to pick agents).
 
-use diesel::Connection;
 use serde_json::json;
 use tidings_domain::user::{validate_email, validate_password, validate_user_name, CreateUser, UpdateUser, User};
 use tidings_domain::{FieldError, Role};
 
 use crate::auth::{password, AuthUser};
 use crate::clock::Clock;
+use crate::db::connection::write_transaction;
 use crate::db::users::{NewUser, UserChanges, UserRow};
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -79,7 +79,7 @@ pub fn create(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, inpu
     }
     let hash = password::hash_password(&input.password).map_err(ApiError::internal)?;
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if db::users::find_by_email(conn, &email)?.is_some() {
             return Err(ApiError::conflict("A user with this email already exists."));
         }
@@ -136,7 +136,7 @@ pub fn update(
         None => None,
     };
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let current = find(conn, actor.organisation_id, id)?;
         let demotes_admin = current.role == Role::Administrative
             && current.active

@@ -2,7 +2,6 @@
 //! read, and storing the parsed list in one transaction afterwards.
 
 use diesel::result::Error as DieselError;
-use diesel::Connection;
 use serde_json::json;
 use tidings_domain::contact_list::{
     time_zone_field, validate_contact_list_name, ContactList, ContactListImport, OptedOutRow,
@@ -13,6 +12,7 @@ use tidings_domain::FieldError;
 use super::ParsedImport;
 use crate::auth::AuthUser;
 use crate::clock::Clock;
+use crate::db::connection::write_transaction;
 use crate::db::contact_lists::{NewContact, NewContactList};
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -105,7 +105,7 @@ pub fn store_import(
     let zone_field = time_zone_field(&field_names).cloned();
     let contact_count = contacts.len() as i64;
     let organisation_id = actor.organisation_id;
-    let id = conn.transaction(|conn| -> ApiResult<i64> {
+    let id = write_transaction(conn, |conn| -> ApiResult<i64> {
         let id = db::contact_lists::insert_list(
             conn,
             &NewContactList {

@@ -26,12 +26,12 @@ pub use parsing::{parse_csv, parse_rows, CsvOptions, ParsedContact, ParsedImport
 use std::collections::{HashMap, HashSet};
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel::Connection;
 use serde_json::json;
 use tidings_domain::contact_list::{Contact, ContactField, ContactList, ContactListPage, ContactPage};
 
 use crate::auth::AuthUser;
 use crate::clock::Clock;
+use crate::db::connection::write_transaction;
 use crate::db::contact_lists::{ContactFilter, ContactListRow, ContactRow, ListFilter};
 use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
@@ -181,7 +181,7 @@ fn to_contact(row: ContactRow, field_names: &[String], opted_out: &HashSet<Strin
 pub fn delete(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, id: i64) -> ApiResult<()> {
     actor.require_messaging()?;
     let now = clock.now_naive();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let list = find_visible(conn, actor, id)?;
         actor.require_campaign_manager()?;
         let in_use: i64 = db::contact_lists::campaigns_holding(conn, &[id])?.into_iter().map(|(_, n)| n).sum();

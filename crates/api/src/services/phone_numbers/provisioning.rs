@@ -6,7 +6,6 @@ use std::str::FromStr;
 
 use chrono::NaiveDateTime;
 use diesel::result::Error as DieselError;
-use diesel::Connection;
 use phonenumber::metadata::DATABASE as NUMBERING_PLANS;
 use serde_json::json;
 use tidings_domain::campaign::{OperatedBy, PhoneNumberKind};
@@ -18,6 +17,7 @@ use tidings_domain::FieldError;
 
 use super::{campaign_conflict, get_any_visible, not_found, provider_failure, record_system, with_settings, ENTITY};
 use crate::auth::AuthUser;
+use crate::db::connection::write_transaction;
 use crate::db::phone_numbers::{self as repo, NewPhoneNumber, PhoneNumberRow};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -151,7 +151,7 @@ fn insert_reusable(
     now: NaiveDateTime,
     number: &ReusableNumber,
 ) -> ApiResult<PhoneNumber> {
-    let inserted = conn.transaction::<_, ApiError, _>(|conn| {
+    let inserted = write_transaction(conn, |conn| -> Result<_, ApiError> {
         if let Some(taken) = number_taken(conn, actor.organisation_id, &number.e164)? {
             return Err(taken);
         }
@@ -287,7 +287,7 @@ pub async fn release(state: &AppState, actor: AuthUser, id: i64) -> ApiResult<Ph
     let marker = actor.clone();
     let (row, newly_released) = state
         .db(move |conn| {
-            conn.transaction::<_, ApiError, _>(|conn| {
+            write_transaction(conn, |conn| -> Result<_, ApiError> {
                 let row = repo::lock(conn, marker.organisation_id, id).map_err(not_found)?;
                 if row.status == PhoneNumberStatus::Released {
                     return Ok((row, false));
@@ -316,7 +316,7 @@ pub async fn release(state: &AppState, actor: AuthUser, id: i64) -> ApiResult<Ph
                 let restorer = actor.clone();
                 let restored = state
                     .db(move |conn| {
-                        conn.transaction::<_, ApiError, _>(|conn| {
+                        write_transaction(conn, |conn| -> Result<_, ApiError> {
                             repo::mark_active_again(conn, id, now)?;
                             audit::record(conn, &restorer, ENTITY, id, "release_failed", &json!({}), now)
                         })
@@ -377,7 +377,7 @@ pub async fn provision_single_use(
     let stored = state
         .db(move |conn| {
             let number_type = number.number_type;
-            let inserted = conn.transaction::<_, SingleUseError, _>(|conn| {
+            let inserted = write_transaction(conn, |conn| -> Result<_, SingleUseError> {
                 let id = repo::insert(
                     conn,
                     &NewPhoneNumber {
@@ -465,7 +465,7 @@ pub async fn release_single_use(state: &AppState, phone_number_id: i64) -> ApiRe
     let now = state.clock.now_naive();
     state
         .db(move |conn| {
-            conn.transaction::<_, ApiError, _>(|conn| {
+            write_transaction(conn, |conn| -> Result<_, ApiError> {
                 if repo::mark_released(conn, row.id, now)? > 0 {
                     let details = json!({"campaign_id": row.campaign_id, "e164": row.e164});
                     record_system(conn, row.organisation_id, row.id, "released", &details, now)?;

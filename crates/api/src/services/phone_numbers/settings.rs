@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use diesel::result::Error as DieselError;
-use diesel::Connection;
 use serde_json::json;
 use tidings_domain::campaign::PhoneNumberKind;
 use tidings_domain::phone_number::{
@@ -19,6 +18,7 @@ use super::{
 };
 use crate::auth::AuthUser;
 use crate::clock::Clock;
+use crate::db::connection::write_transaction;
 use crate::db::phone_numbers::{self as repo, PhoneNumberChanges, PhoneNumberRow};
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
@@ -42,7 +42,7 @@ pub fn update(
         return Err(ApiError::validation(errors));
     }
     let now = clock.now_naive();
-    let row = conn.transaction::<_, ApiError, _>(|conn| {
+    let row = write_transaction(conn, |conn| -> Result<_, ApiError> {
         let row = repo::lock(conn, actor.organisation_id, id).map_err(not_found)?;
         refuse_unless_reusable_and_active(&row, "be edited")?;
         let mut errors = Vec::new();
@@ -163,7 +163,7 @@ pub fn set_unsolicited(
     actor.require_admin()?;
     let settings = validate_unsolicited(&input).map_err(ApiError::validation)?;
     let now = clock.now_naive();
-    conn.transaction::<_, ApiError, _>(|conn| {
+    write_transaction(conn, |conn| -> Result<_, ApiError> {
         let row = repo::lock(conn, actor.organisation_id, id).map_err(not_found)?;
         refuse_unless_reusable_and_active(&row, "take unsolicited message settings")?;
         let errors = check_recipients(conn, actor.organisation_id, &input)?;
