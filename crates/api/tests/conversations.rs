@@ -917,3 +917,67 @@ async fn the_organisations_own_help_answer_and_opt_out_confirmation_are_sent() {
         Some("Alpha College: you will get no more texts. Reply START to come back.")
     );
 }
+
+#[actix_web::test]
+async fn a_limited_user_works_only_the_conversations_in_their_inboxes() {
+    let w = world_with(TestOptions::default()).await;
+    let west = w.org.offices[1];
+    let limited = w.app.login("limited@alpha.test").await;
+    let number = w.app.insert_number(w.org.id, west, NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    // Two West campaigns to different contacts: the limited user is an agent of the second only.
+    let mut conversations = Vec::new();
+    for (i, agent) in [(1, w.org.users[1]), (2, w.org.users[3])] {
+        let rows = [json!({"first_name": "West", "last_name": format!("Contact{i}"), "phone": phone(i)})];
+        let (status, list) = w
+            .app
+            .post(
+                "/api/v1/contact-lists",
+                &w.manager,
+                json!({"name": format!("West {i}"), "office_id": west, "rows": rows}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{list}");
+        let body = json!({
+            "title": format!("West outreach {i}"),
+            "office_id": west,
+            "phone_number": {"kind": "reusable", "id": number},
+            "contact_list_id": list["contact_list"]["id"],
+            "message_template": "Hi {first_name}",
+            "operated_by": "agent",
+            "agent_ids": [agent],
+        });
+        let (status, campaign) = w.app.post("/api/v1/campaigns", &w.manager, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{campaign}");
+        let (status, launched) =
+            w.app.post(&format!("/api/v1/campaigns/{}/launch", campaign["id"]), &w.manager, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{launched}");
+        conversations.push(w.reply(&phone(i), NUMBER, "A question").await["conversation_id"].as_i64().unwrap());
+    }
+    let (others, mine) = (conversations[0], conversations[1]);
+
+    // Another agent's conversation in their office: read, not worked.
+    let (status, detail) = w.app.get(&format!("/api/v1/conversations/{others}"), &limited).await;
+    assert_eq!((status, detail["workable"].as_bool()), (StatusCode::OK, Some(false)), "{detail}");
+    let (status, problem) =
+        w.app.post(&format!("/api/v1/conversations/{others}/messages"), &limited, json!({"body": "hi"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("not in yours"), "{problem}");
+    let path = format!("/api/v1/conversations/{others}");
+    assert_eq!(w.app.patch(&path, &limited, json!({"tags": ["Mine now"]})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.post(&format!("{path}/opt-out"), &limited, json!({})).await.0, StatusCode::FORBIDDEN);
+    assert!(w.conversation(others).await["conversation"]["tags"].as_array().unwrap().is_empty(), "nothing changed");
+
+    // Their own: worked.
+    let (status, detail) = w.app.get(&format!("/api/v1/conversations/{mine}"), &limited).await;
+    assert_eq!((status, detail["workable"].as_bool()), (StatusCode::OK, Some(true)), "{detail}");
+    let (status, answered) =
+        w.app.post(&format!("/api/v1/conversations/{mine}/messages"), &limited, json!({"body": "Happy to help"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{answered}");
+    // Standard users work every conversation they see.
+    assert_eq!(w.conversation(others).await["workable"], true);
+
+    // Making up a contact's message is for standard and administrative users.
+    let (status, problem) =
+        w.app.post("/api/v1/simulator/inbound", &limited, json!({"from": phone(2), "to": NUMBER, "body": "x"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+}

@@ -145,6 +145,9 @@ pub struct ConversationDetail {
     /// Whether a Virtual Assistant script could answer this conversation (its
     /// campaign has one), so the operator switch can say why it is off.
     pub assistant_script: bool,
+    /// Whether the caller may work it (reply, change, opt out): always, except for a
+    /// limited user and a conversation outside their inboxes, which they may only read.
+    pub workable: bool,
 }
 
 /// `PATCH /conversations/{id}`.

@@ -265,8 +265,42 @@ pub enum InboxOwner {
 /// The conversations of an inbox: those needing attention, or (with `participant`)
 /// those that user replied in.
 fn inbox_conversations<'a>(organisation_id: i64, owner: InboxOwner, participant: Option<i64>) -> Boxed<'a> {
-    let mut query = conversations::table.filter(conversations::organisation_id.eq(organisation_id)).into_boxed();
-    query = match owner {
+    let query = inbox_members(organisation_id, owner);
+    match participant {
+        Some(user_id) => query.filter(
+            conversations::id.eq_any(
+                conversation_participants::table
+                    .filter(conversation_participants::user_id.eq(user_id))
+                    .select(conversation_participants::conversation_id),
+            ),
+        ),
+        None => query.filter(conversations::needs_attention.eq(true)),
+    }
+}
+
+/// Whether conversation `id` is in user `user_id`'s inbox or their office's (needing
+/// attention or not): what a limited user may work.
+pub fn is_in_inboxes_of(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    user_id: i64,
+    office_id: i64,
+    id: i64,
+) -> QueryResult<bool> {
+    for owner in [InboxOwner::User(user_id), InboxOwner::Office(office_id)] {
+        let found: i64 =
+            inbox_members(organisation_id, owner).filter(conversations::id.eq(id)).count().get_result(conn)?;
+        if found > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Every conversation that reaches an inbox.
+fn inbox_members<'a>(organisation_id: i64, owner: InboxOwner) -> Boxed<'a> {
+    let query = conversations::table.filter(conversations::organisation_id.eq(organisation_id)).into_boxed();
+    match owner {
         InboxOwner::User(user_id) => query.filter(
             conversations::route
                 .eq(Route::Campaign)
@@ -292,16 +326,6 @@ fn inbox_conversations<'a>(organisation_id: i64, owner: InboxOwner, participant:
                     .select(unsolicited_recipients::phone_number_id),
             ),
         ),
-    };
-    match participant {
-        Some(user_id) => query.filter(
-            conversations::id.eq_any(
-                conversation_participants::table
-                    .filter(conversation_participants::user_id.eq(user_id))
-                    .select(conversation_participants::conversation_id),
-            ),
-        ),
-        None => query.filter(conversations::needs_attention.eq(true)),
     }
 }
 

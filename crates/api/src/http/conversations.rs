@@ -95,6 +95,7 @@ pub async fn list_campaign_conversation_tags(
     params(("id" = i64, Path, description = "Conversation id")),
     responses(
         (status = 200, description = "The conversation", body = ConversationDetail),
+        (status = 403, description = "No two-way messaging permission, or a limited user and a conversation outside their inboxes", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -137,6 +138,7 @@ pub async fn list_conversation_messages(
     request_body = ReplyMessage,
     responses(
         (status = 201, description = "Queued; the conversation as it is now", body = ConversationDetail),
+        (status = 403, description = "No two-way messaging permission, or a limited user and a conversation outside their inboxes", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The campaign ended, the number was released, or the contact opted out", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
@@ -163,6 +165,7 @@ pub async fn reply_in_conversation(
     request_body = UpdateConversation,
     responses(
         (status = 200, description = "The conversation", body = ConversationDetail),
+        (status = 403, description = "No two-way messaging permission, or a limited user and a conversation outside their inboxes", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The operator cannot switch now", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid tags or needs attention on an assistant-operated conversation", body = Problem, content_type = "application/problem+json"),

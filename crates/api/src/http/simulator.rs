@@ -27,6 +27,7 @@ pub struct SimulatedInboundResult {
     request_body = SimulatedInbound,
     responses(
         (status = 201, description = "Filed", body = SimulatedInboundResult),
+        (status = 403, description = "A limited user, or no two-way messaging permission: only standard and administrative users make up contacts' messages", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the simulator, or not one of your numbers", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Blank body or sender", body = Problem, content_type = "application/problem+json"),
     ),

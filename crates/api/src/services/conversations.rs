@@ -21,7 +21,7 @@ use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::phone_number::PhoneNumberStatus;
 use tidings_domain::segments::validate_message_body;
 use tidings_domain::tags::{normalise_tags, tag_key, CONVERSATION_TAG_MAX};
-use tidings_domain::FieldError;
+use tidings_domain::{FieldError, Role};
 
 use crate::auth::{AuthUser, Credential};
 use crate::db::connection::write_transaction;
@@ -182,6 +182,26 @@ fn load(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<Convers
     Ok(row)
 }
 
+/// Limited users work only the conversations in their inboxes (their own and their
+/// office's); everyone else who may see a conversation may work it.
+fn may_work(conn: &mut DbConnection, actor: &AuthUser, row: &ConversationRow) -> ApiResult<bool> {
+    if actor.role != Role::Limited {
+        return Ok(true);
+    }
+    Ok(db::conversations::is_in_inboxes_of(conn, actor.organisation_id, actor.id, actor.office_id, row.id)?)
+}
+
+/// A conversation the caller may see and work.
+fn load_to_work(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationRow> {
+    let row = load(conn, actor, id)?;
+    if !may_work(conn, actor, &row)? {
+        return Err(ApiError::forbidden(
+            "Limited users work only the conversations in their inboxes; this one is not in yours.",
+        ));
+    }
+    Ok(row)
+}
+
 /// `GET /conversations/{id}`: the conversation and its whole transcript. A person
 /// reading it in a session has read it (the lists' unread mark); an integration's API
 /// key reading it marks nothing.
@@ -193,8 +213,9 @@ pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<C
     }
     let messages = to_messages(conn, actor.organisation_id, transcript)?;
     let assistant_script = has_assistant_script(conn, &row)?;
+    let workable = may_work(conn, actor, &row)?;
     let conversation = views(conn, actor, vec![row])?.remove(0);
-    Ok(ConversationDetail { conversation, messages, assistant_script })
+    Ok(ConversationDetail { conversation, messages, assistant_script, workable })
 }
 
 /// Whether the conversation's campaign has a Virtual Assistant script to answer it.
@@ -220,7 +241,7 @@ pub fn reply(
     }
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
-        let row = load(conn, actor, id)?;
+        let row = load_to_work(conn, actor, id)?;
         if row.route == Route::Closed {
             return Err(ApiError::conflict("This conversation's campaign has ended; it takes no more replies."));
         }
@@ -265,7 +286,7 @@ pub fn update(
     }
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
-        let row = load(conn, actor, id)?;
+        let row = load_to_work(conn, actor, id)?;
         if row.route == Route::Closed {
             return Err(ApiError::conflict("This conversation's campaign has ended; the conversation is read-only."));
         }
@@ -322,7 +343,7 @@ pub fn opt_out(
 ) -> ApiResult<ConversationDetail> {
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
-        let row = load(conn, actor, id)?;
+        let row = load_to_work(conn, actor, id)?;
         let by = Suppressor::Staff { actor, source: OptOutSource::Manual, campaign_id: row.campaign_id, reason: None };
         opt_outs::suppress(conn, row.organisation_id, &row.contact_phone, by, stamp)?;
         db::conversations::update(

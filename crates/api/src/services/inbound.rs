@@ -168,7 +168,8 @@ pub async fn receive_simulated(
     actor: &AuthUser,
     input: SimulatedInbound,
 ) -> ApiResult<InboundOutcome> {
-    actor.require_messaging()?;
+    // Making up a contact's message is campaign work, not answering one.
+    actor.require_campaign_manager()?;
     let mut errors = Vec::new();
     if input.body.trim().is_empty() {
         errors.push(FieldError::new("body", "is required"));

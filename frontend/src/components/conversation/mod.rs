@@ -113,6 +113,10 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
     }
 }
 
+/// Why a limited user cannot work a conversation they can read.
+const NOT_IN_YOUR_INBOX: &str =
+    "This conversation is not in your inboxes: you can read it, and its campaign's agents answer it.";
+
 /// A change staff make from the panel.
 #[derive(Debug, Clone)]
 enum Change {
@@ -139,7 +143,12 @@ fn Panel(
     let agent_operated = move || conversation.read().as_ref().is_some_and(|c| c.operated_by == OperatedBy::Agent);
     let needs_attention = move || conversation.read().as_ref().is_some_and(|c| c.needs_attention);
     let opted_out = move || conversation.read().as_ref().is_some_and(|c| c.contact.opted_out);
+    // A limited user reads a conversation outside their inboxes but does not work it.
+    let not_theirs = move || detail.read().as_ref().is_some_and(|d| !d.workable);
     let blocked = Signal::derive(move || {
+        if not_theirs() {
+            return Some(NOT_IN_YOUR_INBOX.to_owned());
+        }
         let conversation = conversation.read();
         let conversation = conversation.as_ref()?;
         if conversation.contact.opted_out {
@@ -150,7 +159,7 @@ fn Panel(
             None
         }
     });
-    let read_only = move || conversation.read().as_ref().is_some_and(|c| c.route == Route::Closed);
+    let read_only = move || not_theirs() || conversation.read().as_ref().is_some_and(|c| c.route == Route::Closed);
     let assistant_script = move || detail.read().as_ref().is_some_and(|d| d.assistant_script);
     // Why the Virtual Assistant cannot take the conversation over, shown beside the
     // switch (a disabled button shows no tooltip to keyboard users).
@@ -231,14 +240,14 @@ fn Panel(
                 <button
                     type="button"
                     class="button button-danger"
-                    disabled=move || busy.get() || opted_out()
+                    disabled=move || busy.get() || opted_out() || not_theirs()
                     on:click=move |_| confirming_opt_out.set(true)
                 >
                     "Opt Out"
                 </button>
                 <p class="muted control-reason" id=assistant_off_id>{assistant_off}</p>
             </div>
-            {move || read_only().then(|| view! {
+            {move || (read_only() && !not_theirs()).then(|| view! {
                 <p class="notice notice-warning" role="status">
                     "This campaign has ended: the conversation is read-only. The contact can still be opted out."
                 </p>
