@@ -85,6 +85,7 @@ fn main() -> Result<(), String> {
         replay_spool: false,
         trusted_proxies: Vec::new(),
         password_workers: tidings_api::config::default_password_workers(),
+        metrics_token: None,
     };
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let simulator = Arc::new(Simulator::new());

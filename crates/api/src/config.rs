@@ -111,6 +111,10 @@ pub struct ServeArgs {
     /// 64. Defaults to half the cores, at least one.
     #[arg(long, env = "TIDINGS_PASSWORD_WORKERS")]
     pub password_workers: Option<usize>,
+    /// A bearer token `/metrics` asks for; unset, `/metrics` is open (bind it to a
+    /// private address then).
+    #[arg(long, env = "TIDINGS_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "TIDINGS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -239,6 +243,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpRange>,
     /// Password checks and hashes at once.
     pub password_workers: usize,
+    /// The bearer token `/metrics` asks for, when set.
+    pub metrics_token: Option<Secret>,
 }
 
 /// Why the configuration was refused.
@@ -260,8 +266,8 @@ pub enum ConfigError {
     MissingTwilio,
     #[error("TIDINGS_PUBLIC_URL must start with http:// or https:// (got '{0}')")]
     PublicUrl(String),
-    #[error("{0} must be positive")]
-    NotPositive(&'static str),
+    #[error("{name} must be {low} to {high} (got {value})")]
+    OutOfRange { name: &'static str, value: String, low: String, high: String },
     #[error("{0} must be a finite number of at least 0")]
     NotARate(&'static str),
     #[error("TIDINGS_SIMULATOR_FAILURE_RATE must be between 0 and 1 (got {0})")]
@@ -281,18 +287,10 @@ impl ServeArgs {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::PublicUrl(public_url));
         }
-        if self.max_body_bytes == 0 {
-            return Err(ConfigError::NotPositive("TIDINGS_MAX_BODY_BYTES"));
-        }
-        if self.max_upload_bytes == 0 {
-            return Err(ConfigError::NotPositive("TIDINGS_MAX_UPLOAD_BYTES"));
-        }
-        if self.token_ttl_minutes <= 0 {
-            return Err(ConfigError::NotPositive("TIDINGS_TOKEN_TTL_MINUTES"));
-        }
-        if self.db_pool_size == 0 {
-            return Err(ConfigError::NotPositive("TIDINGS_DB_POOL_SIZE"));
-        }
+        within("TIDINGS_MAX_BODY_BYTES", self.max_body_bytes, 1024, 64 << 20)?;
+        within("TIDINGS_MAX_UPLOAD_BYTES", self.max_upload_bytes, 1024, 1 << 30)?;
+        within("TIDINGS_TOKEN_TTL_MINUTES", self.token_ttl_minutes, 5, 30 * 24 * 60)?;
+        within("TIDINGS_DB_POOL_SIZE", self.db_pool_size, 1, 256)?;
         let rates = SendRates {
             long_code: self.rate_long_code,
             toll_free: self.rate_toll_free,
@@ -305,19 +303,14 @@ impl ServeArgs {
             ("TIDINGS_RATE_SHORT_CODE", rates.short_code),
             ("TIDINGS_RATE_SIMULATOR", rates.simulator),
         ] {
-            if !rate.is_finite() || rate < 0.0 {
+            if !rate.is_finite() {
                 return Err(ConfigError::NotARate(name));
             }
+            within(name, rate, 0.0, 10_000.0)?;
         }
-        if self.send_max_attempts == 0 {
-            return Err(ConfigError::NotPositive("TIDINGS_SEND_MAX_ATTEMPTS"));
-        }
-        if self.retry_base_seconds <= 0 {
-            return Err(ConfigError::NotPositive("TIDINGS_RETRY_BASE_SECONDS"));
-        }
-        if self.send_concurrency == 0 {
-            return Err(ConfigError::NotPositive("TIDINGS_SEND_CONCURRENCY"));
-        }
+        within("TIDINGS_SEND_MAX_ATTEMPTS", self.send_max_attempts, 1, 20)?;
+        within("TIDINGS_RETRY_BASE_SECONDS", self.retry_base_seconds, 1, 3600)?;
+        within("TIDINGS_SEND_CONCURRENCY", self.send_concurrency, 1, 1024)?;
         if !(0.0..=1.0).contains(&self.simulator_failure_rate) {
             return Err(ConfigError::FailureRate(self.simulator_failure_rate));
         }
@@ -394,7 +387,17 @@ impl ServeArgs {
             replay_spool: true,
             trusted_proxies,
             password_workers,
+            metrics_token: self.metrics_token.filter(|token| !token.is_empty()).map(Secret::new),
         })
+    }
+}
+
+/// `value` of variable `name` when it lies in `low..=high`; else an error naming both.
+fn within<T: PartialOrd + std::fmt::Display>(name: &'static str, value: T, low: T, high: T) -> Result<T, ConfigError> {
+    if value >= low && value <= high {
+        Ok(value)
+    } else {
+        Err(ConfigError::OutOfRange { name, value: value.to_string(), low: low.to_string(), high: high.to_string() })
     }
 }
 
@@ -433,4 +436,48 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn configured(flags: &[&str]) -> Result<Config, String> {
+        let dir = std::env::temp_dir().join(format!("tidings-config-{}", uuid::Uuid::new_v4().simple()));
+        let database = format!("--database-url=sqlite://{}/t.db", dir.display());
+        let mut args = vec!["tidings", database.as_str()];
+        args.extend_from_slice(flags);
+        let command = Command::try_parse_from(args).map_err(|e| e.to_string())?;
+        let config = command.serve.into_config().map_err(|e| e.to_string());
+        let _ = std::fs::remove_dir_all(dir);
+        config
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused_naming_the_variable() {
+        assert!(configured(&[]).is_ok(), "the defaults are in range");
+        for (flag, variable) in [
+            ("--db-pool-size=0", "TIDINGS_DB_POOL_SIZE must be 1 to 256 (got 0)"),
+            ("--db-pool-size=100000", "TIDINGS_DB_POOL_SIZE"),
+            ("--token-ttl-minutes=0", "TIDINGS_TOKEN_TTL_MINUTES"),
+            ("--max-body-bytes=10", "TIDINGS_MAX_BODY_BYTES"),
+            ("--send-max-attempts=1000", "TIDINGS_SEND_MAX_ATTEMPTS"),
+            ("--retry-base-seconds=-5", "TIDINGS_RETRY_BASE_SECONDS"),
+            ("--send-concurrency=0", "TIDINGS_SEND_CONCURRENCY"),
+            ("--rate-long-code=100000", "TIDINGS_RATE_LONG_CODE"),
+            ("--password-workers=0", "TIDINGS_PASSWORD_WORKERS"),
+            ("--trusted-proxies=10.0.0.0/99", "TIDINGS_TRUSTED_PROXIES"),
+        ] {
+            let Err(message) = configured(&[flag]) else { panic!("{flag} was accepted") };
+            assert!(message.contains(variable), "{flag}: {message}");
+        }
+    }
 }

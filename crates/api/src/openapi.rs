@@ -137,6 +137,15 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("TIDINGS_METRICS_TOKEN, when the server sets one (GET /metrics only)."))
+                    .build(),
+            ),
+        );
         // Only the event stream takes it: a browser's EventSource cannot set headers,
         // and no long-lived credential may go into a URL.
         components.add_security_scheme(

@@ -28,6 +28,22 @@ async fn health_readiness_and_metrics_answer() {
 }
 
 #[actix_web::test]
+async fn the_metrics_can_ask_for_a_token() {
+    let options = common::TestOptions { metrics_token: Some("scrape-me-please".to_owned()), ..Default::default() };
+    let app = TestApp::spawn_with(options).await;
+    let metrics = |token: Option<&'static str>| {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(metrics(None).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(metrics(Some("a guess")).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(metrics(Some("scrape-me-please")).await, StatusCode::OK);
+}
+
+#[actix_web::test]
 async fn the_openapi_document_and_swagger_ui_are_served() {
     let app = TestApp::spawn().await;
     let response = app.client.get(app.url("/api/openapi.json")).send().await.unwrap();

@@ -1,11 +1,12 @@
 //! Operations endpoints: liveness, readiness and Prometheus metrics.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use tidings_domain::Problem;
 use utoipa::ToSchema;
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::services::readiness;
 use crate::state::AppState;
 
@@ -36,12 +37,28 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
 }
 
 /// Prometheus metrics (text exposition format).
-#[utoipa::path(tag = "operations", responses((status = 200, description = "Metrics", body = String, content_type = "text/plain")))]
+///
+/// With `TIDINGS_METRICS_TOKEN` set, only for `Authorization: Bearer <that token>`.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Metrics", body = String, content_type = "text/plain"),
+        (status = 401, description = "A metrics token is configured and this is not it", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("metrics_token" = []))
+)]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    if let Some(expected) = &state.config.metrics_token {
+        let given = crate::auth::extractor::bearer(&req).unwrap_or_default();
+        // Digests compared, so the time taken says nothing about the token.
+        if Sha256::digest(given.as_bytes()) != Sha256::digest(expected.expose().as_bytes()) {
+            return Err(ApiError::unauthorized("The metrics need 'Authorization: Bearer <TIDINGS_METRICS_TOKEN>'."));
+        }
+    }
     let pool = state.pool.state();
     let body = state.metrics.render(pool.connections, pool.idle_connections, state.pool.max_size());
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body)
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(body))
 }
 
 /// This resource's routes, in matching order.

@@ -141,6 +141,8 @@ pub struct TestOptions {
     pub public_url: String,
     /// Proxies whose `X-Forwarded-For` names the client (`TIDINGS_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<tidings_api::auth::client_address::IpRange>,
+    /// The bearer token `/metrics` asks for (`TIDINGS_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -154,6 +156,7 @@ impl Default for TestOptions {
             sqlite_busy_timeout_ms: tidings_api::db::connection::DEFAULT_BUSY_TIMEOUT_MS,
             public_url: "http://127.0.0.1:8080".to_owned(),
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -213,6 +216,7 @@ impl TestApp {
             replay_spool: false,
             trusted_proxies: options.trusted_proxies,
             password_workers: 2,
+            metrics_token: options.metrics_token.map(Secret::new),
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let simulator = Arc::new(Simulator::new());
