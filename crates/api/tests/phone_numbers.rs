@@ -216,8 +216,10 @@ async fn invalid_and_duplicate_numbers_are_refused() {
                    "number_type": "long_code"}),
         )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "live in another organisation too");
-    assert!(!body["detail"].as_str().unwrap().contains("Front desk"), "nothing of the other organisation leaks");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "live in another organisation too: {body}");
+    assert_field_error(&body, "e164");
+    assert!(!body.to_string().contains("Front desk"), "nothing of the other organisation leaks");
+    assert!(!body.to_string().contains("organisation"), "nor that another organisation has it: {body}");
 }
 
 #[actix_web::test]

@@ -35,6 +35,9 @@ const EMPTY_AREA: &str = "999";
 /// Listed for sale, but bought by someone else before our purchase.
 const TAKEN_NUMBER: &str = "+13335550123";
 /// A number sid whose release fails inside Twilio.
+/// The one number the fake account holds, and its sid.
+const OWNED_NUMBER: &str = "+14155550142";
+const OWNED_SID: &str = "PN0000000000000000000000000000beef";
 const BROKEN_SID: &str = "PNffffffffffffffffffffffffffffffff";
 
 /// One request the fake received.
@@ -179,6 +182,14 @@ async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeSta
                 })).collect::<Vec<_>>(),
                 "uri": format!("/2010-04-01/Accounts/{ACCOUNT_SID}/AvailablePhoneNumbers/US/Local.json"),
             }))
+        }
+        ("GET", "IncomingPhoneNumbers.json") => {
+            let held: Vec<_> = [(OWNED_SID, OWNED_NUMBER)]
+                .into_iter()
+                .filter(|(_, number)| received.query_field("PhoneNumber") == Some(number))
+                .map(|(sid, number)| json!({"sid": sid, "phone_number": number, "account_sid": ACCOUNT_SID}))
+                .collect();
+            HttpResponse::Ok().json(json!({"incoming_phone_numbers": held, "page_size": 1}))
         }
         ("POST", "IncomingPhoneNumbers.json") if received.field("PhoneNumber") == Some(TAKEN_NUMBER) => {
             twilio_error(400, 21422, "PhoneNumber requested is not available")
@@ -407,6 +418,34 @@ async fn the_server_started_with_twilio_buys_numbers_from_twilio() {
     let (status, read) = app.get(&format!("/api/v1/phone-numbers/{}", number["id"]), &admin).await;
     assert_eq!(status, StatusCode::OK);
     assert!(read["provider_sid"].as_str().unwrap().starts_with("PN"), "{read}");
+}
+
+#[actix_web::test]
+async fn only_a_number_the_twilio_account_holds_is_registered_and_other_organisations_stay_unseen() {
+    let fake = FakeTwilio::start();
+    let app = TestApp::spawn_with(TestOptions { twilio: Some(fake.config()), ..TestOptions::default() }).await;
+    let org = app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    let register = |e164: &'static str, office: i64| json!({"mode": "register", "name": "Front desk", "office_id": office, "e164": e164, "number_type": "long_code"});
+    let (status, refused) = app.post("/api/v1/phone-numbers", &admin, register("+14155550199", org.offices[0])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not this account's number: {refused}");
+    common::assert_field_error(&refused, "e164");
+    let lookup =
+        fake.received().into_iter().find(|r| r.method == "GET" && r.path.ends_with("/IncomingPhoneNumbers.json"));
+    assert_eq!(lookup.and_then(|r| r.query_field("PhoneNumber").map(str::to_owned)).as_deref(), Some("+14155550199"));
+
+    let (status, number) = app.post("/api/v1/phone-numbers", &admin, register(OWNED_NUMBER, org.offices[0])).await;
+    assert_eq!(status, StatusCode::CREATED, "{number}");
+    assert_eq!(number["provider_sid"], OWNED_SID, "the account's own sid, so releasing it works");
+
+    // Another organisation on the same server (and Twilio account) asking for it is
+    // refused exactly as a number the account does not hold.
+    let other = app.seed_default_org("beta");
+    let other_admin = app.login("admin@beta.test").await;
+    let (status, taken) =
+        app.post("/api/v1/phone-numbers", &other_admin, register(OWNED_NUMBER, other.offices[0])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{taken}");
+    assert_eq!(taken, refused, "nothing tells that another organisation has it");
 }
 
 /// A server on the fake Twilio with unlimited long-code pace (the fake has no carrier

@@ -90,8 +90,8 @@ pub async fn get_phone_number(
     responses(
         (status = 201, description = "Created", body = PhoneNumber),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The number is already in service, or the provider refused", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The number is already in service in your organisation, or the provider refused", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or (`e164`) a number the provider account does not hold or that is not free to use", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The provider is not reachable", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -82,6 +82,13 @@ pub struct StatusReport {
     pub error_code: Option<i64>,
 }
 
+/// A number the provider account holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedNumber {
+    /// The provider's id of it, when the provider has one (`PN…` at Twilio).
+    pub provider_sid: Option<String>,
+}
+
 /// A boxed future, so the trait stays object-safe.
 pub type ProviderFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ProviderError>> + 'a>>;
 
@@ -95,6 +102,10 @@ pub trait Provider: Send + Sync {
 
     /// Gives a number back; releasing one that is already gone succeeds.
     fn release_number(&self, provider_sid: &str) -> ProviderFuture<'_, ()>;
+
+    /// The account's own number `e164`, or `None` when the account does not hold it:
+    /// a number is registered only by the account that owns it.
+    fn find_owned_number(&self, e164: &str) -> ProviderFuture<'_, Option<OwnedNumber>>;
 
     /// Hands one message to the provider. `Unknown` means it may have been sent: never
     /// retry it blindly.

@@ -15,8 +15,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::{
-    NumberType, OutboundMessage, Provider, ProviderError, ProviderFuture, ProvisionRequest, ProvisionedNumber,
-    SendReceipt, StatusReport,
+    NumberType, OutboundMessage, OwnedNumber, Provider, ProviderError, ProviderFuture, ProvisionRequest,
+    ProvisionedNumber, SendReceipt, StatusReport,
 };
 
 /// The failure codes a random failure picks from, with what the simulator does.
@@ -137,6 +137,11 @@ impl Simulator {
 impl Provider for Simulator {
     fn name(&self) -> &'static str {
         "simulator"
+    }
+
+    /// The simulator holds every number, and keeps the sid it is told.
+    fn find_owned_number(&self, _e164: &str) -> ProviderFuture<'_, Option<OwnedNumber>> {
+        Box::pin(async { Ok(Some(OwnedNumber { provider_sid: None })) })
     }
 
     fn provision_number(&self, request: ProvisionRequest) -> ProviderFuture<'_, ProvisionedNumber> {

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
-    NumberType, OutboundMessage, Provider, ProviderError, ProviderFuture, ProvisionRequest, ProvisionedNumber,
-    SendReceipt,
+    NumberType, OutboundMessage, OwnedNumber, Provider, ProviderError, ProviderFuture, ProvisionRequest,
+    ProvisionedNumber, SendReceipt,
 };
 use crate::config::{Secret, TwilioConfig};
 
@@ -69,6 +69,12 @@ struct AvailableNumber {
 struct IncomingNumber {
     sid: String,
     phone_number: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct IncomingNumbers {
+    #[serde(default)]
+    incoming_phone_numbers: Vec<IncomingNumber>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,6 +189,28 @@ impl Provider for TwilioProvider {
                 code: None,
                 message: format!("no SMS-capable numbers are available in {country}"),
             }))
+        })
+    }
+
+    fn find_owned_number(&self, e164: &str) -> ProviderFuture<'_, Option<OwnedNumber>> {
+        let e164 = e164.to_owned();
+        Box::pin(async move {
+            let url = self.account_url("IncomingPhoneNumbers.json");
+            let query = [("PhoneNumber", e164.as_str()), ("PageSize", "1")];
+            let response = self
+                .authorised(self.client.get(url).query(&query))
+                .send()
+                .await
+                .map_err(|e| repeatable(transport_failure(e)))?;
+            if !response.status().is_success() {
+                return Err(repeatable(failure(response).await));
+            }
+            let found: IncomingNumbers = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
+            Ok(found
+                .incoming_phone_numbers
+                .into_iter()
+                .find(|number| number.phone_number == e164)
+                .map(|number| OwnedNumber { provider_sid: Some(number.sid) }))
         })
     }
 

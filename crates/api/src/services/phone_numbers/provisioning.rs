@@ -120,16 +120,26 @@ fn check_references(
     }
 }
 
-/// "Already in use", telling the caller's own organisation which of its numbers.
+/// "Already in use", telling the caller's own organisation which of its numbers. A
+/// number another organisation uses is refused exactly as one the provider account
+/// does not hold, so the answer says nothing about other organisations.
 fn number_taken(conn: &mut DbConnection, organisation_id: i64, e164: &str) -> ApiResult<Option<ApiError>> {
     Ok(repo::find_live_by_e164(conn, e164)?.map(|live| {
         if live.organisation_id == organisation_id {
             ApiError::conflict(format!("This number is already in service as '{}'.", live.name))
                 .with_extensions(json!({"phone_number_id": live.id}))
         } else {
-            ApiError::conflict("This number is already in service in another organisation.")
+            not_registrable()
         }
     }))
+}
+
+/// The one refusal for a number that cannot be registered here.
+fn not_registrable() -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        "e164",
+        "cannot be registered: it is not a number of this provider account that is free to use",
+    )])
 }
 
 /// A checked reusable number ready to be stored.
@@ -221,12 +231,23 @@ pub async fn create(state: &AppState, actor: AuthUser, input: CreatePhoneNumber)
                     Ok(e164) => (e164, Vec::new()),
                     Err(error) => (String::new(), vec![error]),
                 };
+            // Only a number the provider account holds: another account's number would
+            // be texted from, and its replies never reach us.
+            let owned = if e164.is_empty() {
+                None
+            } else {
+                match state.provider.find_owned_number(&e164).await.map_err(provider_failure)? {
+                    Some(owned) => Some(owned),
+                    None => return Err(not_registrable()),
+                }
+            };
+            let provider_sid = owned.and_then(|owned| owned.provider_sid).or_else(|| valid.provider_sid.clone());
             let now = state.clock.now_naive();
             state
                 .db(move |conn| {
                     let owner_receives = check_references(conn, &actor, &input, number_errors)?;
                     let number = ReusableNumber {
-                        provider_sid: valid.provider_sid.clone(),
+                        provider_sid,
                         valid,
                         office_id: input.office_id,
                         owner_user_id: input.owner_user_id,
