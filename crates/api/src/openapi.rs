@@ -101,7 +101,7 @@ use crate::http;
         tidings_domain::event_wire::ConversationUpdatedEvent,
         tidings_domain::event_wire::CampaignUpdatedEvent,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     tags(
         (name = "auth", description = "Signing in and out"),
         (name = "organisation", description = "The organisation's settings: texting hours"),
@@ -156,6 +156,77 @@ impl Modify for BearerAuth {
             ))),
         );
     }
+}
+
+/// The answers every operation of a kind can give, whatever its handler: a missing or
+/// ended session (401), a body that is not JSON, too large or of another media type
+/// (400, 413, 415), a query parameter that is not valid (400), a path id that is not
+/// one (404), and the database unavailable (503 with `Retry-After`). Added here once,
+/// where a handler's own description does not already say it, so the document lists
+/// every status the server can send.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+                &mut item.head,
+                &mut item.options,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_common_responses(path, operation);
+            }
+        }
+    }
+}
+
+fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    let signed_in = operation.security.as_ref().is_some_and(|requirements| {
+        requirements.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()))
+    });
+    let json_body = operation.request_body.as_ref().is_some_and(|body| body.content.contains_key("application/json"));
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has = |place: ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
+    let (query, in_path) = (has(ParameterIn::Query), has(ParameterIn::Path));
+    let mut add = |status: &str, description: &str| {
+        operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));
+    };
+    if signed_in {
+        add("401", "Not signed in, or the session ended (sign in again)");
+    }
+    if json_body {
+        add("400", "The body is not valid JSON");
+        add("413", "The body is larger than the server accepts (TIDINGS_MAX_BODY_BYTES)");
+        add("415", "The body is not sent as application/json");
+    }
+    if query {
+        add("400", "A query parameter is not valid");
+    }
+    if in_path {
+        add("404", "No such resource visible to you (or the id is not a number)");
+    }
+    if path != "/healthz" {
+        add("503", "The database is busy or unreachable; nothing was changed (Retry-After says when to try again)");
+    }
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+        )
+        .build()
+        .into()
 }
 
 /// The document as pretty JSON with a trailing newline (what `make openapi` writes).

@@ -28,6 +28,23 @@ async fn health_readiness_and_metrics_answer() {
 }
 
 #[actix_web::test]
+async fn a_known_path_asked_with_another_method_is_a_405_that_says_which_it_answers() {
+    let app = TestApp::spawn().await;
+    for (method, path, allowed) in [
+        ("TRACE", "/api/v1/campaigns", "GET, POST"),
+        ("PUT", "/api/v1/me", "GET"),
+        ("DELETE", "/api/v1/campaigns/7/launch", "POST"),
+    ] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = app.client.request(method.clone(), app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(response.headers().get("allow").and_then(|v| v.to_str().ok()), Some(allowed), "{method} {path}");
+    }
+    let response = app.client.request(reqwest::Method::TRACE, app.url("/api/v1/nothing-here")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "an unknown path is still unknown");
+}
+
+#[actix_web::test]
 async fn the_metrics_can_ask_for_a_token() {
     let options = common::TestOptions { metrics_token: Some("scrape-me-please".to_owned()), ..Default::default() };
     let app = TestApp::spawn_with(options).await;

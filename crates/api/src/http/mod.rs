@@ -18,6 +18,7 @@ pub mod ops;
 pub mod opt_outs;
 pub mod organisation;
 pub mod phone_numbers;
+pub mod route_table;
 pub mod security_headers;
 pub mod simulator;
 pub mod spa;

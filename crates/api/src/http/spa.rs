@@ -22,6 +22,18 @@ const SERVER_PREFIXES: [&str; 5] = ["/api/", "/webhooks/", "/healthz", "/readyz"
 pub async fn spa_fallback(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     if path == "/api" || SERVER_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+        // A route asked with a method it does not answer (the route itself would have).
+        if let Some(allowed) = super::route_table::allowed_methods(path) {
+            let refusal = ApiError::with_status(
+                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                Some(format!("{path} answers {}.", allowed.join(", "))),
+            );
+            let mut response = actix_web::ResponseError::error_response(&refusal);
+            if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            return Ok(response);
+        }
         return Err(ApiError::not_found("This endpoint"));
     }
     if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD {

@@ -46,6 +46,7 @@ pub async fn list_users(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = User),
+        (status = 403, description = "A limited user asking for someone else", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -1,0 +1,70 @@
+//! The API's route table, read from the OpenAPI document (which every route is in, as
+//! the contract test checks): the methods a path answers. A known path asked with
+//! another method is then a 405 with `Allow`, not a 404 that says it does not exist.
+
+use std::sync::OnceLock;
+
+use utoipa::OpenApi;
+
+/// A path template split at `/`, with `{…}` segments matching any one segment.
+struct Route {
+    segments: Vec<String>,
+    methods: Vec<&'static str>,
+}
+
+fn routes() -> &'static [Route] {
+    static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        let document = crate::openapi::ApiDoc::openapi();
+        document
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(method, present)| present.then_some(method))
+                .collect();
+                Route { segments: template.split('/').map(str::to_owned).collect(), methods }
+            })
+            .collect()
+    })
+}
+
+/// The methods `path` answers, when it is an API route.
+pub fn allowed_methods(path: &str) -> Option<Vec<&'static str>> {
+    let asked: Vec<&str> = path.split('/').collect();
+    let mut allowed: Vec<&'static str> = routes()
+        .iter()
+        .filter(|route| {
+            route.segments.len() == asked.len()
+                && route.segments.iter().zip(&asked).all(|(template, segment)| {
+                    (template.starts_with('{') && template.ends_with('}') && !segment.is_empty()) || template == segment
+                })
+        })
+        .flat_map(|route| route.methods.iter().copied())
+        .collect();
+    allowed.sort_unstable();
+    allowed.dedup();
+    (!allowed.is_empty()).then_some(allowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_paths_name_their_methods() {
+        assert_eq!(allowed_methods("/api/v1/auth/login"), Some(vec!["POST"]));
+        let campaign = allowed_methods("/api/v1/campaigns/42").unwrap_or_default();
+        assert!(campaign.contains(&"GET") && campaign.contains(&"PATCH"), "{campaign:?}");
+        assert_eq!(allowed_methods("/api/v1/nothing-here"), None);
+        assert_eq!(allowed_methods("/api/v1/campaigns/42/nothing"), None);
+    }
+}
