@@ -138,6 +138,8 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, String> {
         App::new()
             .app_data(data.clone())
             .wrap(ErrorHandlers::new().default_handler(http::ensure_problem_json))
+            // Outside the error handlers: a replay is the answer the client first got.
+            .wrap(http::idempotency::Idempotency)
             // Outside the error handlers, so refusals carry the headers too.
             .wrap(http::security_headers::security_headers(&data.config.public_url))
             .wrap(Compress::default())

@@ -169,6 +169,9 @@ struct CommonResponses;
 impl Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
+            if let Some(post) = item.post.as_mut() {
+                add_idempotency_key(path, post);
+            }
             let operations = [
                 &mut item.get,
                 &mut item.put,
@@ -184,6 +187,44 @@ impl Modify for CommonResponses {
             }
         }
     }
+}
+
+/// Every signed-in POST of the API takes an `Idempotency-Key` (`http::idempotency`).
+fn add_idempotency_key(path: &str, operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    let signed_in = operation.security.as_ref().is_some_and(|requirements| {
+        requirements.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()))
+    });
+    if !signed_in || !path.starts_with("/api/v1/") {
+        return;
+    }
+    let key = ParameterBuilder::new()
+        .name(crate::http::idempotency::HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the first answer is kept 24 hours per organisation and key, and a request \
+             with the same key gets it again (with `Idempotent-Replayed: true`) instead of being done twice. \
+             The same key with a different request is a 422; while the first is still running, a 409.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(crate::http::idempotency::MAX_KEY_LENGTH))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(key);
+    let responses = &mut operation.responses.responses;
+    responses
+        .entry("409".to_owned())
+        .or_insert_with(|| problem_response("A request with this Idempotency-Key is still running"));
+    responses.entry("422".to_owned()).or_insert_with(|| {
+        problem_response("Invalid fields, or the Idempotency-Key was used with a different request")
+    });
+    responses.entry("400".to_owned()).or_insert_with(|| problem_response("The Idempotency-Key is not valid"));
 }
 
 fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Operation) {

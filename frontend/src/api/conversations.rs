@@ -75,8 +75,9 @@ impl Api {
     /// `POST /conversations/{id}/messages`: an agent's reply, queued for sending; the
     /// answer is the conversation with the reply in its transcript.
     pub async fn reply(&self, id: i64, body: String) -> Result<ConversationDetail, ApiError> {
-        let request = Request::post(&format!("{API_BASE}/conversations/{id}/messages"));
-        read_json(self.send_body(request, Body::json(&ReplyMessage { body })?).await?).await
+        let url = format!("{API_BASE}/conversations/{id}/messages");
+        let reply = ReplyMessage { body };
+        read_json(self.send_idempotent(|| Request::post(&url), || Body::json(&reply)).await?).await
     }
 
     /// `PATCH /conversations/{id}`: operator, needs attention or the whole tag list.

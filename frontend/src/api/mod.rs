@@ -205,7 +205,7 @@ impl Api {
     /// unschedule, archive): the campaign afterwards (for clone, the new draft).
     pub async fn campaign_action(&self, id: i64, action: CampaignAction) -> Result<Campaign, ApiError> {
         let url = format!("{API_BASE}/campaigns/{id}/{}", action.as_str());
-        read_json(self.send(Request::post(&url)).await?).await
+        read_json(self.send_idempotent(|| Request::post(&url), || Ok(Body::Empty)).await?).await
     }
 
     /// `POST /campaigns`: a new draft.
@@ -282,6 +282,21 @@ impl Api {
         self.send_body(request, Body::Empty).await
     }
 
+    /// Sends a POST with an `Idempotency-Key`, and once more with the same key when the
+    /// first try got no answer (the network failed): whether or not the first reached
+    /// the server, the work (a text, a launch) is done once.
+    async fn send_idempotent(
+        &self,
+        request: impl Fn() -> RequestBuilder,
+        body: impl Fn() -> Result<Body, ApiError>,
+    ) -> Result<Response, ApiError> {
+        let key = idempotency_key();
+        match self.send_body(request().header("Idempotency-Key", &key), body()?).await {
+            Err(ApiError::Unreachable) => self.send_body(request().header("Idempotency-Key", &key), body()?).await,
+            answered => answered,
+        }
+    }
+
     /// [`Api::send`] with a body.
     async fn send_body(&self, request: RequestBuilder, body: Body) -> Result<Response, ApiError> {
         let Some(token) = self.session.token() else {
@@ -296,6 +311,11 @@ impl Api {
         }
         Ok(response)
     }
+}
+
+/// A fresh key for one user action: 128 random bits, in hex.
+fn idempotency_key() -> String {
+    (0..4).map(|_| format!("{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32)).collect()
 }
 
 /// The API's list envelope.

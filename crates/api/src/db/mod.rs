@@ -10,6 +10,7 @@ pub mod connection;
 pub mod contact_lists;
 pub mod conversations;
 pub mod events;
+pub mod idempotency;
 pub mod login_throttle;
 pub mod messages;
 pub mod offices;

@@ -46,6 +46,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (organisation_id, key) {
+        organisation_id -> BigInt,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_throttle (key) {
         key -> Text,
         failures -> BigInt,

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod contact_lists;
 pub mod conversations;
 pub mod events;
+pub mod idempotency;
 pub mod insight;
 pub mod json;
 pub mod listing;
