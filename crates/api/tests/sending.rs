@@ -874,3 +874,42 @@ async fn numbers_that_cannot_receive_texts_are_suppressed_and_the_next_launch_sk
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(problem["detail"].as_str().unwrap().contains("START"), "{problem}");
 }
+
+#[actix_web::test]
+async fn a_failure_the_provider_reports_after_taking_the_message_is_final_unless_it_will_pass() {
+    let w = world().await;
+    let rows = (1..=3).map(|i| json!({"first_name": "C", "last_name": "T", "phone": phone(i)})).collect();
+    let list = w.import("Three", rows).await;
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
+    let id = w.campaign("Reports", json!({"kind": "reusable", "id": number}), list, "Hello {first_name}").await;
+    w.launch(id).await;
+    assert_eq!(w.dispatch("server-a").await, 3);
+    // Twilio's own reports, in place of the simulator's: an unknown error, a failure
+    // without a code, an unreachable handset.
+    w.app.simulator.take_all_reports();
+    let sent = by_phone(&w.messages(id).await);
+    let sid = |i: usize| sent[&phone(i)]["provider_message_id"].as_str().unwrap().to_owned();
+    let report = |i: usize, status: &str, error_code: Option<i64>| tidings_api::providers::StatusReport {
+        provider_message_id: sid(i),
+        status: status.to_owned(),
+        error_code,
+    };
+    let reports =
+        vec![report(1, "undelivered", Some(30008)), report(2, "failed", None), report(3, "undelivered", Some(30003))];
+    status_reports::apply_all(&w.app.app_state, reports).await.unwrap();
+
+    let after = by_phone(&w.messages(id).await);
+    assert_eq!(
+        (after[&phone(1)]["status"].as_str(), after[&phone(1)]["error_code"].as_i64()),
+        (Some("undelivered"), Some(30008))
+    );
+    assert_eq!(after[&phone(2)]["status"], "undelivered", "Twilio's `failed` after taking it");
+    assert!(after[&phone(2)]["error_reason"].as_str().unwrap().contains("without saying why"), "{}", after[&phone(2)]);
+    assert_eq!(after[&phone(3)]["status"], "queued", "an unreachable handset is tried again");
+    w.app.clock.advance(Duration::hours(2));
+    assert_eq!(w.dispatch("server-a").await, 1, "only the unreachable handset's message goes again");
+    let resent: Vec<String> = w.app.simulator.sent().iter().map(|s| s.to.clone()).collect();
+    assert_eq!(resent.iter().filter(|to| **to == phone(1)).count(), 1, "30008 is not sent twice");
+    assert_eq!(resent.iter().filter(|to| **to == phone(2)).count(), 1, "a failure without a code is not sent twice");
+}

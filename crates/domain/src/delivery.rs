@@ -215,14 +215,23 @@ pub fn moves_forward(current: MessageStatus, reported: MessageStatus) -> bool {
     reported.rank() > current.rank()
 }
 
-/// Error codes after which the same message may succeed later: queue overflow,
-/// unreachable handset, an unknown error (retried once by the attempt limit), and
-/// Twilio's "too many concurrent requests".
+/// Error codes of a refused send after which the same message may succeed later: queue
+/// overflow, unreachable handset, an unknown error, and Twilio's "too many concurrent
+/// requests". (Refused: the provider did not take it, so another attempt is the first
+/// text. Reports about a message it took follow [`is_retried_after_report`].)
 pub const TRANSIENT_ERROR_CODES: [i64; 4] = [30001, 30003, 30008, 20429];
 
 /// Whether a failure with `code` is worth another attempt.
 pub fn is_transient(code: i64) -> bool {
     TRANSIENT_ERROR_CODES.contains(&code)
+}
+
+/// Whether a message the provider accepted and then reported undelivered with `code`
+/// is sent again: only for a queue overflow or an unreachable handset, which pass. An
+/// unknown error (30008) or a failure without a code is final — the provider took the
+/// message and may have delivered it, so another attempt could text twice.
+pub fn is_retried_after_report(code: i64) -> bool {
+    matches!(code, 30001 | 30003)
 }
 
 /// Permanent failures that say the number itself cannot receive texts (Twilio 21211

@@ -145,7 +145,7 @@ pub fn set_status_from(
     id: i64,
     from: MessageStatus,
     to: MessageStatus,
-    error: Option<(i64, &str)>,
+    error: Option<(Option<i64>, &str)>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let target = messages::table.filter(messages::id.eq(id)).filter(messages::status.eq(from));
@@ -153,7 +153,7 @@ pub fn set_status_from(
         Some((code, reason)) => diesel::update(target)
             .set((
                 messages::status.eq(to),
-                messages::error_code.eq(Some(code)),
+                messages::error_code.eq(code),
                 messages::error_reason.eq(Some(reason)),
                 messages::updated_at.eq(now),
             ))

@@ -9,7 +9,8 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use tidings_domain::delivery::{
-    error_reason, is_transient, moves_forward, retry_delay, status_from_provider, suppression_for, MessageStatus,
+    error_reason, is_retried_after_report, is_transient, moves_forward, retry_delay, status_from_provider,
+    suppression_for, MessageStatus,
 };
 use tidings_domain::message_wire::Author;
 
@@ -106,11 +107,17 @@ fn move_on_report(
     let publish = |conn: &mut DbConnection, status, error| {
         events::message_status(conn, &mut MessageOffices::default(), message, status, error, stamp)
     };
-    if reported == MessageStatus::Undelivered {
-        let code = error_code.unwrap_or(30008);
-        let reason = error_reason(code);
+    if matches!(reported, MessageStatus::Undelivered | MessageStatus::Failed) {
+        let reason = match error_code {
+            Some(code) => error_reason(code),
+            None => "The provider reported that the message failed, without saying why.".to_owned(),
+        };
         let attempts = u32::try_from(message.attempts).unwrap_or(u32::MAX);
-        if is_transient(code) && attempts < settings.max_attempts && current != MessageStatus::Cancelled {
+        // Twilio took this message: another attempt is a new text. Only a failure the
+        // carrier says will pass is worth it — never one without a code, nor 30008.
+        let worth_retrying = error_code.is_some_and(is_retried_after_report);
+        if worth_retrying && attempts < settings.max_attempts && current != MessageStatus::Cancelled {
+            let code = error_code.unwrap_or_default();
             let next = stamp + retry_delay(settings.retry_base, attempts);
             if db::messages::requeue_from(conn, message.id, message.status, (code, &reason), next, stamp)? {
                 tally.moved(message.campaign_id, message.author, current, MessageStatus::Queued);
@@ -119,10 +126,19 @@ fn move_on_report(
             }
             return Ok(ReportOutcome::Stale);
         }
-        if db::messages::set_status_from(conn, message.id, message.status, reported, Some((code, &reason)), stamp)? {
+        if db::messages::set_status_from(
+            conn,
+            message.id,
+            message.status,
+            reported,
+            Some((error_code, &reason)),
+            stamp,
+        )? {
             tally.moved(message.campaign_id, message.author, current, reported);
-            publish(conn, reported, (Some(code), Some(&reason)))?;
-            suppress_if_unreachable(conn, message, code, &reason, stamp)?;
+            publish(conn, reported, (error_code, Some(&reason)))?;
+            if let Some(code) = error_code {
+                suppress_if_unreachable(conn, message, code, &reason, stamp)?;
+            }
             return Ok(ReportOutcome::Applied(reported));
         }
         return Ok(ReportOutcome::Stale);
