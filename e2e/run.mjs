@@ -224,6 +224,10 @@ async function main() {
       TIDINGS_DEMO_PASSWORD: demoPassword,
       TIDINGS_STATIC_DIR: staticDir,
       TIDINGS_DATA_DIR: dataDir,
+      // Sends succeed unless a test scripts otherwise: a random failure (10% by default,
+      // as `make run` shows) would fail whichever test's reply it hit. The demo's own
+      // failed messages are seeded, not random.
+      TIDINGS_SIMULATOR_FAILURE_RATE: "0",
     };
     runStep(bin, ["migrate"], env);
     runStep(bin, ["seed-demo"], env);

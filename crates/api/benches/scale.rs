@@ -86,6 +86,7 @@ fn main() -> Result<(), String> {
         trusted_proxies: Vec::new(),
         password_workers: tidings_api::config::default_password_workers(),
         metrics_token: None,
+        provider_timeout: tidings_api::providers::twilio::DEFAULT_TIMEOUT,
     };
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let simulator = Arc::new(Simulator::new());

@@ -42,7 +42,7 @@ impl Application {
                 ..SimulatorSettings::default()
             })),
             (ProviderKind::Twilio, Some(twilio)) => Arc::new(
-                TwilioProvider::new(twilio.clone(), config.public_url.clone())
+                TwilioProvider::with_timeout(twilio.clone(), config.public_url.clone(), config.provider_timeout)
                     .map_err(|e| format!("could not set up the Twilio client: {e}"))?,
             ),
             // `ServeArgs::into_config` refuses this; a hand-built `Config` might not.

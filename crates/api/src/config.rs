@@ -111,6 +111,10 @@ pub struct ServeArgs {
     /// 64. Defaults to half the cores, at least one.
     #[arg(long, env = "TIDINGS_PASSWORD_WORKERS")]
     pub password_workers: Option<usize>,
+    /// How long a call to the provider may take in all, in seconds (2 to 120); past
+    /// it a send's outcome is unknown until the provider is asked.
+    #[arg(long, env = "TIDINGS_PROVIDER_TIMEOUT_SECONDS", default_value_t = 15)]
+    pub provider_timeout_seconds: u64,
     /// A bearer token `/metrics` asks for; unset, `/metrics` is open (bind it to a
     /// private address then).
     #[arg(long, env = "TIDINGS_METRICS_TOKEN", hide_env_values = true)]
@@ -245,6 +249,8 @@ pub struct Config {
     pub password_workers: usize,
     /// The bearer token `/metrics` asks for, when set.
     pub metrics_token: Option<Secret>,
+    /// How long a call to the provider may take in all.
+    pub provider_timeout: std::time::Duration,
 }
 
 /// Why the configuration was refused.
@@ -311,6 +317,7 @@ impl ServeArgs {
         within("TIDINGS_SEND_MAX_ATTEMPTS", self.send_max_attempts, 1, 20)?;
         within("TIDINGS_RETRY_BASE_SECONDS", self.retry_base_seconds, 1, 3600)?;
         within("TIDINGS_SEND_CONCURRENCY", self.send_concurrency, 1, 1024)?;
+        within("TIDINGS_PROVIDER_TIMEOUT_SECONDS", self.provider_timeout_seconds, 2, 120)?;
         if !(0.0..=1.0).contains(&self.simulator_failure_rate) {
             return Err(ConfigError::FailureRate(self.simulator_failure_rate));
         }
@@ -388,6 +395,7 @@ impl ServeArgs {
             trusted_proxies,
             password_workers,
             metrics_token: self.metrics_token.filter(|token| !token.is_empty()).map(Secret::new),
+            provider_timeout: std::time::Duration::from_secs(self.provider_timeout_seconds),
         })
     }
 }
@@ -474,6 +482,7 @@ mod tests {
             ("--send-concurrency=0", "TIDINGS_SEND_CONCURRENCY"),
             ("--rate-long-code=100000", "TIDINGS_RATE_LONG_CODE"),
             ("--password-workers=0", "TIDINGS_PASSWORD_WORKERS"),
+            ("--provider-timeout-seconds=600", "TIDINGS_PROVIDER_TIMEOUT_SECONDS"),
             ("--trusted-proxies=10.0.0.0/99", "TIDINGS_TRUSTED_PROXIES"),
         ] {
             let Err(message) = configured(&[flag]) else { panic!("{flag} was accepted") };

@@ -913,3 +913,44 @@ async fn a_failure_the_provider_reports_after_taking_the_message_is_final_unless
     assert_eq!(resent.iter().filter(|to| **to == phone(1)).count(), 1, "30008 is not sent twice");
     assert_eq!(resent.iter().filter(|to| **to == phone(2)).count(), 1, "a failure without a code is not sent twice");
 }
+
+#[actix_web::test]
+async fn sends_whose_answer_was_lost_are_looked_up_and_settled_as_sent_or_sent_again() {
+    let w = world().await;
+    let rows = (1..=3).map(|i| json!({"first_name": "C", "last_name": "T", "phone": phone(i)})).collect();
+    let list = w.import("Three", rows).await;
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
+    let id = w.campaign("Lost", json!({"kind": "reusable", "id": number}), list, "Hello {first_name}").await;
+    w.app.simulator.script_lost_answer(&phone(1), true); // it went out; the answer did not come back
+    w.app.simulator.script_lost_answer(&phone(2), false); // it never arrived
+    w.launch(id).await;
+    assert_eq!(w.dispatch("server-a").await, 3);
+    let sent = by_phone(&w.messages(id).await);
+    assert_eq!(
+        (sent[&phone(1)]["status"].as_str(), sent[&phone(2)]["status"].as_str()),
+        (Some("unknown"), Some("unknown"))
+    );
+
+    let reconcile = tidings_api::services::reconcile::run_once;
+    assert_eq!(reconcile(&w.app.app_state).await.unwrap(), Default::default(), "the provider is given time first");
+    w.app.clock.advance(Duration::minutes(3));
+    let round = reconcile(&w.app.app_state).await.unwrap();
+    assert_eq!((round.found, round.requeued, round.undecided), (1, 1, 0));
+    let settled = by_phone(&w.messages(id).await);
+    let found = &settled[&phone(1)];
+    assert_eq!(found["status"], "sent", "{found}");
+    assert!(found["provider_message_id"].as_str().unwrap().starts_with("SM"), "it takes the provider's id");
+    let never = &settled[&phone(2)];
+    assert_eq!(never["status"], "queued", "{never}");
+    assert!(never["error_reason"].as_str().unwrap().contains("never received"), "{never}");
+
+    assert_eq!(w.dispatch("server-a").await, 1, "only the one that never arrived goes again");
+    let texts: Vec<String> = w.app.simulator.sent().iter().map(|s| s.to.clone()).collect();
+    for i in 1..=3 {
+        assert_eq!(texts.iter().filter(|to| **to == phone(i)).count(), 1, "contact {i} got one text: {texts:?}");
+    }
+    let counts = w.counts(id).await;
+    assert_eq!(counts["unknown"], 0, "{counts}");
+    assert_eq!(reconcile(&w.app.app_state).await.unwrap(), Default::default(), "nothing is left to settle");
+}

@@ -38,6 +38,8 @@ const TAKEN_NUMBER: &str = "+13335550123";
 /// The one number the fake account holds, and its sid.
 const OWNED_NUMBER: &str = "+14155550142";
 const OWNED_SID: &str = "PN0000000000000000000000000000beef";
+/// Twilio takes this long to answer a send to it.
+const SLOW_TO: &str = "+12135550777";
 const BROKEN_SID: &str = "PNffffffffffffffffffffffffffffffff";
 
 /// One request the fake received.
@@ -66,6 +68,8 @@ struct FakeState {
     released: Mutex<HashSet<String>>,
     /// Recipients already refused once (FLAKY_TO).
     limited_once: Mutex<HashSet<String>>,
+    /// Messages created: (sid, To, From, Body).
+    created: Mutex<Vec<(String, String, String, String)>>,
 }
 
 /// A fake Twilio REST API on 127.0.0.1.
@@ -153,19 +157,51 @@ async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeSta
             Some(FLAKY_TO) if state.limited_once.lock().unwrap().insert(FLAKY_TO.to_owned()) => {
                 twilio_error(429, 20429, "Too Many Requests")
             }
-            _ => HttpResponse::Created().json(json!({
-                "sid": sid("SM"),
-                "account_sid": ACCOUNT_SID,
-                "status": "queued",
-                "num_segments": "1",
-                "to": received.field("To"),
-                "from": received.field("From"),
-                "body": received.field("Body"),
-                "error_code": null,
-                "error_message": null,
-                "date_created": "Thu, 26 Nov 2026 18:00:00 +0000",
-            })),
+            to => {
+                let sid = sid("SM");
+                let field = |name: &str| received.field(name).unwrap_or_default().to_owned();
+                state.created.lock().unwrap().push((sid.clone(), field("To"), field("From"), field("Body")));
+                // Created, then slow to say so: the client gives up first.
+                if to == Some(SLOW_TO) {
+                    actix_web::rt::time::sleep(std::time::Duration::from_secs(3)).await;
+                }
+                HttpResponse::Created().json(json!({
+                    "sid": sid,
+                    "account_sid": ACCOUNT_SID,
+                    "status": "queued",
+                    "num_segments": "1",
+                    "to": received.field("To"),
+                    "from": received.field("From"),
+                    "body": received.field("Body"),
+                    "error_code": null,
+                    "error_message": null,
+                    "date_created": "Thu, 26 Nov 2026 18:00:00 +0000",
+                }))
+            }
         },
+        ("GET", "Messages.json") => {
+            let listed: Vec<_> = state
+                .created
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(_, to, from, _)| {
+                    received.query_field("To") == Some(to.as_str()) && received.query_field("From") == Some(from.as_str())
+                })
+                .map(|(sid, to, from, body)| json!({"sid": sid, "to": to, "from": from, "body": body, "status": "delivered", "error_code": null}))
+                .collect();
+            HttpResponse::Ok().json(json!({"messages": listed, "page_size": 100}))
+        }
+        ("GET", rest) if rest.starts_with("Messages/") => {
+            let wanted = rest.trim_start_matches("Messages/").trim_end_matches(".json");
+            let created = state.created.lock().unwrap();
+            match created.iter().find(|(sid, ..)| sid == wanted) {
+                Some((sid, to, from, body)) => HttpResponse::Ok().json(
+                    json!({"sid": sid, "to": to, "from": from, "body": body, "status": "sent", "error_code": null}),
+                ),
+                None => twilio_error(404, 20404, "The requested resource was not found"),
+            }
+        }
         ("GET", "AvailablePhoneNumbers/US/Local.json") => {
             let area = received.query_field("AreaCode");
             let numbers = match area {
@@ -584,4 +620,36 @@ async fn sequential_send_rate_against_the_fake() {
         f64::from(sends) / elapsed.as_secs_f64()
     );
     assert_eq!(fake.received().len(), 500);
+}
+
+#[actix_web::test]
+async fn a_send_past_the_timeout_is_unknown_and_twilio_is_asked_whether_it_went_out() {
+    use tidings_api::providers::{ProviderError, SentQuery};
+    let fake = FakeTwilio::start();
+    let impatient = TwilioProvider::with_timeout(fake.config(), PUBLIC_URL, std::time::Duration::from_secs(1)).unwrap();
+    let Err(ProviderError::Unknown(_)) = impatient.send_message(message(SLOW_TO)).await else {
+        panic!("a send without an answer in time may have gone out: unknown")
+    };
+    let query = |provider_message_id: Option<String>, body: &str| SentQuery {
+        provider_message_id,
+        to: SLOW_TO.to_owned(),
+        from: "+14155550100".to_owned(),
+        body: body.to_owned(),
+        since: chrono::Utc::now() - chrono::Duration::minutes(5),
+    };
+    // By recipient, sender and body: it went out.
+    let found = fake.provider().find_sent_message(query(None, &message(SLOW_TO).body)).await.unwrap();
+    let found = found.expect("Twilio has it");
+    assert!(found.provider_message_id.starts_with("SM"));
+    let listing = fake.received().into_iter().rfind(|r| r.method == "GET").unwrap();
+    assert_eq!(listing.path, format!("/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"));
+    assert_eq!(listing.query_field("To"), Some(SLOW_TO));
+    assert!(listing.query_field("DateSent>").is_some(), "{listing:?}");
+    // Another body is another message: not this one.
+    assert_eq!(fake.provider().find_sent_message(query(None, "something else")).await.unwrap(), None);
+    // By its sid.
+    let by_sid = fake.provider().find_sent_message(query(Some(found.provider_message_id.clone()), "")).await.unwrap();
+    assert_eq!(by_sid.map(|m| m.provider_message_id), Some(found.provider_message_id));
+    let missing = "SM00000000000000000000000000000000".to_owned();
+    assert_eq!(fake.provider().find_sent_message(query(Some(missing), "")).await.unwrap(), None);
 }

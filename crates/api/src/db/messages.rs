@@ -387,3 +387,83 @@ pub fn delete_early_report(conn: &mut DbConnection, provider_message_id: &str) -
 pub fn prune_early_reports(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(early_status_reports::table.filter(early_status_reports::received_at.lt(before))).execute(conn)
 }
+
+/// Sends whose answer was lost (`unknown`) that are due to be looked up at the
+/// provider: last touched before `settled_before` (the provider's list has caught up by
+/// then) and asked about fewer than `max_lookups` times.
+pub fn unknown_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    settled_before: NaiveDateTime,
+    max_lookups: i64,
+    limit: i64,
+) -> QueryResult<Vec<(MessageRow, i64)>> {
+    messages::table
+        .filter(messages::status.eq(MessageStatus::Unknown))
+        .filter(messages::next_attempt_at.le(now))
+        .filter(messages::updated_at.le(settled_before))
+        .filter(messages::lookups.lt(max_lookups))
+        .order(messages::next_attempt_at.asc())
+        .limit(limit)
+        .select((MessageRow::as_select(), messages::lookups))
+        .load(conn)
+}
+
+/// Settles an `unknown` message as found at the provider: its id, its status there.
+pub fn settle_found(
+    conn: &mut DbConnection,
+    id: i64,
+    to: MessageStatus,
+    provider_message_id: &str,
+    error: Option<(Option<i64>, &str)>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = messages::table.filter(messages::id.eq(id)).filter(messages::status.eq(MessageStatus::Unknown));
+    let changed = diesel::update(target)
+        .set((
+            messages::status.eq(to),
+            messages::provider_message_id.eq(Some(provider_message_id)),
+            messages::error_code.eq(error.and_then(|(code, _)| code)),
+            messages::error_reason.eq(error.map(|(_, reason)| reason)),
+            messages::sent_at.eq(Some(now)),
+            messages::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Puts an `unknown` message the provider never received back in the queue, due now.
+pub fn requeue_never_sent(conn: &mut DbConnection, id: i64, reason: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let target = messages::table.filter(messages::id.eq(id)).filter(messages::status.eq(MessageStatus::Unknown));
+    let changed = diesel::update(target)
+        .set((
+            messages::status.eq(MessageStatus::Queued),
+            messages::provider_message_id.eq(None::<String>),
+            messages::error_code.eq(None::<i64>),
+            messages::error_reason.eq(Some(reason)),
+            messages::next_attempt_at.eq(now),
+            messages::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Notes a lookup that could not tell: asked again at `next`, with `reason` shown.
+pub fn lookup_failed(
+    conn: &mut DbConnection,
+    id: i64,
+    reason: &str,
+    next: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = messages::table.filter(messages::id.eq(id)).filter(messages::status.eq(MessageStatus::Unknown));
+    let changed = diesel::update(target)
+        .set((
+            messages::lookups.eq(messages::lookups + 1),
+            messages::error_reason.eq(Some(reason)),
+            messages::next_attempt_at.eq(next),
+            messages::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}

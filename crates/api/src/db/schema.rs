@@ -248,6 +248,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         conversation_id -> Nullable<BigInt>,
         texting_zone -> Nullable<Text>,
+        lookups -> BigInt,
     }
 }
 

@@ -302,8 +302,35 @@ pub fn record_outcome(
                 .filter(messages::lease_owner.eq(owner)),
         )
         .set(&changes)
-        // By position: `MessageRow` lists the table's columns in order.
-        .returning(messages::all_columns)
+        // By position: `MessageRow`'s fields, in order (`lookups` is not one of them).
+        .returning((
+            messages::id,
+            messages::organisation_id,
+            messages::campaign_id,
+            messages::contact_id,
+            messages::phone_number_id,
+            messages::direction,
+            messages::author,
+            messages::author_user_id,
+            messages::from_phone,
+            messages::to_phone,
+            messages::body,
+            messages::encoding,
+            messages::segments,
+            messages::status,
+            messages::attempts,
+            messages::next_attempt_at,
+            messages::lease_owner,
+            messages::lease_expires_at,
+            messages::provider_message_id,
+            messages::error_code,
+            messages::error_reason,
+            messages::created_at,
+            messages::updated_at,
+            messages::sent_at,
+            messages::conversation_id,
+            messages::texting_zone,
+        ))
         .get_result(conn)
         .optional()?;
         if let Some(row) = recorded {

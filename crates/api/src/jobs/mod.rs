@@ -3,6 +3,7 @@
 //! pruning, which every server runs at once, are `crate::live`.)
 
 pub mod dispatcher;
+pub mod reconciler;
 pub mod scheduler;
 pub mod spool_replay;
 pub mod status_reports;
@@ -13,6 +14,7 @@ use crate::state::AppState;
 pub fn spawn_all(state: AppState) {
     scheduler::spawn(state.clone());
     dispatcher::spawn(state.clone());
+    reconciler::spawn(state.clone());
     crate::live::spawn_pruning(state.pool.clone(), state.clock.clone());
     status_reports::spawn(state);
 }

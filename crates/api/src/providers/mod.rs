@@ -82,6 +82,26 @@ pub struct StatusReport {
     pub error_code: Option<i64>,
 }
 
+/// A message to look for at the provider (`Provider::find_sent_message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentQuery {
+    pub provider_message_id: Option<String>,
+    pub to: String,
+    pub from: String,
+    pub body: String,
+    /// No earlier than the attempt whose answer was lost.
+    pub since: chrono::DateTime<chrono::Utc>,
+}
+
+/// A message the provider has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundMessage {
+    pub provider_message_id: String,
+    /// The provider's status (`queued`, `sent`, `delivered`, `undelivered`, …).
+    pub status: String,
+    pub error_code: Option<i64>,
+}
+
 /// A number the provider account holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedNumber {
@@ -110,6 +130,11 @@ pub trait Provider: Send + Sync {
     /// Hands one message to the provider. `Unknown` means it may have been sent: never
     /// retry it blindly.
     fn send_message(&self, message: OutboundMessage) -> ProviderFuture<'_, SendReceipt>;
+
+    /// What the provider knows of a message whose send answer was lost: found (it was
+    /// sent), or not there (it never was). Looked up by its id when known, else among
+    /// the messages from `from` to `to` since `since` with the same body.
+    fn find_sent_message(&self, query: SentQuery) -> ProviderFuture<'_, Option<FoundMessage>>;
 
     /// Delivery reports the provider produced itself and that are due now. Twilio posts
     /// its reports to the status webhook instead, so it has none here.

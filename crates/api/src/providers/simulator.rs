@@ -15,8 +15,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::{
-    NumberType, OutboundMessage, OwnedNumber, Provider, ProviderError, ProviderFuture, ProvisionRequest,
-    ProvisionedNumber, SendReceipt, StatusReport,
+    FoundMessage, NumberType, OutboundMessage, OwnedNumber, Provider, ProviderError, ProviderFuture, ProvisionRequest,
+    ProvisionedNumber, SendReceipt, SentQuery, StatusReport,
 };
 
 /// The failure codes a random failure picks from, with what the simulator does.
@@ -69,6 +69,9 @@ pub struct Simulator {
     sent: Mutex<Vec<SentRecord>>,
     reports: Mutex<VecDeque<Pending>>,
     scripted: Mutex<HashMap<String, VecDeque<i64>>>,
+    /// Sends whose answer is lost, per recipient: `true` when the message went out
+    /// anyway, `false` when it never arrived.
+    lost_answers: Mutex<HashMap<String, VecDeque<bool>>>,
 }
 
 impl Simulator {
@@ -94,6 +97,14 @@ impl Simulator {
     }
 
     /// Every message accepted so far, in order.
+    /// The next send to `to` loses its answer (a timeout, a dropped connection): the
+    /// message went out when `reached`, else it never did.
+    pub fn script_lost_answer(&self, to: &str, reached: bool) {
+        if let Ok(mut lost) = self.lost_answers.lock() {
+            lost.entry(to.to_owned()).or_default().push_back(reached);
+        }
+    }
+
     pub fn sent(&self) -> Vec<SentRecord> {
         self.sent.lock().map(|sent| sent.clone()).unwrap_or_default()
     }
@@ -173,8 +184,38 @@ impl Provider for Simulator {
         })
     }
 
+    fn find_sent_message(&self, query: SentQuery) -> ProviderFuture<'_, Option<FoundMessage>> {
+        Box::pin(async move {
+            let sent = self.sent.lock().map_err(|_| ProviderError::Unavailable("simulator state".to_owned()))?;
+            let found = sent.iter().find(|record| match &query.provider_message_id {
+                Some(id) => &record.provider_message_id == id,
+                None => record.to == query.to && record.from == query.from && record.body == query.body,
+            });
+            Ok(found.map(|record| FoundMessage {
+                provider_message_id: record.provider_message_id.clone(),
+                status: "sent".to_owned(),
+                error_code: None,
+            }))
+        })
+    }
+
     fn send_message(&self, message: OutboundMessage) -> ProviderFuture<'_, SendReceipt> {
         Box::pin(async move {
+            let lost = self.lost_answers.lock().ok().and_then(|mut lost| lost.get_mut(&message.to)?.pop_front());
+            if let Some(reached) = lost {
+                if reached {
+                    if let Ok(mut sent) = self.sent.lock() {
+                        sent.push(SentRecord {
+                            provider_message_id: format!("SM{}", uuid::Uuid::new_v4().simple()),
+                            to: message.to.clone(),
+                            from: message.from.clone(),
+                            body: message.body.clone(),
+                            at: Instant::now(),
+                        });
+                    }
+                }
+                return Err(ProviderError::Unknown("the simulated answer was lost".to_owned()));
+            }
             let failure = self.failure_for(&message.to);
             if let Some(code) = failure.filter(|code| refused_at_send(*code)) {
                 return Err(ProviderError::Rejected {

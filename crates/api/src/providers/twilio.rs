@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
-    NumberType, OutboundMessage, OwnedNumber, Provider, ProviderError, ProviderFuture, ProvisionRequest,
-    ProvisionedNumber, SendReceipt,
+    FoundMessage, NumberType, OutboundMessage, OwnedNumber, Provider, ProviderError, ProviderFuture, ProvisionRequest,
+    ProvisionedNumber, SendReceipt, SentQuery,
 };
 use crate::config::{Secret, TwilioConfig};
 
@@ -77,6 +77,23 @@ struct IncomingNumbers {
     incoming_phone_numbers: Vec<IncomingNumber>,
 }
 
+/// A message as Twilio lists it.
+#[derive(Debug, Deserialize)]
+struct ListedMessage {
+    sid: String,
+    status: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    error_code: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageList {
+    #[serde(default)]
+    messages: Vec<ListedMessage>,
+}
+
 #[derive(Debug, Deserialize)]
 struct CreatedMessage {
     sid: String,
@@ -86,14 +103,26 @@ struct CreatedMessage {
     num_segments: Option<Value>,
 }
 
+/// How long a call to Twilio may take in all by default (`TIDINGS_PROVIDER_TIMEOUT_SECONDS`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
 impl TwilioProvider {
-    /// Builds the client. Timeouts bound how long a send can hang: 5 s to connect (a
-    /// failure there means nothing was sent), 15 s in all (past that, the outcome is
-    /// unknown).
+    /// Builds the client with the default timeout ([`DEFAULT_TIMEOUT`]).
     pub fn new(config: TwilioConfig, public_url: impl Into<String>) -> Result<Self, reqwest::Error> {
+        Self::with_timeout(config, public_url, DEFAULT_TIMEOUT)
+    }
+
+    /// Builds the client. Timeouts bound how long a send can hang: 5 s to connect (a
+    /// failure there means nothing was sent; less when `timeout` is shorter), `timeout`
+    /// in all (past that, the outcome is unknown, and the reconciler asks Twilio).
+    pub fn with_timeout(
+        config: TwilioConfig,
+        public_url: impl Into<String>,
+        timeout: Duration,
+    ) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15))
+            .connect_timeout(Duration::from_secs(5).min(timeout))
+            .timeout(timeout)
             .user_agent(concat!("tidings/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(Self {
@@ -211,6 +240,52 @@ impl Provider for TwilioProvider {
                 .into_iter()
                 .find(|number| number.phone_number == e164)
                 .map(|number| OwnedNumber { provider_sid: Some(number.sid) }))
+        })
+    }
+
+    fn find_sent_message(&self, query: SentQuery) -> ProviderFuture<'_, Option<FoundMessage>> {
+        Box::pin(async move {
+            let found = |message: ListedMessage| FoundMessage {
+                provider_message_id: message.sid,
+                status: message.status,
+                error_code: message.error_code,
+            };
+            if let Some(sid) = query.provider_message_id.as_deref() {
+                // A sid goes into the URL path: refuse anything that is not one.
+                if sid.is_empty() || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return Err(ProviderError::Rejected { code: None, message: "not a Twilio message sid".to_owned() });
+                }
+                let url = self.account_url(&format!("Messages/{sid}.json"));
+                let response =
+                    self.authorised(self.client.get(url)).send().await.map_err(|e| repeatable(transport_failure(e)))?;
+                if response.status() == reqwest::StatusCode::NOT_FOUND {
+                    return Ok(None);
+                }
+                if !response.status().is_success() {
+                    return Err(repeatable(failure(response).await));
+                }
+                let message: ListedMessage = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
+                return Ok(Some(found(message)));
+            }
+            // Twilio filters by the day sent (UTC); the body tells our message apart.
+            let day = query.since.format("%Y-%m-%d").to_string();
+            let filters = [
+                ("To", query.to.as_str()),
+                ("From", query.from.as_str()),
+                ("DateSent>", day.as_str()),
+                ("PageSize", "100"),
+            ];
+            let url = self.account_url("Messages.json");
+            let response = self
+                .authorised(self.client.get(url).query(&filters))
+                .send()
+                .await
+                .map_err(|e| repeatable(transport_failure(e)))?;
+            if !response.status().is_success() {
+                return Err(repeatable(failure(response).await));
+            }
+            let list: MessageList = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
+            Ok(list.messages.into_iter().find(|message| message.body == query.body).map(found))
         })
     }
 

@@ -23,6 +23,7 @@ pub mod paging;
 pub mod phone_numbers;
 pub mod phones;
 pub mod readiness;
+pub mod reconcile;
 pub mod send_queue;
 pub mod texting_hours;
 pub mod users;

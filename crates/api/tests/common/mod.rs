@@ -217,6 +217,7 @@ impl TestApp {
             trusted_proxies: options.trusted_proxies,
             password_workers: 2,
             metrics_token: options.metrics_token.map(Secret::new),
+            provider_timeout: tidings_api::providers::twilio::DEFAULT_TIMEOUT,
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let simulator = Arc::new(Simulator::new());

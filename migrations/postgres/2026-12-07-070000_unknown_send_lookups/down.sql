@@ -1,0 +1,2 @@
+DROP INDEX messages_unknown;
+ALTER TABLE messages DROP COLUMN lookups;
