@@ -688,3 +688,36 @@ async fn the_cost_of_texting_a_list_counts_each_eligible_contacts_own_segments_a
         app.post(&format!("/api/v1/contact-lists/{list}/estimate"), &outsider, json!({"message_template": "Hi"})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn a_list_has_at_most_fifty_columns() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let office = org.offices[0];
+    let csv_of = |extra: usize| {
+        let names: Vec<String> = (1..=extra).map(|i| format!("Field {i}")).collect();
+        let values: Vec<String> = (1..=extra).map(|i| format!("v{i}")).collect();
+        format!("First Name,Last Name,Phone,{}\nAda,Lovelace,+14155552001,{}\n", names.join(","), values.join(","))
+    };
+    let (status, body) = upload_csv(&app, &manager, "Wide", office, &csv_of(47)).await;
+    assert_eq!(status, StatusCode::CREATED, "fifty columns: {body}");
+    let (status, problem) = upload_csv(&app, &manager, "Too wide", office, &csv_of(48)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "file");
+    assert!(problem.to_string().contains("at most 50"), "{problem}");
+
+    let row = |extra: usize| {
+        let fields: serde_json::Map<String, Value> = (1..=extra).map(|i| (format!("Field {i}"), json!("v"))).collect();
+        json!({"first_name": "Ada", "last_name": "Lovelace", "phone": "+14155552001", "fields": fields})
+    };
+    let (status, problem) = app
+        .post("/api/v1/contact-lists", &manager, json!({"name": "Rows", "office_id": office, "rows": [row(48)]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    common::assert_field_error(&problem, "rows");
+    let (status, body) = app
+        .post("/api/v1/contact-lists", &manager, json!({"name": "Rows", "office_id": office, "rows": [row(47)]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}

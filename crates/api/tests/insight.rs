@@ -457,3 +457,32 @@ async fn campaigns_without_replies_or_with_only_opt_outs() {
     let analytics = w.analytics(draft["id"].as_i64().unwrap()).await;
     assert_eq!((analytics["send_status"]["total"].as_i64(), analytics["activity"].clone()), (Some(0), Value::Null));
 }
+
+#[actix_web::test]
+async fn a_long_contacts_export_streams_every_row_page_after_page() {
+    let w = world(Utc.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap()).await;
+    // More than two of the export's pages (5 000 rows each).
+    let count = 10_003;
+    let rows = (0..count)
+        .map(|i| json!({"first_name": format!("P{i}"), "last_name": "Many", "phone": format!("+1415{:07}", 2_000_000 + i)}))
+        .collect();
+    let list = w.import(rows).await;
+    let number =
+        w.app.insert_number(w.org.id, w.org.offices[0], "+14155550100", common::NumberSpec::REUSABLE_SIMULATOR);
+    let id = w.campaign(number, list, "Hi {first_name}", "America/Chicago").await;
+    let response = w
+        .app
+        .client
+        .get(w.app.url(&format!("/api/v1/campaigns/{id}/contacts.csv")))
+        .bearer_auth(&w.manager)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), count + 1, "the header and every contact");
+    let firsts: std::collections::HashSet<&str> =
+        lines[1..].iter().map(|line| line.split(',').next().unwrap()).collect();
+    assert_eq!(firsts.len(), count, "each contact once");
+}

@@ -24,6 +24,10 @@ pub const CONTACT_LIST_NAME_MAX: usize = 200;
 /// counts always cover every row.
 pub const MAX_REPORTED_ROWS: usize = 1000;
 
+/// Columns a contact list may have, first name, last name and phone included: enough
+/// for any student or patient export, and a bound on what one row costs to store.
+pub const MAX_COLUMNS: usize = 50;
+
 /// A column every contact list must have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -644,7 +648,8 @@ pub struct ContactRowInput {
     #[serde(default, deserialize_with = "lenient_text")]
     pub phone: Option<String>,
     /// Other fields by name, e.g. `{"Student ID": "S1", "Program": "Nursing"}`. The
-    /// list's field order is the order names first appear in the rows.
+    /// list's field order is the order names first appear in the rows; a list has at
+    /// most 47 of them (50 columns with first name, last name and phone).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub fields: OrderedFields,

@@ -62,7 +62,9 @@ pub struct ContactListUpload {
 /// required column refuses the file (422, naming it); so does an empty file or one
 /// without data rows. A `mapping` part (`{"first_name": 0, "last_name": "Surname",
 /// "phone": 2, "fields": [{"column": 3, "name": "Student ID"}]}`; columns by 0-based
-/// index or header) replaces header recognition.
+/// index or header) replaces header recognition. A list has at most 50 columns, the
+/// three required ones included (JSON rows: at most 47 other field names); more refuses
+/// the import (422 on `file` or `rows`).
 ///
 /// Rows: phones are normalised to E.164; numbers without a country code are read in
 /// the office's region (from its time zone: US and Canada zones → US). Rows with a

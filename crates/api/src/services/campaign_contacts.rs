@@ -187,19 +187,28 @@ fn neutralised(cell: &str) -> String {
     }
 }
 
-/// `GET /campaigns/{id}/contacts.csv`: the same rows as the tab (search and filter
-/// apply), every page.
-pub fn export_csv(
+/// `GET /campaigns/{id}/contacts.csv`, page by page: [`export_start`] checks the
+/// campaign and writes the header, then each [`export_page`] writes the next rows. Each
+/// takes a connection for its own page only, so a long download never holds one.
+pub struct CsvExport {
+    organisation_id: i64,
+    campaign_id: i64,
+    list: ListFacts,
+    launched: bool,
+    filter: CampaignContactFilter,
+    done: bool,
+}
+
+/// The export's header line, after checking the caller may see the campaign.
+pub fn export_start(
     conn: &mut DbConnection,
     actor: &AuthUser,
     campaign_id: i64,
     query: &ContactQuery,
-    now: DateTime<Utc>,
-) -> ApiResult<String> {
+) -> ApiResult<(CsvExport, Vec<u8>)> {
     let campaign = load_visible(conn, actor, campaign_id)?;
     let list = list_of(conn, &campaign)?;
     let launched = campaign.launched_at.is_some();
-    let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["First Name".to_owned(), "Last Name".to_owned(), "Phone".to_owned()];
     header.extend(list.field_names.iter().cloned());
     header.extend([
@@ -208,31 +217,67 @@ pub fn export_csv(
         "Failed Reason".to_owned(),
         "Opted Out".to_owned(),
     ]);
-    let write_error = |e: csv::Error| ApiError::internal(format!("writing the contacts CSV: {e}"));
-    writer.write_record(header.iter().map(|h| neutralised(h))).map_err(write_error)?;
-    let mut filter = filter_of(query, launched, None, EXPORT_PAGE);
-    loop {
-        let rows = db::campaign_contacts::page(conn, campaign.organisation_id, campaign.id, list.list_id, &filter)?;
-        let Some(last) = rows.last() else { break };
-        filter.after_id = Some(last.id);
-        let full = i64::try_from(rows.len()).unwrap_or(0) == EXPORT_PAGE;
-        let undeliverable = skipped_as_undeliverable(conn, campaign.organisation_id, &rows, launched)?;
-        for row in rows {
-            let contact = to_contact(row, &list.field_names, launched, &undeliverable, now);
-            let mut record = vec![contact.first_name, contact.last_name, contact.phone];
-            record.extend(contact.fields.into_iter().map(|f| f.value));
-            record.push(contact.created_at.to_rfc3339());
-            record.push(contact.delivery.as_str().to_owned());
-            record.push(contact.failed_reason.or(contact.waiting_note).unwrap_or_default());
-            record.push(if contact.opted_out { "yes" } else { "no" }.to_owned());
-            writer.write_record(record.iter().map(|cell| neutralised(cell))).map_err(write_error)?;
-        }
-        if !full {
-            break;
-        }
+    let bytes = csv_lines(&header, 1)?;
+    let filter = filter_of(query, launched, None, EXPORT_PAGE);
+    let export = CsvExport {
+        organisation_id: campaign.organisation_id,
+        campaign_id: campaign.id,
+        list,
+        launched,
+        filter,
+        done: false,
+    };
+    Ok((export, bytes))
+}
+
+/// The next page of rows as CSV, or `None` when every row was written.
+pub fn export_page(
+    conn: &mut DbConnection,
+    mut export: CsvExport,
+    now: DateTime<Utc>,
+) -> ApiResult<(CsvExport, Option<Vec<u8>>)> {
+    if export.done {
+        return Ok((export, None));
     }
-    let bytes = writer.into_inner().map_err(|e| ApiError::internal(format!("writing the contacts CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::internal(format!("the contacts CSV is not UTF-8: {e}")))
+    let rows = db::campaign_contacts::page(
+        conn,
+        export.organisation_id,
+        export.campaign_id,
+        export.list.list_id,
+        &export.filter,
+    )?;
+    let Some(last) = rows.last() else {
+        export.done = true;
+        return Ok((export, None));
+    };
+    export.filter.after_id = Some(last.id);
+    export.done = i64::try_from(rows.len()).unwrap_or(0) < EXPORT_PAGE;
+    let undeliverable = skipped_as_undeliverable(conn, export.organisation_id, &rows, export.launched)?;
+    let width = export.list.field_names.len() + 7;
+    let mut cells = Vec::with_capacity(rows.len() * width);
+    for row in rows {
+        let contact = to_contact(row, &export.list.field_names, export.launched, &undeliverable, now);
+        cells.extend([contact.first_name, contact.last_name, contact.phone]);
+        cells.extend(contact.fields.into_iter().map(|f| f.value));
+        cells.push(contact.created_at.to_rfc3339());
+        cells.push(contact.delivery.as_str().to_owned());
+        cells.push(contact.failed_reason.or(contact.waiting_note).unwrap_or_default());
+        cells.push(if contact.opted_out { "yes" } else { "no" }.to_owned());
+    }
+    let lines = cells.len() / width;
+    let bytes = csv_lines(&cells, lines)?;
+    Ok((export, Some(bytes)))
+}
+
+/// `cells` as `lines` CSV records of equal width, formulas neutralised.
+fn csv_lines(cells: &[String], lines: usize) -> ApiResult<Vec<u8>> {
+    let write_error = |e: csv::Error| ApiError::internal(format!("writing the contacts CSV: {e}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let width = cells.len().checked_div(lines).unwrap_or(0).max(1);
+    for record in cells.chunks(width) {
+        writer.write_record(record.iter().map(|cell| neutralised(cell))).map_err(write_error)?;
+    }
+    writer.into_inner().map_err(|e| ApiError::internal(format!("writing the contacts CSV: {e}")))
 }
 
 /// The contact of the campaign's list, or 404.

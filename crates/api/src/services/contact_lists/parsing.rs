@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::json;
 use tidings_domain::contact_list::{
     map_headers, resolve_mapping, sniff_delimiter, ColumnMapping, ContactRowInput, FieldNames, HeaderMapping,
-    ImportReport, RequiredColumn, RowProblem, RowProblemKind,
+    ImportReport, RequiredColumn, RowProblem, RowProblemKind, MAX_COLUMNS,
 };
 use tidings_domain::template::placeholder_key;
 use tidings_domain::FieldError;
@@ -194,6 +194,11 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions, region: DefaultRegion) -> A
         (None, mapping, true)
     };
     let column_count = headers.as_ref().map_or(record.len(), Vec::len).max(mapping.width());
+    if column_count > MAX_COLUMNS {
+        return Err(file_error(format!(
+            "has {column_count} columns; a contact list has at most {MAX_COLUMNS} (remove the ones you do not need)"
+        )));
+    }
     let mut checker = RowChecker::new(region, "file", mapping.field_names());
     let cell = |record: &csv::StringRecord, column: Option<usize>| -> String {
         column.and_then(|c| record.get(c)).unwrap_or("").to_owned()
@@ -268,6 +273,16 @@ pub fn parse_rows(rows: &[ContactRowInput], region: DefaultRegion) -> ApiResult<
                 field_names.push(name);
             }
         }
+    }
+    if field_names.len() + 3 > MAX_COLUMNS {
+        return Err(ApiError::invalid(
+            "rows",
+            format!(
+                "name {} different fields; a contact list has at most {} besides first name, last name and phone",
+                field_names.len(),
+                MAX_COLUMNS - 3
+            ),
+        ));
     }
     let mut checker = RowChecker::new(region, "rows", field_names);
     let mut values: Vec<&str> = Vec::new();
