@@ -8,6 +8,8 @@
 #   make openapi   rewrite openapi/openapi.json from the code
 #   make bench     measure at scale (BENCH_CONTACTS, default 1 000 000; SQLite, or
 #                  PostgreSQL with BENCH_DATABASE_URL=postgres://…)
+#   make soak      the long fault runs: kills during a 100 000-contact launch, webhook
+#                  chaos over 10 000 messages (RELIABILITY.md)
 #
 # Build output lives outside the clone (CARGO_TARGET_DIR), so fresh clones of the same
 # machine reuse it.
@@ -22,7 +24,7 @@ DATABASE_URL ?= sqlite://data/tidings.db
 include mk/frontend.mk
 include mk/e2e.mk
 
-.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain bench
+.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain bench soak
 
 # rustup installs the toolchain and wasm target named in rust-toolchain.toml on first use.
 toolchain:
@@ -62,6 +64,13 @@ wasm-check: toolchain
 
 server-debug:
 	$(CARGO) build -p tidings-api --bin tidings
+
+# The long forms of the fault tests (their short forms run in `make test`): a 100 000
+# contact launch with the server killed 20 times, and 10 000 messages' status reports
+# delivered 1-6 times each in any order. Set TEST_DATABASE_URL for PostgreSQL.
+soak: toolchain
+	SOAK_CONTACTS=$${SOAK_CONTACTS:-100000} SOAK_KILLS=$${SOAK_KILLS:-20} CHAOS_MESSAGES=$${CHAOS_MESSAGES:-10000} \
+		$(CARGO) test --release -p tidings-api --test soak --test chaos -- --nocapture --test-threads 1
 
 # Figures, not pass/fail: crates/api/benches/scale.rs says what each line measures.
 bench: toolchain
