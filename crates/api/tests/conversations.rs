@@ -981,3 +981,35 @@ async fn a_limited_user_works_only_the_conversations_in_their_inboxes() {
         w.app.post("/api/v1/simulator/inbound", &limited, json!({"from": phone(2), "to": NUMBER, "body": "x"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
 }
+
+#[actix_web::test]
+async fn a_long_transcript_reads_a_page_at_a_time_from_the_newest_back() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(1).await;
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    let mut id = 0;
+    for i in 1..=7 {
+        id = w.reply(&phone(1), NUMBER, &format!("Message {i}")).await["conversation_id"].as_i64().unwrap();
+    }
+    // The campaign message and seven replies: eight in all, read three at a time.
+    let mut pages = Vec::new();
+    let mut path = format!("/api/v1/conversations/{id}/messages?limit=3");
+    loop {
+        let (status, page) = w.app.get(&path, &w.manager).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let bodies: Vec<String> =
+            page["items"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap().to_owned()).collect();
+        pages.push(bodies);
+        let Some(next) = page["next_cursor"].as_str() else { break };
+        path = format!("/api/v1/conversations/{id}/messages?limit=3&cursor={next}");
+    }
+    assert_eq!(pages.len(), 3);
+    assert_eq!(pages[0], ["Message 5", "Message 6", "Message 7"], "the newest first, each page oldest first");
+    assert_eq!(pages[1], ["Message 2", "Message 3", "Message 4"]);
+    assert_eq!(pages[2].len(), 2);
+    assert!(pages[2][0].starts_with("Hi Contact1"), "{:?}", pages[2]);
+    let (status, problem) = w.app.get(&format!("/api/v1/conversations/{id}/messages?limit=501"), &w.manager).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    common::assert_field_error(&problem, "limit");
+}

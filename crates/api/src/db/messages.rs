@@ -344,6 +344,21 @@ pub fn of_conversation(conn: &mut DbConnection, conversation_id: i64) -> QueryRe
         .load(conn)
 }
 
+/// A page of a conversation's transcript: up to `limit` messages before message
+/// `before` (the newest when `None`), newest first.
+pub fn page_of_conversation(
+    conn: &mut DbConnection,
+    conversation_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<MessageRow>> {
+    let mut query = messages::table.filter(messages::conversation_id.eq(conversation_id)).into_boxed();
+    if let Some(before) = before {
+        query = query.filter(messages::id.lt(before));
+    }
+    query.select(MessageRow::as_select()).order(messages::id.desc()).limit(limit).load(conn)
+}
+
 /// The newest message of each of `conversation_ids`.
 pub fn last_of_conversations(conn: &mut DbConnection, conversation_ids: &[i64]) -> QueryResult<Vec<MessageRow>> {
     let newest: Vec<Option<i64>> = messages::table

@@ -7,7 +7,7 @@ use tidings_domain::conversation_wire::{
     CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts, ReplyMessage,
     Section, UpdateConversation,
 };
-use tidings_domain::message_wire::Message;
+use tidings_domain::message_wire::MessagePage;
 use tidings_domain::Problem;
 use utoipa::IntoParams;
 
@@ -110,12 +110,14 @@ pub async fn get_conversation(
     state.db(move |conn| conversations::detail(conn, &user, id)).await.map(web::Json)
 }
 
-/// The conversation's messages, oldest first.
+/// The conversation's transcript, a page at a time from the newest back: each page is
+/// oldest first, and its `next_cursor` gives the page of earlier messages.
 #[utoipa::path(
     tag = "conversations",
-    params(("id" = i64, Path, description = "Conversation id")),
+    params(("id" = i64, Path, description = "Conversation id"), TranscriptListing),
     responses(
-        (status = 200, description = "The transcript", body = ItemList<Message>),
+        (status = 200, description = "A page of the transcript", body = MessagePage),
+        (status = 400, description = "A bad cursor or limit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -125,10 +127,10 @@ pub async fn list_conversation_messages(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-) -> ApiResult<web::Json<ItemList<Message>>> {
-    let id = id.into_inner();
-    let detail = state.db(move |conn| conversations::detail(conn, &user, id)).await?;
-    Ok(web::Json(ItemList { items: detail.messages }))
+    listing: TranscriptListing,
+) -> ApiResult<web::Json<MessagePage>> {
+    let (id, page) = (id.into_inner(), listing.page);
+    state.db(move |conn| conversations::transcript_page(conn, &user, id, &page)).await.map(web::Json)
 }
 
 /// An agent's reply: queued and sent at the number's pace; clears needs attention.
@@ -219,6 +221,13 @@ pub struct InboxListQuery {
 
 /// An inbox request: which inbox and tab, its filter and the page.
 type InboxListing = Listing<InboxListQuery, 25, 100>;
+
+/// A transcript takes no filter of its own.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TranscriptQuery {}
+
+type TranscriptListing = Listing<TranscriptQuery, 100, 500>;
 
 /// How many conversations need attention in your personal inbox and in each office
 /// inbox you may open.

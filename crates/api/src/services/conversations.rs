@@ -16,7 +16,7 @@ use tidings_domain::conversation_wire::{
     CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
     ConversationSection, ConversationTagCount, InboxCounts, OfficeInboxCount, Route, Section, UpdateConversation,
 };
-use tidings_domain::message_wire::Author;
+use tidings_domain::message_wire::{Author, MessagePage};
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::phone_number::PhoneNumberStatus;
 use tidings_domain::segments::validate_message_body;
@@ -200,6 +200,24 @@ fn load_to_work(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult
         ));
     }
     Ok(row)
+}
+
+/// `GET /conversations/{id}/messages`: the transcript a page at a time, from the newest
+/// back — each page oldest first, with the cursor of the page before it.
+pub fn transcript_page(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    page: &PageRequest,
+) -> ApiResult<MessagePage> {
+    let row = load(conn, actor, id)?;
+    let before = page.id_cursor()?;
+    let mut rows = db::messages::page_of_conversation(conn, row.id, before, page.limit + 1)?;
+    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > page.limit;
+    rows.truncate(usize::try_from(page.limit).unwrap_or(0));
+    let next_cursor = more.then(|| rows.last().map(|oldest| oldest.id.to_string())).flatten();
+    rows.reverse();
+    Ok(MessagePage { items: to_messages(conn, actor.organisation_id, rows)?, next_cursor })
 }
 
 /// `GET /conversations/{id}`: the conversation and its whole transcript. A person
