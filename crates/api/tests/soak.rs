@@ -134,6 +134,9 @@ impl Drop for Server {
     }
 }
 
+/// Server errors the API answered the soak's calls with (5xx), for its report.
+static SERVER_ERRORS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 async fn call(
     client: &reqwest::Client,
     method: reqwest::Method,
@@ -147,6 +150,9 @@ async fn call(
     }
     let response = request.send().await.unwrap();
     let status = response.status();
+    if status.is_server_error() {
+        SERVER_ERRORS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
@@ -288,8 +294,9 @@ async fn a_launch_survives_the_server_being_killed_and_texts_each_contact_once()
     let report = || {
         println!(
         "soak: {contacts} contacts, {kills} kills, {} texts, {duplicated} duplicated, {unsettled} failed or unknown \
-         (with a reason), settled {:?} after the last kill",
+         (with a reason), {} server errors answered, settled {:?} after the last kill",
         texts.values().sum::<usize>(),
+        SERVER_ERRORS.load(std::sync::atomic::Ordering::Relaxed),
         started.elapsed()
     )
     };
