@@ -4,7 +4,8 @@
 //! fake saw no number texted twice. `SOAK_CONTACTS` (default 1 000) and `SOAK_KILLS`
 //! (default 3) set the size; `make soak` runs 100 000 contacts and 20 kills and writes
 //! its figures to RELIABILITY.md. Runs the real `tidings` binary, on SQLite or, with
-//! `TEST_DATABASE_URL`, on PostgreSQL.
+//! `TEST_DATABASE_URL`, on PostgreSQL with two servers (`SOAK_SERVERS`), either of
+//! which is killed.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap fails the test, which is the point")]
 
 mod common;
@@ -137,6 +138,32 @@ impl Drop for Server {
 /// Server errors the API answered the soak's calls with (5xx), for its report.
 static SERVER_ERRORS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// The `n`th server's process settings: its own port, the shared database and fake.
+fn server_on(database_url: &str, fake_base: &str, dir: &std::path::Path, n: usize) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("DATABASE_URL", database_url.to_owned()),
+        ("TIDINGS_BIND", format!("127.0.0.1:{port}")),
+        ("TIDINGS_PUBLIC_URL", base.clone()),
+        ("TIDINGS_PROVIDER", "twilio".to_owned()),
+        ("TWILIO_ACCOUNT_SID", ACCOUNT_SID.to_owned()),
+        ("TWILIO_AUTH_TOKEN", AUTH_TOKEN.to_owned()),
+        ("TWILIO_API_BASE", fake_base.to_owned()),
+        ("TIDINGS_JWT_SECRET", "soak-secret-soak-secret-soak-secret-0123".to_owned()),
+        ("TIDINGS_STATIC_DIR", dir.display().to_string()),
+        ("TIDINGS_DATA_DIR", dir.display().to_string()),
+        ("TIDINGS_INBOUND_SPOOL_DIR", dir.join(format!("spool-{n}")).display().to_string()),
+        ("TIDINGS_RATE_LONG_CODE", "10000".to_owned()),
+        ("TIDINGS_ADMIN_PASSWORD", PASSWORD.to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Server { env, base, child: None, log: dir.join(format!("server-{n}.log")) }
+}
+
 async fn call(
     client: &reqwest::Client,
     method: reqwest::Method,
@@ -177,30 +204,17 @@ async fn a_launch_survives_the_server_being_killed_and_texts_each_contact_once()
         tidings_api::db::connection::DatabaseTarget::Postgres(url) => url,
     };
     let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let env: Vec<(String, String)> = [
-        ("DATABASE_URL", database_url.as_str()),
-        ("TIDINGS_BIND", &format!("127.0.0.1:{port}")),
-        ("TIDINGS_PUBLIC_URL", &base),
-        ("TIDINGS_PROVIDER", "twilio"),
-        ("TWILIO_ACCOUNT_SID", ACCOUNT_SID),
-        ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
-        ("TWILIO_API_BASE", &fake_base),
-        ("TIDINGS_JWT_SECRET", "soak-secret-soak-secret-soak-secret-0123"),
-        ("TIDINGS_STATIC_DIR", &dir.path().display().to_string()),
-        ("TIDINGS_DATA_DIR", &dir.path().display().to_string()),
-        ("TIDINGS_RATE_LONG_CODE", "10000"),
-        ("TIDINGS_ADMIN_PASSWORD", PASSWORD),
-        ("RUST_LOG", "warn"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    let mut server = Server { env, base: base.clone(), child: None, log: dir.path().join("server.log") };
-    server.run(&["migrate"]);
-    server.run(&["create-org", "--name", "Soak College", "--admin-email", "admin@soak.test"]);
-    server.start().await;
+    // Two servers share PostgreSQL, either of which is killed; SQLite has one.
+    let server_count = setting("SOAK_SERVERS", if database.is_postgres() { 2 } else { 1 });
+    let mut servers: Vec<Server> =
+        (0..server_count).map(|n| server_on(&database_url, &fake_base, dir.path(), n)).collect();
+    servers[0].run(&["migrate"]);
+    servers[0].run(&["create-org", "--name", "Soak College", "--admin-email", "admin@soak.test"]);
+    for server in &mut servers {
+        server.start().await;
+    }
+    // The API is asked through the first; the servers send from whichever holds the lane.
+    let base = servers[0].base.clone();
 
     let client = reqwest::Client::new();
     let url = |path: &str| format!("{base}{path}");
@@ -252,8 +266,9 @@ async fn a_launch_survives_the_server_being_killed_and_texts_each_contact_once()
     let mut rng = rand::rngs::StdRng::seed_from_u64(u64::try_from(contacts).unwrap());
     for _ in 0..kills {
         actix_web::rt::time::sleep(Duration::from_millis(rng.random_range(100..1_500))).await;
-        server.kill();
-        server.start().await;
+        let victim = rng.random_range(0..servers.len());
+        servers[victim].kill();
+        servers[victim].start().await;
     }
 
     // Then it finishes by itself: nothing left queued, claimed or sending (leases of the
@@ -293,7 +308,7 @@ async fn a_launch_survives_the_server_being_killed_and_texts_each_contact_once()
     #[allow(clippy::print_stdout, reason = "the soak's figures are its report")]
     let report = || {
         println!(
-        "soak: {contacts} contacts, {kills} kills, {} texts, {duplicated} duplicated, {unsettled} failed or unknown \
+        "soak: {contacts} contacts, {server_count} server(s), {kills} kills, {} texts, {duplicated} duplicated, {unsettled} failed or unknown \
          (with a reason), {} server errors answered, settled {:?} after the last kill",
         texts.values().sum::<usize>(),
         SERVER_ERRORS.load(std::sync::atomic::Ordering::Relaxed),
