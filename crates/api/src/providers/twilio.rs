@@ -145,21 +145,40 @@ impl TwilioProvider {
 
     /// Numbers with SMS for sale in `country`, near `area_code` when given.
     async fn search(&self, country: &str, area_code: Option<&str>) -> Result<Vec<String>, ProviderError> {
-        let url = self.account_url(&format!("AvailablePhoneNumbers/{country}/Local.json"));
         let mut query = vec![("SmsEnabled", "true"), ("PageSize", "10")];
         if let Some(area) = area_code {
             query.push(("AreaCode", area));
         }
+        let found: Option<AvailableNumbers> =
+            self.read(&format!("AvailablePhoneNumbers/{country}/Local.json"), &query).await?;
+        Ok(found
+            .map(|found| found.available_phone_numbers)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| n.phone_number)
+            .collect())
+    }
+
+    /// GET `path` of the account with `query`, as JSON; `None` when Twilio has no such
+    /// resource (404). A read changes nothing at Twilio, so any failure may be repeated.
+    async fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Option<T>, ProviderError> {
+        let url = self.account_url(path);
         let response = self
-            .authorised(self.client.get(url).query(&query))
+            .authorised(self.client.get(url).query(query))
             .send()
             .await
             .map_err(|e| repeatable(transport_failure(e)))?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
         if !response.status().is_success() {
             return Err(repeatable(failure(response).await));
         }
-        let found: AvailableNumbers = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
-        Ok(found.available_phone_numbers.into_iter().map(|n| n.phone_number).collect())
+        response.json().await.map(Some).map_err(|e| repeatable(unreadable(e)))
     }
 
     async fn buy(&self, e164: &str, friendly_name: &str) -> Result<IncomingNumber, ProviderError> {
@@ -224,19 +243,11 @@ impl Provider for TwilioProvider {
     fn find_owned_number(&self, e164: &str) -> ProviderFuture<'_, Option<OwnedNumber>> {
         let e164 = e164.to_owned();
         Box::pin(async move {
-            let url = self.account_url("IncomingPhoneNumbers.json");
             let query = [("PhoneNumber", e164.as_str()), ("PageSize", "1")];
-            let response = self
-                .authorised(self.client.get(url).query(&query))
-                .send()
-                .await
-                .map_err(|e| repeatable(transport_failure(e)))?;
-            if !response.status().is_success() {
-                return Err(repeatable(failure(response).await));
-            }
-            let found: IncomingNumbers = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
+            let found: Option<IncomingNumbers> = self.read("IncomingPhoneNumbers.json", &query).await?;
             Ok(found
-                .incoming_phone_numbers
+                .map(|found| found.incoming_phone_numbers)
+                .unwrap_or_default()
                 .into_iter()
                 .find(|number| number.phone_number == e164)
                 .map(|number| OwnedNumber { provider_sid: Some(number.sid) }))
@@ -255,17 +266,8 @@ impl Provider for TwilioProvider {
                 if sid.is_empty() || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
                     return Err(ProviderError::Rejected { code: None, message: "not a Twilio message sid".to_owned() });
                 }
-                let url = self.account_url(&format!("Messages/{sid}.json"));
-                let response =
-                    self.authorised(self.client.get(url)).send().await.map_err(|e| repeatable(transport_failure(e)))?;
-                if response.status() == reqwest::StatusCode::NOT_FOUND {
-                    return Ok(None);
-                }
-                if !response.status().is_success() {
-                    return Err(repeatable(failure(response).await));
-                }
-                let message: ListedMessage = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
-                return Ok(Some(found(message)));
+                let message: Option<ListedMessage> = self.read(&format!("Messages/{sid}.json"), &[]).await?;
+                return Ok(message.map(found));
             }
             // Twilio filters by the day sent (UTC); the body tells our message apart.
             let day = query.since.format("%Y-%m-%d").to_string();
@@ -275,17 +277,9 @@ impl Provider for TwilioProvider {
                 ("DateSent>", day.as_str()),
                 ("PageSize", "100"),
             ];
-            let url = self.account_url("Messages.json");
-            let response = self
-                .authorised(self.client.get(url).query(&filters))
-                .send()
-                .await
-                .map_err(|e| repeatable(transport_failure(e)))?;
-            if !response.status().is_success() {
-                return Err(repeatable(failure(response).await));
-            }
-            let list: MessageList = response.json().await.map_err(|e| repeatable(unreadable(e)))?;
-            Ok(list.messages.into_iter().find(|message| message.body == query.body).map(found))
+            let list: Option<MessageList> = self.read("Messages.json", &filters).await?;
+            let messages = list.map(|list| list.messages).unwrap_or_default();
+            Ok(messages.into_iter().find(|message| message.body == query.body).map(found))
         })
     }
 
