@@ -251,7 +251,8 @@ fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Opera
         add("400", "A query parameter is not valid");
     }
     if in_path {
-        add("404", "No such resource visible to you (or the id is not a number)");
+        add("400", "A path id is not a whole number in range");
+        add("404", "No such resource visible to you");
     }
     if path != "/healthz" {
         add("503", "The database is busy or unreachable; nothing was changed (Retry-After says when to try again)");
