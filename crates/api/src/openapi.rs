@@ -233,6 +233,10 @@ fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Opera
         requirements.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()))
     });
     let json_body = operation.request_body.as_ref().is_some_and(|body| body.content.contains_key("application/json"));
+    let form_body = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|body| body.content.contains_key("application/x-www-form-urlencoded"));
     let parameters = operation.parameters.as_deref().unwrap_or_default();
     let has = |place: ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
     let (query, in_path) = (has(ParameterIn::Query), has(ParameterIn::Path));
@@ -246,6 +250,11 @@ fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Opera
         add("400", "The body is not valid JSON");
         add("413", "The body is larger than the server accepts (TIDINGS_MAX_BODY_BYTES)");
         add("415", "The body is not sent as application/json");
+    }
+    if form_body {
+        add("400", "The form is not valid");
+        add("413", "The form is larger than the server accepts");
+        add("415", "The body is not sent as application/x-www-form-urlencoded");
     }
     if query {
         add("400", "A query parameter is not valid");
