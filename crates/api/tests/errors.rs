@@ -152,3 +152,22 @@ async fn the_apps_files_are_sent_as_their_precompressed_copies_when_accepted() {
     assert_eq!((encoding.as_str(), body.as_slice()), ("gzip", &b"gzip js"[..]));
     assert!(kind.starts_with("text/javascript") || kind.starts_with("application/javascript"), "{kind}");
 }
+
+#[actix_web::test]
+async fn a_body_that_is_not_an_object_and_a_page_out_of_range_are_refused() {
+    let app = TestApp::spawn().await;
+    app.seed_default_org("alpha");
+    let admin = app.login("admin@alpha.test").await;
+    // An array would otherwise be read as the fields in order: a PATCH that changes nothing.
+    let (status, problem) = app.patch("/api/v1/organisation", &admin, json!([null, null])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("JSON object"), "{problem}");
+    for query in ["per_page=0", "per_page=101", "per_page=2147483648", "page=0"] {
+        let (status, problem) = app.get(&format!("/api/v1/campaigns?{query}"), &admin).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {problem}");
+    }
+    let (status, problem) = app.get("/api/v1/campaigns?per_page=101", &admin).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    common::assert_field_error(&problem, "per_page");
+    assert_eq!(app.get("/api/v1/campaigns?per_page=100&page=1", &admin).await.0, StatusCode::OK);
+}

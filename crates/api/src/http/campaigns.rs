@@ -32,8 +32,10 @@ pub struct CampaignListQuery {
     /// Only this office's campaigns (within what the user may see).
     pub office_id: Option<i64>,
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 

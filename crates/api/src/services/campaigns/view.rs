@@ -14,6 +14,7 @@ use tidings_domain::organisation_wire::TextingHours;
 use tidings_domain::phone_display::display_phone;
 use tidings_domain::tags::tag_key;
 use tidings_domain::texting_hours::TextingWindow;
+use tidings_domain::FieldError;
 
 use super::{field_names, load_visible, script_of, ENTITY, MAX_PER_PAGE};
 use crate::auth::AuthUser;
@@ -214,8 +215,18 @@ pub fn list(
     now: DateTime<Utc>,
 ) -> ApiResult<CampaignPage> {
     actor.require_messaging()?;
-    let page = query.page.max(1);
-    let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+    // Out of range is refused, not quietly changed: the caller asked for something else.
+    let mut errors = Vec::new();
+    if query.page < 1 {
+        errors.push(FieldError::new("page", "must be a whole number from 1"));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&query.per_page) {
+        errors.push(FieldError::new("per_page", format!("must be a whole number from 1 to {MAX_PER_PAGE}")));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::bad_request_fields("A query parameter is not valid.", errors));
+    }
+    let (page, per_page) = (query.page, query.per_page);
     let filter = CampaignFilter {
         state: query.state,
         office_id: query.office_id,
