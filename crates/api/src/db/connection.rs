@@ -158,15 +158,14 @@ impl ManageConnection for ConnectionManager {
                 let path = path.to_string_lossy();
                 let mut conn = SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout makes a writer wait for the lock instead of failing at
-                // once — first, as switching to WAL takes the lock too (several
-                // processes opening a new file at once); WAL lets readers run beside the
-                // one writer; foreign keys are off by default in SQLite.
+                // once; WAL lets readers run beside the one writer; foreign keys are
+                // off by default in SQLite.
                 conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                     self.busy_timeout_ms
                 ))
                 .map_err(r2d2::Error::QueryError)?;
+                switch_to_wal(&mut conn, self.busy_timeout_ms)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -178,6 +177,23 @@ impl ManageConnection for ConnectionManager {
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
         false
+    }
+}
+
+/// Puts a SQLite file in WAL mode (it stays so). Switching needs the file to itself, and
+/// SQLite answers "locked" at once, without waiting out busy_timeout, when another
+/// process is opening the same new file: so it is tried again for as long as a write
+/// would wait.
+fn switch_to_wal(conn: &mut SqliteConnection, busy_timeout_ms: u64) -> Result<(), r2d2::Error> {
+    let deadline = std::time::Instant::now() + Duration::from_millis(busy_timeout_ms);
+    loop {
+        match conn.batch_execute("PRAGMA journal_mode = WAL;") {
+            Ok(()) => return Ok(()),
+            Err(error) if error.to_string().contains("locked") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(error) => return Err(r2d2::Error::QueryError(error)),
+        }
     }
 }
 
