@@ -189,13 +189,18 @@ impl Modify for CommonResponses {
     }
 }
 
+/// Whether `operation` takes the bearer credential of a signed-in caller.
+fn signed_in(operation: &utoipa::openapi::path::Operation) -> bool {
+    operation.security.as_ref().is_some_and(|requirements| {
+        requirements.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()))
+    })
+}
+
 /// Every signed-in POST of the API takes an `Idempotency-Key` (`http::idempotency`).
 fn add_idempotency_key(path: &str, operation: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
     use utoipa::openapi::{ObjectBuilder, Required, Type};
-    let signed_in = operation.security.as_ref().is_some_and(|requirements| {
-        requirements.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()))
-    });
+    let signed_in = signed_in(operation);
     if !signed_in || !path.starts_with("/api/v1/") {
         return;
     }
@@ -229,9 +234,7 @@ fn add_idempotency_key(path: &str, operation: &mut utoipa::openapi::path::Operat
 
 fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::path::ParameterIn;
-    let signed_in = operation.security.as_ref().is_some_and(|requirements| {
-        requirements.iter().any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()))
-    });
+    let signed_in = signed_in(operation);
     let json_body = operation.request_body.as_ref().is_some_and(|body| body.content.contains_key("application/json"));
     let form_body = operation
         .request_body

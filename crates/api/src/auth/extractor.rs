@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use tidings_domain::Role;
 
 use chrono::NaiveDateTime;
@@ -271,6 +271,10 @@ impl FromRequest for AuthUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+        // Already authenticated for this request by the idempotency middleware.
+        if let Some(user) = req.extensions().get::<AuthUser>().cloned() {
+            return Box::pin(std::future::ready(Ok(user)));
+        }
         let state = req.app_data::<web::Data<AppState>>().map(|data| data.get_ref().clone());
         let token = bearer(req);
         Box::pin(async move {

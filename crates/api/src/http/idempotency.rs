@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use tidings_domain::FieldError;
 
 use crate::auth::extractor::{authenticate, bearer};
+use crate::auth::AuthUser;
 use crate::db::idempotency::{self, Begin, StoredAnswer};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -81,9 +82,12 @@ where
             let Some(state) = req.app_data::<web::Data<AppState>>().map(|data| data.get_ref().clone()) else {
                 return service.call(req).await.map(ServiceResponse::map_into_boxed_body);
             };
-            let Ok(organisation_id) = organisation_of(&state, &req).await else {
+            let Ok(user) = caller(&state, &req).await else {
                 return service.call(req).await.map(ServiceResponse::map_into_boxed_body);
             };
+            let organisation_id = user.organisation_id;
+            // The handler's `AuthUser` takes this one instead of asking the database again.
+            req.extensions_mut().insert(user);
             let mut req = req;
             let body = match read_all(&mut req, state.config.max_upload_bytes).await {
                 Ok(body) => body,
@@ -161,10 +165,10 @@ where
     }
 }
 
-/// The caller's organisation, when the credentials hold.
-async fn organisation_of(state: &AppState, req: &ServiceRequest) -> Result<i64, ApiError> {
+/// The caller, when the credentials hold.
+async fn caller(state: &AppState, req: &ServiceRequest) -> Result<AuthUser, ApiError> {
     let token = bearer(req.request())?;
-    Ok(authenticate(state.clone(), token).await?.organisation_id)
+    authenticate(state.clone(), token).await
 }
 
 /// Printable ASCII, 1 to 255 characters (a UUID fits well).

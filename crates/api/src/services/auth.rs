@@ -35,7 +35,7 @@ pub async fn login(state: &AppState, client_network: String, request: LoginReque
     let now = state.clock.now();
     let keys = ThrottleKeys::new(&email, &client_network);
     let counted = keys.clone();
-    let now_naive = state.clock.now_naive();
+    let now_naive = now.naive_utc();
     let user = state
         .db(move |conn| {
             if let Err(wait) = db::login_throttle::begin_attempt(conn, &counted, now_naive)? {
