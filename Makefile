@@ -6,6 +6,8 @@
 #                  and, with TEST_DATABASE_URL=postgres://…, on PostgreSQL; the OpenAPI
 #                  drift test; the wasm check; the SPA build; the browser tests)
 #   make openapi   rewrite openapi/openapi.json from the code
+#   make contract  schemathesis (every check, stateful links) against the debug server
+#                  and the committed openapi/openapi.json (part of `make test`)
 #   make bench     measure at scale (BENCH_CONTACTS, default 1 000 000; SQLite, or
 #                  PostgreSQL with BENCH_DATABASE_URL=postgres://…)
 #   make soak      the long fault runs: kills during a 100 000-contact launch, webhook
@@ -24,7 +26,7 @@ DATABASE_URL ?= sqlite://data/tidings.db
 include mk/frontend.mk
 include mk/e2e.mk
 
-.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain bench soak
+.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain bench soak contract contract-deps
 
 # rustup installs the toolchain and wasm target named in rust-toolchain.toml on first use.
 toolchain:
@@ -65,6 +67,22 @@ wasm-check: toolchain
 server-debug:
 	$(CARGO) build -p tidings-api --bin tidings
 
+# The contract test (contract/run.sh): schemathesis from PyPI, in a virtualenv outside
+# the clone so fresh clones of the same machine reuse it.
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_VENV ?= $(HOME)/.cache/tidings-schemathesis
+SCHEMATHESIS := $(SCHEMATHESIS_VENV)/bin/schemathesis
+
+contract-deps:
+	@if ! $(SCHEMATHESIS) --version 2>/dev/null | grep -q '$(SCHEMATHESIS_VERSION)'; then \
+		echo "Installing schemathesis $(SCHEMATHESIS_VERSION)"; \
+		python3 -m venv $(SCHEMATHESIS_VENV) && \
+		$(SCHEMATHESIS_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); \
+	fi
+
+contract: contract-deps server-debug
+	contract/run.sh '$(TIDINGS_BIN)' '$(SCHEMATHESIS)'
+
 # The long forms of the fault tests (their short forms run in `make test`): a 100 000
 # contact launch with the server killed 20 times, and 10 000 messages' status reports
 # delivered 1-6 times each in any order. Set TEST_DATABASE_URL for PostgreSQL.
@@ -76,5 +94,5 @@ soak: toolchain
 bench: toolchain
 	$(CARGO) bench -p tidings-api --bench scale
 
-test: toolchain fmt-check clippy test-sqlite test-postgres wasm-check spa-unit spa spa-lint server-debug e2e
+test: toolchain fmt-check clippy test-sqlite test-postgres wasm-check spa-unit spa spa-lint server-debug contract e2e
 	@echo "All checks passed."

@@ -328,3 +328,35 @@ test("the agent's inbox lists what needs attention, and a deep link to a convers
     );
   });
 });
+
+test("a long transcript opens on its newest messages and shows the earlier ones on request", async () => {
+  await withPage("activity-long-transcript", async (page) => {
+    await signIn(page, manager);
+    const id = await campaignId(page);
+    const quiet = await quietConversation(page, id);
+    const detail = await callApi(page, `/api/v1/conversations/${quiet.id}`);
+    const campaignMessage = detail.messages[0];
+    // 105 messages from the contact after what the conversation had.
+    const total = detail.messages.length + 105;
+    for (let i = 1; i <= 105; i += 1) {
+      await callApi(page, "/api/v1/simulator/inbound", {
+        method: "POST",
+        body: { from: quiet.contact.phone, to: campaignMessage.from, body: `Long thread message ${i}` },
+      });
+    }
+    await openActivity(page, id, quiet.id);
+    await page.getByRole("heading", { name: fullName(quiet), level: 2 }).waitFor();
+    const bubbles = page.locator(".transcript .bubble");
+    await page.locator(".transcript .bubble", { hasText: "Long thread message 105" }).waitFor();
+    assert.equal(await bubbles.count(), 100, "the newest hundred first");
+    const body = (text) => page.locator(".transcript .bubble-body", { hasText: new RegExp(`^${text}$`) });
+    assert.equal(await body("Long thread message 5").count(), 0, "the oldest wait behind the button");
+    assert.equal(await body("Long thread message 6").count(), 1);
+
+    await page.getByRole("button", { name: "Show earlier messages" }).click();
+    await body("Long thread message 1").waitFor();
+    assert.equal(await bubbles.count(), total, "the whole transcript, without repeats");
+    assert.equal(await page.locator(".transcript .bubble-body").first().innerText(), campaignMessage.body);
+    assert.equal(await page.getByRole("button", { name: "Show earlier messages" }).count(), 0, "nothing earlier is left");
+  });
+});

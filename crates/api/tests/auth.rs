@@ -343,6 +343,9 @@ async fn api_keys_are_shown_once_work_as_bearer_and_stop_when_revoked() {
 
     let (status, me) = app.get("/api/v1/me", &key).await;
     assert_eq!(status, StatusCode::OK);
+    let (status, refusal) = app.call(Method::POST, "/api/v1/auth/logout", Some(&key), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a key does not sign out: {refusal}");
+    assert_eq!(app.get("/api/v1/me", &key).await.0, StatusCode::OK, "and keeps working");
     assert_eq!(me["email"], "manager@alpha.test", "the key acts as its user");
 
     let (_, list) = app.get("/api/v1/api-keys", &admin).await;

@@ -699,13 +699,13 @@ async fn lists_sort_by_latest_activity_and_name_who_wrote_and_where() {
 
     // Paging follows the same order, one at a time, without repeats or gaps.
     let mut paged = Vec::new();
-    let mut cursor = String::new();
+    let mut path = "/api/v1/inbox?limit=1".to_owned();
     loop {
-        let (status, page) = w.app.get(&format!("/api/v1/inbox?limit=1&cursor={cursor}"), &w.agent).await;
+        let (status, page) = w.app.get(&path, &w.agent).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         paged.extend(page["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()));
         match page["next_cursor"].as_str() {
-            Some(next) => cursor = next.to_owned(),
+            Some(next) => path = format!("/api/v1/inbox?limit=1&cursor={next}"),
             None => break,
         }
     }
@@ -728,6 +728,12 @@ async fn lists_sort_by_latest_activity_and_name_who_wrote_and_where() {
     assert_eq!(participating["items"][0]["last_message"]["author_name"], "agent");
     let (_, counts) = w.app.get("/api/v1/inbox/counts", &w.agent).await;
     assert_eq!(counts["mine"], 1, "the answered conversation no longer needs attention: {counts}");
+    // A tab the inbox does not have, or an empty cursor, is a bad request naming it.
+    for (query, field) in [("tab=everything", "tab"), ("cursor=", "cursor")] {
+        let (status, problem) = w.app.get(&format!("/api/v1/inbox?{query}"), &w.agent).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {problem}");
+        common::assert_field_error(&problem, field);
+    }
 }
 
 /// Whether the conversation `id` is marked unread in `items` (a list's rows).
@@ -1012,4 +1018,30 @@ async fn a_long_transcript_reads_a_page_at_a_time_from_the_newest_back() {
     let (status, problem) = w.app.get(&format!("/api/v1/conversations/{id}/messages?limit=501"), &w.manager).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     common::assert_field_error(&problem, "limit");
+}
+
+#[actix_web::test]
+async fn a_conversation_opens_on_its_newest_hundred_messages_with_a_cursor_to_the_rest() {
+    let w = world_with(TestOptions::default()).await;
+    let list = w.import(1).await;
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    let mut id = 0;
+    for i in 1..=104 {
+        id = w.reply(&phone(1), NUMBER, &format!("Message {i}")).await["conversation_id"].as_i64().unwrap();
+    }
+    // The campaign message and 104 replies: the detail carries the newest 100.
+    let detail = w.conversation(id).await;
+    let bodies: Vec<&str> =
+        detail["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies.len(), 100);
+    assert_eq!((bodies[0], bodies[99]), ("Message 5", "Message 104"), "oldest first");
+    let cursor = detail["earlier_cursor"].as_str().expect("an earlier page exists");
+    let (status, page) = w.app.get(&format!("/api/v1/conversations/{id}/messages?cursor={cursor}"), &w.manager).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let earlier: Vec<&str> = page["items"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(earlier.len(), 5);
+    assert!(earlier[0].starts_with("Hi Contact1"), "{earlier:?}");
+    assert_eq!(earlier[4], "Message 4");
+    assert!(page["next_cursor"].is_null(), "{page}");
 }

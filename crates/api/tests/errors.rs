@@ -71,7 +71,7 @@ async fn bad_path_and_query_values_are_400_with_the_field() {
     common::assert_field_error(&body, "id");
     let (status, body) = app.get("/api/v1/users?office_id=north", &admin).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    common::assert_field_error(&body, "query");
+    common::assert_field_error(&body, "office_id");
     let (status, body) = app.get("/api/v1/users?colour=red", &admin).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     common::assert_field_error(&body, "colour");

@@ -136,12 +136,18 @@ pub struct ConversationTagCount {
     pub conversations: i64,
 }
 
-/// A conversation with its whole transcript, oldest first.
+/// A conversation with the newest part of its transcript (at most 100 messages,
+/// `DETAIL_TRANSCRIPT_LIMIT`), oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationDetail {
     pub conversation: Conversation,
+    /// The newest messages, at most 100, oldest first.
     pub messages: Vec<Message>,
+    /// When the conversation has older messages than these: pass it as `cursor` to
+    /// `GET /conversations/{id}/messages` for the page before them.
+    #[serde(default)]
+    pub earlier_cursor: Option<String>,
     /// Whether a Virtual Assistant script could answer this conversation (its
     /// campaign has one), so the operator switch can say why it is off.
     pub assistant_script: bool,
@@ -149,6 +155,10 @@ pub struct ConversationDetail {
     /// limited user and a conversation outside their inboxes, which they may only read.
     pub workable: bool,
 }
+
+/// How many of the newest messages a conversation's detail carries; the transcript
+/// endpoint pages through the rest.
+pub const DETAIL_TRANSCRIPT_LIMIT: i64 = 100;
 
 /// `PATCH /conversations/{id}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

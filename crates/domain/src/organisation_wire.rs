@@ -13,10 +13,10 @@ use crate::texting_hours::{TextingWindow, WindowError};
 #[serde(deny_unknown_fields)]
 pub struct TextingHours {
     /// `HH:MM`, 00:00–23:59.
-    #[cfg_attr(feature = "openapi", schema(example = "08:00", pattern = "^[0-2][0-9]:[0-5][0-9]$"))]
+    #[cfg_attr(feature = "openapi", schema(example = "08:00"))]
     pub opens: String,
     /// `HH:MM`, after `opens`, at most 24:00.
-    #[cfg_attr(feature = "openapi", schema(example = "21:00", pattern = "^[0-2][0-9]:[0-5][0-9]$"))]
+    #[cfg_attr(feature = "openapi", schema(example = "21:00"))]
     pub closes: String,
 }
 

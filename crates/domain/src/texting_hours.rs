@@ -106,10 +106,12 @@ impl Default for TextingWindow {
     }
 }
 
-/// `HH:MM` → minutes since midnight (`24:00` → 1440).
+/// `HH:MM` → minutes since midnight (`24:00` → 1440). Exactly two digits each side,
+/// nothing around them: what the OpenAPI document's pattern says.
 fn parse_minute(text: &str) -> Option<u16> {
-    let (hours, minutes) = text.trim().split_once(':')?;
-    if hours.len() != 2 || minutes.len() != 2 {
+    let (hours, minutes) = text.split_once(':')?;
+    let two_digits = |part: &str| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(hours) || !two_digits(minutes) {
         return None;
     }
     let (hours, minutes): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);

@@ -8,6 +8,8 @@ use tidings_domain::conversation_wire::{
     Section, SimulatedInbound, UpdateConversation,
 };
 
+use tidings_domain::message_wire::MessagePage;
+
 use super::{read_json, Api, ApiError, Body, ItemList, API_BASE};
 
 /// What narrows a list of conversations.
@@ -70,6 +72,13 @@ impl Api {
     /// `GET /conversations/{id}`: the conversation with its transcript.
     pub async fn conversation(&self, id: i64) -> Result<ConversationDetail, ApiError> {
         read_json(self.send(Request::get(&format!("{API_BASE}/conversations/{id}"))).await?).await
+    }
+
+    /// `GET /conversations/{id}/messages?cursor=`: the page of the transcript before
+    /// `cursor` (a detail's `earlier_cursor` or a page's `next_cursor`), oldest first.
+    pub async fn earlier_messages(&self, id: i64, cursor: &str) -> Result<MessagePage, ApiError> {
+        let request = Request::get(&format!("{API_BASE}/conversations/{id}/messages")).query([("cursor", cursor)]);
+        read_json(self.send(request).await?).await
     }
 
     /// `POST /conversations/{id}/messages`: an agent's reply, queued for sending; the

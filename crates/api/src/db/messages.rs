@@ -335,15 +335,6 @@ pub fn texting_zone_of_conversation(conn: &mut DbConnection, conversation_id: i6
         .map(Option::flatten)
 }
 
-/// Messages of a conversation, oldest first.
-pub fn of_conversation(conn: &mut DbConnection, conversation_id: i64) -> QueryResult<Vec<MessageRow>> {
-    messages::table
-        .filter(messages::conversation_id.eq(conversation_id))
-        .select(MessageRow::as_select())
-        .order(messages::id)
-        .load(conn)
-}
-
 /// A page of a conversation's transcript: up to `limit` messages before message
 /// `before` (the newest when `None`), newest first.
 pub fn page_of_conversation(

@@ -44,7 +44,7 @@ pub async fn audit_log(
     user: AuthUser,
     listing: AuditListing,
 ) -> ApiResult<web::Json<AuditPage>> {
-    let Listing { filter, page } = listing;
+    let Listing { filter, page, .. } = listing;
     let entity_type = filter.entity_type.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     state.db(move |conn| audit::log(conn, &user, entity_type.as_deref(), &page)).await.map(web::Json)
 }

@@ -49,6 +49,7 @@ pub async fn login(
     responses(
         (status = 204, description = "Signed out"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Called with an API key, which does not sign out (revoke it instead)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

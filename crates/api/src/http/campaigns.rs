@@ -14,6 +14,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
+use crate::http::query::Query;
 use crate::http::ItemList;
 use crate::services::campaigns::{self, ListQuery};
 use crate::state::AppState;
@@ -31,8 +32,8 @@ pub struct CampaignListQuery {
     pub tags: Option<String>,
     /// Only this office's campaigns (within what the user may see).
     pub office_id: Option<i64>,
-    /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    /// 1-based page number (default 1), at most 1 000 000.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u32>,
     /// Page size, 1 to 100 (default 25).
     #[param(minimum = 1, maximum = 100)]
@@ -56,7 +57,7 @@ pub struct CampaignListQuery {
 pub async fn list_campaigns(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<CampaignListQuery>,
+    query: Query<CampaignListQuery>,
 ) -> ApiResult<web::Json<CampaignPage>> {
     let query = query.into_inner();
     let list = ListQuery {
@@ -100,7 +101,7 @@ pub struct CalendarQuery {
 pub async fn get_calendar(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<CalendarQuery>,
+    query: Query<CalendarQuery>,
 ) -> ApiResult<web::Json<Calendar>> {
     let query = query.into_inner();
     state.db(move |conn| campaigns::calendar(conn, &user, query.from, query.to, query.office_id)).await.map(web::Json)
@@ -375,7 +376,7 @@ pub struct TagsQuery {
 pub async fn list_tags(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<TagsQuery>,
+    query: Query<TagsQuery>,
 ) -> ApiResult<web::Json<ItemList<TagCount>>> {
     let tab = query.into_inner().state;
     state.db(move |conn| campaigns::tags(conn, &user, tab)).await.map(|items| web::Json(ItemList { items }))

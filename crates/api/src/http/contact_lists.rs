@@ -17,10 +17,11 @@ use crate::auth::AuthUser;
 use crate::config::ProviderKind;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json::JsonBody;
-use crate::http::json::{parse_json, read_body};
+use crate::http::json::{parse_json, parse_json_seed, read_body};
 use crate::http::listing::Listing;
 use crate::services::contact_lists::{
-    self, CsvOptions, ImportTarget, ListQuery, ParsedImport, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+    self, CsvOptions, ImportTarget, JsonImportHead, JsonRowsSeed, ListQuery, ParsedImport, DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
 };
 use crate::services::estimate;
 use crate::state::AppState;
@@ -33,6 +34,7 @@ const MAX_TEXT_PART_BYTES: usize = 64 * 1024;
 /// The `multipart/form-data` parts of a CSV upload (for the OpenAPI document).
 #[derive(ToSchema)]
 #[expect(dead_code, reason = "describes the multipart body in the OpenAPI document; parts are read one by one")]
+#[serde(deny_unknown_fields)] // another part is refused (422): the document says so
 pub struct ContactListUpload {
     /// The list's name.
     name: String,
@@ -123,15 +125,21 @@ pub async fn create_contact_list(
         let parsed = web::block(move || contact_lists::parse_csv(&file, &options, region)).await??;
         store(&state, user, clock, target, parsed).await?
     } else if media_type == "application/json" {
+        // Read twice: the head (name, office) first, since the office decides how
+        // phones are read; then the rows, each checked and dropped as it is read.
         let body = read_body(&req, payload.into_inner(), limit).await?;
-        let input: CreateContactListRows = web::block(move || parse_json(&body)).await??;
-        let CreateContactListRows { name, office_id, rows } = input;
+        let (body, head) = web::block(move || {
+            let head = parse_json::<JsonImportHead>(&body);
+            (body, head)
+        })
+        .await?;
+        let JsonImportHead { name, office_id, .. } = head?;
         let actor = user.clone();
         let target = state
             .db(move |conn| contact_lists::prepare_import(conn, &actor, Some(&name), Some(office_id), Vec::new()))
             .await?;
-        let region = target.region;
-        let parsed = web::block(move || contact_lists::parse_rows(&rows, region)).await??;
+        let seed = JsonRowsSeed::new(target.region);
+        let parsed = web::block(move || parse_json_seed(&body, seed)?.finish()).await??;
         store(&state, user, clock, target, parsed).await?
     } else {
         return Err(ApiError::unsupported_media_type(
@@ -263,7 +271,7 @@ pub async fn list_contact_lists(
     user: AuthUser,
     listing: ContactListListing,
 ) -> ApiResult<web::Json<ContactListPage>> {
-    let Listing { filter, page } = listing;
+    let Listing { filter, page, .. } = listing;
     let query = ListQuery { office_id: filter.office_id, q: filter.q };
     state.db(move |conn| contact_lists::list(conn, &user, query, &page)).await.map(web::Json)
 }
@@ -319,7 +327,7 @@ pub async fn list_contact_list_contacts(
     id: web::Path<i64>,
     listing: ContactSearchListing,
 ) -> ApiResult<web::Json<ContactPage>> {
-    let (id, Listing { filter, page }) = (id.into_inner(), listing);
+    let (id, Listing { filter, page, .. }) = (id.into_inner(), listing);
     state.db(move |conn| contact_lists::contacts(conn, &user, id, filter.q.as_deref(), &page)).await.map(web::Json)
 }
 

@@ -12,9 +12,9 @@ use tidings_domain::Problem;
 use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::json::JsonBody;
-use crate::http::listing::Listing;
+use crate::http::listing::{InstantCursor, Listing};
 use crate::http::ItemList;
 use crate::services::conversations::{self, ConversationQuery, InboxQuery};
 use crate::state::AppState;
@@ -35,7 +35,7 @@ pub struct CampaignConversationsQuery {
 }
 
 /// The Activity tab's request: its filter and the page of each section.
-type CampaignConversationsListing = Listing<CampaignConversationsQuery, 25, 100>;
+type CampaignConversationsListing = Listing<CampaignConversationsQuery, 25, 100, InstantCursor>;
 
 /// The Activity tab: sections Needs attention, Agent-operated, Virtual
 /// Assistant-operated (empty ones omitted), newest first, with each conversation's last
@@ -58,7 +58,7 @@ pub async fn list_campaign_conversations(
     id: web::Path<i64>,
     listing: CampaignConversationsListing,
 ) -> ApiResult<web::Json<CampaignConversations>> {
-    let Listing { filter, page } = listing;
+    let Listing { filter, page, .. } = listing;
     let section = filter.section;
     let search = ConversationQuery { q: filter.q, tags: split_tags(filter.tags) };
     let id = id.into_inner();
@@ -86,7 +86,10 @@ pub async fn list_campaign_conversation_tags(
     state.db(move |conn| conversations::campaign_tags(conn, &user, id)).await.map(|items| web::Json(ItemList { items }))
 }
 
-/// A conversation with its transcript (author, status, error reason, segments).
+/// A conversation with the newest 100 messages of its transcript.
+///
+/// Each message has its author, status, error reason and segments; `earlier_cursor`,
+/// when set, pages back through the rest with `GET /conversations/{id}/messages`.
 ///
 /// Reading it with a session token marks it read for that user (the lists' `unread`
 /// flag); reading it with an API key marks nothing.
@@ -212,15 +215,26 @@ pub struct InboxListQuery {
     /// An office inbox; the caller's personal inbox when absent.
     pub office_id: Option<i64>,
     /// `needs_attention` (default) or `participating`.
-    pub tab: Option<String>,
+    #[param(inline)]
+    pub tab: Option<InboxTab>,
     /// First name, last name or phone (part of any).
     pub q: Option<String>,
     /// Comma-separated conversation tags; any of them matches.
     pub tags: Option<String>,
 }
 
+/// The inbox's two tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxTab {
+    /// Conversations waiting for a person.
+    NeedsAttention,
+    /// Conversations you replied in.
+    Participating,
+}
+
 /// An inbox request: which inbox and tab, its filter and the page.
-type InboxListing = Listing<InboxListQuery, 25, 100>;
+type InboxListing = Listing<InboxListQuery, 25, 100, InstantCursor>;
 
 /// A transcript takes no filter of its own.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -253,8 +267,7 @@ pub async fn get_inbox_counts(state: web::Data<AppState>, user: AuthUser) -> Api
     params(InboxListing),
     responses(
         (status = 200, description = "One page of the inbox", body = ConversationPage),
-        (status = 400, description = "A bad cursor, limit or query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown tab", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A bad cursor, limit, tab or query parameter", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -264,14 +277,8 @@ pub async fn get_inbox(
     user: AuthUser,
     listing: InboxListing,
 ) -> ApiResult<web::Json<ConversationPage>> {
-    let Listing { filter: query, page } = listing;
-    let participating = match query.tab.as_deref() {
-        None | Some("needs_attention") => false,
-        Some("participating") => true,
-        Some(other) => {
-            return Err(ApiError::invalid("tab", format!("'{other}' is not needs_attention or participating")))
-        }
-    };
+    let Listing { filter: query, page, .. } = listing;
+    let participating = query.tab == Some(InboxTab::Participating);
     let inbox = InboxQuery { office_id: query.office_id, participating };
     let search = ConversationQuery { q: query.q, tags: split_tags(query.tags) };
     state.db(move |conn| conversations::inbox(conn, &user, inbox, &search, &page)).await.map(web::Json)

@@ -37,13 +37,30 @@ pub struct EventsQuery {
     /// Replay what came after this event id; for a first connection from a browser,
     /// whose `EventSource` cannot set the `Last-Event-ID` header (the header wins when
     /// both are given, as the browser sets it on every reconnect).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub last_event_id: Option<String>,
     /// A stream ticket from `POST /api/v1/events/tickets`, for clients that cannot set
     /// the `Authorization` header (the browser's `EventSource`): short-lived and good
     /// for one connection, so what a proxy log keeps of the URL opens nothing. Session
     /// tokens and API keys are never accepted in the URL.
     pub ticket: Option<String>,
+}
+
+/// One event of the stream as the document describes it (OpenAPI 3.1 has a
+/// `text/event-stream` schema describe each event): what `frame` writes.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // a schema only: the stream is written by `frame`
+pub struct ServerSentEvent {
+    /// The event's id, to send back as `Last-Event-ID`.
+    #[schema(pattern = "^[0-9]+$")]
+    id: Option<String>,
+    /// `message.created`, `message.status`, `conversation.updated`, `campaign.updated`,
+    /// or `resync` (reload what is on screen).
+    event: String,
+    /// The event's JSON (`MessageCreatedEvent`, …; `{}` for `resync`).
+    data: String,
+    /// What a client waits before reconnecting, in milliseconds.
+    retry: Option<u32>,
 }
 
 /// How long a stream ticket may wait to be used.
@@ -65,10 +82,10 @@ const TICKET_TTL_SECONDS: i64 = 60;
     tag = "events",
     params(
         EventsQuery,
-        ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received; what came after it is replayed"),
+        ("Last-Event-ID" = Option<i64>, Header, nullable = false, minimum = 0, description = "The id of the last event received; what came after it is replayed"),
     ),
     responses(
-        (status = 200, description = "The event stream", body = String, content_type = "text/event-stream"),
+        (status = 200, description = "The event stream; the schema describes each event", body = ServerSentEvent, content_type = "text/event-stream"),
         (status = 400, description = "A query parameter is not valid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in, or the ticket is invalid, expired or used", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
@@ -177,21 +194,22 @@ async fn caller(
     Ok((user, StreamCredential::Ticket(claims)))
 }
 
+/// The event to replay after: the header's, else the query's. Each that is given must
+/// be an event id (digits), even the one the header overrides.
 fn last_event_id(req: &HttpRequest, from_query: Option<String>) -> ApiResult<Option<i64>> {
-    let (field, value) = match req.headers().get("Last-Event-ID") {
-        Some(value) => ("Last-Event-ID", value.to_str().unwrap_or("?").to_owned()),
-        None => ("last_event_id", from_query.unwrap_or_default()),
+    let read = |field: &str, value: &str| {
+        let shaped = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        shaped
+            .then(|| value.parse::<i64>().ok())
+            .flatten()
+            .ok_or_else(|| ApiError::invalid(field, "is not an event id this stream gave out"))
     };
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    value
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id >= 0)
-        .map(Some)
-        .ok_or_else(|| ApiError::invalid(field, "is not an event id this stream gave out"))
+    let from_header = match req.headers().get("Last-Event-ID") {
+        Some(value) => Some(read("Last-Event-ID", value.to_str().unwrap_or("?").trim())?),
+        None => None,
+    };
+    let from_query = from_query.map(|value| read("last_event_id", &value)).transpose()?;
+    Ok(from_header.or(from_query))
 }
 
 /// One event on the wire. Data with line breaks becomes several `data:` lines, which

@@ -14,6 +14,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::listing::Listing;
+use crate::http::query::Query;
 use crate::services::analytics;
 use crate::services::campaign_contacts::{self, ContactQuery};
 use crate::state::AppState;
@@ -70,6 +71,7 @@ pub async fn list_campaign_contacts(
         (status = 200, description = "The contacts", body = String, content_type = "text/csv"),
         (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such campaign visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The campaign has no contact list yet", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -78,7 +80,7 @@ pub async fn export_campaign_contacts(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
-    query: web::Query<CampaignContactsQuery>,
+    query: Query<CampaignContactsQuery>,
 ) -> ApiResult<HttpResponse> {
     let (id, query) = (id.into_inner(), ContactQuery::from(query.into_inner()));
     let now = state.clock.now();

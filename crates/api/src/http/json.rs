@@ -8,7 +8,9 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use tidings_domain::FieldError;
 
 use crate::error::ApiError;
@@ -97,6 +99,12 @@ fn quoted<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// Deserialises `bytes` as JSON into `T` with field-naming errors.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_json_seed(bytes, PhantomData::<T>)
+}
+
+/// Deserialises `bytes` as JSON through `seed` (which may consume the body as it goes,
+/// as a large import's rows do), with the same checks and field-naming errors.
+pub fn parse_json_seed<'de, S: DeserializeSeed<'de>>(bytes: &'de [u8], seed: S) -> Result<S::Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("The request body is empty; send a JSON object."));
     }
@@ -106,7 +114,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::bad_request("The body must be a JSON object."));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+    let mut track = serde_path_to_error::Track::new();
+    let value = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut deserializer, &mut track))
+        .map_err(|error| json_error(serde_path_to_error::Error::new(track.path(), error)))?;
     deserializer.end().map_err(|e| ApiError::bad_request(format!("The body has text after the JSON value: {e}.")))?;
     Ok(value)
 }

@@ -18,6 +18,7 @@ use crate::state::AppState;
 pub struct MessageListQuery {
     /// Comma-separated statuses to keep (`queued`, `pending`, `sent`, `delivered`,
     /// `undelivered`, `failed`, `unknown`, `cancelled`, …); all when absent.
+    #[param(value_type = Option<Vec<tidings_domain::delivery::MessageStatus>>, style = Form, explode = false, inline)]
     pub status: Option<String>,
 }
 
@@ -44,7 +45,7 @@ pub async fn list_campaign_messages(
     id: web::Path<i64>,
     listing: MessageListing,
 ) -> ApiResult<web::Json<MessagePage>> {
-    let Listing { filter: query, page } = listing;
+    let Listing { filter: query, page, .. } = listing;
     let mut statuses = Vec::new();
     for name in query.status.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
         let status = MessageStatus::parse(name)

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod opt_outs;
 pub mod organisation;
 pub mod phone_numbers;
+pub mod query;
 pub mod route_table;
 pub mod security_headers;
 pub mod simulator;
@@ -68,6 +69,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn path_error(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
+    if let Some(allowed) = route_table::literal_route_methods(req.path()) {
+        let response = route_table::method_not_allowed(req.path(), &allowed);
+        return actix_web::error::InternalError::from_response(err, response).into();
+    }
     let field =
         req.match_info().iter().find(|(_, value)| value.parse::<i64>().is_err()).map(|(name, _)| name.to_owned());
     let errors = vec![FieldError::new(field.unwrap_or_else(|| "path".to_owned()), "must be a whole number")];

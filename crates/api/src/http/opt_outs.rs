@@ -45,7 +45,7 @@ pub async fn list_opt_outs(
     user: AuthUser,
     listing: OptOutListing,
 ) -> ApiResult<web::Json<OptOutPage>> {
-    let Listing { filter, page } = listing;
+    let Listing { filter, page, .. } = listing;
     let query =
         OptOutQuery { q: filter.q, source: filter.source, include_lifted: filter.include_lifted.unwrap_or(false) };
     state.db(move |conn| opt_outs::list(conn, &user, &query, &page)).await.map(web::Json)

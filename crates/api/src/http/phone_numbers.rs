@@ -14,6 +14,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
+use crate::http::query::Query;
 use crate::http::ItemList;
 use crate::services::phone_numbers;
 use crate::state::AppState;
@@ -45,7 +46,7 @@ pub struct PhoneNumberListQuery {
 pub async fn list_phone_numbers(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<PhoneNumberListQuery>,
+    query: Query<PhoneNumberListQuery>,
 ) -> ApiResult<web::Json<ItemList<PhoneNumber>>> {
     let PhoneNumberListQuery { office_id, kind, status } = query.into_inner();
     state

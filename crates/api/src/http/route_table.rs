@@ -39,20 +39,45 @@ fn routes() -> &'static [Route] {
 
 /// The methods `path` answers, when it is an API route.
 pub fn allowed_methods(path: &str) -> Option<Vec<&'static str>> {
+    methods_where(path, |template, segment| {
+        (template.starts_with('{') && template.ends_with('}') && !segment.is_empty()) || template == segment
+    })
+}
+
+/// The methods of a route spelt exactly as `path`, without parameters
+/// (`/api/v1/campaigns/calendar`): a `PATCH` there is a 405 for that route, not a bad
+/// id for `/api/v1/campaigns/{id}`, whose pattern the router matched instead.
+pub fn literal_route_methods(path: &str) -> Option<Vec<&'static str>> {
+    methods_where(path, |template, segment| template == segment)
+}
+
+fn methods_where(path: &str, matches: impl Fn(&str, &str) -> bool) -> Option<Vec<&'static str>> {
     let asked: Vec<&str> = path.split('/').collect();
     let mut allowed: Vec<&'static str> = routes()
         .iter()
         .filter(|route| {
             route.segments.len() == asked.len()
-                && route.segments.iter().zip(&asked).all(|(template, segment)| {
-                    (template.starts_with('{') && template.ends_with('}') && !segment.is_empty()) || template == segment
-                })
+                && route.segments.iter().zip(&asked).all(|(template, segment)| matches(template, segment))
         })
         .flat_map(|route| route.methods.iter().copied())
         .collect();
     allowed.sort_unstable();
     allowed.dedup();
     (!allowed.is_empty()).then_some(allowed)
+}
+
+/// The 405 problem for `path`, with `Allow` naming what it answers.
+pub fn method_not_allowed(path: &str, allowed: &[&str]) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    let refusal = crate::error::ApiError::with_status(
+        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+        Some(format!("{path} answers {}.", allowed.join(", "))),
+    );
+    let mut response = actix_web::ResponseError::error_response(&refusal);
+    if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 #[cfg(test)]
@@ -66,5 +91,7 @@ mod tests {
         assert!(campaign.contains(&"GET") && campaign.contains(&"PATCH"), "{campaign:?}");
         assert_eq!(allowed_methods("/api/v1/nothing-here"), None);
         assert_eq!(allowed_methods("/api/v1/campaigns/42/nothing"), None);
+        assert_eq!(literal_route_methods("/api/v1/campaigns/calendar"), Some(vec!["GET"]));
+        assert_eq!(literal_route_methods("/api/v1/campaigns/42"), None);
     }
 }

@@ -23,16 +23,12 @@ pub async fn spa_fallback(state: web::Data<AppState>, req: HttpRequest) -> Resul
     let path = req.path();
     if path == "/api" || SERVER_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
         // A route asked with a method it does not answer (the route itself would have).
-        if let Some(allowed) = super::route_table::allowed_methods(path) {
-            let refusal = ApiError::with_status(
-                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-                Some(format!("{path} answers {}.", allowed.join(", "))),
-            );
-            let mut response = actix_web::ResponseError::error_response(&refusal);
-            if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
-                response.headers_mut().insert(header::ALLOW, value);
-            }
-            return Ok(response);
+        // A path spelt out as a route of its own answers that route's methods only,
+        // not those of a `{id}` route it also fits.
+        let allowed =
+            super::route_table::literal_route_methods(path).or_else(|| super::route_table::allowed_methods(path));
+        if let Some(allowed) = allowed {
+            return Ok(super::route_table::method_not_allowed(path, &allowed));
         }
         return Err(ApiError::not_found("This endpoint"));
     }

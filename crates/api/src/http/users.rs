@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
+use crate::http::query::Query;
 use crate::http::ItemList;
 use crate::services::users;
 use crate::state::AppState;
@@ -34,7 +35,7 @@ pub struct UserListQuery {
 pub async fn list_users(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<UserListQuery>,
+    query: Query<UserListQuery>,
 ) -> ApiResult<web::Json<ItemList<User>>> {
     let office_id = query.office_id;
     state.db(move |conn| users::list(conn, &user, office_id)).await.map(|items| web::Json(ItemList { items }))

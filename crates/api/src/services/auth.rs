@@ -84,7 +84,10 @@ pub async fn login(state: &AppState, client_network: String, request: LoginReque
 /// Revokes the caller's session token. API keys are revoked through `/api-keys`.
 pub async fn logout(state: &AppState, user: &AuthUser) -> ApiResult<()> {
     let Credential::Session { jti, expires_at } = user.credential.clone() else {
-        return Err(ApiError::bad_request("API keys do not sign out; revoke the key instead."));
+        // The credential is valid; it just is not a session (403, not a malformed request).
+        return Err(ApiError::forbidden(
+            "API keys do not sign out; an administrator revokes one with DELETE /api/v1/api-keys/{id}.",
+        ));
     };
     let expires_at = chrono::DateTime::from_timestamp(expires_at, 0)
         .ok_or_else(|| ApiError::internal("token expiry out of range"))?

@@ -15,6 +15,7 @@ use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::{
     CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
     ConversationSection, ConversationTagCount, InboxCounts, OfficeInboxCount, Route, Section, UpdateConversation,
+    DETAIL_TRANSCRIPT_LIMIT,
 };
 use tidings_domain::message_wire::{Author, MessagePage};
 use tidings_domain::opt_out_wire::OptOutSource;
@@ -26,6 +27,7 @@ use tidings_domain::{FieldError, Role};
 use crate::auth::{AuthUser, Credential};
 use crate::db::connection::write_transaction;
 use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow, InboxOwner};
+use crate::db::messages::MessageRow;
 use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -211,21 +213,17 @@ pub fn transcript_page(
     page: &PageRequest,
 ) -> ApiResult<MessagePage> {
     let row = load(conn, actor, id)?;
-    let before = page.id_cursor()?;
-    let mut rows = db::messages::page_of_conversation(conn, row.id, before, page.limit + 1)?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > page.limit;
-    rows.truncate(usize::try_from(page.limit).unwrap_or(0));
-    let next_cursor = more.then(|| rows.last().map(|oldest| oldest.id.to_string())).flatten();
-    rows.reverse();
+    let (rows, next_cursor) = newest_messages(conn, row.id, page)?;
     Ok(MessagePage { items: to_messages(conn, actor.organisation_id, rows)?, next_cursor })
 }
 
-/// `GET /conversations/{id}`: the conversation and its whole transcript. A person
+/// `GET /conversations/{id}`: the conversation and the newest page of its transcript
+/// (a conversation of thousands of messages is read a page at a time). A person
 /// reading it in a session has read it (the lists' unread mark); an integration's API
 /// key reading it marks nothing.
 pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationDetail> {
     let row = load(conn, actor, id)?;
-    let transcript = db::messages::of_conversation(conn, row.id)?;
+    let (transcript, earlier_cursor) = newest_messages(conn, row.id, &PageRequest::first(DETAIL_TRANSCRIPT_LIMIT))?;
     if let (Credential::Session { .. }, Some(newest)) = (&actor.credential, transcript.last()) {
         db::conversations::mark_read(conn, actor.id, row.id, newest.id)?;
     }
@@ -233,7 +231,23 @@ pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<C
     let assistant_script = has_assistant_script(conn, &row)?;
     let workable = may_work(conn, actor, &row)?;
     let conversation = views(conn, actor, vec![row])?.remove(0);
-    Ok(ConversationDetail { conversation, messages, assistant_script, workable })
+    Ok(ConversationDetail { conversation, messages, earlier_cursor, assistant_script, workable })
+}
+
+/// Up to `page.limit` messages before the page's cursor (the newest when it has none),
+/// oldest first, and the cursor of the page before them when there is one.
+fn newest_messages(
+    conn: &mut DbConnection,
+    conversation_id: i64,
+    page: &PageRequest,
+) -> ApiResult<(Vec<MessageRow>, Option<String>)> {
+    let before = page.id_cursor()?;
+    let mut rows = db::messages::page_of_conversation(conn, conversation_id, before, page.limit + 1)?;
+    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > page.limit;
+    rows.truncate(usize::try_from(page.limit).unwrap_or(0));
+    let earlier = more.then(|| rows.last().map(|oldest| oldest.id.to_string())).flatten();
+    rows.reverse();
+    Ok((rows, earlier))
 }
 
 /// Whether the conversation's campaign has a Virtual Assistant script to answer it.

@@ -18,7 +18,7 @@ use tidings_domain::conversation_wire::{Conversation, ConversationDetail, Route,
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::{Author, Direction, Message};
 
-use crate::api::{use_api, ApiError, LatestRequest};
+use crate::api::{use_api, Api, ApiError, LatestRequest};
 use crate::auth::use_current_user;
 use crate::components::local_time::local_time;
 use crate::feedback::{ErrorPanel, Loading};
@@ -38,6 +38,7 @@ use tag_editor::TagEditor;
 pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl IntoView {
     let api = use_api();
     let detail = RwSignal::new(None::<ConversationDetail>);
+    let earlier = Earlier::new();
     let load_error = RwSignal::new(None::<ApiError>);
     let reloads = RwSignal::new(0u32);
     let action_error = RwSignal::new(None::<String>);
@@ -56,7 +57,7 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
             }
             match result {
                 Ok(loaded) => {
-                    detail.set(Some(loaded));
+                    earlier.receive(detail, loaded);
                     load_error.set(None);
                 }
                 Err(error) => load_error.set(Some(error)),
@@ -77,7 +78,7 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
             busy.set(false);
             match result {
                 Ok(updated) => {
-                    detail.set(Some(updated));
+                    earlier.receive(detail, updated);
                     changed.run(());
                 }
                 Err(error) => action_error.set(Some(error.user_message())),
@@ -107,9 +108,72 @@ pub fn ConversationPanel(id: i64, zone: String, changed: Callback<()>) -> impl I
         .into_any(),
         (false, None) => view! { <Loading label="Loading the conversation…"/> }.into_any(),
         (true, None) => view! {
-            <Panel id detail zone=zone.clone() busy action_error apply=Callback::new(apply) after_reply/>
+            <Panel id detail earlier zone=zone.clone() busy action_error apply=Callback::new(apply) after_reply/>
         }
         .into_any(),
+    }
+}
+
+/// The transcript before the detail's newest page: pages read on request ("Show
+/// earlier messages"), and messages that slid out of the newest page as new ones came.
+#[derive(Clone, Copy)]
+struct Earlier {
+    /// Oldest first, all older than the detail's messages.
+    messages: RwSignal<Vec<Message>>,
+    /// The page before everything shown: `None` until the first load, then the
+    /// detail's `earlier_cursor` or the last page's `next_cursor` (`Some(None)`: the
+    /// whole transcript is shown).
+    cursor: RwSignal<Option<Option<String>>>,
+    loading: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+}
+
+impl Earlier {
+    fn new() -> Self {
+        Self {
+            messages: RwSignal::new(Vec::new()),
+            cursor: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Takes a newly loaded detail, keeping what slid out of its newest page so the
+    /// transcript shown never has a gap.
+    fn receive(self, detail: RwSignal<Option<ConversationDetail>>, loaded: ConversationDetail) {
+        let oldest_kept = loaded.messages.first().map(|m| m.id);
+        if let (Some(oldest_kept), Some(previous)) = (oldest_kept, detail.read_untracked().as_ref()) {
+            let slid: Vec<Message> = previous.messages.iter().filter(|m| m.id < oldest_kept).cloned().collect();
+            if !slid.is_empty() {
+                self.messages.update(|messages| messages.extend(slid));
+            }
+        }
+        if self.cursor.read_untracked().is_none() {
+            self.cursor.set(Some(loaded.earlier_cursor.clone()));
+        }
+        detail.set(Some(loaded));
+    }
+
+    /// Reads the page before everything shown.
+    fn load(self, api: Api, id: i64) {
+        let Some(Some(cursor)) = self.cursor.get_untracked() else { return };
+        self.loading.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            let result = api.earlier_messages(id, &cursor).await;
+            self.loading.set(false);
+            match result {
+                Ok(page) => {
+                    self.messages.update(|messages| {
+                        let mut older = page.items;
+                        older.append(messages);
+                        *messages = older;
+                    });
+                    self.cursor.set(Some(page.next_cursor));
+                }
+                Err(error) => self.error.set(Some(error.user_message())),
+            }
+        });
     }
 }
 
@@ -130,6 +194,7 @@ enum Change {
 fn Panel(
     id: i64,
     detail: RwSignal<Option<ConversationDetail>>,
+    earlier: Earlier,
     zone: String,
     busy: RwSignal<bool>,
     action_error: RwSignal<Option<String>>,
@@ -137,7 +202,13 @@ fn Panel(
     after_reply: Callback<()>,
 ) -> impl IntoView {
     let conversation = Memo::new(move |_| detail.read().as_ref().map(|d| d.conversation.clone()));
-    let messages = Memo::new(move |_| detail.read().as_ref().map(|d| d.messages.clone()).unwrap_or_default());
+    let messages = Memo::new(move |_| {
+        let mut messages = earlier.messages.get();
+        if let Some(detail) = detail.read().as_ref() {
+            messages.extend(detail.messages.iter().cloned());
+        }
+        messages
+    });
     let field =
         move |read: fn(&Conversation) -> String| move || conversation.read().as_ref().map(read).unwrap_or_default();
     let agent_operated = move || conversation.read().as_ref().is_some_and(|c| c.operated_by == OperatedBy::Agent);
@@ -286,6 +357,7 @@ fn Panel(
                     apply.run(Change::Update(UpdateConversation { tags: Some(tags), ..Default::default() }));
                 })
             />
+            <EarlierMessages id earlier/>
             <Transcript messages zone/>
             {simulator.then(|| view! { <SimulateReply conversation messages/> })}
             <Composer id blocked warning=last_failure sent=after_reply/>
@@ -343,6 +415,28 @@ fn bubble_author(message: &Message) -> String {
     match (&message.author_name, message.author) {
         (Some(name), Author::Agent) => format!("{name} (agent)"),
         _ => author_label(message.author).to_owned(),
+    }
+}
+
+/// "Show earlier messages", above the transcript while it has older pages.
+#[component]
+fn EarlierMessages(id: i64, earlier: Earlier) -> impl IntoView {
+    let api = use_api();
+    let more = move || matches!(earlier.cursor.get(), Some(Some(_)));
+    view! {
+        <Show when=more>
+            <p class="transcript-earlier">
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || earlier.loading.get()
+                    on:click=move |_| earlier.load(api, id)
+                >
+                    {move || if earlier.loading.get() { "Loading earlier messages…" } else { "Show earlier messages" }}
+                </button>
+            </p>
+        </Show>
+        {move || earlier.error.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
     }
 }
 

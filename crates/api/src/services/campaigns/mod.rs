@@ -43,6 +43,9 @@ use crate::error::{ApiError, ApiResult};
 const ENTITY: &str = "campaign";
 /// Largest page of a tab list.
 pub const MAX_PER_PAGE: u32 = 100;
+/// The last page number the Campaigns list takes (a million pages of campaigns is
+/// beyond any organisation; the document states the bound).
+pub const MAX_PAGE: u32 = 1_000_000;
 /// Widest calendar window, in days.
 pub const MAX_CALENDAR_DAYS: i64 = 366;
 

@@ -16,7 +16,7 @@ use tidings_domain::tags::tag_key;
 use tidings_domain::texting_hours::TextingWindow;
 use tidings_domain::FieldError;
 
-use super::{field_names, load_visible, script_of, ENTITY, MAX_PER_PAGE};
+use super::{field_names, load_visible, script_of, ENTITY, MAX_PAGE, MAX_PER_PAGE};
 use crate::auth::AuthUser;
 use crate::db::campaigns::{CampaignFilter, CampaignRow};
 use crate::db::{self, utc, DbConnection};
@@ -217,8 +217,8 @@ pub fn list(
     actor.require_messaging()?;
     // Out of range is refused, not quietly changed: the caller asked for something else.
     let mut errors = Vec::new();
-    if query.page < 1 {
-        errors.push(FieldError::new("page", "must be a whole number from 1"));
+    if !(1..=MAX_PAGE).contains(&query.page) {
+        errors.push(FieldError::new("page", format!("must be a whole number from 1 to {MAX_PAGE}")));
     }
     if !(1..=MAX_PER_PAGE).contains(&query.per_page) {
         errors.push(FieldError::new("per_page", format!("must be a whole number from 1 to {MAX_PER_PAGE}")));

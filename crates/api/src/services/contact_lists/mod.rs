@@ -21,7 +21,7 @@ mod import;
 mod parsing;
 
 pub use import::{prepare_import, store_import, ImportTarget};
-pub use parsing::{parse_csv, parse_rows, CsvOptions, ParsedContact, ParsedImport};
+pub use parsing::{parse_csv, CsvOptions, JsonImportHead, JsonRowsSeed, ParsedContact, ParsedImport};
 
 use std::collections::{HashMap, HashSet};
 

@@ -3,6 +3,10 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
 use serde_json::json;
 use tidings_domain::contact_list::{
@@ -254,50 +258,182 @@ fn header_mapping(headers: &[String]) -> ApiResult<HeaderMapping> {
     })))
 }
 
-/// Checks JSON rows like a CSV's. The list's fields are every name used in `fields`, in
-/// the order they first appear; names that differ only in case, spaces or underscores
-/// are one field.
-pub fn parse_rows(rows: &[ContactRowInput], region: DefaultRegion) -> ApiResult<ParsedImport> {
-    if rows.is_empty() {
-        return Err(ApiError::invalid("rows", "must contain at least one row"));
+/// The head of a JSON import — its name and office — read before its rows, which are
+/// skipped here and checked one by one by [`JsonRowsSeed`] once the office (and so the
+/// phone region) is known.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonImportHead {
+    pub name: String,
+    pub office_id: i64,
+    #[expect(dead_code, reason = "required here; read by JsonRowsSeed")]
+    rows: IgnoredAny,
+}
+
+/// Reads a JSON import's `rows` straight from the body, checking each row like a CSV's
+/// and dropping it before the next is read: a large import never holds every row as
+/// text and as parsed fields at once. The list's fields are every name used in
+/// `fields`, in the order they first appear; names that differ only in case, spaces or
+/// underscores are one field.
+pub struct JsonRowsSeed {
+    stream: RowStream,
+}
+
+impl JsonRowsSeed {
+    pub fn new(region: DefaultRegion) -> Self {
+        Self { stream: RowStream::new(region) }
     }
-    let mut names = FieldNames::default();
-    let mut field_names: Vec<String> = Vec::new();
-    let mut index_by_key: HashMap<String, usize> = HashMap::new();
-    for row in rows {
+}
+
+/// The rows checked so far and the field names they introduced.
+struct RowStream {
+    names: FieldNames,
+    index_by_key: HashMap<String, usize>,
+    checker: RowChecker,
+    /// How many field values each stored contact was written with (later rows may
+    /// name new fields; earlier contacts are padded with blanks at the end).
+    widths: Vec<usize>,
+}
+
+impl RowStream {
+    fn new(region: DefaultRegion) -> Self {
+        Self {
+            names: FieldNames::default(),
+            index_by_key: HashMap::new(),
+            checker: RowChecker::new(region, "rows", Vec::new()),
+            widths: Vec::new(),
+        }
+    }
+
+    /// Checks one row; `Err` names the field limit when the row passes it.
+    fn push<'a>(&mut self, number: u64, row: &'a ContactRowInput) -> Result<(), String> {
+        let field_names = &mut self.checker.parsed.field_names;
         for field in &row.fields.0 {
-            let key = placeholder_key(&field.name);
-            if let Entry::Vacant(slot) = index_by_key.entry(key) {
+            if let Entry::Vacant(slot) = self.index_by_key.entry(placeholder_key(&field.name)) {
+                if field_names.len() + 3 >= MAX_COLUMNS {
+                    return Err(format!(
+                        "name more than {} different fields; a contact list has at most that many besides first \
+                         name, last name and phone (row {number} adds \"{}\")",
+                        MAX_COLUMNS - 3,
+                        field.name
+                    ));
+                }
                 slot.insert(field_names.len());
-                let name = names.claim(Some(&field.name), field_names.len());
+                let name = self.names.claim(Some(&field.name), field_names.len());
                 field_names.push(name);
             }
         }
-    }
-    if field_names.len() + 3 > MAX_COLUMNS {
-        return Err(ApiError::invalid(
-            "rows",
-            format!(
-                "name {} different fields; a contact list has at most {} besides first name, last name and phone",
-                field_names.len(),
-                MAX_COLUMNS - 3
-            ),
-        ));
-    }
-    let mut checker = RowChecker::new(region, "rows", field_names);
-    let mut values: Vec<&str> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        values.clear();
-        values.resize(index_by_key.len(), "");
+        let mut values = vec![""; field_names.len()];
         for field in &row.fields.0 {
-            if let Some(index) = index_by_key.get(&placeholder_key(&field.name)) {
+            if let Some(index) = self.index_by_key.get(&placeholder_key(&field.name)) {
                 values[*index] = &field.value;
             }
         }
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        checker.check(i as u64 + 1, &text(&row.first_name), &text(&row.last_name), &text(&row.phone), &values, 0);
+        let width = values.len();
+        let stored = self.checker.parsed.contacts.len();
+        let text = |value: &'a Option<String>| value.as_deref().unwrap_or_default();
+        self.checker.check(number, text(&row.first_name), text(&row.last_name), text(&row.phone), &values, 0);
+        if self.checker.parsed.contacts.len() > stored {
+            self.widths.push(width);
+        }
+        Ok(())
     }
-    Ok(checker.finish())
+
+    fn finish(self) -> ApiResult<ParsedImport> {
+        let mut parsed = self.checker.finish();
+        if parsed.report.rows_read == 0 {
+            return Err(ApiError::invalid("rows", "must contain at least one row"));
+        }
+        let width = parsed.field_names.len();
+        for (contact, written) in parsed.contacts.iter_mut().zip(self.widths) {
+            pad_fields(&mut contact.fields, written, width);
+        }
+        Ok(parsed)
+    }
+}
+
+/// Appends blank values to a JSON array of `written` strings until it holds `width`.
+fn pad_fields(fields: &mut String, written: usize, width: usize) {
+    if written >= width || !fields.ends_with(']') {
+        return;
+    }
+    fields.pop();
+    for i in written..width {
+        fields.push_str(if i == 0 { "\"\"" } else { ",\"\"" });
+    }
+    fields.push(']');
+}
+
+/// Every row of a JSON import, checked; [`CheckedRows::finish`] gives the import.
+pub struct CheckedRows(RowStream);
+
+impl CheckedRows {
+    /// The rows that passed and the report; an import without rows is refused.
+    pub fn finish(self) -> ApiResult<ParsedImport> {
+        self.0.finish()
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for JsonRowsSeed {
+    type Value = CheckedRows;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<CheckedRows, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonRowsSeed {
+    type Value = CheckedRows;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with name, office_id and rows")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<CheckedRows, A::Error> {
+        let mut read_rows = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "rows" && !read_rows {
+                read_rows = true;
+                map.next_value_seed(RowsSeed { stream: &mut self.stream })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if !read_rows {
+            return Err(de::Error::missing_field("rows"));
+        }
+        Ok(CheckedRows(self.stream))
+    }
+}
+
+/// The `rows` array, each element checked as it is read.
+struct RowsSeed<'a> {
+    stream: &'a mut RowStream,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of contact rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut number = 0_u64;
+        while let Some(row) = seq.next_element::<ContactRowInput>()? {
+            number += 1;
+            self.stream.push(number, &row).map_err(de::Error::custom)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -391,21 +527,46 @@ mod tests {
         assert_eq!(error.problem().errors[0].field, "mapping");
     }
 
+    fn json_rows(body: &str) -> ApiResult<ParsedImport> {
+        crate::http::json::parse_json_seed(body.as_bytes(), JsonRowsSeed::new(us()))?.finish()
+    }
+
     #[test]
     fn json_rows_share_the_checks() {
-        let rows: Vec<ContactRowInput> = match serde_json::from_str(
-            r#"[{"first_name": "Ada", "last_name": "Lovelace", "phone": "2025550101", "fields": {"Program": "Math"}},
+        let Ok(parsed) = json_rows(
+            r#"{"name": "L", "office_id": 1, "rows": [
+                {"first_name": "Ada", "last_name": "Lovelace", "phone": "2025550101", "fields": {"Program": "Math"}},
                 {"first_name": "Alan", "last_name": "Turing", "phone": "nope", "fields": {"program": "CS", "Year": 2}},
-                {"first_name": "Grace", "last_name": "Hopper", "phone": "2025550103", "fields": {"Year": 3}}]"#,
-        ) {
-            Ok(rows) => rows,
-            Err(e) => panic!("rows parse: {e}"),
+                {"first_name": "Grace", "last_name": "Hopper", "phone": "2025550103", "fields": {"Year": 3}}]}"#,
+        ) else {
+            panic!("parses")
         };
-        let Ok(parsed) = parse_rows(&rows, us()) else { panic!("parses") };
         assert_eq!(parsed.field_names, ["Program", "Year"]);
         assert_eq!(parsed.contacts.len(), 2);
+        // Ada was checked before "Year" appeared: her values are padded to the list's width.
+        assert_eq!(parsed.contacts[0].fields, r#"["Math",""]"#);
         assert_eq!(parsed.contacts[1].fields, r#"["","3"]"#);
         assert_eq!(parsed.report.problems[0].row, 2);
-        assert!(parse_rows(&[], us()).is_err());
+    }
+
+    #[test]
+    fn json_imports_without_rows_or_with_too_many_fields_are_refused_naming_rows() {
+        for body in [r#"{"name": "L", "office_id": 1, "rows": []}"#, r#"{"name": "L", "office_id": 1}"#] {
+            let Err(error) = json_rows(body) else { panic!("{body} refused") };
+            assert_eq!((error.status().as_u16(), error.problem().errors[0].field.as_str()), (422, "rows"), "{body}");
+        }
+        let fields: Vec<String> = (0..MAX_COLUMNS - 2).map(|i| format!(r#""f{i}": "v""#)).collect();
+        let body = format!(
+            r#"{{"name": "L", "office_id": 1, "rows": [{{"first_name": "A", "last_name": "B", "phone": "2025550101", "fields": {{{}}}}}]}}"#,
+            fields.join(",")
+        );
+        let Err(error) = json_rows(&body) else { panic!("too many fields refused") };
+        let problem = error.problem();
+        assert_eq!((error.status().as_u16(), problem.errors[0].field.as_str()), (422, "rows"));
+        assert!(problem.errors[0].reason.contains("at most"), "{}", problem.errors[0].reason);
+        let Err(error) = json_rows(r#"{"name": "L", "office_id": 1, "rows": [{"phone": {"x": 1}}]}"#) else {
+            panic!("a row of the wrong shape is refused")
+        };
+        assert_eq!(error.problem().errors[0].field, "rows[0].phone");
     }
 }

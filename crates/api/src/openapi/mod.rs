@@ -5,6 +5,9 @@ use utoipa::{Modify, OpenApi};
 
 use crate::http;
 
+mod limits;
+mod links;
+
 /// The API's OpenAPI description, served at `/api/openapi.json` and committed as
 /// `openapi/openapi.json`.
 #[derive(OpenApi)]
@@ -101,7 +104,7 @@ use crate::http;
         tidings_domain::event_wire::ConversationUpdatedEvent,
         tidings_domain::event_wire::CampaignUpdatedEvent,
     )),
-    modifiers(&BearerAuth, &CommonResponses),
+    modifiers(&BearerAuth, &CommonResponses, &StatedLimits, &CreateLinks),
     tags(
         (name = "auth", description = "Signing in and out"),
         (name = "organisation", description = "The organisation's settings: texting hours"),
@@ -155,6 +158,24 @@ impl Modify for BearerAuth {
                 "A single-use ticket from POST /api/v1/events/tickets, for GET /api/v1/events only.",
             ))),
         );
+    }
+}
+
+/// Every limit the server enforces on a body, stated on its schema (`limits`).
+struct StatedLimits;
+
+impl Modify for StatedLimits {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        limits::state_limits(openapi);
+    }
+}
+
+/// Links from each create to the operations on what it created (`links`).
+struct CreateLinks;
+
+impl Modify for CreateLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        links::link_creates(openapi);
     }
 }
 
@@ -243,6 +264,9 @@ fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Opera
     let parameters = operation.parameters.as_deref().unwrap_or_default();
     let has = |place: ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
     let (query, in_path) = (has(ParameterIn::Query), has(ParameterIn::Path));
+    if in_path {
+        positive_path_ids(operation);
+    }
     let mut add = |status: &str, description: &str| {
         operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));
     };
@@ -268,6 +292,23 @@ fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Opera
     }
     if path != "/healthz" {
         add("503", "The database is busy or unreachable; nothing was changed (Retry-After says when to try again)");
+    }
+}
+
+/// Every id in a path is a positive whole number (`http::path_id`).
+fn positive_path_ids(operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+    for parameter in operation.parameters.iter_mut().flatten() {
+        if parameter.parameter_in != ParameterIn::Path {
+            continue;
+        }
+        if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+            if object.schema_type == SchemaType::Type(Type::Integer) {
+                object.minimum = Some(utoipa::Number::Int(1));
+            }
+        }
     }
 }
 
