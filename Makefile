@@ -3,7 +3,8 @@
 #   make run       build the SPA and the server (release), migrate the SQLite file,
 #                  seed the demo organisation once, serve on 127.0.0.1:8080
 #   make test      every check CI runs (fmt, clippy, unit + integration tests on SQLite
-#                  and, with TEST_DATABASE_URL=postgres://…, on PostgreSQL; the OpenAPI
+#                  and on PostgreSQL — TEST_DATABASE_URL=postgres://…, or a throwaway
+#                  cluster when it is unset; the OpenAPI
 #                  drift test; the wasm check; the SPA build; the browser tests)
 #   make openapi   rewrite openapi/openapi.json from the code
 #   make contract  schemathesis (every check, stateful links) against the debug server
@@ -52,13 +53,20 @@ clippy:
 test-sqlite:
 	env -u TEST_DATABASE_URL $(CARGO) test
 
-# The same integration suite on PostgreSQL: a fresh schema per test, dropped after.
+# The same integration suite on PostgreSQL: a fresh schema per test, dropped after. On
+# TEST_DATABASE_URL when set (CI's server); else on a throwaway cluster that
+# scripts/throwaway-postgres.sh starts (installing Debian's server when missing) and
+# removes afterwards, so every `make test` covers both backends.
 test-postgres:
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "Integration suite on PostgreSQL"; \
+		echo "Integration suite on PostgreSQL at $$TEST_DATABASE_URL"; \
 		$(CARGO) test -p tidings-api --tests; \
 	else \
-		echo "TEST_DATABASE_URL is not set: skipping the PostgreSQL run (CI sets it)"; \
+		cluster=$$(mktemp -d); \
+		trap 'scripts/throwaway-postgres.sh stop "'"$$cluster"'"' EXIT; \
+		url=$$(scripts/throwaway-postgres.sh start "$$cluster") || exit 1; \
+		echo "Integration suite on a throwaway PostgreSQL cluster ($$url)"; \
+		TEST_DATABASE_URL="$$url" $(CARGO) test -p tidings-api --tests; \
 	fi
 
 wasm-check: toolchain

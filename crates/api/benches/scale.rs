@@ -87,6 +87,7 @@ fn main() -> Result<(), String> {
         password_workers: tidings_api::config::default_password_workers(),
         metrics_token: None,
         provider_timeout: tidings_api::providers::twilio::DEFAULT_TIMEOUT,
+        reconcile_after: tidings_api::services::reconcile::DEFAULT_GRACE,
     };
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let simulator = Arc::new(Simulator::new());

@@ -115,6 +115,10 @@ pub struct ServeArgs {
     /// it a send's outcome is unknown until the provider is asked.
     #[arg(long, env = "TIDINGS_PROVIDER_TIMEOUT_SECONDS", default_value_t = 15)]
     pub provider_timeout_seconds: u64,
+    /// How long after a send's answer was lost the provider is asked whether it went
+    /// out, in seconds (1 to 3600): long enough for its message list to show it.
+    #[arg(long, env = "TIDINGS_RECONCILE_AFTER_SECONDS", default_value_t = 120)]
+    pub reconcile_after_seconds: u64,
     /// A bearer token `/metrics` asks for; unset, `/metrics` is open (bind it to a
     /// private address then).
     #[arg(long, env = "TIDINGS_METRICS_TOKEN", hide_env_values = true)]
@@ -251,6 +255,8 @@ pub struct Config {
     pub metrics_token: Option<Secret>,
     /// How long a call to the provider may take in all.
     pub provider_timeout: std::time::Duration,
+    /// How long after a lost answer the provider is asked about the send.
+    pub reconcile_after: std::time::Duration,
 }
 
 /// Why the configuration was refused.
@@ -318,6 +324,7 @@ impl ServeArgs {
         within("TIDINGS_RETRY_BASE_SECONDS", self.retry_base_seconds, 1, 3600)?;
         within("TIDINGS_SEND_CONCURRENCY", self.send_concurrency, 1, 1024)?;
         within("TIDINGS_PROVIDER_TIMEOUT_SECONDS", self.provider_timeout_seconds, 2, 120)?;
+        within("TIDINGS_RECONCILE_AFTER_SECONDS", self.reconcile_after_seconds, 1, 3600)?;
         if !(0.0..=1.0).contains(&self.simulator_failure_rate) {
             return Err(ConfigError::FailureRate(self.simulator_failure_rate));
         }
@@ -396,6 +403,7 @@ impl ServeArgs {
             password_workers,
             metrics_token: self.metrics_token.filter(|token| !token.is_empty()).map(Secret::new),
             provider_timeout: std::time::Duration::from_secs(self.provider_timeout_seconds),
+            reconcile_after: std::time::Duration::from_secs(self.reconcile_after_seconds),
         })
     }
 }
@@ -483,6 +491,7 @@ mod tests {
             ("--rate-long-code=100000", "TIDINGS_RATE_LONG_CODE"),
             ("--password-workers=0", "TIDINGS_PASSWORD_WORKERS"),
             ("--provider-timeout-seconds=600", "TIDINGS_PROVIDER_TIMEOUT_SECONDS"),
+            ("--reconcile-after-seconds=0", "TIDINGS_RECONCILE_AFTER_SECONDS"),
             ("--trusted-proxies=10.0.0.0/99", "TIDINGS_TRUSTED_PROXIES"),
         ] {
             let Err(message) = configured(&[flag]) else { panic!("{flag} was accepted") };

@@ -210,6 +210,19 @@ async fn an_ipv6_client_is_counted_by_its_64_and_forwarded_for_only_behind_a_tru
     let (status, _) = attempt(&app, "2001:db8:1:3::1", "manager@alpha.test", PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "another /64");
 
+    // A proxy that adds its own header line: the client's forged first line changes
+    // nothing, the proxy's last line names the client.
+    let two_lines = |forged: &str| {
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("X-Forwarded-For", forged)
+            .header("X-Forwarded-For", "2001:db8:1:2::7")
+            .json(&json!({"email": "manager@alpha.test", "password": PASSWORD}))
+            .send()
+    };
+    let status = two_lines("2001:db8:9:9::1").await.unwrap().status();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the throttled /64, however the first line reads");
+
     // Without a trusted proxy the header is the client's own claim, and ignored.
     let direct = TestApp::spawn().await;
     direct.seed_default_org("alpha");

@@ -502,6 +502,12 @@ async fn the_calendar_groups_scheduled_campaigns_by_local_date() {
     common::assert_field_error(&body, "to");
     let (status, _) = w.app.get("/api/v1/campaigns/calendar?from=2026-03-01", &w.manager).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // At most a year (366 days: a leap year's) in one request.
+    let (status, year) = w.app.get("/api/v1/campaigns/calendar?from=2028-01-01&to=2028-12-31", &w.manager).await;
+    assert_eq!(status, StatusCode::OK, "{year}");
+    let (status, body) = w.app.get("/api/v1/campaigns/calendar?from=2026-03-01&to=2027-03-02", &w.manager).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    common::assert_field_error(&body, "to");
 }
 
 #[actix_web::test]

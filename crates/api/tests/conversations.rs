@@ -931,7 +931,7 @@ async fn a_limited_user_works_only_the_conversations_in_their_inboxes() {
     let limited = w.app.login("limited@alpha.test").await;
     let number = w.app.insert_number(w.org.id, west, NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
     // Two West campaigns to different contacts: the limited user is an agent of the second only.
-    let mut conversations = Vec::new();
+    let (mut conversations, mut campaigns) = (Vec::new(), Vec::new());
     for (i, agent) in [(1, w.org.users[1]), (2, w.org.users[3])] {
         let rows = [json!({"first_name": "West", "last_name": format!("Contact{i}"), "phone": phone(i)})];
         let (status, list) = w
@@ -958,33 +958,48 @@ async fn a_limited_user_works_only_the_conversations_in_their_inboxes() {
             w.app.post(&format!("/api/v1/campaigns/{}/launch", campaign["id"]), &w.manager, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{launched}");
         conversations.push(w.reply(&phone(i), NUMBER, "A question").await["conversation_id"].as_i64().unwrap());
+        campaigns.push(campaign["id"].as_i64().unwrap());
     }
     let (others, mine) = (conversations[0], conversations[1]);
+    // The campaign's Contacts tab: a limited user opts out only the contacts of
+    // conversations in their inboxes.
+    let (w, limited) = (&w, &limited);
+    let contact_opt_out = |campaign: i64| async move {
+        let (status, page) = w.app.get(&format!("/api/v1/campaigns/{campaign}/contacts"), &w.manager).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let contact = page["items"][0]["id"].as_i64().unwrap();
+        w.app.post(&format!("/api/v1/campaigns/{campaign}/contacts/{contact}/opt-out"), limited, json!({})).await
+    };
+    let (status, problem) = contact_opt_out(campaigns[0]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert!(w.conversation(others).await["conversation"]["contact"]["opted_out"] == false, "not opted out");
 
     // Another agent's conversation in their office: read, not worked.
-    let (status, detail) = w.app.get(&format!("/api/v1/conversations/{others}"), &limited).await;
+    let (status, detail) = w.app.get(&format!("/api/v1/conversations/{others}"), limited).await;
     assert_eq!((status, detail["workable"].as_bool()), (StatusCode::OK, Some(false)), "{detail}");
     let (status, problem) =
-        w.app.post(&format!("/api/v1/conversations/{others}/messages"), &limited, json!({"body": "hi"})).await;
+        w.app.post(&format!("/api/v1/conversations/{others}/messages"), limited, json!({"body": "hi"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert!(problem["detail"].as_str().unwrap().contains("not in yours"), "{problem}");
     let path = format!("/api/v1/conversations/{others}");
-    assert_eq!(w.app.patch(&path, &limited, json!({"tags": ["Mine now"]})).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(w.app.post(&format!("{path}/opt-out"), &limited, json!({})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.patch(&path, limited, json!({"tags": ["Mine now"]})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.app.post(&format!("{path}/opt-out"), limited, json!({})).await.0, StatusCode::FORBIDDEN);
     assert!(w.conversation(others).await["conversation"]["tags"].as_array().unwrap().is_empty(), "nothing changed");
 
     // Their own: worked.
-    let (status, detail) = w.app.get(&format!("/api/v1/conversations/{mine}"), &limited).await;
+    let (status, detail) = w.app.get(&format!("/api/v1/conversations/{mine}"), limited).await;
     assert_eq!((status, detail["workable"].as_bool()), (StatusCode::OK, Some(true)), "{detail}");
     let (status, answered) =
-        w.app.post(&format!("/api/v1/conversations/{mine}/messages"), &limited, json!({"body": "Happy to help"})).await;
+        w.app.post(&format!("/api/v1/conversations/{mine}/messages"), limited, json!({"body": "Happy to help"})).await;
     assert_eq!(status, StatusCode::CREATED, "{answered}");
     // Standard users work every conversation they see.
     assert_eq!(w.conversation(others).await["workable"], true);
+    let (status, opted_out) = contact_opt_out(campaigns[1]).await;
+    assert_eq!((status, &opted_out["opted_out"]), (StatusCode::OK, &json!(true)), "{opted_out}");
 
     // Making up a contact's message is for standard and administrative users.
     let (status, problem) =
-        w.app.post("/api/v1/simulator/inbound", &limited, json!({"from": phone(2), "to": NUMBER, "body": "x"})).await;
+        w.app.post("/api/v1/simulator/inbound", limited, json!({"from": phone(2), "to": NUMBER, "body": "x"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
 }
 

@@ -40,6 +40,8 @@ const OWNED_NUMBER: &str = "+14155550142";
 const OWNED_SID: &str = "PN0000000000000000000000000000beef";
 /// Twilio takes this long to answer a send to it.
 const SLOW_TO: &str = "+12135550777";
+/// A recipient our number has texted more often than one page of Twilio's list holds.
+const CROWDED_TO: &str = "+12135550888";
 const BROKEN_SID: &str = "PNffffffffffffffffffffffffffffffff";
 
 /// One request the fake received.
@@ -179,6 +181,12 @@ async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeSta
                 }))
             }
         },
+        ("GET", "Messages.json") if received.query_field("To") == Some(CROWDED_TO) => {
+            let listed: Vec<_> = (0..1000)
+                .map(|i| json!({"sid": sid("SM"), "body": format!("Older message {i}"), "status": "delivered"}))
+                .collect();
+            HttpResponse::Ok().json(json!({"messages": listed, "page_size": 1000}))
+        }
         ("GET", "Messages.json") => {
             let listed: Vec<_> = state
                 .created
@@ -188,7 +196,10 @@ async fn answer(request: HttpRequest, body: web::Bytes, state: web::Data<FakeSta
                 .filter(|(_, to, from, _)| {
                     received.query_field("To") == Some(to.as_str()) && received.query_field("From") == Some(from.as_str())
                 })
-                .map(|(sid, to, from, body)| json!({"sid": sid, "to": to, "from": from, "body": body, "status": "delivered", "error_code": null}))
+                // As Twilio lists them: a message it still queues has no send date, so a
+                // `DateSent` filter leaves it out.
+                .filter(|_| received.query.iter().all(|(name, _)| !name.starts_with("DateSent")))
+                .map(|(sid, to, from, body)| json!({"sid": sid, "to": to, "from": from, "body": body, "status": "queued", "date_sent": null, "error_code": null}))
                 .collect();
             HttpResponse::Ok().json(json!({"messages": listed, "page_size": 100}))
         }
@@ -635,18 +646,25 @@ async fn a_send_past_the_timeout_is_unknown_and_twilio_is_asked_whether_it_went_
         to: SLOW_TO.to_owned(),
         from: "+14155550100".to_owned(),
         body: body.to_owned(),
-        since: chrono::Utc::now() - chrono::Duration::minutes(5),
     };
-    // By recipient, sender and body: it went out.
+    // By recipient, sender and body: it went out — though Twilio still queues it, with
+    // no send date yet.
     let found = fake.provider().find_sent_message(query(None, &message(SLOW_TO).body)).await.unwrap();
     let found = found.expect("Twilio has it");
     assert!(found.provider_message_id.starts_with("SM"));
     let listing = fake.received().into_iter().rfind(|r| r.method == "GET").unwrap();
     assert_eq!(listing.path, format!("/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"));
     assert_eq!(listing.query_field("To"), Some(SLOW_TO));
-    assert!(listing.query_field("DateSent>").is_some(), "{listing:?}");
+    assert_eq!(listing.query_field("From"), Some("+14155550100"));
     // Another body is another message: not this one.
     assert_eq!(fake.provider().find_sent_message(query(None, "something else")).await.unwrap(), None);
+    // Not on a full page of other messages: Twilio cannot tell (asked again later), which
+    // is not the same as "never sent".
+    let crowded = SentQuery { to: CROWDED_TO.to_owned(), ..query(None, "Hello") };
+    let Err(ProviderError::Unavailable(why)) = fake.provider().find_sent_message(crowded).await else {
+        panic!("a full page without the message cannot tell whether it went out")
+    };
+    assert!(why.contains("1000"), "{why}");
     // By its sid.
     let by_sid = fake.provider().find_sent_message(query(Some(found.provider_message_id.clone()), "")).await.unwrap();
     assert_eq!(by_sid.map(|m| m.provider_message_id), Some(found.provider_message_id));

@@ -120,6 +120,15 @@ pub fn find_open(
         .optional()
 }
 
+/// The conversations a campaign holds with one of its list's contacts.
+pub fn ids_of_campaign_contact(conn: &mut DbConnection, campaign_id: i64, contact_id: i64) -> QueryResult<Vec<i64>> {
+    conversations::table
+        .filter(conversations::campaign_id.eq(campaign_id))
+        .filter(conversations::contact_id.eq(contact_id))
+        .select(conversations::id)
+        .load(conn)
+}
+
 /// What changes on a conversation.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = conversations)]

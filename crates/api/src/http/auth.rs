@@ -36,9 +36,16 @@ pub async fn login(
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<web::Json<LoginResponse>> {
     // X-Forwarded-For only from a proxy the configuration trusts: anyone can write it.
-    let forwarded_for = req.headers().get("X-Forwarded-For").and_then(|value| value.to_str().ok());
-    let client =
-        client_address::client_ip(req.peer_addr().map(|a| a.ip()), forwarded_for, &state.config.trusted_proxies);
+    // Every line of it, in order: a proxy may add its own line rather than append to
+    // the client's, and the hop it vouches for is then on the last line, not the first.
+    let lines: Vec<&str> =
+        req.headers().get_all("X-Forwarded-For").map(|value| value.to_str().unwrap_or_default()).collect();
+    let forwarded_for = (!lines.is_empty()).then(|| lines.join(","));
+    let client = client_address::client_ip(
+        req.peer_addr().map(|a| a.ip()),
+        forwarded_for.as_deref(),
+        &state.config.trusted_proxies,
+    );
     let network = client.map(client_address::network_of).unwrap_or_default();
     services::auth::login(&state, network, body.into_inner()).await.map(web::Json)
 }

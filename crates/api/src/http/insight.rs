@@ -137,6 +137,7 @@ pub async fn preview_campaign_contact(
     params(("id" = i64, Path, description = "Campaign id"), ("contact_id" = i64, Path, description = "Contact id")),
     responses(
         (status = 200, description = "The contact, now opted out", body = CampaignContact),
+        (status = 403, description = "No two-way messaging permission, or a limited user and a contact whose conversation is not in their inboxes", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such campaign or contact", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -78,7 +78,8 @@ pub async fn create_user(
 ) -> ApiResult<HttpResponse> {
     let clock = state.clock.clone();
     let input = body.into_inner();
-    let created = state.db(move |conn| users::create(conn, &user, clock.as_ref(), input)).await?;
+    let hash = users::hash_new_password(&state.passwords, &user, Some(&input.password)).await?;
+    let created = state.db(move |conn| users::create(conn, &user, clock.as_ref(), input, hash)).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -105,7 +106,8 @@ pub async fn update_user(
 ) -> ApiResult<web::Json<User>> {
     let clock = state.clock.clone();
     let (id, input) = (id.into_inner(), body.into_inner());
-    state.db(move |conn| users::update(conn, &user, clock.as_ref(), id, input)).await.map(web::Json)
+    let hash = users::hash_new_password(&state.passwords, &user, input.password.as_deref()).await?;
+    state.db(move |conn| users::update(conn, &user, clock.as_ref(), id, input, hash)).await.map(web::Json)
 }
 
 /// Deactivate a user (administrators): they can no longer sign in; history stays.

@@ -89,8 +89,6 @@ pub struct SentQuery {
     pub to: String,
     pub from: String,
     pub body: String,
-    /// No earlier than the attempt whose answer was lost.
-    pub since: chrono::DateTime<chrono::Utc>,
 }
 
 /// A message the provider has.
@@ -133,7 +131,8 @@ pub trait Provider: Send + Sync {
 
     /// What the provider knows of a message whose send answer was lost: found (it was
     /// sent), or not there (it never was). Looked up by its id when known, else among
-    /// the messages from `from` to `to` since `since` with the same body.
+    /// the messages from `from` to `to` with the same body. When the provider cannot
+    /// tell, the answer is an error (asked again later), never "not there".
     fn find_sent_message(&self, query: SentQuery) -> ProviderFuture<'_, Option<FoundMessage>>;
 
     /// Delivery reports the provider produced itself and that are due now. Twilio posts

@@ -78,6 +78,9 @@ struct IncomingNumbers {
 }
 
 /// A message as Twilio lists it.
+/// Messages read when looking for a send whose answer was lost: Twilio's largest page.
+const LOOKUP_PAGE_SIZE: usize = 1000;
+
 #[derive(Debug, Deserialize)]
 struct ListedMessage {
     sid: String,
@@ -269,17 +272,23 @@ impl Provider for TwilioProvider {
                 let message: Option<ListedMessage> = self.read(&format!("Messages/{sid}.json"), &[]).await?;
                 return Ok(message.map(found));
             }
-            // Twilio filters by the day sent (UTC); the body tells our message apart.
-            let day = query.since.format("%Y-%m-%d").to_string();
-            let filters = [
-                ("To", query.to.as_str()),
-                ("From", query.from.as_str()),
-                ("DateSent>", day.as_str()),
-                ("PageSize", "100"),
-            ];
+            // Every message from our number to the contact, newest first; the body tells
+            // ours apart. No `DateSent` filter: a message Twilio still holds in its queue
+            // has no send date yet and would be left out — read as never sent, then
+            // texted twice — and a day filter misses a send made just before midnight UTC.
+            let page_size = LOOKUP_PAGE_SIZE.to_string();
+            let filters = [("To", query.to.as_str()), ("From", query.from.as_str()), ("PageSize", page_size.as_str())];
             let list: Option<MessageList> = self.read("Messages.json", &filters).await?;
             let messages = list.map(|list| list.messages).unwrap_or_default();
-            Ok(messages.into_iter().find(|message| message.body == query.body).map(found))
+            let listed = messages.len();
+            match messages.into_iter().find(|message| message.body == query.body) {
+                Some(message) => Ok(Some(found(message))),
+                // A full page may not hold every message: "not there" would be a guess.
+                None if listed >= LOOKUP_PAGE_SIZE => Err(ProviderError::Unavailable(format!(
+                    "more than {LOOKUP_PAGE_SIZE} messages from this number to the contact; the send cannot be told apart"
+                ))),
+                None => Ok(None),
+            }
         })
     }
 

@@ -11,6 +11,7 @@ use tidings_domain::delivery::MessageStatus;
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::template::{preview_message, MergeFields, MessagePreview};
 use tidings_domain::texting_hours::waiting_note;
+use tidings_domain::Role;
 
 use crate::auth::AuthUser;
 use crate::db::campaign_contacts::{CampaignContactFilter, CampaignContactRow};
@@ -332,6 +333,11 @@ pub fn opt_out(
     actor.require_messaging()?;
     let campaign = load_visible(conn, actor, campaign_id)?;
     let contact = contact_of(conn, &campaign, contact_id)?;
+    if actor.role == Role::Limited && !in_inboxes_of(conn, actor, campaign.id, contact.id)? {
+        return Err(ApiError::forbidden(
+            "Limited users opt out only the contacts of conversations in their inboxes; this one is not in yours.",
+        ));
+    }
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let by =
@@ -341,4 +347,15 @@ pub fn opt_out(
     let query = ContactQuery { q: Some(contact.phone.clone()), ..ContactQuery::default() };
     let page = list(conn, actor, campaign_id, &query, &PageRequest::first(MAX_LIMIT), now)?;
     page.items.into_iter().find(|c| c.id == contact.id).ok_or_else(|| ApiError::not_found("The contact"))
+}
+
+/// Whether the campaign's conversation with the contact is in the limited user's
+/// inboxes (theirs or their office's): the only contacts such a user works.
+fn in_inboxes_of(conn: &mut DbConnection, actor: &AuthUser, campaign_id: i64, contact_id: i64) -> ApiResult<bool> {
+    for conversation in db::conversations::ids_of_campaign_contact(conn, campaign_id, contact_id)? {
+        if db::conversations::is_in_inboxes_of(conn, actor.organisation_id, actor.id, actor.office_id, conversation)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

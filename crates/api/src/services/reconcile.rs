@@ -17,9 +17,9 @@ use crate::providers::{FoundMessage, ProviderError, SentQuery};
 use crate::services::events::{self, MessageOffices};
 use crate::state::AppState;
 
-/// How long after the lost answer the provider is first asked: its message list has
-/// caught up by then.
-pub const GRACE: Duration = Duration::minutes(2);
+/// How long after the lost answer the provider is first asked by default: its message
+/// list has caught up by then (`TIDINGS_RECONCILE_AFTER_SECONDS`).
+pub const DEFAULT_GRACE: std::time::Duration = std::time::Duration::from_secs(120);
 /// Lookups of one message before it is left `unknown` for good.
 pub const MAX_LOOKUPS: i64 = 8;
 /// Messages looked up per round.
@@ -40,8 +40,9 @@ pub struct Reconciled {
 pub async fn run_once(state: &AppState) -> ApiResult<Reconciled> {
     let now = state.clock.now();
     let stamp = now.naive_utc();
+    let grace = Duration::from_std(state.config.reconcile_after).unwrap_or(Duration::minutes(2));
     let due =
-        state.db(move |conn| Ok(db::messages::unknown_due(conn, stamp, stamp - GRACE, MAX_LOOKUPS, BATCH)?)).await?;
+        state.db(move |conn| Ok(db::messages::unknown_due(conn, stamp, stamp - grace, MAX_LOOKUPS, BATCH)?)).await?;
     let mut round = Reconciled::default();
     for (message, lookups) in due {
         let query = SentQuery {
@@ -49,7 +50,6 @@ pub async fn run_once(state: &AppState) -> ApiResult<Reconciled> {
             to: message.to_phone.clone(),
             from: message.from_phone.clone(),
             body: message.body.clone(),
-            since: message.updated_at.and_utc() - Duration::minutes(10),
         };
         let answer = state.provider.find_sent_message(query).await;
         match &answer {

@@ -4,7 +4,8 @@ use serde_json::json;
 use tidings_domain::user::{validate_email, validate_password, validate_user_name, CreateUser, UpdateUser, User};
 use tidings_domain::{FieldError, Role};
 
-use crate::auth::{password, AuthUser};
+use crate::auth::password::PasswordWorkers;
+use crate::auth::AuthUser;
 use crate::clock::Clock;
 use crate::db::connection::write_transaction;
 use crate::db::users::{NewUser, UserChanges, UserRow};
@@ -67,7 +68,32 @@ fn check_office(
     }
 }
 
-pub fn create(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, input: CreateUser) -> ApiResult<User> {
+/// A password's hash, made before the database is asked (hashing is slow on purpose):
+/// on the bounded password workers, never while a pooled connection waits. `None` when
+/// there is no password or it is refused anyway (the service names why).
+pub async fn hash_new_password(
+    passwords: &PasswordWorkers,
+    actor: &AuthUser,
+    password: Option<&str>,
+) -> ApiResult<Option<String>> {
+    actor.require_admin()?;
+    let Some(password) = password else { return Ok(None) };
+    let mut errors = Vec::new();
+    validate_password(password, &mut errors);
+    if !errors.is_empty() {
+        return Ok(None);
+    }
+    passwords.hash(password.to_owned()).await.map(Some)
+}
+
+/// `password_hash` is [`hash_new_password`]'s for `input.password`.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    clock: &dyn Clock,
+    input: CreateUser,
+    password_hash: Option<String>,
+) -> ApiResult<User> {
     actor.require_admin()?;
     let mut errors = Vec::new();
     let email = validate_email(&input.email, &mut errors);
@@ -77,7 +103,7 @@ pub fn create(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, inpu
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let hash = password::hash_password(&input.password).map_err(ApiError::internal)?;
+    let hash = password_hash.ok_or_else(|| ApiError::internal("a new user's password was not hashed"))?;
     let now = clock.now_naive();
     write_transaction(conn, |conn| {
         if db::users::find_by_email(conn, &email)?.is_some() {
@@ -112,12 +138,14 @@ pub fn create(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, inpu
     })
 }
 
+/// `password_hash` is [`hash_new_password`]'s for `input.password`.
 pub fn update(
     conn: &mut DbConnection,
     actor: &AuthUser,
     clock: &dyn Clock,
     id: i64,
     input: UpdateUser,
+    password_hash: Option<String>,
 ) -> ApiResult<User> {
     actor.require_admin()?;
     let mut errors = Vec::new();
@@ -131,10 +159,9 @@ pub fn update(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let password_hash = match &input.password {
-        Some(password) => Some(password::hash_password(password).map_err(ApiError::internal)?),
-        None => None,
-    };
+    if input.password.is_some() && password_hash.is_none() {
+        return Err(ApiError::internal("a user's new password was not hashed"));
+    }
     let now = clock.now_naive();
     write_transaction(conn, |conn| {
         let current = find(conn, actor.organisation_id, id)?;
@@ -190,5 +217,5 @@ pub fn deactivate(conn: &mut DbConnection, actor: &AuthUser, clock: &dyn Clock, 
         actor.require_admin()?;
         return Err(ApiError::conflict("You cannot deactivate your own account."));
     }
-    update(conn, actor, clock, id, UpdateUser { active: Some(false), ..UpdateUser::default() }).map(|_| ())
+    update(conn, actor, clock, id, UpdateUser { active: Some(false), ..UpdateUser::default() }, None).map(|_| ())
 }

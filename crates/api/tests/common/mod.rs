@@ -24,13 +24,36 @@ use tidings_domain::Role;
 pub const PASSWORD: &str = "correct-horse-battery";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
+pub mod pg_proxy;
+
 /// A database that exists for one test.
 pub enum TestDatabase {
-    Sqlite { _dir: tempfile::TempDir, path: PathBuf },
-    Postgres { admin_url: String, schema: String, url: String },
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        schema: String,
+        url: String,
+        /// Between the server and PostgreSQL when the test takes the database away.
+        proxy: Option<Arc<pg_proxy::PgProxy>>,
+    },
 }
 
 impl TestDatabase {
+    /// As [`TestDatabase::create`], with PostgreSQL reached through a proxy an outage
+    /// cuts, as a restart or a network fault would.
+    pub fn create_behind_proxy() -> Self {
+        let mut database = Self::create();
+        if let TestDatabase::Postgres { url, proxy, .. } = &mut database {
+            let started = Arc::new(pg_proxy::PgProxy::start(pg_proxy::upstream_of(url)));
+            *url = pg_proxy::through(url, &started);
+            *proxy = Some(started);
+        }
+        database
+    }
+
     pub fn create() -> Self {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(url) if !url.trim().is_empty() => {
@@ -47,7 +70,7 @@ impl TestDatabase {
                 // Named after the schema, so an outage can end this test's sessions only.
                 let test_url =
                     format!("{url}{separator}options=-csearch_path%3D{schema}&application_name={schema}{tls}");
-                TestDatabase::Postgres { admin_url: url, schema, url: test_url }
+                TestDatabase::Postgres { admin_url: url, schema, url: test_url, proxy: None }
             }
             _ => {
                 let dir = tempfile::tempdir().unwrap();
@@ -71,11 +94,13 @@ impl TestDatabase {
 
 /// The database made unavailable to the server until dropped: SQLite held locked by
 /// another connection's write transaction (the server's writes fail once its busy
-/// timeout passes); PostgreSQL with the test's schema renamed away and the server's
-/// sessions ended (every statement fails until it is back).
+/// timeout passes); PostgreSQL cut off at the proxy when the test has one (every
+/// connection dropped, none made), else with the test's schema renamed away and the
+/// server's sessions ended (every statement fails until it is back).
 pub enum Outage {
     Sqlite(diesel::SqliteConnection),
     Postgres { admin: PgConnection, schema: String },
+    PostgresCut(Arc<pg_proxy::PgProxy>),
 }
 
 impl TestDatabase {
@@ -85,6 +110,10 @@ impl TestDatabase {
                 let mut holder = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
                 holder.batch_execute("BEGIN IMMEDIATE").unwrap();
                 Outage::Sqlite(holder)
+            }
+            TestDatabase::Postgres { proxy: Some(proxy), .. } => {
+                proxy.cut();
+                Outage::PostgresCut(proxy.clone())
             }
             TestDatabase::Postgres { admin_url, schema, .. } => {
                 let mut admin = PgConnection::establish(admin_url).unwrap();
@@ -110,6 +139,7 @@ impl Drop for Outage {
             Outage::Postgres { admin, schema } => {
                 let _ = admin.batch_execute(&format!("ALTER SCHEMA {schema}_down RENAME TO {schema}"));
             }
+            Outage::PostgresCut(proxy) => proxy.restore(),
         }
     }
 }
@@ -131,6 +161,12 @@ pub struct TestOptions {
     /// Run with `TIDINGS_PROVIDER=twilio` against these settings (a fake Twilio), built
     /// through `Application::build` as `tidings serve` does; the simulator otherwise.
     pub twilio: Option<TwilioConfig>,
+    /// With `twilio` set: still send through the inspectable simulator, the Twilio
+    /// settings only signing the webhooks (chaos delivers the simulator's reports to the
+    /// signed status webhook).
+    pub simulated_sends: bool,
+    /// Reach PostgreSQL through a proxy that `TestDatabase::outage` cuts.
+    pub database_behind_proxy: bool,
     /// Send rates, attempts and retry delays of the dispatcher.
     pub delivery: DeliverySettings,
     /// How long a session lasts on the test's clock (tests that move the clock across
@@ -151,6 +187,8 @@ impl Default for TestOptions {
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             twilio: None,
+            simulated_sends: false,
+            database_behind_proxy: false,
             delivery: DeliverySettings::default(),
             token_ttl_minutes: 60,
             sqlite_busy_timeout_ms: tidings_api::db::connection::DEFAULT_BUSY_TIMEOUT_MS,
@@ -188,7 +226,8 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: TestOptions) -> Self {
-        let database = TestDatabase::create();
+        let database =
+            if options.database_behind_proxy { TestDatabase::create_behind_proxy() } else { TestDatabase::create() };
         let static_dir = tempfile::tempdir().unwrap();
         std::fs::write(
             static_dir.path().join("index.html"),
@@ -201,7 +240,11 @@ impl TestApp {
             bind: "127.0.0.1:0".parse().unwrap(),
             public_url: options.public_url,
             jwt_secret: Secret::new(JWT_SECRET),
-            provider: if options.twilio.is_some() { ProviderKind::Twilio } else { ProviderKind::Simulator },
+            provider: if options.twilio.is_some() && !options.simulated_sends {
+                ProviderKind::Twilio
+            } else {
+                ProviderKind::Simulator
+            },
             twilio: options.twilio,
             static_dir: static_dir.path().to_path_buf(),
             max_body_bytes: options.max_body_bytes,
@@ -218,6 +261,7 @@ impl TestApp {
             password_workers: 2,
             metrics_token: options.metrics_token.map(Secret::new),
             provider_timeout: tidings_api::providers::twilio::DEFAULT_TIMEOUT,
+            reconcile_after: tidings_api::services::reconcile::DEFAULT_GRACE,
         };
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let simulator = Arc::new(Simulator::new());
