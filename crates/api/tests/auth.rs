@@ -235,9 +235,47 @@ async fn an_ipv6_client_is_counted_by_its_64_and_forwarded_for_only_behind_a_tru
 
 #[actix_web::test]
 async fn a_flood_of_bogus_sign_ins_leaves_the_rest_of_the_api_answering() {
-    let app = behind_a_proxy().await;
-    app.seed_default_org("alpha");
+    const TOKEN: &str = "flood-webhook-token";
+    const NUMBER: &str = "+14155550100";
+    let twilio = tidings_api::config::TwilioConfig {
+        account_sid: "AC0123456789abcdef0123456789abcdef".to_owned(),
+        auth_token: tidings_api::config::Secret::new(TOKEN),
+        api_base: "http://127.0.0.1:9".to_owned(),
+    };
+    let loopback = tidings_api::auth::client_address::IpRange::parse("127.0.0.1").unwrap();
+    let options = common::TestOptions {
+        trusted_proxies: vec![loopback],
+        twilio: Some(twilio),
+        simulated_sends: true,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(options).await;
+    let org = app.seed_default_org("alpha");
     let manager = app.login("manager@alpha.test").await;
+    // A campaign with one contact, launched: its text waits for the dispatcher.
+    let number = app.insert_number(org.id, org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    let rows = [json!({"first_name": "Flo", "last_name": "Od", "phone": "+14155552001"})];
+    let (_, list) = app
+        .post("/api/v1/contact-lists", &manager, json!({"name": "Flood", "office_id": org.offices[0], "rows": rows}))
+        .await;
+    let campaign = json!({
+        "title": "Flood", "phone_number": {"kind": "reusable", "id": number},
+        "contact_list_id": list["contact_list"]["id"], "message_template": "Hi {first_name}",
+        "agent_ids": [org.users[1]],
+    });
+    let (status, campaign) = app.post("/api/v1/campaigns", &manager, campaign).await;
+    assert_eq!(status, StatusCode::CREATED, "{campaign}");
+    let (status, _) = app.post(&format!("/api/v1/campaigns/{}/launch", campaign["id"]), &manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let webhook = |path: &'static str, params: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let borrowed: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let signature = common::twilio_signature(TOKEN, &format!("http://127.0.0.1:8080{path}"), &borrowed);
+            let request = app.client.post(app.url(path)).header("X-Twilio-Signature", signature).form(&params);
+            request.send().await.unwrap().status()
+        }
+    };
     // 200 sign-ins at once, each from its own network so none is throttled: every one
     // needs a password check.
     let flood = futures_util::future::join_all((0..200).map(|i| {
@@ -245,16 +283,30 @@ async fn a_flood_of_bogus_sign_ins_leaves_the_rest_of_the_api_answering() {
         let app = &app;
         async move { attempt(app, &client, &format!("nobody{i}@alpha.test"), "a guess").await }
     }));
+    // Meanwhile staff work, both webhooks take Twilio's calls, and the dispatcher sends.
     let work = async {
         let mut statuses = Vec::new();
-        for _ in 0..20 {
+        for i in 0..20 {
             statuses.push(app.get("/api/v1/me", &manager).await.0);
             statuses.push(app.client.get(app.url("/readyz")).send().await.unwrap().status());
+            let inbound = vec![
+                ("MessageSid", format!("SMflood{i}")),
+                ("From", "+14155552001".to_owned()),
+                ("To", NUMBER.to_owned()),
+                ("Body", format!("Still there? {i}")),
+            ];
+            let filed = webhook("/webhooks/twilio/inbound", inbound).await;
+            statuses.push(if filed == StatusCode::OK { StatusCode::OK } else { filed });
+            let report = vec![("MessageSid", format!("SMunknown{i}")), ("MessageStatus", "delivered".to_owned())];
+            let recorded = webhook("/webhooks/twilio/status", report).await;
+            statuses.push(if recorded == StatusCode::NO_CONTENT { StatusCode::OK } else { recorded });
         }
-        statuses
+        let sent = tidings_api::jobs::dispatcher::run_until_idle(&app.app_state, "flood").await.unwrap();
+        (statuses, sent)
     };
-    let (logins, statuses) = tokio::join!(flood, work);
+    let (logins, (statuses, sent)) = tokio::join!(flood, work);
     assert!(statuses.iter().all(|status| *status == StatusCode::OK), "{statuses:?}");
+    assert_eq!(sent, 1, "the dispatcher texted the campaign's contact");
     assert!(
         logins.iter().all(|answer| answer.0 == StatusCode::UNAUTHORIZED
             || (answer.0 == StatusCode::SERVICE_UNAVAILABLE && answer.1 == Some(1))),
