@@ -191,7 +191,8 @@ fn main() -> Result<(), String> {
         .or_fail()?;
         let started = Instant::now();
         campaigns::launch(&mut conn, &manager, draft.id, now, None).or_fail()?;
-        report("launch fan-out (one transaction)", started.elapsed(), contacts);
+        tidings_api::services::fanout::write_launch_on(&mut conn, draft.id, now.naive_utc()).or_fail()?;
+        report("launch fan-out (chunks of 2 000 contacts)", started.elapsed(), contacts);
         drop(conn);
 
         let started = Instant::now();

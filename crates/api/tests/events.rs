@@ -262,9 +262,14 @@ async fn a_campaign_streams_to_its_office_and_to_those_who_see_every_office_and_
 
     w.launch(id).await;
     for stream in [&mut manager, &mut limited] {
+        // Active at once, its messages still to write; then written (one chunk here).
         let launched = stream.next().await;
         assert_campaign_event(&launched, id, "active");
-        assert_eq!(launched.data["send_counts"]["queued"], 2, "{launched:?}");
+        assert_eq!(launched.data["launch_progress"], json!({"written": 0, "total": 2}), "{launched:?}");
+        let written = stream.next().await;
+        assert_campaign_event(&written, id, "active");
+        assert_eq!(written.data["send_counts"]["queued"], 2, "{written:?}");
+        assert!(written.data["launch_progress"].is_null(), "{written:?}");
     }
 
     assert_eq!(w.dispatch().await, 2);
@@ -330,7 +335,9 @@ async fn reconnecting_with_last_event_id_replays_what_was_missed_and_only_what_t
     w.launch(id).await;
     let launched = manager.next().await;
     assert_campaign_event(&launched, id, "active");
-    let last_seen = launched.id.unwrap();
+    let written = manager.next().await;
+    assert_campaign_event(&written, id, "active");
+    let last_seen = written.id.unwrap();
     drop(manager);
 
     // Missed while away.
@@ -378,10 +385,10 @@ async fn reconnecting_with_last_event_id_replays_what_was_missed_and_only_what_t
     // From the start: the limited user (West) gets the West campaign's events; the
     // Main-only agent gets none of them, only the Main event that follows.
     let mut limited = w.open(Credential::Header(&w.limited), Some(0)).await;
-    let west: Vec<Event> = limited.take(5).await;
+    let west: Vec<Event> = limited.take(6).await;
     assert_eq!(
         west.iter().map(|e| e.id.unwrap()).collect::<Vec<_>>(),
-        [&[last_seen][..], &ids, &[replayed[3]]].concat()
+        [&[launched.id.unwrap(), last_seen][..], &ids, &[replayed[3]]].concat()
     );
     let mut agent = w.open(Credential::Header(&w.agent), Some(0)).await;
     let main_draft = w.discarded_draft(&w.agent, w.main()).await;

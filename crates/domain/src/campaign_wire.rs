@@ -87,8 +87,21 @@ pub struct Campaign {
     /// Where the launch messages are; all zero before launch.
     #[serde(default)]
     pub send_counts: SendCounts,
+    /// While a launch is still writing its messages (a chunk of contacts at a time):
+    /// how far it is. Absent once every contact is written.
+    #[serde(default)]
+    pub launch_progress: Option<LaunchProgress>,
     pub readiness: Readiness,
     pub actions: Vec<ActionAvailability>,
+}
+
+/// A launch still writing its messages: contacts of the list handled so far (texted
+/// or skipped) of those on it at launch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LaunchProgress {
+    pub written: i64,
+    pub total: i64,
 }
 
 /// How many of a campaign's launch messages wait for their contacts' texting hours,

@@ -124,6 +124,9 @@ pub struct CampaignUpdatedEvent {
     pub state: CampaignState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_counts: Option<SendCounts>,
+    /// While the launch is still writing its messages: how far it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_progress: Option<crate::campaign_wire::LaunchProgress>,
 }
 
 /// One stored live event: the variant is the kind, its struct the data.
@@ -210,7 +213,12 @@ mod tests {
                 needs_attention: true,
                 route: Route::Unsolicited,
             }),
-            Event::CampaignUpdated(CampaignUpdatedEvent { id: 3, state: CampaignState::Active, send_counts: None }),
+            Event::CampaignUpdated(CampaignUpdatedEvent {
+                id: 3,
+                state: CampaignState::Active,
+                send_counts: None,
+                launch_progress: None,
+            }),
         ];
         for event in events {
             let data = event.data_json().unwrap_or_default();
@@ -230,8 +238,12 @@ mod tests {
             route: Route::Campaign,
         });
         assert_eq!((updated.campaign_id(), updated.conversation_id()), (Some(4), Some(9)));
-        let campaign =
-            Event::CampaignUpdated(CampaignUpdatedEvent { id: 4, state: CampaignState::Draft, send_counts: None });
+        let campaign = Event::CampaignUpdated(CampaignUpdatedEvent {
+            id: 4,
+            state: CampaignState::Draft,
+            send_counts: None,
+            launch_progress: None,
+        });
         assert_eq!((campaign.campaign_id(), campaign.conversation_id()), (Some(4), None));
     }
 
@@ -246,7 +258,8 @@ mod tests {
 
     #[test]
     fn a_campaign_event_leaves_out_counts_it_does_not_have() {
-        let event = CampaignUpdatedEvent { id: 7, state: CampaignState::Scheduled, send_counts: None };
+        let event =
+            CampaignUpdatedEvent { id: 7, state: CampaignState::Scheduled, send_counts: None, launch_progress: None };
         assert_eq!(serde_json::to_value(&event).ok(), Some(serde_json::json!({"id": 7, "state": "scheduled"})));
     }
 }

@@ -37,6 +37,13 @@ pub struct CampaignRow {
     /// The campaign's narrowing of the organisation's texting hours, if any.
     pub texting_opens: Option<i32>,
     pub texting_closes: Option<i32>,
+    /// While its launch is still being written: the last contact written (0 before the
+    /// first chunk). `None` once every contact is written (`services::fanout`).
+    pub fanout_after_contact_id: Option<i64>,
+    /// Contacts of the list handled by the launch so far, and on the list at launch.
+    pub fanout_written: i64,
+    pub fanout_total: i64,
+    pub fanout_touched_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -85,6 +92,10 @@ pub struct CampaignChanges {
     pub lease_expires_at: Option<Option<NaiveDateTime>>,
     pub texting_opens: Option<Option<i32>>,
     pub texting_closes: Option<Option<i32>>,
+    pub fanout_after_contact_id: Option<Option<i64>>,
+    pub fanout_written: Option<i64>,
+    pub fanout_total: Option<i64>,
+    pub fanout_touched_at: Option<Option<NaiveDateTime>>,
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewCampaign<'_>) -> QueryResult<i64> {
@@ -102,6 +113,28 @@ pub fn find(conn: &mut DbConnection, organisation_id: i64, id: i64) -> QueryResu
 
 pub fn update(conn: &mut DbConnection, id: i64, changes: &CampaignChanges) -> QueryResult<usize> {
     diesel::update(campaigns::table.find(id)).set(changes).execute(conn)
+}
+
+/// Claims the next chunk of campaign `id`'s launch: touches it only while its launch
+/// cursor is still `after`. 0 when another writer moved it first (on PostgreSQL the
+/// row stays locked by this transaction until it commits, so a second writer waits,
+/// then finds the cursor moved).
+pub fn claim_fanout_chunk(conn: &mut DbConnection, id: i64, after: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(campaigns::table.filter(campaigns::id.eq(id)).filter(campaigns::fanout_after_contact_id.eq(after)))
+        .set(campaigns::fanout_touched_at.eq(Some(now)))
+        .execute(conn)
+}
+
+/// Campaigns whose launch is still being written and has been still since `before`
+/// (its server died mid-launch, say): to be resumed.
+pub fn stalled_fanouts(conn: &mut DbConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<i64>> {
+    campaigns::table
+        .filter(campaigns::fanout_after_contact_id.is_not_null())
+        .filter(campaigns::fanout_touched_at.lt(before))
+        .order(campaigns::fanout_touched_at.asc())
+        .limit(limit)
+        .select(campaigns::id)
+        .load(conn)
 }
 
 /// Applies `changes` only while the campaign is still in `expected_state`: the guard

@@ -185,6 +185,10 @@ diesel::table! {
         lease_expires_at -> Nullable<Timestamp>,
         texting_opens -> Nullable<Integer>,
         texting_closes -> Nullable<Integer>,
+        fanout_after_contact_id -> Nullable<BigInt>,
+        fanout_written -> BigInt,
+        fanout_total -> BigInt,
+        fanout_touched_at -> Nullable<Timestamp>,
     }
 }
 

@@ -64,6 +64,21 @@ pub fn create(conn: &mut DbConnection, campaign_id: i64, counts: &SendCounts) ->
     Ok(())
 }
 
+/// Adds a chunk of a launch to a campaign's counters: its queued messages and the
+/// contacts it skipped.
+pub fn add_launched(conn: &mut DbConnection, campaign_id: i64, counts: &SendCounts) -> QueryResult<()> {
+    use campaign_send_counts::dsl;
+    diesel::update(campaign_send_counts::table.filter(dsl::campaign_id.eq(campaign_id)))
+        .set((
+            dsl::queued.eq(dsl::queued + counts.queued),
+            dsl::skipped_opted_out.eq(dsl::skipped_opted_out + counts.skipped_opted_out),
+            dsl::skipped_invalid.eq(dsl::skipped_invalid + counts.skipped_invalid),
+            dsl::skipped_undeliverable.eq(dsl::skipped_undeliverable + counts.skipped_undeliverable),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Moves `n` messages of a campaign from one bucket to another.
 pub fn shift(conn: &mut DbConnection, campaign_id: i64, from: CountBucket, to: CountBucket, n: i64) -> QueryResult<()> {
     if from == to || n == 0 {

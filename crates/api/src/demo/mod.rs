@@ -20,8 +20,8 @@ use crate::clock::Clock;
 use crate::db::phone_numbers::NewPhoneNumber;
 use crate::db::{self, DbConnection};
 use crate::error::ApiResult;
-use crate::services::campaigns;
 use crate::services::organisations::{create_organisation, CreatedOrganisation, NewStaff};
+use crate::services::{campaigns, fanout};
 use history::Fate;
 
 pub const DEMO_ORGANISATION: &str = "Demo College";
@@ -200,6 +200,7 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         fall_launch - Duration::days(1),
     )?;
     campaigns::launch(conn, &manager, fall.id, fall_launch, None)?;
+    fanout::write_launch_on(conn, fall.id, fall_launch.naive_utc())?;
     let agent = AuthUser::acting_as(db::users::find_any(conn, agent_id)?)?;
     {
         // Delivered, one landline, one invalid number; replies needing attention, one answered.
@@ -239,6 +240,7 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         Some("Hi {first_name}, the FAFSA priority deadline is coming up. Questions? Just reply.".to_owned());
     let aid = campaigns::create(conn, &manager, aid, aid_launch - Duration::hours(4))?;
     campaigns::launch(conn, &manager, aid.id, aid_launch, None)?;
+    fanout::write_launch_on(conn, aid.id, aid_launch.naive_utc())?;
     {
         // The assistant answers, hands one over; one contact opts out.
         let sent = aid_launch + Duration::minutes(1);
@@ -260,6 +262,7 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         Some("Welcome to West Campus, {first_name}! Reply with any question about welcome week.".to_owned());
     let welcome = campaigns::create(conn, &manager, welcome, welcome_launch - Duration::hours(1))?;
     campaigns::launch(conn, &manager, welcome.id, welcome_launch, None)?;
+    fanout::write_launch_on(conn, welcome.id, welcome_launch.naive_utc())?;
     {
         let sent = welcome_launch + Duration::minutes(1);
         history::play_queue(conn, west_line, sent, |_| Fate::Delivered)?;
@@ -312,6 +315,7 @@ fn seed_content(conn: &mut DbConnection, now: DateTime<Utc>, created: &CreatedOr
         summer_launch - Duration::days(1),
     )?;
     campaigns::launch(conn, &manager, summer.id, summer_launch, None)?;
+    fanout::write_launch_on(conn, summer.id, summer_launch.naive_utc())?;
     {
         let sent = summer_launch + Duration::minutes(1);
         history::play_queue(

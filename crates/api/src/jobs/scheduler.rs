@@ -1,4 +1,5 @@
-//! The scheduler: launches scheduled campaigns whose launch time has come.
+//! The scheduler: launches scheduled campaigns whose launch time has come, and
+//! resumes launches whose writing stopped midway (`services::fanout::resume_stalled`).
 //!
 //! Each pass claims due campaigns with a lease (`services::campaigns::claim_due`), then
 //! launches each through `services::campaigns::launch_due` — the Launch button's own
@@ -50,6 +51,9 @@ pub fn spawn(state: AppState) {
             ticker.tick().await;
             if let Err(error) = run_once(&state, &owner).await {
                 tracing::warn!(%error, "scheduler pass failed");
+            }
+            if let Err(error) = services::fanout::resume_stalled(&state).await {
+                tracing::warn!(%error, "resuming a stalled launch failed");
             }
         }
     });

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use tidings_domain::campaign_wire::LaunchProgress;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::event_wire::{CampaignUpdatedEvent, Event, MessageStatusEvent};
 
@@ -61,7 +62,10 @@ pub fn campaign_updated(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> 
         campaign_id: Some(id),
         conversation_id: None,
     };
-    publish(conn, scope, &Event::CampaignUpdated(CampaignUpdatedEvent { id, state, send_counts }), at)
+    let launch_progress =
+        row.fanout_after_contact_id.map(|_| LaunchProgress { written: row.fanout_written, total: row.fanout_total });
+    let event = CampaignUpdatedEvent { id, state, send_counts, launch_progress };
+    publish(conn, scope, &Event::CampaignUpdated(event), at)
 }
 
 /// The office each message's events belong to, remembered across a batch: the

@@ -16,7 +16,7 @@ use crate::db::campaigns::{CampaignChanges, CampaignRow};
 use crate::db::connection::write_transaction;
 use crate::db::{self, utc, DbConnection};
 use crate::error::ApiResult;
-use crate::services::{audit, events, phone_numbers};
+use crate::services::{audit, events, fanout, phone_numbers};
 use crate::state::AppState;
 
 /// A single-use number a launch has to provision first: (organisation, office, title).
@@ -81,8 +81,13 @@ pub async fn launch_now(state: &AppState, actor: AuthUser, id: i64) -> ApiResult
     let now = state.clock.now();
     let planner = actor.clone();
     let needed = state.db(move |conn| plan_launch(conn, &planner, id, now)).await?;
-    let launch = |provisioned| state.db(move |conn| launch(conn, &actor, id, now, provisioned));
-    with_provisioned_number(state, id, needed, launch, Result::is_ok).await
+    let launcher = actor.clone();
+    let launch = |provisioned| state.db(move |conn| launch(conn, &launcher, id, now, provisioned));
+    with_provisioned_number(state, id, needed, launch, Result::is_ok).await?;
+    // Active now; its messages are written a chunk at a time, other work in between.
+    fanout::write_launch(state, id).await?;
+    let now = state.clock.now();
+    state.db(move |conn| campaign_view(conn, &actor, id, now)).await
 }
 
 /// The one launch path: provisions the single-use number `needed` asks for (a provider
@@ -141,7 +146,11 @@ pub async fn launch_due(state: &AppState, id: i64, owner: &str) -> ApiResult<boo
         let now = state.clock.now();
         state.db(move |conn| launch_scheduled(conn, id, &owner, now, provisioned))
     };
-    with_provisioned_number(state, id, needed, launch, |outcome| matches!(outcome, Ok(true))).await
+    let launched = with_provisioned_number(state, id, needed, launch, |outcome| matches!(outcome, Ok(true))).await?;
+    if launched {
+        fanout::write_launch(state, id).await?;
+    }
+    Ok(launched)
 }
 
 /// Releases a single-use number whose campaign did not launch or has ended; a failure

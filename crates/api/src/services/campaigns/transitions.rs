@@ -54,18 +54,13 @@ pub(super) fn transition_with(
     })
 }
 
-/// Queues the launch messages of campaign `id` (its settings as committed in this
-/// transaction), answering the counts for the audit trail.
+/// Starts writing the launch messages of campaign `id` (its settings as committed in
+/// this transaction; `fanout::write_launch` writes them after it commits), answering
+/// what the audit trail records.
 pub(super) fn queue_launch(conn: &mut DbConnection, id: i64, stamp: NaiveDateTime) -> ApiResult<serde_json::Value> {
     let row = db::campaigns::find_by_id(conn, id)?.ok_or_else(changed_meanwhile)?;
-    let number = row.phone_number_id.ok_or_else(changed_meanwhile)?;
-    let counts = fanout::enqueue_launch_messages(conn, &row, number, stamp)?;
-    Ok(json!({
-        "queued": counts.queued,
-        "skipped_opted_out": counts.skipped_opted_out,
-        "skipped_invalid": counts.skipped_invalid,
-        "skipped_undeliverable": counts.skipped_undeliverable,
-    }))
+    row.phone_number_id.ok_or_else(changed_meanwhile)?;
+    fanout::begin_launch(conn, &row, stamp)
 }
 
 /// Withdraws what a stopped campaign has not sent, and files its conversations: on a

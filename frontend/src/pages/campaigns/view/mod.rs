@@ -10,15 +10,17 @@ mod general;
 mod tabs;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use tidings_domain::campaign::CampaignAction;
-use tidings_domain::campaign_wire::Campaign;
+use tidings_domain::campaign_wire::{Campaign, LaunchProgress};
 
 use super::actions::ConfirmDialog;
 use super::{CampaignsContext, OutcomeBar};
 use crate::api::use_api;
 use crate::feedback::{ErrorPanel, Loading};
+use crate::live::on_live;
 
 use tabs::{ViewTab, ViewTabList, VIEW_PANEL_ID};
 
@@ -91,8 +93,10 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
         }
     };
 
+    let progress = campaign.launch_progress;
     view! {
         <CampaignHead campaign=campaign.clone()/>
+        {progress.map(|progress| view! { <LaunchProgressBar campaign_id=id progress/> })}
         <ViewTabList campaign_id=id tabs current/>
         <div
             class="tab-panel campaign-panel"
@@ -199,6 +203,44 @@ fn CampaignHead(campaign: Campaign) -> impl IntoView {
                     "End Campaign"
                 </button>
             })}
+        </div>
+    }
+}
+
+/// While a launch is still writing its messages: how far it is, kept up to date from
+/// the campaign's live events; once written, the page reloads to show the counts.
+#[component]
+fn LaunchProgressBar(campaign_id: i64, progress: LaunchProgress) -> impl IntoView {
+    let ctx = super::use_campaigns();
+    let api = use_api();
+    let current = RwSignal::new(progress);
+    on_live(
+        move |event| event.touches_campaign(campaign_id),
+        move || {
+            spawn_local(async move {
+                // A failed read waits for the next event (or a reload).
+                if let Ok(campaign) = api.campaign(campaign_id).await {
+                    match campaign.launch_progress {
+                        Some(progress) => current.set(progress),
+                        None => ctx.reload.update(|n| *n += 1),
+                    }
+                }
+            });
+        },
+    );
+    view! {
+        <div class="launch-progress" role="status">
+            <label for="launch-progress-bar">
+                {move || {
+                    let LaunchProgress { written, total } = current.get();
+                    format!("Writing the launch messages: {written} of {total} contacts")
+                }}
+            </label>
+            <progress
+                id="launch-progress-bar"
+                max=move || current.get().total.max(1).to_string()
+                value=move || current.get().written.to_string()
+            ></progress>
         </div>
     }
 }

@@ -1,0 +1,137 @@
+//! A launch writes its messages a chunk of contacts at a time, each chunk its own
+//! transaction: the campaign shows how far it is, other work goes on between chunks
+//! (an opt-out made midway is honoured), a launch cut short resumes where it stopped,
+//! and however the chunks are written — resumed, or by two writers at once — every
+//! contact gets exactly one launch message.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap fails the test, which is the point")]
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{phone, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tidings_api::clock::Clock;
+use tidings_api::services::fanout::{self, Chunk, CHUNK};
+
+const NUMBER: &str = "+14155550100";
+
+/// A ready campaign texting `count` contacts: its id.
+async fn ready_campaign(app: &TestApp, org: &common::Org, manager: &str, count: usize) -> i64 {
+    let rows: Vec<Value> =
+        (1..=count).map(|i| json!({"first_name": format!("C{i}"), "last_name": "Chunk", "phone": phone(i)})).collect();
+    let (status, list) = app
+        .post("/api/v1/contact-lists", manager, json!({"name": "Chunks", "office_id": org.offices[0], "rows": rows}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{}", list.to_string().chars().take(300).collect::<String>());
+    let number = app.insert_number(org.id, org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    let body = json!({
+        "title": "Chunked", "phone_number": {"kind": "reusable", "id": number},
+        "contact_list_id": list["contact_list"]["id"], "message_template": "Hi {first_name}",
+        "agent_ids": [org.users[1]],
+    });
+    let (status, campaign) = app.post("/api/v1/campaigns", manager, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{campaign}");
+    campaign["id"].as_i64().unwrap()
+}
+
+/// Launches `id` as the Launch button's transaction does, without writing any chunk
+/// (as if the server died right after it committed).
+fn launch_only(app: &TestApp, id: i64, manager_id: i64) {
+    let mut conn = app.app_state.pool.get().unwrap();
+    let row = tidings_api::db::users::find_any(&mut conn, manager_id).unwrap();
+    let actor = tidings_api::auth::AuthUser::acting_as(row).unwrap();
+    tidings_api::services::campaigns::launch(&mut conn, &actor, id, app.clock.now(), None).unwrap();
+}
+
+/// Launch messages per recipient.
+async fn texts_per_contact(app: &TestApp, manager: &str, id: i64) -> HashMap<String, usize> {
+    let mut per_contact = HashMap::new();
+    let mut path = format!("/api/v1/campaigns/{id}/messages?limit=500");
+    loop {
+        let (status, page) = app.get(&path, manager).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for message in page["items"].as_array().unwrap() {
+            *per_contact.entry(message["to"].as_str().unwrap().to_owned()).or_default() += 1;
+        }
+        let Some(next) = page["next_cursor"].as_str() else { break };
+        path = format!("/api/v1/campaigns/{id}/messages?limit=500&cursor={next}");
+    }
+    per_contact
+}
+
+#[actix_web::test]
+async fn a_launch_cut_short_shows_its_progress_honours_an_opt_out_made_midway_and_resumes() {
+    let count = usize::try_from(CHUNK).unwrap() * 2 + 500;
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let id = ready_campaign(&app, &org, &manager, count).await;
+    launch_only(&app, id, org.users[1]);
+
+    // Active at once, nothing written yet.
+    let (_, campaign) = app.get(&format!("/api/v1/campaigns/{id}"), &manager).await;
+    assert_eq!(campaign["state"], "active");
+    assert_eq!(campaign["launch_progress"], json!({"written": 0, "total": count}), "{campaign}");
+    // One chunk, then the server "dies".
+    let now = app.clock.now().naive_utc();
+    let mut conn = app.app_state.pool.get().unwrap();
+    assert_eq!(fanout::write_chunk(&mut conn, id, now).unwrap(), Chunk::More);
+    drop(conn);
+    let (_, campaign) = app.get(&format!("/api/v1/campaigns/{id}"), &manager).await;
+    assert_eq!(campaign["launch_progress"], json!({"written": CHUNK, "total": count}), "{campaign}");
+    assert_eq!(campaign["send_counts"]["queued"], CHUNK);
+
+    // Between chunks the database is free: a contact of a later chunk opts out.
+    let last = phone(count);
+    let (status, opted) = app.post("/api/v1/opt-outs", &manager, json!({"phone": last})).await;
+    assert_eq!(status, StatusCode::CREATED, "{opted}");
+
+    // Not resumed while the launch may still be running elsewhere; resumed once still.
+    assert_eq!(fanout::resume_stalled(&app.app_state).await.unwrap(), 0);
+    app.clock.advance(fanout::STALLED_AFTER + chrono::Duration::seconds(1));
+    assert_eq!(fanout::resume_stalled(&app.app_state).await.unwrap(), 1);
+
+    let (_, campaign) = app.get(&format!("/api/v1/campaigns/{id}"), &manager).await;
+    assert!(campaign["launch_progress"].is_null(), "{campaign}");
+    let counts = &campaign["send_counts"];
+    assert_eq!((counts["queued"].as_u64(), counts["skipped_opted_out"].as_u64()), (Some(count as u64 - 1), Some(1)));
+    let texts = texts_per_contact(&app, &manager, id).await;
+    assert_eq!(texts.len(), count - 1, "every contact but the one who opted out");
+    assert!(texts.values().all(|n| *n == 1), "one launch message each");
+    assert!(!texts.contains_key(&last));
+}
+
+#[actix_web::test]
+async fn two_writers_at_once_write_each_contact_once() {
+    let count = usize::try_from(CHUNK).unwrap() * 3 + 7;
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let id = ready_campaign(&app, &org, &manager, count).await;
+    launch_only(&app, id, org.users[1]);
+    // Two servers resuming the same launch together: their chunks interleave.
+    let (first, second) =
+        tokio::join!(fanout::write_launch(&app.app_state, id), fanout::write_launch(&app.app_state, id));
+    first.unwrap();
+    second.unwrap();
+    let texts = texts_per_contact(&app, &manager, id).await;
+    assert_eq!(texts.len(), count);
+    assert!(texts.values().all(|n| *n == 1), "one launch message each");
+    let (_, campaign) = app.get(&format!("/api/v1/campaigns/{id}"), &manager).await;
+    assert_eq!(campaign["send_counts"]["queued"], count, "{campaign}");
+}
+
+#[actix_web::test]
+async fn the_launch_button_answers_with_every_message_written() {
+    let count = usize::try_from(CHUNK).unwrap() + 1;
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let id = ready_campaign(&app, &org, &manager, count).await;
+    let (status, launched) = app.post(&format!("/api/v1/campaigns/{id}/launch"), &manager, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{launched}");
+    assert_eq!(launched["send_counts"]["queued"], count, "{launched}");
+    assert!(launched["launch_progress"].is_null(), "{launched}");
+}
