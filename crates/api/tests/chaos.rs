@@ -17,6 +17,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tidings_api::config::{Secret, TwilioConfig};
 use tidings_api::jobs::dispatcher;
+use tidings_domain::delivery::MessageStatus;
 
 const NUMBER: &str = "+14155550100";
 const AUTH_TOKEN: &str = "chaos-webhook-token";
@@ -212,4 +213,45 @@ async fn contacts_messages_delivered_again_and_again_are_filed_once_each() {
         got.sort();
         assert_eq!(got, expected, "each message once, in conversation {id}");
     }
+}
+
+/// Two reports of one message at once: the one that waited for the other's change is
+/// weighed again against it, not dropped as stale (PostgreSQL lets both read the
+/// message before either writes; a `delivered` lost that way left it `sent`).
+#[actix_web::test]
+async fn a_report_that_waited_for_another_on_the_same_message_still_applies() {
+    use diesel::RunQueryDsl;
+    let options = TestOptions { twilio: Some(twilio()), simulated_sends: true, ..TestOptions::default() };
+    let app = TestApp::spawn_with(options).await;
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let id = launched(&app, &org, &manager, 1).await;
+    assert_eq!(dispatcher::run_until_idle(&app.app_state, "race").await.unwrap(), 1);
+    let sid = app.simulator.take_all_reports()[0].provider_message_id.clone();
+
+    // Another report's transaction has moved the message to `sent`, not yet committed.
+    let mut other = app.app_state.pool.get().unwrap();
+    let begin = if app.database.is_postgres() { "BEGIN" } else { "BEGIN IMMEDIATE" };
+    diesel::sql_query(begin).execute(&mut *other).unwrap();
+    diesel::sql_query(format!("UPDATE messages SET status = 'sent' WHERE provider_message_id = '{sid}'"))
+        .execute(&mut *other)
+        .unwrap();
+    // `delivered` arrives meanwhile and waits for it.
+    let state = app.app_state.clone();
+    let report = tidings_api::providers::StatusReport {
+        provider_message_id: sid,
+        status: "delivered".to_owned(),
+        error_code: None,
+    };
+    let now = chrono::Utc::now();
+    let waiting = std::thread::spawn(move || {
+        let mut conn = state.pool.get().unwrap();
+        tidings_api::services::delivery::apply_report(&mut conn, &report, &state.config.delivery, now)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    diesel::sql_query("COMMIT").execute(&mut *other).unwrap();
+    let outcome = waiting.join().unwrap().unwrap();
+    assert_eq!(outcome, tidings_api::services::delivery::ReportOutcome::Applied(MessageStatus::Delivered));
+    let (_, page) = app.get(&format!("/api/v1/campaigns/{id}/messages"), &manager).await;
+    assert_eq!(page["items"][0]["status"], "delivered", "{page}");
 }

@@ -50,19 +50,35 @@ pub fn apply_report(
 ) -> ApiResult<ReportOutcome> {
     let Some(reported) = status_from_provider(&report.status) else { return Ok(ReportOutcome::Irrelevant) };
     let stamp = now.naive_utc();
-    write_transaction(conn, |conn| match db::messages::find_by_provider_id(conn, &report.provider_message_id)? {
-        Some(message) => {
+    write_transaction(conn, |conn| {
+        let mut read = db::messages::find_by_provider_id(conn, &report.provider_message_id)?;
+        // Twilio posts a message's reports at once, so another may move it between the
+        // read and the change here (on PostgreSQL, where writers do not queue as on
+        // SQLite): the change only applies to the status it was decided on, and when
+        // that moved meanwhile the report is weighed again against what is there now.
+        for _ in 0..MAX_REPORT_RACES {
+            let Some(message) = read else {
+                keep_early(conn, report, reported, stamp)?;
+                return Ok(ReportOutcome::Early);
+            };
             let mut tally = Tally::new();
             let outcome = move_on_report(conn, &message, reported, report.error_code, settings, stamp, &mut tally)?;
+            if outcome == ReportOutcome::Stale {
+                let now_there = db::messages::find_by_provider_id(conn, &report.provider_message_id)?;
+                if now_there.as_ref().is_some_and(|row| row.status != message.status) {
+                    read = now_there;
+                    continue;
+                }
+            }
             tally.write(conn)?;
-            Ok(outcome)
+            return Ok(outcome);
         }
-        None => {
-            keep_early(conn, report, reported, stamp)?;
-            Ok(ReportOutcome::Early)
-        }
+        Ok(ReportOutcome::Stale)
     })
 }
+
+/// How often a report is weighed again because another moved its message meanwhile.
+const MAX_REPORT_RACES: usize = 5;
 
 /// Keeps the most advanced early report per provider id.
 fn keep_early(
