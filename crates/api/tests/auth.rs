@@ -269,12 +269,7 @@ async fn a_flood_of_bogus_sign_ins_leaves_the_rest_of_the_api_answering() {
     assert_eq!(status, StatusCode::OK);
     let webhook = |path: &'static str, params: Vec<(&'static str, String)>| {
         let app = &app;
-        async move {
-            let borrowed: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let signature = common::twilio_signature(TOKEN, &format!("http://127.0.0.1:8080{path}"), &borrowed);
-            let request = app.client.post(app.url(path)).header("X-Twilio-Signature", signature).form(&params);
-            request.send().await.unwrap().status()
-        }
+        async move { app.signed_webhook(TOKEN, path, &params).await.status() }
     };
     // 200 sign-ins at once, each from its own network so none is throttled: every one
     // needs a password check.

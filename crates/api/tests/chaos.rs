@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{phone, twilio_signature, TestApp, TestOptions};
+use common::{phone, TestApp, TestOptions};
 use futures_util::StreamExt;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -83,7 +83,6 @@ async fn status_reports_repeated_and_out_of_order_end_as_in_order() {
     }
     chaos.shuffle(&mut rng);
     // Through the signed status webhook, as Twilio delivers them: several at once.
-    let url = "http://127.0.0.1:8080/webhooks/twilio/status";
     let deliveries = chaos.into_iter().map(|report| {
         let app = &app;
         async move {
@@ -91,17 +90,7 @@ async fn status_reports_repeated_and_out_of_order_end_as_in_order() {
             if let Some(code) = report.error_code {
                 params.push(("ErrorCode", code.to_string()));
             }
-            let borrowed: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let signature = twilio_signature(AUTH_TOKEN, url, &borrowed);
-            let response = app
-                .client
-                .post(app.url("/webhooks/twilio/status"))
-                .header("X-Twilio-Signature", signature)
-                .form(&params)
-                .send()
-                .await
-                .unwrap();
-            response.status()
+            app.signed_webhook(AUTH_TOKEN, "/webhooks/twilio/status", &params).await.status()
         }
     });
     let answers: Vec<StatusCode> = futures_util::stream::iter(deliveries).buffer_unordered(8).collect().await;
@@ -153,7 +142,6 @@ async fn contacts_messages_delivered_again_and_again_are_filed_once_each() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let url = "http://127.0.0.1:8080/webhooks/twilio/inbound";
     // Each contact writes twice; each message arrives one to four times, in any order.
     let mut deliveries = Vec::new();
     let mut rng = rand::rngs::StdRng::seed_from_u64(61);
@@ -172,16 +160,7 @@ async fn contacts_messages_delivered_again_and_again_are_filed_once_each() {
     }
     deliveries.shuffle(&mut rng);
     for params in deliveries {
-        let borrowed: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let signature = twilio_signature(AUTH_TOKEN, url, &borrowed);
-        let response = app
-            .client
-            .post(app.url("/webhooks/twilio/inbound"))
-            .header("X-Twilio-Signature", signature)
-            .form(&params)
-            .send()
-            .await
-            .unwrap();
+        let response = app.signed_webhook(AUTH_TOKEN, "/webhooks/twilio/inbound", &params).await;
         assert_eq!(response.status(), StatusCode::OK);
     }
     // Every contact has one conversation, in the number's office inbox, holding exactly

@@ -805,7 +805,6 @@ async fn stops_that_arrive_while_the_database_is_unavailable_are_kept_and_filed_
     let options = TestOptions { twilio: Some(twilio), sqlite_busy_timeout_ms: 200, ..TestOptions::default() };
     let w = world_with(options).await;
     let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
-    let url = "http://127.0.0.1:8080/webhooks/twilio/inbound";
     let phones: Vec<String> = (100..150).map(phone).collect();
     let stop = |i: usize| -> Vec<(&'static str, String)> {
         vec![
@@ -818,16 +817,7 @@ async fn stops_that_arrive_while_the_database_is_unavailable_are_kept_and_filed_
     let post = |params: Vec<(&'static str, String)>| {
         let app = &w.app;
         async move {
-            let borrowed: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let signature = twilio_signature(AUTH_TOKEN, url, &borrowed);
-            let response = app
-                .client
-                .post(app.url("/webhooks/twilio/inbound"))
-                .header("X-Twilio-Signature", signature)
-                .form(&params)
-                .send()
-                .await
-                .unwrap();
+            let response = app.signed_webhook(AUTH_TOKEN, "/webhooks/twilio/inbound", &params).await;
             let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
             (response.status(), retry_after)
         }
