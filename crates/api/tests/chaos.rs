@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use tidings_api::config::{Secret, TwilioConfig};
 use tidings_api::jobs::dispatcher;
 use tidings_domain::delivery::MessageStatus;
@@ -28,21 +28,7 @@ fn size(default: usize) -> usize {
 
 /// A campaign texting `count` contacts, launched: its id.
 async fn launched(app: &TestApp, org: &common::Org, manager: &str, count: usize) -> i64 {
-    let rows: Vec<Value> =
-        (1..=count).map(|i| json!({"first_name": format!("C{i}"), "last_name": "Chaos", "phone": phone(i)})).collect();
-    let (status, list) = app
-        .post("/api/v1/contact-lists", manager, json!({"name": "Chaos", "office_id": org.offices[0], "rows": rows}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{list}");
-    let number = app.insert_number(org.id, org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
-    let body = json!({
-        "title": "Chaos", "phone_number": {"kind": "reusable", "id": number},
-        "contact_list_id": list["contact_list"]["id"], "message_template": "Hi {first_name}",
-        "agent_ids": [org.users[1]],
-    });
-    let (status, campaign) = app.post("/api/v1/campaigns", manager, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{campaign}");
-    let id = campaign["id"].as_i64().unwrap();
+    let id = app.ready_campaign(org, manager, NUMBER, count).await;
     let (status, _) = app.post(&format!("/api/v1/campaigns/{id}/launch"), manager, json!({})).await;
     assert_eq!(status, StatusCode::OK);
     id
@@ -96,17 +82,14 @@ async fn status_reports_repeated_and_out_of_order_end_as_in_order() {
     let answers: Vec<StatusCode> = futures_util::stream::iter(deliveries).buffer_unordered(8).collect().await;
     assert!(answers.iter().all(|status| *status == StatusCode::NO_CONTENT), "every callback recorded");
 
-    let (_, page) = app.get(&format!("/api/v1/campaigns/{id}/messages?limit=500"), &manager).await;
-    let mut statuses: HashMap<String, (String, Option<i64>)> = HashMap::new();
-    let mut cursor = page;
-    loop {
-        for message in cursor["items"].as_array().unwrap() {
-            let entry = (message["status"].as_str().unwrap().to_owned(), message["error_code"].as_i64());
-            statuses.insert(message["to"].as_str().unwrap().to_owned(), entry);
-        }
-        let Some(next) = cursor["next_cursor"].as_str() else { break };
-        cursor = app.get(&format!("/api/v1/campaigns/{id}/messages?limit=500&cursor={next}"), &manager).await.1;
-    }
+    let statuses: HashMap<String, (String, Option<i64>)> = app
+        .campaign_messages(id, &manager)
+        .await
+        .iter()
+        .map(|m| {
+            (m["to"].as_str().unwrap().to_owned(), (m["status"].as_str().unwrap().to_owned(), m["error_code"].as_i64()))
+        })
+        .collect();
     assert_eq!(statuses.len(), count);
     for i in 1..=count {
         let expected =

@@ -11,30 +11,11 @@ use std::collections::HashMap;
 
 use common::{phone, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use tidings_api::clock::Clock;
 use tidings_api::services::fanout::{self, Chunk, CHUNK};
 
 const NUMBER: &str = "+14155550100";
-
-/// A ready campaign texting `count` contacts: its id.
-async fn ready_campaign(app: &TestApp, org: &common::Org, manager: &str, count: usize) -> i64 {
-    let rows: Vec<Value> =
-        (1..=count).map(|i| json!({"first_name": format!("C{i}"), "last_name": "Chunk", "phone": phone(i)})).collect();
-    let (status, list) = app
-        .post("/api/v1/contact-lists", manager, json!({"name": "Chunks", "office_id": org.offices[0], "rows": rows}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{}", list.to_string().chars().take(300).collect::<String>());
-    let number = app.insert_number(org.id, org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
-    let body = json!({
-        "title": "Chunked", "phone_number": {"kind": "reusable", "id": number},
-        "contact_list_id": list["contact_list"]["id"], "message_template": "Hi {first_name}",
-        "agent_ids": [org.users[1]],
-    });
-    let (status, campaign) = app.post("/api/v1/campaigns", manager, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{campaign}");
-    campaign["id"].as_i64().unwrap()
-}
 
 /// Launches `id` as the Launch button's transaction does, without writing any chunk
 /// (as if the server died right after it committed).
@@ -48,15 +29,8 @@ fn launch_only(app: &TestApp, id: i64, manager_id: i64) {
 /// Launch messages per recipient.
 async fn texts_per_contact(app: &TestApp, manager: &str, id: i64) -> HashMap<String, usize> {
     let mut per_contact = HashMap::new();
-    let mut path = format!("/api/v1/campaigns/{id}/messages?limit=500");
-    loop {
-        let (status, page) = app.get(&path, manager).await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        for message in page["items"].as_array().unwrap() {
-            *per_contact.entry(message["to"].as_str().unwrap().to_owned()).or_default() += 1;
-        }
-        let Some(next) = page["next_cursor"].as_str() else { break };
-        path = format!("/api/v1/campaigns/{id}/messages?limit=500&cursor={next}");
+    for message in app.campaign_messages(id, manager).await {
+        *per_contact.entry(message["to"].as_str().unwrap().to_owned()).or_default() += 1;
     }
     per_contact
 }
@@ -67,7 +41,7 @@ async fn a_launch_cut_short_shows_its_progress_honours_an_opt_out_made_midway_an
     let app = TestApp::spawn().await;
     let org = app.seed_default_org("alpha");
     let manager = app.login("manager@alpha.test").await;
-    let id = ready_campaign(&app, &org, &manager, count).await;
+    let id = app.ready_campaign(&org, &manager, NUMBER, count).await;
     launch_only(&app, id, org.users[1]);
 
     // Active at once, nothing written yet.
@@ -109,7 +83,7 @@ async fn two_writers_at_once_write_each_contact_once() {
     let app = TestApp::spawn().await;
     let org = app.seed_default_org("alpha");
     let manager = app.login("manager@alpha.test").await;
-    let id = ready_campaign(&app, &org, &manager, count).await;
+    let id = app.ready_campaign(&org, &manager, NUMBER, count).await;
     launch_only(&app, id, org.users[1]);
     // Two servers resuming the same launch together: their chunks interleave.
     let (first, second) =
@@ -129,7 +103,7 @@ async fn the_launch_button_answers_with_every_message_written() {
     let app = TestApp::spawn().await;
     let org = app.seed_default_org("alpha");
     let manager = app.login("manager@alpha.test").await;
-    let id = ready_campaign(&app, &org, &manager, count).await;
+    let id = app.ready_campaign(&org, &manager, NUMBER, count).await;
     let (status, launched) = app.post(&format!("/api/v1/campaigns/{id}/launch"), &manager, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{launched}");
     assert_eq!(launched["send_counts"]["queued"], count, "{launched}");

@@ -46,6 +46,16 @@ pub struct CampaignRow {
     pub fanout_touched_at: Option<NaiveDateTime>,
 }
 
+impl CampaignRow {
+    /// How far its launch has written its messages, while it still is.
+    pub fn launch_progress(&self) -> Option<tidings_domain::campaign_wire::LaunchProgress> {
+        self.fanout_after_contact_id.map(|_| tidings_domain::campaign_wire::LaunchProgress {
+            written: self.fanout_written,
+            total: self.fanout_total,
+        })
+    }
+}
+
 #[derive(Debug, Insertable)]
 #[diesel(table_name = campaigns)]
 pub struct NewCampaign<'a> {

@@ -131,23 +131,16 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
+        let bearer = |description: &str| {
             SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("A session token from /api/v1/auth/login, or an API key (tdk_…)."))
-                    .build(),
-            ),
-        );
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some(description)).build(),
+            )
+        };
+        components
+            .add_security_scheme("bearer", bearer("A session token from /api/v1/auth/login, or an API key (tdk_…)."));
         components.add_security_scheme(
             "metrics_token",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("TIDINGS_METRICS_TOKEN, when the server sets one (GET /metrics only)."))
-                    .build(),
-            ),
+            bearer("TIDINGS_METRICS_TOKEN, when the server sets one (GET /metrics only)."),
         );
         // Only the event stream takes it: a browser's EventSource cannot set headers,
         // and no long-lived credential may go into a URL.

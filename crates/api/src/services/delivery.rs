@@ -51,27 +51,22 @@ pub fn apply_report(
     let Some(reported) = status_from_provider(&report.status) else { return Ok(ReportOutcome::Irrelevant) };
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
-        let mut read = db::messages::find_by_provider_id(conn, &report.provider_message_id)?;
         // Twilio posts a message's reports at once, so another may move it between the
         // read and the change here (on PostgreSQL, where writers do not queue as on
         // SQLite): the change only applies to the status it was decided on, and when
         // that moved meanwhile the report is weighed again against what is there now.
         for _ in 0..MAX_REPORT_RACES {
-            let Some(message) = read else {
+            let Some(message) = db::messages::find_by_provider_id(conn, &report.provider_message_id)? else {
                 keep_early(conn, report, reported, stamp)?;
                 return Ok(ReportOutcome::Early);
             };
             let mut tally = Tally::new();
-            let outcome = move_on_report(conn, &message, reported, report.error_code, settings, stamp, &mut tally)?;
-            if outcome == ReportOutcome::Stale {
-                let now_there = db::messages::find_by_provider_id(conn, &report.provider_message_id)?;
-                if now_there.as_ref().is_some_and(|row| row.status != message.status) {
-                    read = now_there;
-                    continue;
-                }
+            if let Some(outcome) =
+                move_on_report(conn, &message, reported, report.error_code, settings, stamp, &mut tally)?
+            {
+                tally.write(conn)?;
+                return Ok(outcome);
             }
-            tally.write(conn)?;
-            return Ok(outcome);
         }
         Ok(ReportOutcome::Stale)
     })
@@ -105,7 +100,8 @@ fn keep_early(
     Ok(())
 }
 
-/// Moves `message` on a report of `reported`, only forward. A transient carrier
+/// Moves `message` on a report of `reported`, only forward. `None` when the message
+/// moved from the status read before this could change it (another report won). A transient carrier
 /// failure puts the message back in the queue while attempts remain.
 fn move_on_report(
     conn: &mut DbConnection,
@@ -115,10 +111,10 @@ fn move_on_report(
     settings: &DeliverySettings,
     stamp: NaiveDateTime,
     tally: &mut Tally,
-) -> ApiResult<ReportOutcome> {
+) -> ApiResult<Option<ReportOutcome>> {
     let current = message.status;
     if !moves_forward(current, reported) {
-        return Ok(ReportOutcome::Stale);
+        return Ok(Some(ReportOutcome::Stale));
     }
     let publish = |conn: &mut DbConnection, status, error| {
         events::message_status(conn, &mut MessageOffices::default(), message, status, error, stamp)
@@ -138,9 +134,9 @@ fn move_on_report(
             if db::messages::requeue_from(conn, message.id, message.status, (code, &reason), next, stamp)? {
                 tally.moved(message.campaign_id, message.author, current, MessageStatus::Queued);
                 publish(conn, MessageStatus::Queued, (Some(code), Some(&reason)))?;
-                return Ok(ReportOutcome::Requeued);
+                return Ok(Some(ReportOutcome::Requeued));
             }
-            return Ok(ReportOutcome::Stale);
+            return Ok(None);
         }
         if db::messages::set_status_from(
             conn,
@@ -155,17 +151,17 @@ fn move_on_report(
             if let Some(code) = error_code {
                 suppress_if_unreachable(conn, message, code, &reason, stamp)?;
             }
-            return Ok(ReportOutcome::Applied(reported));
+            return Ok(Some(ReportOutcome::Applied(reported)));
         }
-        return Ok(ReportOutcome::Stale);
+        return Ok(None);
     }
     if db::messages::set_status_from(conn, message.id, message.status, reported, None, stamp)? {
         tally.moved(message.campaign_id, message.author, current, reported);
         // The error of an earlier, retried attempt stays on the message.
         publish(conn, reported, (message.error_code, message.error_reason.as_deref()))?;
-        return Ok(ReportOutcome::Applied(reported));
+        return Ok(Some(ReportOutcome::Applied(reported)));
     }
-    Ok(ReportOutcome::Stale)
+    Ok(None)
 }
 
 /// One message the dispatcher handed to the provider, and its answer.

@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use tidings_domain::campaign_wire::LaunchProgress;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::event_wire::{CampaignUpdatedEvent, Event, MessageStatusEvent};
 
@@ -62,9 +61,7 @@ pub fn campaign_updated(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> 
         campaign_id: Some(id),
         conversation_id: None,
     };
-    let launch_progress =
-        row.fanout_after_contact_id.map(|_| LaunchProgress { written: row.fanout_written, total: row.fanout_total });
-    let event = CampaignUpdatedEvent { id, state, send_counts, launch_progress };
+    let event = CampaignUpdatedEvent { id, state, send_counts, launch_progress: row.launch_progress() };
     publish(conn, scope, &Event::CampaignUpdated(event), at)
 }
 

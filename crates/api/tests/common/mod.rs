@@ -417,6 +417,41 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A ready campaign of `org`'s first office texting `count` contacts (`phone(1)`
+    /// on) from a new simulator number `number`: its id, not yet launched.
+    pub async fn ready_campaign(&self, org: &Org, manager: &str, number: &str, count: usize) -> i64 {
+        let rows: Vec<Value> = (1..=count)
+            .map(|i| json!({"first_name": format!("C{i}"), "last_name": "Bulk", "phone": phone(i)}))
+            .collect();
+        let body = json!({"name": "Bulk", "office_id": org.offices[0], "rows": rows});
+        let (status, list) = self.post("/api/v1/contact-lists", manager, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{}", list.to_string().chars().take(300).collect::<String>());
+        let number = self.insert_number(org.id, org.offices[0], number, NumberSpec::REUSABLE_SIMULATOR);
+        let body = json!({
+            "title": "Bulk", "phone_number": {"kind": "reusable", "id": number},
+            "contact_list_id": list["contact_list"]["id"], "message_template": "Hi {first_name}",
+            "agent_ids": [org.users[1]],
+        });
+        let (status, campaign) = self.post("/api/v1/campaigns", manager, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{campaign}");
+        campaign["id"].as_i64().unwrap()
+    }
+
+    /// Every message of campaign `id`, as its messages list pages them.
+    pub async fn campaign_messages(&self, id: i64, token: &str) -> Vec<Value> {
+        let mut messages = Vec::new();
+        let mut path = format!("/api/v1/campaigns/{id}/messages?limit=500");
+        loop {
+            let (status, page) = self.get(&path, token).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            messages.extend(page["items"].as_array().unwrap().iter().cloned());
+            let Some(next) = page["next_cursor"].as_str() else { return messages };
+            path = format!("/api/v1/campaigns/{id}/messages?limit=500&cursor={next}");
+        }
+    }
+}
+
 /// Twilio's signature of a form post, computed here from its definition (TWILIO.md),
 /// independently of the server's code.
 pub fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> String {

@@ -40,14 +40,15 @@ pub fn plan_launch(
     Ok(single_use_needed(&row))
 }
 
-/// A ready draft becomes active now, with the single-use number `provisioned` for it.
+/// A ready draft becomes active now, with the single-use number `provisioned` for it;
+/// its messages are then written by `fanout::write_launch` (or `write_launch_on`).
 pub fn launch(
     conn: &mut DbConnection,
     actor: &AuthUser,
     id: i64,
     now: DateTime<Utc>,
     provisioned: Option<i64>,
-) -> ApiResult<Campaign> {
+) -> ApiResult<()> {
     let row = load_visible(conn, actor, id)?;
     let (state, _) = authorise_action(conn, actor, &row, CampaignAction::Launch, now)?;
     if single_use_needed(&row).is_some() && provisioned.is_none() {
@@ -70,8 +71,7 @@ pub fn launch(
         ("launched", json!({ "provisioned_number": provisioned })),
         stamp,
         |conn| queue_launch(conn, id, stamp),
-    )?;
-    campaign_view(conn, actor, id, now)
+    )
 }
 
 /// `POST /campaigns/{id}/launch`: provisions a single-use number when the campaign asks

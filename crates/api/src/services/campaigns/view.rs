@@ -8,7 +8,7 @@ use tidings_domain::campaign::{
     campaign_actions, readiness, ActionContext, CampaignDraftFacts, CampaignState, PhoneNumberKind, Readiness,
 };
 use tidings_domain::campaign_wire::{
-    AuditEntry, Campaign, CampaignContactList, CampaignNumber, CampaignPage, LaunchProgress, NamedRef, TextingWait,
+    AuditEntry, Campaign, CampaignContactList, CampaignNumber, CampaignPage, NamedRef, TextingWait,
 };
 use tidings_domain::organisation_wire::TextingHours;
 use tidings_domain::phone_display::display_phone;
@@ -148,9 +148,7 @@ fn to_campaign(
         updated_at: utc(row.updated_at),
         created_by: row.created_by.map(|id| NamedRef { id, name: lookups.users.get(&id).cloned().unwrap_or_default() }),
         send_counts: lookups.send_counts.get(&row.id).copied().unwrap_or_default(),
-        launch_progress: row
-            .fanout_after_contact_id
-            .map(|_| LaunchProgress { written: row.fanout_written, total: row.fanout_total }),
+        launch_progress: row.launch_progress(),
         readiness,
         actions,
     })
