@@ -211,6 +211,9 @@ fn CampaignHead(campaign: Campaign) -> impl IntoView {
 /// the campaign's live events; once written, the page reloads to show the counts.
 #[component]
 fn LaunchProgressBar(campaign_id: i64, progress: LaunchProgress) -> impl IntoView {
+    // Its own stream while the launch writes: only Activity and the inbox open one, and
+    // `on_live` hears nothing without it (the bar stood still on the other tabs).
+    crate::live::provide_live();
     let ctx = super::use_campaigns();
     let api = use_api();
     let current = RwSignal::new(progress);
