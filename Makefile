@@ -9,8 +9,10 @@
 #   make openapi   rewrite openapi/openapi.json from the code
 #   make contract  schemathesis (every check, stateful links) against the debug server
 #                  and the committed openapi/openapi.json (part of `make test`)
-#   make bench     measure at scale (BENCH_CONTACTS, default 1 000 000; SQLite, or
-#                  PostgreSQL with BENCH_DATABASE_URL=postgres://…)
+#   make bench     measure at scale against limits measured in the same run
+#                  (BENCH_CONTACTS, default 1 000 000; SQLite, or PostgreSQL with
+#                  BENCH_DATABASE_URL=postgres://…); BENCHMARKS.md has a full run of each
+#   make bench-postgres  the same on a throwaway PostgreSQL cluster
 #   make soak      the long fault runs: kills during a 100 000-contact launch, webhook
 #                  chaos over 10 000 messages (RELIABILITY.md)
 #
@@ -27,7 +29,7 @@ DATABASE_URL ?= sqlite://data/tidings.db
 include mk/frontend.mk
 include mk/e2e.mk
 
-.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain bench soak contract contract-deps
+.PHONY: run test openapi fmt-check clippy test-sqlite test-postgres wasm-check server-debug toolchain bench bench-postgres soak contract contract-deps
 
 # rustup installs the toolchain and wasm target named in rust-toolchain.toml on first use.
 toolchain:
@@ -98,9 +100,19 @@ soak: toolchain
 	SOAK_CONTACTS=$${SOAK_CONTACTS:-100000} SOAK_KILLS=$${SOAK_KILLS:-20} CHAOS_MESSAGES=$${CHAOS_MESSAGES:-10000} \
 		$(CARGO) test --release -p tidings-api --test soak --test chaos -- --nocapture --test-threads 1
 
-# Figures, not pass/fail: crates/api/benches/scale.rs says what each line measures.
+# Figures, not pass/fail, each next to its limit measured in the same run
+# (crates/api/benches/scale/main.rs says what each line measures), then the kernels
+# (criterion). SQLite, or PostgreSQL with BENCH_DATABASE_URL=postgres://…;
+# `make bench-postgres` runs it on a throwaway cluster.
 bench: toolchain
-	$(CARGO) bench -p tidings-api --bench scale
+	$(CARGO) bench -p tidings-api --bench scale --bench kernels
+
+bench-postgres: toolchain
+	@cluster=$$(mktemp -d); \
+	trap 'scripts/throwaway-postgres.sh stop "'"$$cluster"'"' EXIT; \
+	url=$$(scripts/throwaway-postgres.sh start "$$cluster") || exit 1; \
+	echo "Bench on a throwaway PostgreSQL cluster ($$url)"; \
+	BENCH_DATABASE_URL="$$url" $(CARGO) bench -p tidings-api --bench scale
 
 test: toolchain fmt-check clippy test-sqlite test-postgres wasm-check spa-unit spa spa-lint server-debug contract e2e
 	@echo "All checks passed."

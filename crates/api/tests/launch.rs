@@ -109,3 +109,56 @@ async fn the_launch_button_answers_with_every_message_written() {
     assert_eq!(launched["send_counts"]["queued"], count, "{launched}");
     assert!(launched["launch_progress"].is_null(), "{launched}");
 }
+
+#[actix_web::test]
+async fn a_stop_arriving_mid_launch_is_filed_before_the_launch_ends_and_its_chunk_skips_the_contact() {
+    let chunks = 8;
+    let count = usize::try_from(CHUNK).unwrap() * chunks;
+    let app = TestApp::spawn().await;
+    let org = app.seed_default_org("alpha");
+    let manager = app.login("manager@alpha.test").await;
+    let id = app.ready_campaign(&org, &manager, NUMBER, count).await;
+    launch_only(&app, id, org.users[1]);
+    let state = &app.app_state;
+    let progress = |state: &tidings_api::state::AppState| {
+        let state = state.clone();
+        async move {
+            state
+                .db(move |conn| Ok(tidings_api::db::campaigns::find_by_id(conn, id)?.expect("the campaign")))
+                .await
+                .unwrap()
+        }
+    };
+    // The last contact texts STOP once the first chunk is written. On SQLite the launch
+    // holds the one write lock chunk after chunk; it must step aside for the STOP.
+    let stopper = phone(count);
+    let stop = async {
+        while progress(state).await.fanout_written == 0 {
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        let message = tidings_api::services::inbound::InboundMessage {
+            from: stopper.clone(),
+            to: NUMBER.to_owned(),
+            body: "STOP".to_owned(),
+            provider_message_id: Some("SMmidlaunchstop".to_owned()),
+        };
+        let before = progress(state).await.fanout_written;
+        tidings_api::services::inbound::receive_at(state, message, app.clock.now()).await.unwrap();
+        (before, progress(state).await)
+    };
+    let (launched, (asked_at, when_stopped)) = tokio::join!(fanout::write_launch(state, id), stop);
+    launched.unwrap();
+    // Filed after at most the chunk being written and the one after, never at the end.
+    assert!(
+        when_stopped.fanout_after_contact_id.is_some() && when_stopped.fanout_written - asked_at <= 2 * CHUNK,
+        "the STOP waited for the launch: asked when {asked_at} contacts were written, filed at {} of {}",
+        when_stopped.fanout_written,
+        when_stopped.fanout_total
+    );
+    // Filed before its contact's chunk: the launch skipped them.
+    let texts = texts_per_contact(&app, &manager, id).await;
+    assert_eq!(texts.len(), count - 1);
+    assert!(!texts.contains_key(&stopper), "no launch message after STOP");
+    let (_, campaign) = app.get(&format!("/api/v1/campaigns/{id}"), &manager).await;
+    assert_eq!(campaign["send_counts"]["skipped_opted_out"], 1, "{campaign}");
+}

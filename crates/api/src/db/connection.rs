@@ -6,6 +6,7 @@
 //! silently created empty database.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -278,6 +279,19 @@ pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DatabaseError
     pending.map_err(|e| DatabaseError::Migrate(e.to_string()))
 }
 
+/// SQLite write transactions of this process waiting for the write lock now.
+static SQLITE_WRITERS_WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a SQLite write transaction of this process is waiting for the write lock.
+///
+/// SQLite's lock is not fair: a waiting writer sleeps in its busy handler (up to 100 ms
+/// a step) and a writer looping over short transactions takes the lock again first, so
+/// a long series of transactions (a launch's chunks) could starve a STOP until the whole
+/// series ends. Such a series asks this between transactions and steps aside.
+pub fn sqlite_writers_waiting() -> bool {
+    SQLITE_WRITERS_WAITING.load(Ordering::Acquire) > 0
+}
+
 /// Runs `work` in a transaction that writes. On SQLite it begins `IMMEDIATE`, taking the
 /// write lock up front: a deferred transaction that reads and then writes can fail with
 /// `SQLITE_BUSY` when another connection wrote in between, and busy_timeout cannot help.
@@ -294,7 +308,10 @@ where
         return conn.transaction(work);
     }
     if let DbConnection::Sqlite(inner) = conn {
-        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+        SQLITE_WRITERS_WAITING.fetch_add(1, Ordering::AcqRel);
+        let begun = AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE");
+        SQLITE_WRITERS_WAITING.fetch_sub(1, Ordering::AcqRel);
+        begun?;
     }
     let outcome = work(conn);
     if let DbConnection::Sqlite(inner) = conn {
