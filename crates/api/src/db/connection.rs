@@ -6,7 +6,8 @@
 //! silently created empty database.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -14,6 +15,7 @@ use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
+use parking_lot::FairMutex;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 /// A connection to either backend; queries are written once against it.
@@ -279,17 +281,24 @@ pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DatabaseError
     pending.map_err(|e| DatabaseError::Migrate(e.to_string()))
 }
 
-/// SQLite write transactions of this process waiting for the write lock now.
-static SQLITE_WRITERS_WAITING: AtomicUsize = AtomicUsize::new(0);
-
-/// Whether a SQLite write transaction of this process is waiting for the write lock.
+/// The writers of one SQLite file in this process, in the order they asked.
 ///
-/// SQLite's lock is not fair: a waiting writer sleeps in its busy handler (up to 100 ms
-/// a step) and a writer looping over short transactions takes the lock again first, so
-/// a long series of transactions (a launch's chunks) could starve a STOP until the whole
-/// series ends. Such a series asks this between transactions and steps aside.
-pub fn sqlite_writers_waiting() -> bool {
-    SQLITE_WRITERS_WAITING.load(Ordering::Acquire) > 0
+/// SQLite's own lock is not fair: a writer that finds it taken sleeps in its busy
+/// handler (up to 100 ms a step) and may find it taken again when it wakes, while a
+/// writer that just committed takes it straight back. Under load writers sleep while the
+/// lock is free, and a long series of short transactions (a launch's chunks) starves a
+/// STOP until the series ends. Queuing in-process first, on a fair lock handed to the
+/// longest waiter, keeps SQLite's lock busy and its waiters in order.
+fn sqlite_writers(conn: &mut SqliteConnection) -> Option<&'static FairMutex<()>> {
+    static QUEUES: OnceLock<Mutex<HashMap<String, &'static FairMutex<()>>>> = OnceLock::new();
+    let file: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "(SELECT file FROM pragma_database_list WHERE name = 'main')",
+    ))
+    .get_result(conn)
+    .ok()?;
+    let mut queues = QUEUES.get_or_init(Mutex::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // One queue per file for the life of the process (a few bytes each).
+    Some(*queues.entry(file).or_insert_with(|| Box::leak(Box::new(FairMutex::new(())))))
 }
 
 /// Runs `work` in a transaction that writes. On SQLite it begins `IMMEDIATE`, taking the
@@ -307,11 +316,13 @@ where
     if matches!(conn, DbConnection::Postgresql(_)) {
         return conn.transaction(work);
     }
+    // Held until the transaction ends. A writer that waited out the busy timeout in the
+    // queue goes on without its turn, and SQLite's own lock decides, as before.
+    let mut _turn = None;
     if let DbConnection::Sqlite(inner) = conn {
-        SQLITE_WRITERS_WAITING.fetch_add(1, Ordering::AcqRel);
-        let begun = AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE");
-        SQLITE_WRITERS_WAITING.fetch_sub(1, Ordering::AcqRel);
-        begun?;
+        _turn = sqlite_writers(inner)
+            .and_then(|queue| queue.try_lock_for(Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS)));
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     }
     let outcome = work(conn);
     if let DbConnection::Sqlite(inner) = conn {

@@ -31,7 +31,7 @@ use tidings_domain::segments::segment_info;
 use tidings_domain::template::{render_message, MergeFields};
 
 use crate::db::campaigns::{CampaignChanges, CampaignRow};
-use crate::db::connection::{sqlite_writers_waiting, write_transaction};
+use crate::db::connection::write_transaction;
 use crate::db::contact_lists::{ContactFilter, ContactListRow, ContactRow};
 use crate::db::conversations::NewConversation;
 use crate::db::messages::NewMessage;
@@ -45,12 +45,6 @@ const PAGE: i64 = 5000;
 /// Contacts written per chunk of a launch: a few thousand rows in one short write
 /// transaction.
 pub const CHUNK: i64 = 2000;
-/// Between two chunks, a launch lets the writers waiting for SQLite's lock (a STOP, an
-/// inbound reply, a staff member's change) go first, for at most this long: SQLite's
-/// lock is not fair, and without stepping aside the next chunk would take it again
-/// before a sleeping waiter woke (see [`sqlite_writers_waiting`]).
-const STEP_ASIDE_AT_MOST: std::time::Duration = std::time::Duration::from_millis(250);
-const STEP_ASIDE_POLL: std::time::Duration = std::time::Duration::from_millis(1);
 /// How long a launch still being written may stand still before another server (or
 /// this one, restarted) resumes it.
 pub const STALLED_AFTER: chrono::Duration = chrono::Duration::seconds(30);
@@ -316,22 +310,13 @@ pub async fn write_launch(state: &AppState, id: i64) -> ApiResult<()> {
             Chunk::Done => return Ok(()),
             Chunk::More | Chunk::Raced => {}
         }
-        let stepped_aside = std::time::Instant::now();
-        while sqlite_writers_waiting() && stepped_aside.elapsed() < STEP_ASIDE_AT_MOST {
-            actix_web::rt::time::sleep(STEP_ASIDE_POLL).await;
-        }
     }
 }
 
 /// As [`write_launch`], on one connection the caller holds (the demo seed, the
 /// benchmarks): every chunk, one transaction each.
 pub fn write_launch_on(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> ApiResult<()> {
-    while write_chunk(conn, id, now)? != Chunk::Done {
-        let stepped_aside = std::time::Instant::now();
-        while sqlite_writers_waiting() && stepped_aside.elapsed() < STEP_ASIDE_AT_MOST {
-            std::thread::sleep(STEP_ASIDE_POLL);
-        }
-    }
+    while write_chunk(conn, id, now)? != Chunk::Done {}
     Ok(())
 }
 
