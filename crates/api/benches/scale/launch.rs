@@ -39,9 +39,10 @@ pub fn rows_of(conn: &mut DbConnection, campaign_id: i64, stamp: NaiveDateTime) 
     let list_id = campaign.contact_list_id.ok_or("no list")?;
     let number_id = campaign.phone_number_id.ok_or("no number")?;
     let sender = tidings_api::db::phone_numbers::find_any(conn, number_id).or_fail()?;
-    let fields: Vec<String> =
-        serde_json::from_str(&tidings_api::db::contact_lists::find(conn, campaign.organisation_id, list_id).or_fail()?.field_names)
-            .or_fail()?;
+    let fields: Vec<String> = serde_json::from_str(
+        &tidings_api::db::contact_lists::find(conn, campaign.organisation_id, list_id).or_fail()?.field_names,
+    )
+    .or_fail()?;
     let mut rows = LaunchRows { conversations: Vec::new(), messages: Vec::new() };
     let mut after_id = None;
     loop {
@@ -51,10 +52,15 @@ pub fn rows_of(conn: &mut DbConnection, campaign_id: i64, stamp: NaiveDateTime) 
         after_id = Some(last.id);
         for contact in page {
             let values: Vec<String> = serde_json::from_str(&contact.fields).or_fail()?;
-            let merge =
-                MergeFields::for_contact(&contact.first_name, &contact.last_name, &contact.phone, fields.iter().zip(&values));
-            let body = render_message(&campaign.message_template, &merge, campaign.append_opt_out.then_some(&*language))
-                .or_fail()?;
+            let merge = MergeFields::for_contact(
+                &contact.first_name,
+                &contact.last_name,
+                &contact.phone,
+                fields.iter().zip(&values),
+            );
+            let body =
+                render_message(&campaign.message_template, &merge, campaign.append_opt_out.then_some(&*language))
+                    .or_fail()?;
             let cost = segment_info(&body);
             rows.conversations.push(NewConversation {
                 organisation_id: campaign.organisation_id,

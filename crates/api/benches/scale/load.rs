@@ -156,9 +156,8 @@ async fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<(
     let head = String::from_utf8_lossy(&buffer[..header_end]).to_ascii_lowercase();
     let status_line = head.lines().next().unwrap_or_default().to_owned();
     let status: u16 = status_line.split(' ').nth(1).and_then(|code| code.parse().ok())?;
-    let header = |name: &str| {
-        head.lines().find_map(|line| line.strip_prefix(name).map(|value| value.trim().to_owned()))
-    };
+    let header =
+        |name: &str| head.lines().find_map(|line| line.strip_prefix(name).map(|value| value.trim().to_owned()));
     if let Some(length) = header("content-length:").and_then(|value| value.parse::<usize>().ok()) {
         while buffer.len() < header_end + length {
             let read = stream.read(&mut chunk).await.ok()?;

@@ -66,9 +66,8 @@ impl Report {
     }
 
     fn table(&self) -> String {
-        let mut table = String::from(
-            "| scenario | measured | limit (same run) | ratio | target | |\n|---|---|---|---|---|---|\n",
-        );
+        let mut table =
+            String::from("| scenario | measured | limit (same run) | ratio | target | |\n|---|---|---|---|---|---|\n");
         for f in &self.figures {
             let _ = writeln!(
                 table,
@@ -105,7 +104,11 @@ fn machine() -> String {
         .map_or_else(|| "unknown memory".to_owned(), |kb| format!("{:.1} GiB", kb / 1024.0 / 1024.0));
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|info| info.lines().find_map(|l| l.strip_prefix("model name")).map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned()))
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
         .unwrap_or_default();
     format!("{cores} cores ({cpu}), {memory}")
 }

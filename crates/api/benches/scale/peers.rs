@@ -59,7 +59,12 @@ pub fn fake_twilio(accepted: Arc<Accepted>, workers: usize) -> Result<Peer, Stri
                         form.iter().find(|(name, _)| name == "To").map(|(_, value)| value.clone()).unwrap_or_default();
                     let n = accepted.count.fetch_add(1, Ordering::Relaxed);
                     let sid = format!("SM{n:032x}");
-                    *accepted.per_destination.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(to).or_default() += 1;
+                    *accepted
+                        .per_destination
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .entry(to)
+                        .or_default() += 1;
                     accepted.sids.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(sid.clone());
                     HttpResponse::Created()
                         .content_type("application/json")
@@ -77,11 +82,13 @@ pub fn fake_twilio(accepted: Arc<Accepted>, workers: usize) -> Result<Peer, Stri
 /// Starts an actix-web hello-world (`POST /hello` → 204) on `workers` threads.
 pub fn hello_world(workers: usize) -> Result<Peer, String> {
     start(move || {
-        HttpServer::new(|| App::new().route("/hello", web::post().to(|_form: web::Bytes| async { HttpResponse::NoContent().finish() })))
-            .workers(workers)
-            .disable_signals()
-            .bind("127.0.0.1:0")
-            .map(|server| (server.addrs()[0], server.run()))
+        HttpServer::new(|| {
+            App::new().route("/hello", web::post().to(|_form: web::Bytes| async { HttpResponse::NoContent().finish() }))
+        })
+        .workers(workers)
+        .disable_signals()
+        .bind("127.0.0.1:0")
+        .map(|server| (server.addrs()[0], server.run()))
     })
 }
 

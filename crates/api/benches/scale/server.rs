@@ -95,12 +95,15 @@ impl Drop for Server {
 /// Logs in over HTTP and answers the bearer token.
 pub fn login(address: SocketAddr, email: &str, password: &str) -> Result<String, String> {
     let body = serde_json::json!({ "email": email, "password": password }).to_string();
-    let answer = exchange(address, &crate::load::request(
-        "POST",
-        "/api/v1/auth/login",
-        &[("Content-Type", "application/json"), ("Connection", "close")],
-        body.as_bytes(),
-    ))?;
+    let answer = exchange(
+        address,
+        &crate::load::request(
+            "POST",
+            "/api/v1/auth/login",
+            &[("Content-Type", "application/json"), ("Connection", "close")],
+            body.as_bytes(),
+        ),
+    )?;
     let json_start = answer.find("\r\n\r\n").map_or(0, |i| i + 4);
     let value: serde_json::Value = serde_json::from_str(&answer[json_start..])
         .map_err(|e| format!("login answered {e}: {}", answer.lines().next().unwrap_or_default()))?;

@@ -59,7 +59,11 @@ impl Settings {
     }
 
     pub fn backend(&self) -> &'static str {
-        if self.database_url.is_some() { "PostgreSQL" } else { "SQLite" }
+        if self.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     }
 }
 
@@ -82,8 +86,7 @@ fn phone_of(i: usize) -> String {
 pub fn run(settings: &Settings, report: &mut Report) -> Result<(), String> {
     let dir = tempfile::tempdir().or_fail()?;
     let sqlite_path = dir.path().join("bench.db");
-    let database_url =
-        settings.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", sqlite_path.display()));
+    let database_url = settings.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", sqlite_path.display()));
     let prepared = prepare(settings, &database_url, dir.path().to_path_buf(), report)?;
     let data_dir = dir.path().join("server");
     std::fs::create_dir_all(&data_dir).or_fail()?;
@@ -131,12 +134,7 @@ pub fn run(settings: &Settings, report: &mut Report) -> Result<(), String> {
 
 /// The organisation, list, numbers and campaigns, written in-process; the launch
 /// scenarios run here too.
-fn prepare(
-    settings: &Settings,
-    database_url: &str,
-    dir: PathBuf,
-    report: &mut Report,
-) -> Result<Prepared, String> {
+fn prepare(settings: &Settings, database_url: &str, dir: PathBuf, report: &mut Report) -> Result<Prepared, String> {
     let config = Config {
         database: DatabaseTarget::parse(database_url).or_fail()?,
         bind: "127.0.0.1:0".parse().or_fail()?,
@@ -164,8 +162,8 @@ fn prepare(
     let contacts = settings.contacts;
     let campaign_count = settings.campaigns;
     actix_web::rt::System::new().block_on(async move {
-        let app = Application::build_with_provider(config, Arc::new(SystemClock), Arc::new(Simulator::new()))
-            .or_fail()?;
+        let app =
+            Application::build_with_provider(config, Arc::new(SystemClock), Arc::new(Simulator::new())).or_fail()?;
         let state = app.state().clone();
         let mut conn = state.pool.get().or_fail()?;
         let email = format!("m-{}@bench.test", uuid::Uuid::new_v4().simple());
@@ -185,8 +183,8 @@ fn prepare(
         )
         .or_fail()?;
         let (organisation_id, office_id) = (created.organisation_id, created.office_ids[0]);
-        let manager =
-            AuthUser::acting_as(tidings_api::db::users::find_any(&mut conn, created.user_ids[0]).or_fail()?).or_fail()?;
+        let manager = AuthUser::acting_as(tidings_api::db::users::find_any(&mut conn, created.user_ids[0]).or_fail()?)
+            .or_fail()?;
         // Texting hours open all day: the bench measures the send path at any hour.
         tidings_api::db::organisations::set_texting_hours(&mut conn, organisation_id, 0, 24 * 60).or_fail()?;
         let stamp = Utc::now().naive_utc();
@@ -219,7 +217,8 @@ fn prepare(
                     created_at: stamp,
                 })
                 .collect();
-            write_transaction(&mut conn, |conn| tidings_api::db::contact_lists::insert_contacts(conn, &rows)).or_fail()?;
+            write_transaction(&mut conn, |conn| tidings_api::db::contact_lists::insert_contacts(conn, &rows))
+                .or_fail()?;
         }
         let numbers_base = 1000 + uuid::Uuid::new_v4().as_u128() % 8000;
         let mut numbers = Vec::new();
@@ -309,11 +308,13 @@ fn prepare(
         // Spread the queued messages over the numbers, one lane each.
         let mut conn = state.pool.get().or_fail()?;
         for (n, (id, e164)) in numbers.iter().enumerate() {
-            diesel::update(
-                messages::table
-                    .filter(messages::campaign_id.eq(campaign_id))
-                    .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("id % {NUMBERS} = {n}"))),
+            diesel::update(messages::table.filter(messages::campaign_id.eq(campaign_id)).filter(diesel::dsl::sql::<
+                diesel::sql_types::Bool,
+            >(
+                &format!(
+                "id % {NUMBERS} = {n}"
             )
+            )))
             .set((messages::phone_number_id.eq(id), messages::from_phone.eq(e164)))
             .execute(&mut *conn)
             .or_fail()?;
@@ -370,7 +371,10 @@ fn conversation_list(
         .map(|i| {
             request(
                 "GET",
-                &format!("/api/v1/campaigns/{campaign_id}/conversations?q=First{}", i * 7919 % settings.contacts.max(1)),
+                &format!(
+                    "/api/v1/campaigns/{campaign_id}/conversations?q=First{}",
+                    i * 7919 % settings.contacts.max(1)
+                ),
                 &[("Authorization", &auth)],
                 b"",
             )
@@ -408,7 +412,12 @@ fn csv_import(report: &mut Report, address: SocketAddr, token: &str, office_id: 
     const ROWS: usize = 100_000;
     let mut file = String::from("First Name,Last Name,Phone,Program,Campus,Cohort\n");
     for i in 0..ROWS {
-        file.push_str(&format!("Ada{i},Lovelace,(917) {:03}-{:04},Mathematics,North,Fall {}\n", 200 + i / 10_000, i % 10_000, 2026 + i % 3));
+        file.push_str(&format!(
+            "Ada{i},Lovelace,(917) {:03}-{:04},Mathematics,North,Fall {}\n",
+            200 + i / 10_000,
+            i % 10_000,
+            2026 + i % 3
+        ));
     }
     let started = Instant::now();
     let mut normalised = 0usize;
@@ -545,7 +554,8 @@ fn watch_sending(window: Duration, accepted: &Accepted, servers: &[&Server]) -> 
 /// Signed status callbacks for the messages sent (each delivered), next to an actix-web
 /// hello-world loaded the same way.
 fn status_intake(settings: &Settings, report: &mut Report, intake: &Server, accepted: &Accepted) -> Result<(), String> {
-    let sids: Vec<String> = accepted.sids.lock().map_err(|_| "the fake's record")?.iter().take(50_000).cloned().collect();
+    let sids: Vec<String> =
+        accepted.sids.lock().map_err(|_| "the fake's record")?.iter().take(50_000).cloned().collect();
     if sids.is_empty() {
         return Err("no message was sent, so no status callback can be".to_owned());
     }
@@ -559,7 +569,8 @@ fn status_intake(settings: &Settings, report: &mut Report, intake: &Server, acce
                 ("MessageSid".to_owned(), sid.clone()),
                 ("MessageStatus".to_owned(), "delivered".to_owned()),
             ];
-            let signature = tidings_api::providers::twilio_signature::compute_signature(server::AUTH_TOKEN, &url, &params);
+            let signature =
+                tidings_api::providers::twilio_signature::compute_signature(server::AUTH_TOKEN, &url, &params);
             let form = format!("AccountSid={}&MessageSid={sid}&MessageStatus=delivered", server::ACCOUNT_SID);
             request(
                 "POST",
@@ -572,7 +583,12 @@ fn status_intake(settings: &Settings, report: &mut Report, intake: &Server, acce
     let outcome = load::run(intake.address, Arc::new(callbacks), 64, settings.load, None)?;
     check(&outcome, "status callbacks")?;
     let hello = peers::hello_world(2)?;
-    let hello_requests = vec![request("POST", "/hello", &[("Content-Type", "application/x-www-form-urlencoded")], b"MessageSid=SM1&MessageStatus=delivered")];
+    let hello_requests = vec![request(
+        "POST",
+        "/hello",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"MessageSid=SM1&MessageStatus=delivered",
+    )];
     let ceiling = load::run(hello.address, Arc::new(hello_requests), 64, settings.load, None)?;
     check(&ceiling, "hello-world")?;
     let (rate, p99) = (outcome.per_second(), outcome.percentile(0.99));
@@ -597,7 +613,8 @@ fn analytics(
     database_url: &str,
 ) -> Result<(), String> {
     let auth = bearer(token);
-    let asks = vec![request("GET", &format!("/api/v1/campaigns/{campaign_id}/analytics"), &[("Authorization", &auth)], b"")];
+    let asks =
+        vec![request("GET", &format!("/api/v1/campaigns/{campaign_id}/analytics"), &[("Authorization", &auth)], b"")];
     let outcome = load::run(address, Arc::new(asks), 1, Duration::from_secs(600), Some(200))?;
     check(&outcome, "Analytics tab")?;
     let pool = tidings_api::db::connection::build_pool(&DatabaseTarget::parse(database_url).or_fail()?, 1).or_fail()?;

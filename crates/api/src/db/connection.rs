@@ -5,8 +5,8 @@
 //! here, never by "whichever connects", so a typo is a clear start-up error instead of a
 //! silently created empty database.
 
-use std::path::{Path, PathBuf};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -15,8 +15,8 @@ use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
-use parking_lot::FairMutex;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use parking_lot::FairMutex;
 
 /// A connection to either backend; queries are written once against it.
 #[derive(diesel::MultiConnection)]
@@ -320,8 +320,8 @@ where
     // queue goes on without its turn, and SQLite's own lock decides, as before.
     let mut _turn = None;
     if let DbConnection::Sqlite(inner) = conn {
-        _turn = sqlite_writers(inner)
-            .and_then(|queue| queue.try_lock_for(Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS)));
+        _turn =
+            sqlite_writers(inner).and_then(|queue| queue.try_lock_for(Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS)));
         AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     }
     let outcome = work(conn);
