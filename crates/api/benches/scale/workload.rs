@@ -77,11 +77,18 @@ struct Prepared {
     email: String,
     campaign_id: i64,
     office_id: i64,
+    /// The campaign the conversation list searches, and its conversations.
+    searched: (i64, usize),
 }
 
 fn phone_of(i: usize) -> String {
     format!("+1{}{:07}", 212 + i / 8_000_000, 2_000_000 + i % 8_000_000)
 }
+
+/// Conversations in the campaign the conversation list searches.
+const SEARCHED_CONVERSATIONS: usize = 100_000;
+/// Its contacts' numbers start here, apart from the large campaign's.
+const SEARCHED_PHONES_FROM: usize = 40_000_000;
 
 pub fn run(settings: &Settings, report: &mut Report) -> Result<(), String> {
     let dir = tempfile::tempdir().or_fail()?;
@@ -115,7 +122,7 @@ pub fn run(settings: &Settings, report: &mut Report) -> Result<(), String> {
         });
         let token = server::login(reading.address, &prepared.email, PASSWORD)?;
         campaigns_tab(settings, report, reading.address, &token)?;
-        conversation_list(settings, report, reading.address, &token, prepared.campaign_id)?;
+        conversation_list(settings, report, reading.address, &token, prepared.searched)?;
         csv_import(report, reading.address, &token, prepared.office_id)?;
     }
 
@@ -188,38 +195,14 @@ fn prepare(settings: &Settings, database_url: &str, dir: PathBuf, report: &mut R
         // Texting hours open all day: the bench measures the send path at any hour.
         tidings_api::db::organisations::set_texting_hours(&mut conn, organisation_id, 0, 24 * 60).or_fail()?;
         let stamp = Utc::now().naive_utc();
-        let list = tidings_api::db::contact_lists::insert_list(
+        let list = insert_list(&mut conn, (organisation_id, office_id), "Bench list", 0..contacts)?;
+        let searched_count = contacts.min(SEARCHED_CONVERSATIONS);
+        let searched_list = insert_list(
             &mut conn,
-            &NewContactList {
-                organisation_id,
-                office_id,
-                name: "Bench list",
-                field_names: "[\"Program\"]",
-                time_zone_field: None,
-                contact_count: i64::try_from(contacts).or_fail()?,
-                created_by: None,
-                created_at: stamp,
-                updated_at: stamp,
-            },
-        )
-        .or_fail()?;
-        for chunk in (0..contacts).collect::<Vec<_>>().chunks(50_000) {
-            let rows: Vec<NewContact> = chunk
-                .iter()
-                .map(|&i| NewContact {
-                    organisation_id,
-                    contact_list_id: list,
-                    row_number: i64::try_from(i).unwrap_or(0) + 1,
-                    first_name: format!("First{i}"),
-                    last_name: "Bench".to_owned(),
-                    phone: phone_of(i),
-                    fields: "[\"Mathematics\"]".to_owned(),
-                    created_at: stamp,
-                })
-                .collect();
-            write_transaction(&mut conn, |conn| tidings_api::db::contact_lists::insert_contacts(conn, &rows))
-                .or_fail()?;
-        }
+            (organisation_id, office_id),
+            "Bench searched list",
+            SEARCHED_PHONES_FROM..SEARCHED_PHONES_FROM + searched_count,
+        )?;
         let numbers_base = 1000 + uuid::Uuid::new_v4().as_u128() % 8000;
         let mut numbers = Vec::new();
         for n in 0..NUMBERS {
@@ -246,13 +229,13 @@ fn prepare(settings: &Settings, database_url: &str, dir: PathBuf, report: &mut R
             .or_fail()?;
             numbers.push((id, e164));
         }
-        let draft = |conn: &mut DbConnection, title: String, tags: Vec<String>| {
+        let draft_of = |conn: &mut DbConnection, title: String, tags: Vec<String>, (list, number): (i64, i64)| {
             campaigns::create(
                 conn,
                 &manager,
                 CreateCampaign {
                     title,
-                    phone_number: Some(NumberChoice::Reusable { id: numbers[0].0 }),
+                    phone_number: Some(NumberChoice::Reusable { id: number }),
                     contact_list_id: Some(list),
                     message_template: Some("Hi {first_name}, your {Program} application is waiting.".to_owned()),
                     agent_ids: Some(vec![manager.id]),
@@ -263,6 +246,9 @@ fn prepare(settings: &Settings, database_url: &str, dir: PathBuf, report: &mut R
             )
             .map(|campaign| campaign.id)
             .or_fail()
+        };
+        let draft = |conn: &mut DbConnection, title: String, tags: Vec<String>| {
+            draft_of(conn, title, tags, (list, numbers[0].0))
         };
         println!("set up: {contacts} contacts, {NUMBERS} numbers");
 
@@ -319,14 +305,61 @@ fn prepare(settings: &Settings, database_url: &str, dir: PathBuf, report: &mut R
             .execute(&mut *conn)
             .or_fail()?;
         }
+        // The campaign the conversation list searches: launched, on a number of its own.
+        let searched = draft_of(&mut conn, "Bench searched".to_owned(), Vec::new(), (searched_list, numbers[1].0))?;
+        campaigns::launch(&mut conn, &manager, searched, Utc::now(), None).or_fail()?;
+        tidings_api::services::fanout::write_launch_on(&mut conn, searched, Utc::now().naive_utc()).or_fail()?;
         // The Campaigns tab's campaigns: drafts in 20 tags.
         let started = Instant::now();
         for i in 0..campaign_count {
             draft(&mut conn, format!("Bench {i} outreach"), vec![format!("cohort-{}", i % 20)])?;
         }
         println!("set up: {campaign_count} campaigns in {}", secs(started.elapsed()));
-        Ok::<Prepared, String>(Prepared { email, campaign_id, office_id })
+        Ok::<Prepared, String>(Prepared { email, campaign_id, office_id, searched: (searched, searched_count) })
     })
+}
+
+/// A contact list of the contacts numbered `numbers` (first names `First<n>`).
+fn insert_list(
+    conn: &mut DbConnection,
+    (organisation_id, office_id): (i64, i64),
+    name: &str,
+    numbers: std::ops::Range<usize>,
+) -> Result<i64, String> {
+    let stamp = Utc::now().naive_utc();
+    let list = tidings_api::db::contact_lists::insert_list(
+        conn,
+        &NewContactList {
+            organisation_id,
+            office_id,
+            name,
+            field_names: "[\"Program\"]",
+            time_zone_field: None,
+            contact_count: i64::try_from(numbers.len()).or_fail()?,
+            created_by: None,
+            created_at: stamp,
+            updated_at: stamp,
+        },
+    )
+    .or_fail()?;
+    let first = numbers.start;
+    for chunk in numbers.collect::<Vec<_>>().chunks(50_000) {
+        let rows: Vec<NewContact> = chunk
+            .iter()
+            .map(|&i| NewContact {
+                organisation_id,
+                contact_list_id: list,
+                row_number: i64::try_from(i - first).unwrap_or(0) + 1,
+                first_name: format!("First{i}"),
+                last_name: "Bench".to_owned(),
+                phone: phone_of(i),
+                fields: "[\"Mathematics\"]".to_owned(),
+                created_at: stamp,
+            })
+            .collect();
+        write_transaction(conn, |conn| tidings_api::db::contact_lists::insert_contacts(conn, &rows)).or_fail()?;
+    }
+    Ok(list)
 }
 
 fn bearer(token: &str) -> String {
@@ -346,15 +379,15 @@ fn campaigns_tab(settings: &Settings, report: &mut Report, address: SocketAddr, 
         })
         .collect();
     let outcome = load::run(address, Arc::new(requests), 200, settings.load, None)?;
-    check(&outcome, "Campaigns tab")?;
+    let refused = check(&outcome, "Campaigns tab")?;
     let p99 = outcome.percentile(0.99);
     report.add(Figure {
         scenario: format!("Campaigns tab, {} campaigns, search + tag, 200 connections", settings.campaigns),
-        measured: format!("p99 {} ({:.0}/s)", ms(p99), outcome.per_second()),
+        measured: format!("p99 {} ({:.0}/s{})", ms(p99), outcome.per_second(), refused.as_deref().unwrap_or_default()),
         limit: "—".to_owned(),
         ratio: None,
         target: "p99 ≤ 10 ms",
-        met: p99 <= Duration::from_millis(10),
+        met: p99 <= Duration::from_millis(10) && refused.is_none(),
     });
     Ok(())
 }
@@ -364,7 +397,7 @@ fn conversation_list(
     report: &mut Report,
     address: SocketAddr,
     token: &str,
-    campaign_id: i64,
+    (campaign_id, conversations): (i64, usize),
 ) -> Result<(), String> {
     let auth = bearer(token);
     let requests: Vec<Vec<u8>> = (0..100)
@@ -381,21 +414,23 @@ fn conversation_list(
         })
         .collect();
     let outcome = load::run(address, Arc::new(requests), 20, settings.load, None)?;
-    check(&outcome, "conversation list")?;
+    let refused = check(&outcome, "conversation list")?;
     let p99 = outcome.percentile(0.99);
     report.add(Figure {
-        scenario: format!("conversation list, {} conversations, name search, 20 connections", settings.contacts),
-        measured: format!("p99 {} ({:.0}/s)", ms(p99), outcome.per_second()),
+        scenario: format!("conversation list, {conversations} conversations, name search, 20 connections"),
+        measured: format!("p99 {} ({:.0}/s{})", ms(p99), outcome.per_second(), refused.as_deref().unwrap_or_default()),
         limit: "—".to_owned(),
         ratio: None,
         target: "p99 ≤ 15 ms",
-        met: p99 <= Duration::from_millis(15),
+        met: p99 <= Duration::from_millis(15) && refused.is_none(),
     });
     Ok(())
 }
 
-fn check(outcome: &load::Outcome, what: &str) -> Result<(), String> {
-    if outcome.answered == 0 || outcome.failed > 0 {
+/// Refuses a load nothing answered; otherwise answers what was refused, for the figure
+/// (a server that sheds load under it is a result, not a bench failure).
+fn check(outcome: &load::Outcome, what: &str) -> Result<Option<String>, String> {
+    if outcome.answered == 0 || outcome.failed >= outcome.answered {
         return Err(format!(
             "{what}: {} answered, {} failed (first: {})",
             outcome.answered,
@@ -403,7 +438,19 @@ fn check(outcome: &load::Outcome, what: &str) -> Result<(), String> {
             outcome.first_failure.as_deref().unwrap_or("no answer")
         ));
     }
-    Ok(())
+    Ok((outcome.failed > 0).then(|| {
+        format!(
+            ", {} of {} refused ({})",
+            outcome.failed,
+            outcome.answered,
+            outcome.first_failure.as_deref().unwrap_or_default().trim()
+        )
+    }))
+}
+
+/// A load whose every answer the figure needs (a rate of refusals is no rate).
+fn refuse_any(refused: Option<String>) -> Result<(), String> {
+    refused.map_or(Ok(()), |refused| Err(format!("answers were refused{refused}")))
 }
 
 /// 100 000 rows with three extra fields, uploaded as a user would, next to parsing and
@@ -483,7 +530,7 @@ fn dispatch(
         })
         .collect();
     let ceiling = load::run(twilio, Arc::new(sends), 64, settings.load.min(Duration::from_secs(5)), None)?;
-    check(&ceiling, "fake Twilio")?;
+    refuse_any(check(&ceiling, "fake Twilio")?)?;
     let ceiling_rate = ceiling.per_second();
     accepted.forget();
 
@@ -581,7 +628,7 @@ fn status_intake(settings: &Settings, report: &mut Report, intake: &Server, acce
         })
         .collect();
     let outcome = load::run(intake.address, Arc::new(callbacks), 64, settings.load, None)?;
-    check(&outcome, "status callbacks")?;
+    refuse_any(check(&outcome, "status callbacks")?)?;
     let hello = peers::hello_world(2)?;
     let hello_requests = vec![request(
         "POST",
@@ -590,7 +637,7 @@ fn status_intake(settings: &Settings, report: &mut Report, intake: &Server, acce
         b"MessageSid=SM1&MessageStatus=delivered",
     )];
     let ceiling = load::run(hello.address, Arc::new(hello_requests), 64, settings.load, None)?;
-    check(&ceiling, "hello-world")?;
+    refuse_any(check(&ceiling, "hello-world")?)?;
     let (rate, p99) = (outcome.per_second(), outcome.percentile(0.99));
     report.add(Figure {
         scenario: "signed status callbacks over HTTP, 64 connections".to_owned(),
@@ -616,7 +663,7 @@ fn analytics(
     let asks =
         vec![request("GET", &format!("/api/v1/campaigns/{campaign_id}/analytics"), &[("Authorization", &auth)], b"")];
     let outcome = load::run(address, Arc::new(asks), 1, Duration::from_secs(600), Some(200))?;
-    check(&outcome, "Analytics tab")?;
+    refuse_any(check(&outcome, "Analytics tab")?)?;
     let pool = tidings_api::db::connection::build_pool(&DatabaseTarget::parse(database_url).or_fail()?, 1).or_fail()?;
     let mut conn = pool.get().or_fail()?;
     let mut scans = Vec::new();
