@@ -45,6 +45,12 @@ pub struct Figure {
     pub met: bool,
 }
 
+impl Figure {
+    fn ratio_text(&self) -> String {
+        self.ratio.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}"))
+    }
+}
+
 /// The figures so far, printed as each arrives and as a table at the end.
 #[derive(Default)]
 pub struct Report {
@@ -58,7 +64,7 @@ impl Report {
             figure.scenario,
             figure.measured,
             figure.limit,
-            figure.ratio.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}")),
+            figure.ratio_text(),
             figure.target,
             if figure.met { "met" } else { "MISSED" }
         );
@@ -75,7 +81,7 @@ impl Report {
                 f.scenario,
                 f.measured,
                 f.limit,
-                f.ratio.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}")),
+                f.ratio_text(),
                 f.target,
                 if f.met { "met" } else { "**missed**" }
             );
