@@ -1,4 +1,6 @@
-// Starts the bundle boot.js chose, once the page is parsed, or says why it cannot.
+// Starts the app's main module once the page is parsed, or says why it cannot. A file
+// rather than an inline script, so the Content-Security-Policy can refuse every inline
+// script (crates/api/src/http/security_headers.rs).
 const fail = (error) => {
   console.error(error);
   const message = document.getElementById("boot-message");
@@ -8,6 +10,6 @@ const fail = (error) => {
     message.setAttribute("role", "alert");
   }
 };
-import(`${window.tidingsBundle}.js`)
-  .then(({ default: init }) => init({ module_or_path: `${window.tidingsBundle}_bg.wasm` }))
+import("/pkg/tidings_frontend.js")
+  .then(({ default: init }) => init({ module_or_path: "/pkg/tidings_frontend_bg.wasm" }))
   .catch(fail);

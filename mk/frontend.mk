@@ -1,11 +1,13 @@
-# The SPA (frontend/): a Leptos CSR crate built to wasm32 once per bundle (a group of
-# screens; frontend/src/bundles.rs), each bound with wasm-bindgen, shrunk with
-# binaryen's wasm-opt, and laid out with its static files in frontend/dist, which the
-# server serves. Included by the root Makefile; paths are relative to the repository
-# root.
+# The SPA (frontend/): one Leptos CSR crate built to wasm32, split by the framework into
+# a main module and the chunks each screen fetches the first time it is opened (the
+# lazy routes of frontend/src/chunks.rs, split with wasm-split-cli), bound with
+# wasm-bindgen, shrunk with binaryen's wasm-opt, and laid out with its static files in
+# frontend/dist, which the server serves. Included by the root Makefile; paths are
+# relative to the repository root.
 #
 #   make spa        build frontend/dist (incremental: a no-change run does nothing)
-#   make spa-size   print the size of each bundle's wasm + js as the server sends it
+#   make spa-size   what the first page (sign-in, then Campaigns) and a walk through
+#                   every screen download, compressed as the server sends them
 #   make spa-lint   clippy (wasm32, -D warnings) and rustfmt for the SPA crate
 #   make spa-unit   the SPA's unit tests, run natively
 #   make spa-clean  remove frontend/dist
@@ -19,42 +21,39 @@ WASM_PROFILE := wasm-release
 WASM_BINDGEN ?= wasm-bindgen
 # The CLI must match the wasm-bindgen crate exactly, so read the version off Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
+# The splitter of the lazy routes: the CLI of the wasm_split_cli_support crate whose
+# runtime half (wasm_split_helpers) Leptos links in. 0.2.3 or later reads the modules
+# of wasm-bindgen 0.2.128 and later.
+WASM_SPLIT ?= wasm-split-cli
+WASM_SPLIT_VERSION := 0.2.4
 
 SPA_DIR := frontend
 SPA_DIST := $(SPA_DIR)/dist
 SPA_PKG := $(SPA_DIST)/pkg
-# One bundle per `bundle-*` feature of the crate; index.html picks one by path.
-SPA_BUNDLES := home campaign inbox insight wizard wizard-list wizard-message wizard-launch lists settings
 SPA_RAW_WASM := $(CARGO_TARGET_DIR_WASM)/$(WASM_TARGET)/$(WASM_PROFILE)/tidings_frontend.wasm
-# Each bundle's raw wasm, copied out of cargo's output (every bundle builds to the same
-# file), and its stamp: kept in the checkout, since the target directory is shared by
-# every clone on the machine and another clone's build must not pass for this one's.
-SPA_BUNDLE_RAW := $(SPA_DIR)/.bundles
-# Cargo's output file is shared by every clone's builds: one bundle build at a time.
-SPA_BUNDLE_LOCK := $(CARGO_TARGET_DIR_WASM)/.tidings-bundle.lock
-SPA_BUNDLE_FILES := $(foreach bundle,$(SPA_BUNDLES),\
-	$(SPA_PKG)/$(bundle)/tidings_frontend.js $(SPA_PKG)/$(bundle)/tidings_frontend_bg.wasm)
+# The raw module, copied out of cargo's output, and its stamp: kept in the checkout,
+# since the target directory is shared by every clone on the machine and another
+# clone's build must not pass for this one's.
+SPA_RAW := $(SPA_DIR)/.raw
+SPA_RAW_LOCK := $(CARGO_TARGET_DIR_WASM)/.tidings-raw.lock
+# Written last by the split: the main module's js, which index.html loads.
+SPA_MAIN_JS := $(SPA_PKG)/tidings_frontend.js
 # Debian's wasm-opt is broken; binaryen from npm, pinned in frontend/package-lock.json.
 WASM_OPT := $(SPA_DIR)/node_modules/.bin/wasm-opt
-# The compressed copies the server sends (gzip -9 and brotli; see frontend/precompress.mjs).
-define precompress
-	gzip -9 -n -c $(1) > $(1).gz
-	node $(SPA_DIR)/precompress.mjs $(1)
-endef
 # The features rustc's wasm32 target emits; wasm-opt must accept them all. Rebuilding
 # the control flow (flatten, rereloop) before two -Oz rounds ships about 1% less than
-# -Oz alone (4 KB a bundle, measured on the campaign bundle), for ~15 s more a bundle.
+# -Oz alone, for ~15 s more on the main module.
 WASM_OPT_FLAGS := --flatten --rereloop -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
 	--enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 # Everything the wasm build reads: the SPA, the domain crate it shares with the server,
 # and the workspace manifests.
 SPA_INPUTS := $(shell find $(SPA_DIR)/src crates/domain/src -name '*.rs' 2>/dev/null) \
-	$(SPA_DIR)/Cargo.toml crates/domain/Cargo.toml Cargo.toml Cargo.lock rust-toolchain.toml
+	$(SPA_DIR)/Cargo.toml crates/domain/Cargo.toml Cargo.toml Cargo.lock rust-toolchain.toml .cargo/config.toml
 
 .PHONY: spa spa-size spa-lint spa-unit spa-clean spa-tools
 
-spa: $(SPA_DIST)/index.html $(SPA_DIST)/boot.js $(SPA_DIST)/start.js $(SPA_DIST)/style.css $(SPA_DIST)/style.css.gz $(SPA_BUNDLE_FILES)
+spa: $(SPA_DIST)/index.html $(SPA_DIST)/start.js $(SPA_DIST)/style.css $(SPA_DIST)/style.css.gz $(SPA_MAIN_JS)
 
 # Checked on every run (cheap) but order-only, so a tool check never forces a rebuild.
 spa-tools:
@@ -64,62 +63,62 @@ spa-tools:
 		echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) to match Cargo.lock"; \
 		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
 	fi
+	@if ! $(CARGO) install --list | grep -qx 'wasm_split_cli_support v$(WASM_SPLIT_VERSION):'; then \
+		echo "Installing wasm-split-cli $(WASM_SPLIT_VERSION)"; \
+		$(CARGO) install wasm_split_cli_support@$(WASM_SPLIT_VERSION) --locked --features build-binary; \
+	fi
 
 $(WASM_OPT): $(SPA_DIR)/package.json $(SPA_DIR)/package-lock.json
 	cd $(SPA_DIR) && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# Cargo runs when an input changed. Every bundle builds to the same output file, so a
-# lock keeps `make -j` (or another clone) from copying another bundle's wasm, and the
-# copy is only replaced when the program changed: then a Cargo.lock edit for the
-# server does not redo the (slow) wasm-bindgen and wasm-opt steps.
-$(SPA_BUNDLE_RAW)/%.stamp: $(SPA_INPUTS) | spa-tools
+# Cargo runs when an input changed. wasm-split needs the linker's relocations
+# (--emit-relocs), passed to the final link only, so the dependencies build as clippy
+# and wasm-check build them. The copy is only replaced when the program changed: then a
+# Cargo.lock edit for the server does not redo the (slow) split and wasm-opt steps. A
+# lock keeps another clone from copying a module it did not build.
+$(SPA_RAW)/stamp: $(SPA_INPUTS) | spa-tools
 	@mkdir -p $(@D) $(CARGO_TARGET_DIR_WASM)
-	flock $(SPA_BUNDLE_LOCK) sh -c '\
-		CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) build -p tidings-frontend --target $(WASM_TARGET) \
-			--profile $(WASM_PROFILE) --no-default-features --features bundle-$* \
-		&& { cmp -s $(SPA_RAW_WASM) $(SPA_BUNDLE_RAW)/$*.wasm || cp $(SPA_RAW_WASM) $(SPA_BUNDLE_RAW)/$*.wasm; }'
+	flock $(SPA_RAW_LOCK) sh -c '\
+		CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) rustc -p tidings-frontend --lib --target $(WASM_TARGET) \
+			--profile $(WASM_PROFILE) -- -C link-args=--emit-relocs \
+		&& { cmp -s $(SPA_RAW_WASM) $(SPA_RAW)/tidings_frontend.wasm || cp $(SPA_RAW_WASM) $(SPA_RAW)/tidings_frontend.wasm; }'
 	@touch $@
 
-# Kept between runs: they are what tells make whether a bundle changed.
-.PRECIOUS: $(SPA_BUNDLE_RAW)/%.stamp $(SPA_BUNDLE_RAW)/%.wasm
+.PRECIOUS: $(SPA_RAW)/stamp $(SPA_RAW)/tidings_frontend.wasm
 
-$(SPA_BUNDLE_RAW)/%.wasm: $(SPA_BUNDLE_RAW)/%.stamp
+$(SPA_RAW)/tidings_frontend.wasm: $(SPA_RAW)/stamp
 	@test -f $@ || { echo "$@ is missing: cargo did not build it"; exit 1; }
 
-# wasm-bindgen writes both the js glue and the wasm; wasm-opt then shrinks the wasm in place.
-$(SPA_PKG)/%/tidings_frontend_bg.wasm: $(SPA_BUNDLE_RAW)/%.wasm $(WASM_OPT) | spa-tools
-	$(WASM_BINDGEN) --target web --no-typescript --out-dir $(@D) --out-name tidings_frontend $<
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $@ -o $@
-	$(call precompress,$@)
-	$(call precompress,$(@D)/tidings_frontend.js)
-	@touch $(@D)/tidings_frontend.js
-
-$(SPA_PKG)/%/tidings_frontend.js: $(SPA_PKG)/%/tidings_frontend_bg.wasm
-	@test -f $@ || { echo "$@ is missing: wasm-bindgen did not write it"; exit 1; }
+# Split the module at the lazy routes (main module, one module per screen, the chunks
+# they share, and __wasm_split.js, which fetches them); bind the main module's js with
+# wasm-bindgen (keeping the exports the chunks import); shrink every module; write the
+# compressed copies. Built aside and swapped in, so a failed step leaves no half app.
+$(SPA_MAIN_JS): $(SPA_RAW)/tidings_frontend.wasm $(WASM_OPT) | spa-tools
+	rm -rf $(SPA_PKG).new && mkdir -p $(SPA_PKG).new
+	$(WASM_SPLIT) --target web --out-name tidings_frontend $< $(SPA_PKG).new
+	$(WASM_BINDGEN) --target web --no-typescript --keep-lld-exports --no-demangle \
+		--out-dir $(SPA_PKG).new --out-name tidings_frontend $(SPA_PKG).new/tidings_frontend.wasm
+	rm $(SPA_PKG).new/tidings_frontend.wasm
+	ls $(SPA_PKG).new/*.wasm | xargs -P 2 -I{} $(WASM_OPT) $(WASM_OPT_FLAGS) {} -o {}
+	ls $(SPA_PKG).new/*.wasm $(SPA_PKG).new/*.js | xargs -P 2 -I{} sh -c 'gzip -9 -n -c {} > {}.gz'
+	node $(SPA_DIR)/precompress.mjs $(SPA_PKG).new/*.wasm $(SPA_PKG).new/*.js
+	rm -rf $(SPA_PKG) && mv $(SPA_PKG).new $(SPA_PKG)
 
 $(SPA_DIST)/%: $(SPA_DIR)/%
 	@mkdir -p $(@D)
 	cp $< $@
 
 $(SPA_DIST)/style.css.gz: $(SPA_DIST)/style.css
-	$(call precompress,$<)
+	gzip -9 -n -c $< > $@
+	node $(SPA_DIR)/precompress.mjs $<
 
-# A page loads one bundle: its wasm + js, in the compressed copies the server sends, is
-# what the browser downloads for it (brotli where the browser accepts it, else gzip).
+# What a browser downloads, in the compressed copies the server sends (gzip, and
+# brotli where the browser accepts it): the first page (sign-in, then the Campaigns
+# page) and a walk through every screen (every module once). frontend/spa-size.mjs
+# reads which chunks each screen needs from __wasm_split.js.
 spa-size: spa
-	@printf '%-15s %12s %12s %16s %16s\n' bundle 'wasm (gzip)' 'js (gzip)' 'wasm + js (gzip)' 'wasm + js (br)'; \
-	size() { wc -c < $$1; }; largest=0; total=0; \
-	for bundle in $(SPA_BUNDLES); do \
-		dir=$(SPA_PKG)/$$bundle; \
-		wasm=$$(size $$dir/tidings_frontend_bg.wasm.gz); js=$$(size $$dir/tidings_frontend.js.gz); \
-		br=$$(( $$(size $$dir/tidings_frontend_bg.wasm.br) + $$(size $$dir/tidings_frontend.js.br) )); \
-		printf '%-15s %12d %12d %16d %16d\n' $$bundle $$wasm $$js $$((wasm + js)) $$br; \
-		total=$$((total + wasm + js)); [ $$((wasm + js)) -gt $$largest ] && largest=$$((wasm + js)); \
-	done; \
-	printf '%-15s %12s %12s %16d\n' largest '' '' $$largest; \
-	printf '%-15s %12s %12s %16d\n' all '' '' $$total; \
-	printf '%-15s %12s %12s %16d %16d\n' style.css '' '' $$(size $(SPA_DIST)/style.css.gz) $$(size $(SPA_DIST)/style.css.br)
+	@node $(SPA_DIR)/spa-size.mjs $(SPA_PKG)
 
 spa-lint: | spa-tools
 	CARGO_TARGET_DIR=$(CARGO_TARGET_DIR_WASM) $(CARGO) clippy -p tidings-frontend \
@@ -132,4 +131,4 @@ spa-unit:
 	$(CARGO) test -p tidings-frontend --lib
 
 spa-clean:
-	rm -rf $(SPA_DIST) $(SPA_BUNDLE_RAW)
+	rm -rf $(SPA_DIST) $(SPA_RAW)

@@ -347,22 +347,30 @@ async function setLaunch(page, reading) {
   await page.getByLabel(/^Launch time/).fill(time);
 }
 
-test("a reload keeps the wizard's work and step; opening the wizard afresh starts blank", async () => {
-  await withPage("wizard-reload", async (page) => {
+test("the wizard's work goes along from step to step in the page; opening it afresh starts blank", async () => {
+  await withPage("wizard-steps-keep-work", async (page) => {
     await openWizard(page);
+    await page.evaluate(() => {
+      window.tidingsSamePage = true;
+    });
     await page.getByRole("button", { name: "Start from scratch" }).click();
     await page.getByRole("heading", { name: "General" }).waitFor();
-    await page.getByLabel("Title").fill("Kept across a reload");
-    await page.getByLabel("Tags").fill("Reloaded");
+    await page.getByLabel("Title").fill("Kept from step to step");
+    await page.getByLabel("Tags").fill("Stepped");
     await page.getByLabel("Tags").press("Enter");
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("heading", { name: "Contact list" }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get("step"), "contact-list");
 
-    await page.reload();
-    await page.getByRole("heading", { name: "Contact list" }).waitFor();
+    await goToStep(page, "Launch");
     await goToStep(page, "General");
-    assert.equal(await page.getByLabel("Title").inputValue(), "Kept across a reload");
-    await page.getByRole("button", { name: "Remove tag Reloaded" }).waitFor();
+    assert.equal(await page.getByLabel("Title").inputValue(), "Kept from step to step");
+    await page.getByRole("button", { name: "Remove tag Stepped" }).waitFor();
+    assert.equal(await page.evaluate(() => window.tidingsSamePage), true, "a step reloaded the page");
+
+    // A new campaign is saved only at its last step: a reload starts it again.
+    await page.reload();
+    await page.getByRole("heading", { name: "How do you want to start?" }).waitFor();
 
     // Arriving from the Campaigns page is a new campaign, not the one left behind.
     await page.goto(`${baseUrl}/campaigns`);

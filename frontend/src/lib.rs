@@ -1,36 +1,18 @@
 //! Tidings' staff web app: a Leptos client-side-rendered SPA that talks only to the
 //! public API, with the domain crate's wire types.
 //!
-//! `app` holds the router; `bundles` how the screens are split into wasm bundles;
-//! `auth` the session; `browser` the storages and the start-up address; `api` the
+//! `app` holds the router; `chunks` the screens loaded on demand (one wasm chunk
+//! each); `auth` the session; `browser` the local storage; `api` the
 //! typed client; `pages` one module per screen; `components` the widgets several
 //! screens share (no page imports from another page's folder); `feedback` the loading
 //! and error panels every page shares; `live` the events stream; `zone_time` instants in IANA
 //! time zones through the browser's `Intl`.
 
-// A bundle with some screens left out leaves their code unused; only the build with
-// every screen (the default, which clippy checks) must use everything.
-#![cfg_attr(
-    not(all(
-        feature = "bundle-home",
-        feature = "bundle-campaign",
-        feature = "bundle-inbox",
-        feature = "bundle-insight",
-        feature = "bundle-wizard",
-        feature = "bundle-wizard-list",
-        feature = "bundle-wizard-message",
-        feature = "bundle-wizard-launch",
-        feature = "bundle-lists",
-        feature = "bundle-settings"
-    )),
-    allow(dead_code, unused_imports, unused_variables)
-)]
-
 mod api;
 mod app;
 mod auth;
 mod browser;
-mod bundles;
+mod chunks;
 mod components;
 mod feedback;
 mod live;

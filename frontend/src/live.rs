@@ -1,7 +1,6 @@
 //! Live updates: one `EventSource` on `/api/v1/events` for each page that shows
 //! conversations (a campaign's Activity tab, the inbox), so they change when replies
-//! arrive, statuses move or colleagues act, without a reload. Other pages open none,
-//! and their bundles leave this code out.
+//! arrive, statuses move or colleagues act, without a reload. Other pages open none.
 //!
 //! The stream opens with a single-use ticket (never the session token in a URL); when
 //! it fails, the page asks for a new ticket and reconnects from the last event id, so

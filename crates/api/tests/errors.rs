@@ -151,6 +151,11 @@ async fn the_apps_files_are_sent_as_their_precompressed_copies_when_accepted() {
     let (encoding, kind, _, body) = fetch("/pkg/only-gz.js", Some("br, gzip")).await;
     assert_eq!((encoding.as_str(), body.as_slice()), ("gzip", &b"gzip js"[..]));
     assert!(kind.starts_with("text/javascript") || kind.starts_with("application/javascript"), "{kind}");
+
+    // A module that is not there is missing, not the SPA's page read as wasm.
+    let response = app.client.get(app.url("/pkg/chunk_404.wasm")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
 }
 
 #[actix_web::test]

@@ -1,11 +1,9 @@
 //! Where a campaign lives: the addresses of its view's tabs, and the outcome of an
-//! action handed to the next page (the wizard finishes on the Campaigns page, which may
-//! be another bundle, loaded afresh).
+//! action handed to the next screen (the wizard finishes on the Campaigns page).
 
+use leptos::prelude::*;
 use tidings_domain::campaign::CampaignState;
 use tidings_domain::campaign_wire::Campaign;
-
-use crate::browser::session_storage;
 
 /// One of the campaign view's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,14 +63,14 @@ impl ViewTab {
     }
 }
 
-/// Where a link to `campaign` should lead: its first tab, named in the address, so
-/// `index.html` starts the bundle that has it (Activity once launched, else General).
+/// Where a link to `campaign` should lead: its first tab, named in the address
+/// (Activity once launched, else General).
 pub fn campaign_href(campaign: &Campaign) -> String {
     ViewTab::of(campaign)[0].href(campaign.id)
 }
 
 /// What the last action did, shown above the tabs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// It worked; optionally with a link to what it made.
     Done { message: String, link: Option<(String, String)> },
@@ -80,23 +78,33 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Where an outcome waits for the next page, in the tab's session storage: the page
-/// that takes it may be in another bundle (see `crate::bundles`), loaded afresh.
-const PENDING_OUTCOME_KEY: &str = "tidings.pending-outcome";
+/// Where an outcome waits for the next screen that shows outcomes: the wizard finishes
+/// on the Campaigns page, and a campaign started from a previous one opens in the
+/// wizard. One per app ([`provide_pending_outcome`]); it lives as long as the page.
+#[derive(Clone, Copy)]
+pub struct PendingOutcome(StoredValue<Option<Outcome>>);
 
-/// Leaves `outcome` for the next page that shows outcomes (see
-/// [`take_campaigns_outcome`]): the wizard finishes on the Campaigns page, and a
-/// campaign started from a previous one opens in the wizard.
-pub fn show_pending_outcome(outcome: &Outcome) {
-    if let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(outcome)) {
-        let _ = storage.set_item(PENDING_OUTCOME_KEY, &json);
+impl PendingOutcome {
+    /// Leaves `outcome` for the next screen that shows outcomes.
+    pub fn leave(self, outcome: Outcome) {
+        self.0.set_value(Some(outcome));
+    }
+
+    /// The outcome waiting to be shown, if any; it is shown once.
+    pub fn take(self) -> Option<Outcome> {
+        self.0.try_update_value(Option::take).flatten()
     }
 }
 
-/// The outcome waiting to be shown, if any; it is shown once.
-pub fn take_campaigns_outcome() -> Option<Outcome> {
-    let storage = session_storage()?;
-    let json = storage.get_item(PENDING_OUTCOME_KEY).ok().flatten()?;
-    let _ = storage.remove_item(PENDING_OUTCOME_KEY);
-    serde_json::from_str(&json).ok()
+/// Gives the app its one [`PendingOutcome`] (called by `App`).
+pub fn provide_pending_outcome() {
+    provide_context(PendingOutcome(StoredValue::new(None)));
+}
+
+/// The app's [`PendingOutcome`]; taken when a screen is set up, not in an event
+/// handler, where no context is reachable.
+pub fn use_pending_outcome() -> PendingOutcome {
+    // Only a component mounted outside `App` (none is) lacks it: one of its own then
+    // keeps the outcome to itself rather than failing.
+    use_context().unwrap_or_else(|| PendingOutcome(StoredValue::new(None)))
 }

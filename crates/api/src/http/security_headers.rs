@@ -1,8 +1,9 @@
 //! Security headers on every response, the SPA's and the API's alike.
 //!
 //! The Content-Security-Policy allows scripts only from this origin (the SPA's start-up
-//! code is in `boot.js` and `start.js`, never inline) plus the compilation of its wasm,
-//! so text that slips into the page as HTML still cannot run. Inline styles stay
+//! code is in `start.js`, never inline) plus the compilation of its wasm (the main
+//! module and the chunks each screen fetches when first opened), so text that slips
+//! into the page as HTML still cannot run. Inline styles stay
 //! allowed: the SPA sets a few `style` attributes, and a style cannot run code. HSTS is
 //! sent only when the public URL is HTTPS, since a browser that saw it over plain HTTP
 //! would refuse the server afterwards.

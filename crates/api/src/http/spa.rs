@@ -1,7 +1,7 @@
 //! Serving the SPA: static files from the build directory, and `index.html` for every
 //! other non-API path so deep links survive a reload.
 //!
-//! `make spa` writes each bundle's wasm and js, and the stylesheet, also compressed at
+//! `make spa` writes the app's wasm modules and js, and the stylesheet, also compressed at
 //! the highest levels (`name.br`, `name.gz`); those copies are sent to browsers that
 //! accept them. The `Compress` middleware would otherwise gzip on the fly at its
 //! fastest level, which ships about 15% more.
@@ -17,6 +17,11 @@ use crate::state::AppState;
 
 /// Paths that belong to the server, never to the SPA: an unknown one is a 404 problem.
 const SERVER_PREFIXES: [&str; 5] = ["/api/", "/webhooks/", "/healthz", "/readyz", "/metrics"];
+
+/// The SPA's compiled modules: a missing one is a 404, never `index.html`, so a screen
+/// whose chunk is gone (an old page after a new build) fails to load rather than
+/// reading a web page as wasm.
+const MODULE_PREFIX: &str = "/pkg/";
 
 /// The default service: a static file when one exists, `index.html` otherwise.
 pub async fn spa_fallback(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -43,6 +48,9 @@ pub async fn spa_fallback(state: web::Data<AppState>, req: HttpRequest) -> Resul
         if let Ok(named) = NamedFile::open(&file) {
             return Ok(named.into_response(&req));
         }
+    }
+    if path.starts_with(MODULE_PREFIX) {
+        return Err(ApiError::not_found("This file of the web app"));
     }
     let index = root.join("index.html");
     match NamedFile::open(&index) {

@@ -16,7 +16,7 @@ use tidings_domain::campaign_wire::Campaign;
 
 use crate::api::use_api;
 use crate::auth::use_current_user;
-use crate::components::campaign_links::{campaign_href, take_campaigns_outcome, Outcome};
+use crate::components::campaign_links::{campaign_href, use_pending_outcome, Outcome};
 
 pub use view::CampaignDetailPage;
 
@@ -42,7 +42,7 @@ impl CampaignsContext {
     fn provide() -> Self {
         let ctx = Self {
             reload: RwSignal::new(0),
-            outcome: RwSignal::new(take_campaigns_outcome()),
+            outcome: RwSignal::new(use_pending_outcome().take()),
             open_menu: RwSignal::new(None),
             confirming: RwSignal::new(None),
         };

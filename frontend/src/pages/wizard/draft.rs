@@ -44,8 +44,6 @@ pub struct Draft {
     pub errors: RwSignal<Vec<FieldError>>,
     /// Why the last save, launch or schedule did not happen, above every step.
     pub failure: RwSignal<Option<String>>,
-    /// Set once the campaign is saved, launched or scheduled and the wizard is done.
-    pub finished: RwSignal<bool>,
     /// A CSV file chosen on the Contact list step but not imported yet (its name).
     pub pending_upload: RwSignal<Option<String>>,
 }
@@ -73,7 +71,6 @@ impl Draft {
             launch_on: RwSignal::new(launch_on),
             errors: RwSignal::new(Vec::new()),
             failure: RwSignal::new(None),
-            finished: RwSignal::new(false),
             pending_upload: RwSignal::new(None),
         }
     }

@@ -17,7 +17,7 @@ use super::cost::CostEstimateLine;
 use super::draft::{Draft, FieldErrors};
 use super::steps::{scroll_to_top, Step};
 use crate::api::{use_api, Api, ApiError};
-use crate::components::campaign_links::{campaign_href, show_pending_outcome, Outcome};
+use crate::components::campaign_links::{campaign_href, use_pending_outcome, Outcome};
 use crate::components::dialog::Dialog;
 use crate::components::phone::display_phone;
 use crate::zone_time::{format_local, instant_of_local, local_date_time, now};
@@ -34,6 +34,7 @@ enum Finish {
 pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
     let api = use_api();
     let navigate = use_navigate();
+    let pending_outcome = use_pending_outcome();
     // Where to go once done; set from the submit task, followed here where the router is.
     let go_to = RwSignal::new(None::<String>);
     Effect::new(move || {
@@ -55,8 +56,7 @@ pub fn FinishStep(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok((campaign, tab)) => {
-                    draft.finished.set(true);
-                    show_pending_outcome(&done_outcome(&campaign, how));
+                    pending_outcome.leave(done_outcome(&campaign, how));
                     go_to.set(Some(format!("/campaigns?tab={tab}")));
                 }
                 Err(message) => {

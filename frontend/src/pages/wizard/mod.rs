@@ -5,10 +5,8 @@
 //! launch now, schedule or save as draft. Nothing is saved until the last step, except
 //! a contact list uploaded on the way and a campaign started from a previous one.
 //!
-//! The address names the current step (`?step=`). The steps' forms are spread over
-//! several bundles (the `cfg`s in `Wizard`, and `wizardSteps` in `boot.js`): going
-//! to a step kept in another one stores the draft (`resume`) and loads that step's
-//! address, whose bundle picks the draft up.
+//! The address names the current step (`?step=`), so an edited draft reloads on the
+//! step it was on. The draft lives in the page: moving between steps never leaves it.
 
 mod assistant_script;
 mod contact_list;
@@ -19,7 +17,6 @@ mod general;
 mod message;
 mod number;
 mod operator;
-mod resume;
 mod start;
 mod steps;
 
@@ -42,9 +39,7 @@ use self::start::StartStep;
 use self::steps::{step_address, Step, StepButtons, StepList};
 use crate::api::{use_api, ApiError};
 use crate::auth::use_current_user;
-use crate::browser::boot_path;
-use crate::components::campaign_links::Outcome;
-use crate::components::campaign_links::{campaign_href, take_campaigns_outcome};
+use crate::components::campaign_links::{campaign_href, use_pending_outcome, Outcome};
 use crate::feedback::{ErrorPanel, Loading};
 
 /// The `launch_on` date the Scheduled calendar's add button passes.
@@ -65,7 +60,6 @@ pub fn NewCampaignPage() -> impl IntoView {
     let api = use_api();
     let me = use_current_user();
     let launch_on = launch_on();
-    let address_step = address_step().get_untracked();
     let offices = LocalResource::new(move || async move { api.offices().await });
     view! {
         <section class="page wizard-page">
@@ -89,11 +83,9 @@ pub fn NewCampaignPage() -> impl IntoView {
                                     .iter()
                                     .find(|o| o.id == me.office.id)
                                     .map_or(me.office.time_zone.clone(), |o| o.time_zone.clone());
-                                // A step in the address with nothing kept (the work was finished,
-                                // or the tab is new) starts at the beginning.
-                                let draft = resume::resumed_draft(address_step).unwrap_or_else(|| {
-                                    Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start)
-                                });
+                                // A new campaign's work is not saved until its last step: a
+                                // step in the address (a reload) starts at the beginning.
+                                let draft = Draft::new(me.office.id, zone, launch_on.get_untracked(), Step::Start);
                                 view! { <Wizard draft offices with_start=true/> }.into_any()
                             }
                             (Err(error), _) => view! {
@@ -167,14 +159,11 @@ pub fn EditCampaignPage() -> impl IntoView {
                                 }
                                 .into_any();
                             }
-                            // Nothing kept: the saved campaign, on the step the address names.
-                            let draft = resume::resumed_draft(address_step).unwrap_or_else(|| {
-                                let draft = Draft::from_campaign(&campaign, list, launch_on.get_untracked());
-                                if let Some(step) = address_step {
-                                    draft.step.set(step);
-                                }
-                                draft
-                            });
+                            // The saved campaign, on the step the address names.
+                            let draft = Draft::from_campaign(&campaign, list, launch_on.get_untracked());
+                            if let Some(step) = address_step {
+                                draft.step.set(step);
+                            }
                             view! {
                                 <h1>{move || format!("Edit “{}”", draft.title.get())}</h1>
                                 <Wizard draft offices with_start=false/>
@@ -204,30 +193,19 @@ pub fn EditCampaignPage() -> impl IntoView {
 #[component]
 fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView {
     // A campaign started from a previous one arrives here with a word about it.
-    let notice = RwSignal::new(take_campaigns_outcome());
+    let notice = RwSignal::new(use_pending_outcome().take());
     draft.forget_errors_when_changed();
-    resume::keep_draft(draft);
     let edit_query = draft.launch_on.get_untracked().map(|d| format!("?launch_on={d}")).unwrap_or_default();
     let offices = StoredValue::new(offices);
     address_follows_step(draft);
-    // Only the steps this bundle has are compiled in; the others load their bundle.
     let step = move || match draft.step.get() {
-        #[cfg(feature = "bundle-wizard")]
         Step::Start => view! { <StartStep draft edit_query=edit_query.clone()/> }.into_any(),
-        #[cfg(feature = "bundle-wizard")]
         Step::General => view! { <GeneralStep draft offices=offices.get_value()/> }.into_any(),
-        #[cfg(feature = "bundle-wizard-list")]
         Step::ContactList => view! { <ContactListStep draft/> }.into_any(),
-        #[cfg(feature = "bundle-wizard")]
         Step::Number => view! { <NumberStep draft/> }.into_any(),
-        #[cfg(feature = "bundle-wizard-message")]
         Step::Message => view! { <MessageStep draft/> }.into_any(),
-        #[cfg(feature = "bundle-wizard-message")]
         Step::Operator => view! { <OperatorStep draft/> }.into_any(),
-        #[cfg(feature = "bundle-wizard-launch")]
         Step::Finish => view! { <FinishStep draft offices=offices.get_value()/> }.into_any(),
-        #[allow(unreachable_patterns)]
-        elsewhere => view! { <StepElsewhere draft step=elsewhere/> }.into_any(),
     };
     view! {
         <div class="wizard">
@@ -253,8 +231,8 @@ fn Wizard(draft: Draft, offices: Vec<Office>, with_start: bool) -> impl IntoView
     }
 }
 
-/// Keeps the address on the current step (`?step=`), replacing it, so a reload or Back
-/// returns to the same step and `index.html` knows which bundle has it.
+/// Keeps the address on the current step (`?step=`), replacing it, so a reload of an
+/// edited draft returns to the same step.
 fn address_follows_step(draft: Draft) {
     let navigate = use_navigate();
     let location = use_location();
@@ -267,31 +245,4 @@ fn address_follows_step(draft: Draft) {
             navigate(&target, NavigateOptions { replace: true, scroll: false, ..Default::default() });
         }
     });
-}
-
-/// A step whose form is in another bundle: stores the draft and loads the step's
-/// address, which starts that bundle. When this bundle was started for that very
-/// address, `index.html` and the bundles disagree; loading it again would loop.
-#[component]
-fn StepElsewhere(draft: Draft, step: Step) -> impl IntoView {
-    let path = window().location().pathname().unwrap_or_default();
-    let target = step_address(&path, step, draft.launch_on.get_untracked());
-    if boot_path().as_deref() == Some(target.as_str()) {
-        return view! {
-            <ErrorPanel
-                title="This step could not be opened"
-                message="This build of Tidings has no form for this step. Reload the page; if that does not \
-                         help, tell your administrator."
-            />
-        }
-        .into_any();
-    }
-    untrack(|| resume::save(draft));
-    set_timeout(
-        move || {
-            let _ = window().location().replace(&target);
-        },
-        std::time::Duration::ZERO,
-    );
-    view! { <Loading label=format!("Opening the {} step…", step.label().to_lowercase())/> }.into_any()
 }

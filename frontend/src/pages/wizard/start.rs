@@ -11,7 +11,7 @@ use tidings_domain::campaign_wire::Campaign;
 use super::draft::Draft;
 use super::steps::Step;
 use crate::api::use_api;
-use crate::components::campaign_links::{show_pending_outcome, Outcome};
+use crate::components::campaign_links::{use_pending_outcome, Outcome};
 use crate::components::search_box::SearchBox;
 use crate::feedback::{ErrorPanel, Loading};
 
@@ -42,6 +42,7 @@ pub fn StartStep(draft: Draft, edit_query: String) -> impl IntoView {
 fn PreviousCampaigns(edit_query: String) -> impl IntoView {
     let api = use_api();
     let navigate = use_navigate();
+    let pending_outcome = use_pending_outcome();
     // The copy's address once made; followed here, where the router is.
     let go_to = RwSignal::new(None::<String>);
     Effect::new(move || {
@@ -63,7 +64,7 @@ fn PreviousCampaigns(edit_query: String) -> impl IntoView {
         spawn_local(async move {
             match api.campaign_action(campaign.id, CampaignAction::Clone).await {
                 Ok(copy) => {
-                    show_pending_outcome(&Outcome::Done {
+                    pending_outcome.leave(Outcome::Done {
                         message: format!(
                             "Started from “{}”: its copy “{}” is saved as a draft. Change what you need below.",
                             campaign.title, copy.title

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::draft::Draft;
 
 /// One page of the wizard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// From scratch or from a previous campaign (new campaigns only).
     Start,
@@ -35,8 +35,7 @@ impl Step {
         }
     }
 
-    /// The step's name in the address (`?step=`); `index.html` starts the bundle that
-    /// has the step by it.
+    /// The step's name in the address (`?step=`).
     pub fn slug(self) -> &'static str {
         match self {
             Step::Start => "start",

@@ -109,41 +109,20 @@ fn CampaignView(campaign: Campaign) -> impl IntoView {
     }
 }
 
-// The Activity tab is in the `campaign` bundle, General, Contacts and Analytics in
-// `insight` (see `crate::bundles`). A tab of the other bundle loads afresh, at an
-// address that names the tab.
-#[cfg(feature = "bundle-campaign")]
 fn activity_panel(campaign: Campaign) -> AnyView {
     view! { <activity::ActivityTab campaign/> }.into_any()
 }
 
-#[cfg(not(feature = "bundle-campaign"))]
-fn activity_panel(campaign: Campaign) -> AnyView {
-    view! { <crate::bundles::ElsewhereAt to=ViewTab::Activity.href(campaign.id)/> }.into_any()
-}
-
-#[cfg(feature = "bundle-insight")]
 fn general_panel(campaign: Campaign) -> AnyView {
     view! { <general::GeneralTab campaign/> }.into_any()
 }
 
-#[cfg(not(feature = "bundle-insight"))]
-fn general_panel(campaign: Campaign) -> AnyView {
-    view! { <crate::bundles::ElsewhereAt to=ViewTab::General.href(campaign.id)/> }.into_any()
-}
-
-#[cfg(feature = "bundle-insight")]
 fn insight_panel(tab: ViewTab, campaign: Campaign) -> AnyView {
     if tab == ViewTab::Contacts {
         view! { <contacts::ContactsTab campaign/> }.into_any()
     } else {
         view! { <analytics::AnalyticsTab campaign/> }.into_any()
     }
-}
-
-#[cfg(not(feature = "bundle-insight"))]
-fn insight_panel(tab: ViewTab, campaign: Campaign) -> AnyView {
-    view! { <crate::bundles::ElsewhereAt to=tab.href(campaign.id)/> }.into_any()
 }
 
 /// Title, state (with a link to its tab on the Campaigns page), Edit while it may be
