@@ -138,7 +138,7 @@ test("the first page and a walk through every screen stay in one page within the
   });
 });
 
-test("a deep link opens its screen directly, and Back and Forward move between screens", async () => {
+test("a deep link opens its screen directly, another screen shows a bar while it loads, and Back and Forward work", async () => {
   await withPage("split-deep-link", async (page) => {
     const modules = watchModules(page);
     await page.goto(`${baseUrl}/login`);
@@ -152,8 +152,15 @@ test("a deep link opens its screen directly, and Back and Forward move between s
     );
     assert.ok(!modules.fetched.some((path) => path.includes("conversations")), "the inbox's module was fetched unasked");
 
+    // While a screen's module is on its way, a bar says the page is opening.
+    const opening = page.getByRole("progressbar", { name: "Opening the page" });
+    await page.route("**/pkg/split_conversations_*.wasm", async (route) => {
+      await opening.waitFor();
+      await route.continue();
+    });
     await page.getByRole("navigation").getByRole("link", { name: /^Inbox/ }).click();
     await page.getByRole("heading", { name: "Inbox", level: 1 }).waitFor();
+    await opening.waitFor({ state: "detached" });
     await page.goBack();
     await page.getByRole("heading", { name: "Contact lists", level: 1 }).waitFor();
     await page.goForward();

@@ -24,9 +24,15 @@ use crate::pages::{CampaignsPage, HomePage, LoginPage, NotFoundPage, Shell};
 pub fn App() -> impl IntoView {
     provide_session();
     provide_pending_outcome();
+    // True while the router opens a page: the first visit to a screen fetches its
+    // module, and the bar says something is happening until it is shown.
+    let (routing, set_routing) = signal(false);
 
     view! {
-        <Router>
+        <Show when=move || routing.get()>
+            <div class="route-progress" role="progressbar" aria-label="Opening the page"></div>
+        </Show>
+        <Router set_is_routing=set_routing>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=Shell>
