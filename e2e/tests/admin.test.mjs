@@ -339,3 +339,65 @@ test("the suppression list: add a number with a reason, find it by source, read 
     assert.match(await row.innerText(), /Lifted .* by Ada Admin: Ported to a new phone/);
   }, { expectedConsole: refusals(422) });
 });
+
+test("an administrator creates an API key, sees it once, an integration uses it, and after Revoke it is refused", async () => {
+  await withPage(
+    "admin-api-keys",
+    async (page) => {
+      await signIn(page, admin);
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      await page.getByRole("link", { name: "API keys" }).click();
+      await page.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
+
+      const name = `SIS nightly sync ${Date.now() % 100_000}`;
+      await page.getByRole("button", { name: "New API key" }).click();
+      const dialog = page.getByRole("dialog", { name: "New API key" });
+      // A key needs a name: the API's reason is shown at the field.
+      await dialog.getByRole("button", { name: "Create key" }).click();
+      await dialog.locator("#api-key-name-errors", { hasText: "must be 1 to 120 characters" }).waitFor();
+      await dialog.getByLabel("Name").fill(name);
+      await dialog.getByRole("button", { name: "Create key" }).click();
+      await dialog.getByText("it is not shown again").waitFor();
+      const key = await dialog.getByLabel(`The key “${name}”`).inputValue();
+      assert.ok(key.length > 20, `the key shown is ${key}`);
+      await dialog.getByRole("button", { name: "Done" }).click();
+
+      const row = tableRow(page, name);
+      await row.waitFor();
+      assert.match(await row.innerText(), /Ada Admin/);
+      assert.match(await row.innerText(), /Never/);
+      assert.match(await row.innerText(), /Active/);
+      assert.doesNotMatch(await page.locator("main").innerText(), new RegExp(key), "the key is shown only once");
+
+      // An integration calls the API with it; the list then says it was used.
+      const asIntegration = () => fetch(`${baseUrl}/api/v1/campaigns`, { headers: { Authorization: `Bearer ${key}` } });
+      assert.equal((await asIntegration()).status, 200);
+      await page.reload();
+      await row.waitFor();
+      assert.doesNotMatch(await row.innerText(), /Never/);
+
+      await page.getByRole("button", { name: `Revoke ${name}` }).click();
+      await page.getByRole("dialog", { name: `Revoke ${name}?` }).getByRole("button", { name: "Revoke key" }).click();
+      await page.locator(".notice", { hasText: `The API key ${name} was revoked.` }).waitFor();
+      await row.filter({ hasText: "Revoked" }).waitFor();
+      assert.equal(await page.getByRole("button", { name: `Revoke ${name}` }).count(), 0);
+      assert.equal((await asIntegration()).status, 401);
+
+      // Both are in the organisation's audit log.
+      await page.goto(`${baseUrl}/audit-log`);
+      await page.getByLabel("Show").selectOption("api_key");
+      await page.locator(".admin-table tbody tr", { hasText: "Revoked" }).filter({ hasText: name }).waitFor();
+      await page.locator(".admin-table tbody tr", { hasText: "Created" }).filter({ hasText: name }).waitFor();
+    },
+    { expectedConsole: refusals(422) },
+  );
+});
+
+test("a standard user is not offered API keys, and their address says why", async () => {
+  await withPage("admin-api-keys-standard", async (page) => {
+    await signIn(page, manager);
+    await page.goto(`${baseUrl}/api-keys`);
+    await page.getByRole("heading", { name: "For administrators" }).waitFor();
+    assert.equal(await page.locator(".admin-table").count(), 0);
+  });
+});

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrl, signIn, withPage } from "../support/browser.mjs";
+import { baseUrl, callApi, signIn, withPage } from "../support/browser.mjs";
 
 const manager = "manager@demo.test";
 
@@ -231,5 +231,29 @@ test("End Campaign on the campaign page asks first, then the campaign is archive
     await page.getByRole("button", { name: "End Campaign" }).waitFor({ state: "detached" });
     await page.getByRole("link", { name: "Archived tab" }).click();
     await row(page, "Financial aid deadline").waitFor();
+  });
+});
+
+test("a campaign's General tab shows its history: who created and changed it, and what changed", async () => {
+  await withPage("campaign-history", async (page) => {
+    await signIn(page, "manager@demo.test");
+    const me = await callApi(page, "/api/v1/me");
+    const title = `History ${Date.now() % 100_000}`;
+    const campaign = await callApi(page, "/api/v1/campaigns", {
+      method: "POST",
+      body: { title, office_id: me.office.id },
+    });
+    await callApi(page, `/api/v1/campaigns/${campaign.id}`, {
+      method: "PATCH",
+      body: { title: `${title} (renamed)` },
+    });
+
+    await page.goto(`${baseUrl}/campaigns/${campaign.id}`);
+    const history = page.getByRole("region", { name: "History" });
+    const lines = history.getByRole("listitem");
+    await lines.nth(1).waitFor();
+    assert.equal(await lines.count(), 2);
+    assert.match(await lines.nth(0).innerText(), new RegExp(`Created by Morgan Manager: title: ${title}$`));
+    assert.match(await lines.nth(1).innerText(), new RegExp(`Updated by Morgan Manager: changes: .*title: ${title} \\(renamed\\)`));
   });
 });

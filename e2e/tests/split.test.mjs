@@ -118,6 +118,9 @@ test("the first page and a walk through every screen stay in one page within the
     await nav("Offices");
     await nav("Opt-outs", "Suppression list");
     await nav("Settings");
+    await page.getByRole("link", { name: "API keys" }).click();
+    await heading("API keys");
+    await nav("Settings");
     await page.getByRole("link", { name: "Audit log" }).click();
     await heading("Audit log");
     await nav("Home", /^Welcome/);

@@ -9,9 +9,9 @@ use leptos_router::{path, Lazy};
 
 use crate::auth::provide_session;
 use crate::chunks::{
-    AuditLogScreen, CampaignDetailScreen, ContactListScreen, ContactListsScreen, EditCampaignScreen, InboxScreen,
-    NewCampaignScreen, OfficesScreen, PhoneNumberScreen, PhoneNumbersScreen, SettingsScreen, SuppressionScreen,
-    UsersScreen,
+    ApiKeysScreen, AuditLogScreen, CampaignDetailScreen, ContactListScreen, ContactListsScreen, EditCampaignScreen,
+    InboxScreen, NewCampaignScreen, OfficesScreen, PhoneNumberScreen, PhoneNumbersScreen, SettingsScreen,
+    SuppressionScreen, UsersScreen,
 };
 use crate::components::campaign_links::provide_pending_outcome;
 use crate::pages::{CampaignsPage, HomePage, LoginPage, NotFoundPage, Shell};
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opt-outs") view={Lazy::<SuppressionScreen>::new()}/>
                     <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()}/>
                     <Route path=path!("/audit-log") view={Lazy::<AuditLogScreen>::new()}/>
+                    <Route path=path!("/api-keys") view={Lazy::<ApiKeysScreen>::new()}/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>
             </Routes>

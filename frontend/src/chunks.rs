@@ -82,5 +82,7 @@ lazy_screens! {
         settings_screen: SettingsScreen => SettingsPage,
         /// `/audit-log`.
         audit_log_screen: AuditLogScreen => AuditLogPage,
+        /// `/api-keys`.
+        api_keys_screen: ApiKeysScreen => ApiKeysPage,
     }
 }

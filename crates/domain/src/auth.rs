@@ -69,6 +69,9 @@ pub struct Me {
 }
 
 /// `POST /api/v1/api-keys`.
+/// The longest name an API key may have, in characters.
+pub const API_KEY_NAME_MAX: usize = 120;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -1,7 +1,8 @@
 //! The calls of the management pages: contact lists, phone numbers (with their
-//! unsolicited message settings), users and offices.
+//! unsolicited message settings), users, offices and API keys.
 
 use gloo_net::http::Request;
+use tidings_domain::auth::{ApiKey, CreateApiKey, CreatedApiKey};
 use tidings_domain::contact_list::{ContactListPage, ContactPage};
 use tidings_domain::office::{CreateOffice, Office, UpdateOffice};
 use tidings_domain::phone_number::{
@@ -142,5 +143,22 @@ impl Api {
     /// still belong to it.
     pub async fn delete_office(&self, id: i64) -> Result<(), ApiError> {
         read_empty(self.send(Request::delete(&format!("{API_BASE}/offices/{id}"))).await?).await
+    }
+
+    /// `GET /api-keys`: the organisation's keys, newest first (never their secrets).
+    pub async fn api_keys(&self) -> Result<Vec<ApiKey>, ApiError> {
+        let list: ItemList<ApiKey> = read_json(self.send(Request::get(&format!("{API_BASE}/api-keys"))).await?).await?;
+        Ok(list.items)
+    }
+
+    /// `POST /api-keys`: the answer holds the key, shown this once.
+    pub async fn create_api_key(&self, body: &CreateApiKey) -> Result<CreatedApiKey, ApiError> {
+        let request = Request::post(&format!("{API_BASE}/api-keys"));
+        read_json(self.send_body(request, Body::json(body)?).await?).await
+    }
+
+    /// `DELETE /api-keys/{id}`: requests with the key fail from now on.
+    pub async fn revoke_api_key(&self, id: i64) -> Result<(), ApiError> {
+        read_empty(self.send(Request::delete(&format!("{API_BASE}/api-keys/{id}"))).await?).await
     }
 }

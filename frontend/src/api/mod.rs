@@ -187,6 +187,13 @@ impl Api {
         read_json(self.send(Request::get(&format!("{API_BASE}/campaigns/{id}"))).await?).await
     }
 
+    /// `GET /campaigns/{id}/audit`: what was done to the campaign, oldest first.
+    pub async fn campaign_audit(&self, id: i64) -> Result<Vec<tidings_domain::campaign_wire::AuditEntry>, ApiError> {
+        let request = Request::get(&format!("{API_BASE}/campaigns/{id}/audit"));
+        let list: ItemList<tidings_domain::campaign_wire::AuditEntry> = read_json(self.send(request).await?).await?;
+        Ok(list.items)
+    }
+
     /// `GET /tags?state=`: the tags in use in one tab's campaigns, for its tag filter.
     pub async fn tags(&self, state: tidings_domain::campaign::CampaignState) -> Result<Vec<TagCount>, ApiError> {
         let request = Request::get(&format!("{API_BASE}/tags")).query([("state", state.as_str())]);

@@ -10,9 +10,11 @@
 //! read them; `segment_counter` what a message costs; `campaign_links` where a campaign
 //! lives and the outcome handed to the next page; `csv_import` the CSV upload with its column mapping and report
 //! (the wizard and the Contact lists page); `conversation` the conversation list
-//! and panel of the Activity tab and the inbox.
+//! and panel of the Activity tab and the inbox; `audit` audit entries in words (the
+//! audit log and a campaign's history).
 
 pub mod admin_table;
+pub mod audit;
 pub mod campaign_links;
 pub mod conversation;
 pub mod csv_import;

@@ -10,6 +10,7 @@ use tidings_domain::campaign_wire::AuditEntry;
 use crate::api::use_api;
 use crate::auth::use_current_user;
 use crate::components::admin_table::AdminTable;
+use crate::components::audit::{action_text, actor_name, details_text};
 use crate::components::local_time::local_time;
 use crate::components::paged::{Paged, PagedFooter};
 use crate::feedback::AdminsOnly;
@@ -17,13 +18,14 @@ use crate::feedback::AdminsOnly;
 /// Entries per request.
 const PER_PAGE: u32 = 50;
 /// The kinds the filter offers, with the words the page uses for them.
-const KINDS: [(&str, &str); 6] = [
+const KINDS: [(&str, &str); 7] = [
     ("opt_out", "Opt-outs"),
     ("campaign", "Campaigns"),
     ("conversation", "Conversations"),
     ("phone_number", "Phone numbers"),
     ("organisation", "Settings"),
     ("user", "Users"),
+    ("api_key", "API keys"),
 ];
 
 fn kind_label(entity_type: &str) -> String {
@@ -77,9 +79,9 @@ pub fn AuditLogPage() -> impl IntoView {
                     <For each=move || entries.items.get() key=|entry| entry.id let:entry>
                         <tr>
                             <td>{local_time(Some(entry.at), &zone.get_value())}</td>
-                            <td>{entry.actor.as_ref().map_or("Tidings".to_owned(), |a| a.name.clone())}</td>
+                            <td>{actor_name(&entry)}</td>
                             <td>{format!("{} #{}", kind_label(&entry.entity_type), entry.entity_id)}</td>
-                            <td>{entry.action.replace('_', " ")}</td>
+                            <td>{action_text(&entry.action)}</td>
                             <td class="audit-details"><code>{details_text(&entry.details)}</code></td>
                         </tr>
                     </For>
@@ -89,21 +91,4 @@ pub fn AuditLogPage() -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// `source: keyword · phone: +14155550100`: the details' fields that say something.
-fn details_text(details: &serde_json::Value) -> String {
-    match details {
-        serde_json::Value::Object(fields) => fields
-            .iter()
-            .filter(|(_, value)| !value.is_null())
-            .map(|(name, value)| match value {
-                serde_json::Value::String(text) => format!("{name}: {text}"),
-                other => format!("{name}: {other}"),
-            })
-            .collect::<Vec<_>>()
-            .join(" · "),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }

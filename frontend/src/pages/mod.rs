@@ -1,5 +1,6 @@
 //! One module per screen; `app` routes to them.
 
+mod api_keys;
 mod audit_log;
 mod campaigns;
 mod contact_lists;
@@ -15,6 +16,7 @@ mod suppression;
 mod users;
 mod wizard;
 
+pub use api_keys::ApiKeysPage;
 pub use audit_log::AuditLogPage;
 pub use campaigns::{CampaignDetailPage, CampaignsPage};
 pub use contact_lists::{ContactListPage, ContactListsPage};

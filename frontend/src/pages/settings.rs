@@ -29,7 +29,10 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="page admin-page settings-page">
             <div class="page-head">
                 <h1>"Settings"</h1>
-                <A href="/audit-log" attr:class="button">"Audit log"</A>
+                <div class="page-head-actions">
+                    <A href="/api-keys" attr:class="button">"API keys"</A>
+                    <A href="/audit-log" attr:class="button">"Audit log"</A>
+                </div>
             </div>
             <NoticeBar notice/>
             {move || match settings.get() {

@@ -1,7 +1,7 @@
 //! API keys for integrations: administrators create (shown once), list and revoke them.
 
 use serde_json::json;
-use tidings_domain::auth::{ApiKey, CreateApiKey, CreatedApiKey};
+use tidings_domain::auth::{ApiKey, CreateApiKey, CreatedApiKey, API_KEY_NAME_MAX};
 use tidings_domain::FieldError;
 
 use crate::auth::{api_key, AuthUser};
@@ -38,8 +38,8 @@ pub fn create(
     actor.require_admin()?;
     let name = input.name.trim().to_owned();
     let mut errors = Vec::new();
-    if name.is_empty() || name.chars().count() > 120 {
-        errors.push(FieldError::new("name", "must be 1 to 120 characters"));
+    if name.is_empty() || name.chars().count() > API_KEY_NAME_MAX {
+        errors.push(FieldError::new("name", format!("must be 1 to {API_KEY_NAME_MAX} characters")));
     }
     let user_id = input.user_id.unwrap_or(actor.id);
     match db::users::find(conn, actor.organisation_id, user_id) {

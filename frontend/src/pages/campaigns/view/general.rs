@@ -1,10 +1,14 @@
-//! The campaign view's General tab: the settings the campaign was created with.
+//! The campaign view's General tab: the settings the campaign was created with, and
+//! its history (the audit trail: who created, changed, launched, paused or ended it).
 
 use leptos::prelude::*;
 use tidings_domain::campaign::CampaignState;
-use tidings_domain::campaign_wire::Campaign;
+use tidings_domain::campaign_wire::{AuditEntry, Campaign};
 
+use crate::api::use_api;
+use crate::components::audit::{action_text, actor_name, details_text};
 use crate::components::local_time::local_time;
+use crate::feedback::{ErrorPanel, Loading};
 
 /// The state as shown: "Archived (stopped)" names how an archived campaign ended.
 pub fn state_text(campaign: &Campaign) -> String {
@@ -119,5 +123,49 @@ pub fn GeneralTab(campaign: Campaign) -> impl IntoView {
                 })}
             </dl>
         </section>
+        <CampaignHistory campaign_id=campaign.id zone=campaign.time_zone.clone()/>
+    }
+}
+
+/// What was done to the campaign, oldest first, in the campaign's time zone.
+#[component]
+fn CampaignHistory(campaign_id: i64, zone: String) -> impl IntoView {
+    let api = use_api();
+    let trail = LocalResource::new(move || async move { api.campaign_audit(campaign_id).await });
+    let zone = StoredValue::new(zone);
+    view! {
+        <section class="panel campaign-history" aria-labelledby="campaign-history-heading">
+            <h2 id="campaign-history-heading">"History"</h2>
+            {move || match trail.get() {
+                None => view! { <Loading label="Loading the history…"/> }.into_any(),
+                Some(Ok(entries)) if entries.is_empty() => view! { <p class="empty">"Nothing recorded yet."</p> }.into_any(),
+                Some(Ok(entries)) => view! {
+                    <ol class="audit-trail">
+                        {entries.iter().map(|entry| history_line(entry, &zone.get_value())).collect_view()}
+                    </ol>
+                }
+                .into_any(),
+                Some(Err(error)) => view! {
+                    <ErrorPanel
+                        title="The history could not be loaded"
+                        message=error.user_message()
+                        retry=Callback::new(move |()| trail.refetch())
+                    />
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+/// "7 Dec 2026 09:00 EST — Launched by Morgan Manager: provisioned number: false".
+fn history_line(entry: &AuditEntry, zone: &str) -> impl IntoView {
+    let details = details_text(&entry.details);
+    let details = if details.is_empty() { String::new() } else { format!(": {details}") };
+    view! {
+        <li>
+            {local_time(Some(entry.at), zone)}
+            {format!(" — {} by {}{details}", action_text(&entry.action), actor_name(entry))}
+        </li>
     }
 }
