@@ -6,6 +6,7 @@
 // demo campaign no other test file stops.
 
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { baseUrl, callApi, signIn, storedToken, withPage } from "../support/browser.mjs";
 
@@ -358,5 +359,38 @@ test("a long transcript opens on its newest messages and shows the earlier ones 
     assert.equal(await bubbles.count(), total, "the whole transcript, without repeats");
     assert.equal(await page.locator(".transcript .bubble-body").first().innerText(), campaignMessage.body);
     assert.equal(await page.getByRole("button", { name: "Show earlier messages" }).count(), 0, "nothing earlier is left");
+  });
+});
+
+test("Download transcript saves the campaign's messages as CSV and one conversation as text", async () => {
+  await withPage("activity-transcripts", async (page) => {
+    await signIn(page, manager);
+    const id = await campaignId(page);
+    const quiet = await quietConversation(page, id);
+    await openActivity(page, id, quiet.id);
+    const panel = page.locator(".conversation-panel");
+    await panel.getByRole("heading", { name: fullName(quiet) }).waitFor();
+
+    // The campaign: one row per message, its campaign message among them.
+    const [csvFile] = await Promise.all([
+      page.waitForEvent("download"),
+      page.locator(".activity-list").getByRole("button", { name: "Download transcript" }).click(),
+    ]);
+    assert.equal(csvFile.suggestedFilename(), `campaign-${id}-transcript.csv`);
+    const csv = await readFile(await csvFile.path(), "utf8");
+    assert.ok(csv.startsWith("Contact,Phone,Direction,Author,Time,Status,Tags,Message\n"), csv.slice(0, 200));
+    const phone = quiet.contact.phone;
+    assert.ok(csv.includes(`${fullName(quiet)},'${phone},outbound,Campaign,`), `no campaign message to ${phone}`);
+
+    // The conversation: a header naming the contact, then its messages.
+    const [textFile] = await Promise.all([
+      page.waitForEvent("download"),
+      panel.getByRole("button", { name: "Download transcript" }).click(),
+    ]);
+    assert.equal(textFile.suggestedFilename(), `conversation-${quiet.id}.txt`);
+    const lines = (await readFile(await textFile.path(), "utf8")).split("\n");
+    assert.equal(lines[0], `Conversation with ${fullName(quiet)} (${phone})`);
+    assert.equal(lines[1], `Campaign: ${campaignTitle}`);
+    assert.match(lines[4], /^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [A-Z]+\] Campaign \(delivered\): /);
   });
 });

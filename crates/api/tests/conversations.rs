@@ -1050,3 +1050,120 @@ async fn a_conversation_opens_on_its_newest_hundred_messages_with_a_cursor_to_th
     assert_eq!(earlier[4], "Message 4");
     assert!(page["next_cursor"].is_null(), "{page}");
 }
+
+/// A transcript download's status and text.
+async fn download(app: &TestApp, path: &str, token: &str) -> (StatusCode, String, String) {
+    let response = app.client.get(app.url(path)).bearer_auth(token).send().await.unwrap();
+    let status = response.status();
+    let kind = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, kind, response.text().await.unwrap())
+}
+
+#[actix_web::test]
+async fn a_campaigns_transcript_downloads_as_csv_and_a_conversation_as_text() {
+    let w = world_with(TestOptions::default()).await;
+    let number = w.app.insert_number(w.org.id, w.org.offices[0], NUMBER, common::NumberSpec::REUSABLE_SIMULATOR);
+    let (status, body) = w
+        .app
+        .post(
+            "/api/v1/contact-lists",
+            &w.manager,
+            json!({"name": "List", "office_id": w.org.offices[0], "rows": [
+                {"first_name": "Ada", "last_name": "Lovelace", "phone": phone(1)},
+                {"first_name": "=HYPERLINK(1)", "last_name": "Doe", "phone": phone(2)},
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let list = body["contact_list"]["id"].as_i64().unwrap();
+    let campaign = w.launch(json!({"kind": "reusable", "id": number}), list, "agent").await;
+    w.deliver().await;
+    w.app.clock.advance(chrono::Duration::minutes(5));
+    let ada = w.reply(&phone(1), NUMBER, "When is the deadline?").await["conversation_id"].as_i64().unwrap();
+    w.app.clock.advance(chrono::Duration::minutes(5));
+    let (status, replied) =
+        w.app.post(&format!("/api/v1/conversations/{ada}/messages"), &w.agent, json!({"body": "March 15."})).await;
+    assert_eq!(status, StatusCode::CREATED, "{replied}");
+    w.deliver().await;
+    let (status, tagged) =
+        w.app.patch(&format!("/api/v1/conversations/{ada}"), &w.agent, json!({"tags": ["Deadline", "Fall"]})).await;
+    assert_eq!(status, StatusCode::OK, "{tagged}");
+
+    // The campaign: one row per message, in the order written, times in its zone.
+    let path = format!("/api/v1/campaigns/{campaign}/transcript.csv");
+    let (status, kind, csv) = download(&w.app, &path, &w.manager).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes());
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    assert_eq!(rows[0], ["Contact", "Phone", "Direction", "Author", "Time", "Status", "Tags", "Message"]);
+    assert_eq!(rows.len(), 5, "{csv}");
+    let ada_phone = format!("'{}", phone(1));
+    let row = |i: usize| rows[i].iter().map(String::as_str).collect::<Vec<_>>();
+    assert_eq!(
+        row(1),
+        [
+            "Ada Lovelace",
+            &ada_phone,
+            "outbound",
+            "Campaign",
+            "2026-03-02 10:00:00 EST",
+            "delivered",
+            "Deadline; Fall",
+            "Hi Ada, any questions?\nReply STOP to opt out."
+        ]
+    );
+    assert_eq!(rows[2][0], "'=HYPERLINK(1) Doe", "a formula is neutralised");
+    assert_eq!(rows[2][6], "", "the other conversation has no tags");
+    assert_eq!(
+        row(3),
+        [
+            "Ada Lovelace",
+            &ada_phone,
+            "inbound",
+            "Ada Lovelace",
+            "2026-03-02 10:05:00 EST",
+            "received",
+            "Deadline; Fall",
+            "When is the deadline?"
+        ]
+    );
+    assert_eq!(
+        row(4),
+        [
+            "Ada Lovelace",
+            &ada_phone,
+            "outbound",
+            "agent",
+            "2026-03-02 10:10:00 EST",
+            "delivered",
+            "Deadline; Fall",
+            "March 15."
+        ]
+    );
+
+    // One conversation, as text.
+    let (status, kind, text) = download(&w.app, &format!("/api/v1/conversations/{ada}/transcript.txt"), &w.agent).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(kind.starts_with("text/plain"), "{kind}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("Conversation with Ada Lovelace ({})", phone(1)));
+    assert_eq!(lines[1], "Campaign: Spring outreach");
+    assert_eq!(lines[2], "Times in America/New_York");
+    assert_eq!(lines[4], "[2026-03-02 10:00:00 EST] Campaign (delivered): Hi Ada, any questions?");
+    assert_eq!(lines[5], "Reply STOP to opt out.");
+    assert_eq!(lines[6], "[2026-03-02 10:05:00 EST] Ada Lovelace (received): When is the deadline?");
+    assert_eq!(lines[7], "[2026-03-02 10:10:00 EST] agent (delivered): March 15.");
+    assert_eq!(lines.len(), 8, "{text}");
+
+    // Nobody outside the organisation, and nobody signed out.
+    w.app.seed_default_org("beta");
+    let outsider = w.app.login("manager@beta.test").await;
+    for path in [path.clone(), format!("/api/v1/conversations/{ada}/transcript.txt")] {
+        assert_eq!(download(&w.app, &path, &outsider).await.0, StatusCode::NOT_FOUND, "{path}");
+        let response = w.app.client.get(w.app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let (status, _, _) = download(&w.app, "/api/v1/campaigns/999999/transcript.csv", &w.manager).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

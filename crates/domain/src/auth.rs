@@ -68,10 +68,10 @@ pub struct Me {
     pub inbox_needs_attention: i64,
 }
 
-/// `POST /api/v1/api-keys`.
 /// The longest name an API key may have, in characters.
 pub const API_KEY_NAME_MAX: usize = 120;
 
+/// `POST /api/v1/api-keys`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

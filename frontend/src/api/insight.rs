@@ -43,6 +43,21 @@ impl Api {
         let params: Vec<_> = search_param(search).into_iter().collect();
         let request = Request::get(&format!("{API_BASE}/campaigns/{id}/contacts.csv"))
             .query(params.iter().map(|(k, v)| (*k, v.as_str())));
+        self.read_text(request).await
+    }
+
+    /// `GET /campaigns/{id}/transcript.csv`: every message of the campaign, as CSV text.
+    pub async fn campaign_transcript_csv(&self, id: i64) -> Result<String, ApiError> {
+        self.read_text(Request::get(&format!("{API_BASE}/campaigns/{id}/transcript.csv"))).await
+    }
+
+    /// `GET /conversations/{id}/transcript.txt`: one conversation as text.
+    pub async fn conversation_transcript(&self, id: i64) -> Result<String, ApiError> {
+        self.read_text(Request::get(&format!("{API_BASE}/conversations/{id}/transcript.txt"))).await
+    }
+
+    /// A file's text, or the API's refusal.
+    async fn read_text(&self, request: gloo_net::http::RequestBuilder) -> Result<String, ApiError> {
         let response = self.send(request).await?;
         if !response.ok() {
             return Err(read_refusal(response).await);

@@ -11,7 +11,8 @@
 //! lives and the outcome handed to the next page; `csv_import` the CSV upload with its column mapping and report
 //! (the wizard and the Contact lists page); `conversation` the conversation list
 //! and panel of the Activity tab and the inbox; `audit` audit entries in words (the
-//! audit log and a campaign's history).
+//! audit log and a campaign's history); `download` files the page fetches and saves
+//! (exports, transcripts).
 
 pub mod admin_table;
 pub mod audit;
@@ -19,6 +20,7 @@ pub mod campaign_links;
 pub mod conversation;
 pub mod csv_import;
 pub mod dialog;
+pub mod download;
 pub mod filters;
 pub mod inbox_count;
 pub mod local_time;

@@ -98,6 +98,15 @@ pub fn find(conn: &mut DbConnection, organisation_id: i64, id: i64) -> QueryResu
         .first(conn)
 }
 
+/// The conversations of `organisation_id` among `ids` (a page of an export).
+pub fn find_many(conn: &mut DbConnection, organisation_id: i64, ids: &[i64]) -> QueryResult<Vec<ConversationRow>> {
+    conversations::table
+        .filter(conversations::organisation_id.eq(organisation_id))
+        .filter(conversations::id.eq_any(ids))
+        .select(ConversationRow::as_select())
+        .load(conn)
+}
+
 /// Any conversation by id (jobs and webhooks work across organisations).
 pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<ConversationRow> {
     conversations::table.find(id).select(ConversationRow::as_select()).first(conn)

@@ -24,6 +24,7 @@ pub mod route_table;
 pub mod security_headers;
 pub mod simulator;
 pub mod spa;
+pub mod transcripts;
 pub mod users;
 pub mod webhooks;
 
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     messages::routes(cfg);
     insight::routes(cfg);
     conversations::routes(cfg);
+    transcripts::routes(cfg);
     opt_outs::routes(cfg);
     audit::routes(cfg);
     simulator::routes(cfg);

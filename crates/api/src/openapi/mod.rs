@@ -75,6 +75,8 @@ mod links;
         http::insight::preview_campaign_contact,
         http::insight::opt_out_campaign_contact,
         http::insight::get_campaign_analytics,
+        http::transcripts::export_campaign_transcript,
+        http::transcripts::export_conversation_transcript,
         http::conversations::list_campaign_conversations,
         http::conversations::list_campaign_conversation_tags,
         http::conversations::get_conversation,

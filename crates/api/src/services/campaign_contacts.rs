@@ -21,6 +21,7 @@ use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
+use crate::services::csv_cells::csv_lines;
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::paging::{page_end, PageRequest};
 use crate::services::{organisation_settings, texting_hours};
@@ -178,16 +179,6 @@ pub fn list(
     Ok(CampaignContactPage { field_names: list.field_names, items, next_cursor })
 }
 
-/// A spreadsheet cannot run a cell that starts with one of these as a formula once it
-/// is prefixed with an apostrophe (CSV injection).
-fn neutralised(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
-
 /// `GET /campaigns/{id}/contacts.csv`, page by page: [`export_start`] checks the
 /// campaign and writes the header, then each [`export_page`] writes the next rows. Each
 /// takes a connection for its own page only, so a long download never holds one.
@@ -268,17 +259,6 @@ pub fn export_page(
     let lines = cells.len() / width;
     let bytes = csv_lines(&cells, lines)?;
     Ok((export, Some(bytes)))
-}
-
-/// `cells` as `lines` CSV records of equal width, formulas neutralised.
-fn csv_lines(cells: &[String], lines: usize) -> ApiResult<Vec<u8>> {
-    let write_error = |e: csv::Error| ApiError::internal(format!("writing the contacts CSV: {e}"));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let width = cells.len().checked_div(lines).unwrap_or(0).max(1);
-    for record in cells.chunks(width) {
-        writer.write_record(record.iter().map(|cell| neutralised(cell))).map_err(write_error)?;
-    }
-    writer.into_inner().map_err(|e| ApiError::internal(format!("writing the contacts CSV: {e}")))
 }
 
 /// The contact of the campaign's list, or 404.

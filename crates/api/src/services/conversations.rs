@@ -172,7 +172,7 @@ fn views(conn: &mut DbConnection, viewer: &AuthUser, rows: Vec<ConversationRow>)
 }
 
 /// A conversation the caller may see: their organisation, an office they see.
-fn load(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationRow> {
+pub(crate) fn load(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationRow> {
     actor.require_messaging()?;
     let row = db::conversations::find(conn, actor.organisation_id, id).map_err(|e| match e {
         diesel::result::Error::NotFound => ApiError::not_found("The conversation"),

@@ -20,6 +20,7 @@ use tidings_domain::message_wire::{Author, Direction, Message};
 
 use crate::api::{use_api, Api, ApiError, LatestRequest};
 use crate::auth::use_current_user;
+use crate::components::download::{DownloadButton, TextTask};
 use crate::components::local_time::local_time;
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
@@ -201,6 +202,7 @@ fn Panel(
     apply: Callback<Change>,
     after_reply: Callback<()>,
 ) -> impl IntoView {
+    let api = use_api();
     let conversation = Memo::new(move |_| detail.read().as_ref().map(|d| d.conversation.clone()));
     let messages = Memo::new(move |_| {
         let mut messages = earlier.messages.get();
@@ -267,6 +269,17 @@ fn Panel(
                         {move || opted_out().then(|| view! { " · " <span class="badge badge-danger">"Opted out"</span> })}
                     </p>
                 </div>
+                <DownloadButton
+                    label="Download transcript"
+                    busy_label="Preparing…"
+                    what="The transcript"
+                    file_name=format!("conversation-{id}.txt")
+                    mime="text/plain;charset=utf-8"
+                    class="button button-small"
+                    fetch=Callback::new(move |()| {
+                        Box::pin(async move { api.conversation_transcript(id).await }) as TextTask
+                    })
+                />
             </header>
             <div class="conversation-controls">
                 <div class="operator-toggle" role="group" aria-label="Operated by" aria-describedby=assistant_off_id.clone()>

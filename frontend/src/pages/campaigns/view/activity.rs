@@ -11,8 +11,10 @@ use tidings_domain::campaign_wire::Campaign;
 use tidings_domain::conversation_wire::{ConversationSection, Section};
 use tidings_domain::event_wire::EventKind;
 
+use super::super::icons;
 use crate::api::{use_api, ApiError, ConversationSearch, LatestRequest};
 use crate::components::conversation::{section_label, ConversationList, ConversationPanel, ListState};
+use crate::components::download::{DownloadButton, TextTask};
 use crate::components::filters::{Filters, SearchLabels};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
@@ -162,6 +164,18 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
             <div class="activity-list">
                 <div class="toolbar">
                     <Filters search tags search_box=CONVERSATION_SEARCH tag_options/>
+                    <DownloadButton
+                        label="Download transcript"
+                        busy_label="Preparing transcript…"
+                        what="The transcript"
+                        file_name=format!("campaign-{campaign_id}-transcript.csv")
+                        mime="text/csv;charset=utf-8"
+                        fetch=Callback::new(move |()| {
+                            Box::pin(async move { api.campaign_transcript_csv(campaign_id).await }) as TextTask
+                        })
+                    >
+                        {icons::download()}
+                    </DownloadButton>
                 </div>
                 <div class="conversation-scroll">{list}</div>
             </div>

@@ -4,7 +4,6 @@
 //! paged with "Load more", and downloadable as CSV.
 
 mod dialogs;
-mod download;
 mod row;
 
 use leptos::prelude::*;
@@ -14,6 +13,7 @@ use tidings_domain::campaign_wire::Campaign;
 
 use super::super::icons;
 use crate::api::use_api;
+use crate::components::download::{DownloadButton, TextTask};
 use crate::components::search_box::SearchBox;
 use crate::feedback::{ErrorPanel, Loading};
 use dialogs::{OptOutDialog, SmsPreviewDialog};
@@ -74,41 +74,21 @@ pub fn ContactsTab(campaign: Campaign) -> impl IntoView {
 #[component]
 fn CsvDownload(campaign_id: i64, search: RwSignal<String>) -> impl IntoView {
     let api = use_api();
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let start = move || {
-        busy.set(true);
-        error.set(None);
+    let fetch = Callback::new(move |()| {
         let search = search.get_untracked();
-        spawn_local(async move {
-            let result = api.campaign_contacts_csv(campaign_id, &search).await;
-            busy.set(false);
-            match result {
-                Ok(csv) => {
-                    let name = format!("campaign-{campaign_id}-contacts.csv");
-                    if download::save_text(&name, &csv, "text/csv;charset=utf-8").is_err() {
-                        error.set(Some("This browser would not save the file.".to_owned()));
-                    }
-                }
-                Err(e) => error.set(Some(e.user_message())),
-            }
-        });
-    };
-
+        Box::pin(async move { api.campaign_contacts_csv(campaign_id, &search).await }) as TextTask
+    });
     view! {
-        <button type="button" class="button" disabled=move || busy.get() on:click=move |_| start()>
+        <DownloadButton
+            label="Download CSV"
+            busy_label="Preparing CSV…"
+            what="The CSV"
+            file_name=format!("campaign-{campaign_id}-contacts.csv")
+            mime="text/csv;charset=utf-8"
+            fetch
+        >
             {icons::download()}
-            {move || if busy.get() { "Preparing CSV…" } else { "Download CSV" }}
-        </button>
-        {move || error.get().map(|message| view! {
-            <div class="toolbar-error">
-                <ErrorPanel
-                    title="The CSV could not be downloaded"
-                    message
-                    retry=Callback::new(move |()| start())
-                />
-            </div>
-        })}
+        </DownloadButton>
     }
 }
 
