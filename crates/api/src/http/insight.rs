@@ -1,9 +1,7 @@
 //! A campaign's Contacts and Analytics tabs: `/api/v1/campaigns/{id}/contacts` (+ CSV
 //! export, SMS preview, opt-out) and `/api/v1/campaigns/{id}/analytics`.
 
-use actix_web::web::Bytes;
 use actix_web::{get, post, web, HttpResponse};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use tidings_domain::analytics_wire::CampaignAnalytics;
 use tidings_domain::campaign_contact_wire::{CampaignContact, CampaignContactPage, DeliveryState};
@@ -14,6 +12,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::listing::Listing;
+use crate::http::paged_download::paged_download;
 use crate::http::query::Query;
 use crate::services::analytics;
 use crate::services::campaign_contacts::{self, ContactQuery};
@@ -84,29 +83,15 @@ pub async fn export_campaign_contacts(
 ) -> ApiResult<HttpResponse> {
     let (id, query) = (id.into_inner(), ContactQuery::from(query.into_inner()));
     let now = state.clock.now();
-    // Refusals come before the first byte; then each page is read with a connection of
-    // its own, as the client takes the rows.
     let (export, header) = state.db(move |conn| campaign_contacts::export_start(conn, &user, id, &query)).await?;
-    let state = state.get_ref().clone();
-    let pages = futures_util::stream::once(futures_util::future::ready(Ok::<_, actix_web::Error>(Bytes::from(header))))
-        .chain(futures_util::stream::unfold(Some(export), move |export| {
-            let state = state.clone();
-            async move {
-                let export = export?;
-                match state.db(move |conn| campaign_contacts::export_page(conn, export, now)).await {
-                    Ok((export, Some(rows))) => Some((Ok(Bytes::from(rows)), Some(export))),
-                    Ok((_, None)) => None,
-                    Err(error) => {
-                        tracing::error!(%error, campaign_id = id, "a contacts export stopped part way");
-                        Some((Err(error.into()), None))
-                    }
-                }
-            }
-        }));
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"campaign-{id}-contacts.csv\"")))
-        .streaming(pages))
+    Ok(paged_download(
+        &state,
+        header,
+        export,
+        move |conn, export| campaign_contacts::export_page(conn, export, now),
+        ("text/csv; charset=utf-8", format!("campaign-{id}-contacts.csv")),
+        "a contacts export",
+    ))
 }
 
 /// The SMS preview: the exact text this contact receives (the template rendered, opt-out

@@ -18,6 +18,7 @@ pub mod offices;
 pub mod ops;
 pub mod opt_outs;
 pub mod organisation;
+pub mod paged_download;
 pub mod phone_numbers;
 pub mod query;
 pub mod route_table;

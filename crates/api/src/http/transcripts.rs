@@ -1,13 +1,12 @@
 //! `/api/v1/campaigns/{id}/transcript.csv` and `/api/v1/conversations/{id}/transcript.txt`:
 //! conversations as files, for records and for people outside Tidings.
 
-use actix_web::web::Bytes;
 use actix_web::{get, web, HttpResponse};
-use futures_util::StreamExt;
 use tidings_domain::Problem;
 
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
+use crate::http::paged_download::paged_download;
 use crate::services::transcripts;
 use crate::state::AppState;
 
@@ -33,29 +32,15 @@ pub async fn export_campaign_transcript(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    // Refusals come before the first byte; then each page is read with a connection of
-    // its own, as the client takes the rows.
     let (export, header) = state.db(move |conn| transcripts::campaign_export_start(conn, &user, id)).await?;
-    let state = state.get_ref().clone();
-    let pages = futures_util::stream::once(futures_util::future::ready(Ok::<_, actix_web::Error>(Bytes::from(header))))
-        .chain(futures_util::stream::unfold(Some(export), move |export| {
-            let state = state.clone();
-            async move {
-                let export = export?;
-                match state.db(move |conn| transcripts::campaign_export_page(conn, export)).await {
-                    Ok((export, Some(rows))) => Some((Ok(Bytes::from(rows)), Some(export))),
-                    Ok((_, None)) => None,
-                    Err(error) => {
-                        tracing::error!(%error, campaign_id = id, "a transcript export stopped part way");
-                        Some((Err(error.into()), None))
-                    }
-                }
-            }
-        }));
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"campaign-{id}-transcript.csv\"")))
-        .streaming(pages))
+    Ok(paged_download(
+        &state,
+        header,
+        export,
+        transcripts::campaign_export_page,
+        ("text/csv; charset=utf-8", format!("campaign-{id}-transcript.csv")),
+        "a transcript export",
+    ))
 }
 
 /// One conversation as plain text: the contact, the campaign, then every message oldest
