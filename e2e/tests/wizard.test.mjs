@@ -195,7 +195,9 @@ test("Launch now asks first, then the campaign is in the Active tab", async () =
     await page.getByLabel("Search campaigns by title").fill("Spring enrollment nudge");
     await page.getByRole("button", { name: "Use Spring enrollment nudge" }).click();
     await page.waitForURL((url) => /^\/campaigns\/\d+\/edit$/.test(url.pathname));
-    await page.getByLabel("Title").fill("E2E launched campaign");
+    // The address changes first; the start step stays on screen until the copy is loaded.
+    await page.getByRole("heading", { name: "Edit “Copy of Spring enrollment nudge”" }).waitFor();
+    await page.getByLabel("Title", { exact: true }).fill("E2E launched campaign");
     await goToStep(page, "Launch");
     await page.getByRole("button", { name: "Launch now" }).click();
     const dialog = page.getByRole("dialog");
