@@ -1,5 +1,5 @@
-//! Audit entries in words, for the organisation's audit log and a campaign's history:
-//! who acted, what they did, and the details that say something.
+//! Audit entries in words, for the organisation's audit log, a campaign's history and an
+//! opt-out's history: who acted, what they did, and the details that say something.
 
 use tidings_domain::campaign_wire::AuditEntry;
 

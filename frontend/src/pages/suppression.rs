@@ -11,6 +11,7 @@ use tidings_domain::opt_out_wire::{AddOptOut, LiftOptOut, OptOut, OptOutSource, 
 use crate::api::{use_api, ApiError, OptOutSearch};
 use crate::auth::use_current_user;
 use crate::components::admin_table::AdminTable;
+use crate::components::audit::{action_text, actor_name};
 use crate::components::dialog::{Dialog, FormActions};
 use crate::components::local_time::local_time;
 use crate::components::paged::{Paged, PagedFooter};
@@ -308,12 +309,7 @@ fn HistoryFailed(error: ApiError, trail: LocalResource<Result<Vec<AuditEntry>, A
 
 /// "Added by Tidings: Twilio 30006: …" — who did what, and why, at what time.
 fn history_line(item: &AuditEntry, zone: &str) -> impl IntoView {
-    let who = item.actor.as_ref().map_or("Tidings".to_owned(), |actor| actor.name.clone());
-    let what = match item.action.as_str() {
-        "added" => "Added",
-        "lifted" => "Lifted",
-        other => other,
-    };
+    let (what, who) = (action_text(&item.action), actor_name(item));
     let why = item.details.get("reason").and_then(|r| r.as_str()).map(|r| format!(": {r}")).unwrap_or_default();
     view! { {local_time(Some(item.at), zone)} {format!(" — {what} by {who}{why}")} }
 }
