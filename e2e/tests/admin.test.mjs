@@ -24,7 +24,7 @@ function tableRow(page, text) {
 test("a non-administrator sees no Users or Offices, and their addresses say why", async () => {
   await withPage("admin-navigation-standard", async (page) => {
     await signIn(page, manager);
-    assert.deepEqual(await navigation(page), ["Home", "Campaigns", "Inbox", "Contact lists", "Phone numbers"]);
+    assert.deepEqual(await navigation(page), ["Home", "Campaigns", "Inbox", "Contact lists", "Templates", "Phone numbers"]);
     await page.goto(`${baseUrl}/users`);
     await page.getByRole("heading", { name: "For administrators" }).waitFor();
     assert.equal(await page.locator(".admin-table").count(), 0);
@@ -36,6 +36,7 @@ test("a non-administrator sees no Users or Offices, and their addresses say why"
       "Campaigns",
       "Inbox",
       "Contact lists",
+      "Templates",
       "Phone numbers",
       "Users",
       "Offices",

@@ -106,6 +106,7 @@ test("the first page and a walk through every screen stay in one page within the
     await page.getByRole("menuitem", { name: "Edit" }).click();
     await page.getByRole("heading", { name: "Edit “Alumni newsletter”" }).waitFor();
 
+    await nav("Templates");
     await nav("Contact lists");
     await page.locator("table tbody tr a").first().click();
     await page.waitForURL((url) => /^\/contact-lists\/\d+$/.test(url.pathname));

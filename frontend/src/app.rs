@@ -11,7 +11,7 @@ use crate::auth::provide_session;
 use crate::chunks::{
     ApiKeysScreen, AuditLogScreen, CampaignDetailScreen, ContactListScreen, ContactListsScreen, EditCampaignScreen,
     InboxScreen, NewCampaignScreen, OfficesScreen, PhoneNumberScreen, PhoneNumbersScreen, SettingsScreen,
-    SuppressionScreen, UsersScreen,
+    SuppressionScreen, TemplatesScreen, UsersScreen,
 };
 use crate::components::campaign_links::provide_pending_outcome;
 use crate::pages::{CampaignsPage, HomePage, LoginPage, NotFoundPage, Shell};
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view={Lazy::<SettingsScreen>::new()}/>
                     <Route path=path!("/audit-log") view={Lazy::<AuditLogScreen>::new()}/>
                     <Route path=path!("/api-keys") view={Lazy::<ApiKeysScreen>::new()}/>
+                    <Route path=path!("/templates") view={Lazy::<TemplatesScreen>::new()}/>
                     <Route path=path!("/*any") view=NotFoundPage/>
                 </ParentRoute>
             </Routes>

@@ -60,6 +60,8 @@ lazy_screens! {
         new_campaign_screen: NewCampaignScreen => NewCampaignPage,
         /// `/campaigns/{id}/edit`: the wizard on a saved draft.
         edit_campaign_screen: EditCampaignScreen => EditCampaignPage,
+        /// `/templates`: the template library (it shares the message editing parts).
+        templates_screen: TemplatesScreen => TemplatesPage,
     }
     lists {
         /// `/contact-lists`.

@@ -71,6 +71,9 @@ async fn alpha_objects(app: &TestApp, org: &common::Org) -> Ids {
     let contact = contacts["items"][0]["id"].as_i64().unwrap();
     let (_, key) = app.post("/api/v1/api-keys", &admin, json!({"name": "Sync", "user_id": org.users[1]})).await;
     let (_, opt_out) = app.post("/api/v1/opt-outs", &manager, json!({"phone": "+14155552999"})).await;
+    let (_, template) = app
+        .post("/api/v1/templates", &manager, json!({"name": "Hello", "body": "Hi {first_name}", "office_id": west}))
+        .await;
     Ids {
         by_resource: vec![
             ("campaigns", campaign),
@@ -81,6 +84,7 @@ async fn alpha_objects(app: &TestApp, org: &common::Org) -> Ids {
             ("phone-numbers", number),
             ("api-keys", key["id"].as_i64().unwrap()),
             ("opt-outs", opt_out["id"].as_i64().unwrap()),
+            ("templates", template["id"].as_i64().unwrap()),
         ],
         contact,
     }
@@ -94,6 +98,7 @@ const LIMITED_REFUSED: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/contact-lists/{id}"),
     ("DELETE", "/api/v1/offices/{id}"),
     ("DELETE", "/api/v1/phone-numbers/{id}"),
+    ("DELETE", "/api/v1/templates/{id}"),
     ("DELETE", "/api/v1/users/{id}"),
     ("GET", "/api/v1/api-keys"),
     ("GET", "/api/v1/audit-log"),
@@ -103,6 +108,7 @@ const LIMITED_REFUSED: &[(&str, &str)] = &[
     ("PATCH", "/api/v1/offices/{id}"),
     ("PATCH", "/api/v1/organisation"),
     ("PATCH", "/api/v1/phone-numbers/{id}"),
+    ("PATCH", "/api/v1/templates/{id}"),
     ("PATCH", "/api/v1/users/{id}"),
     ("POST", "/api/v1/campaigns/{id}/archive"),
     ("POST", "/api/v1/campaigns/{id}/clone"),

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::campaign::OperatedBy;
+use crate::contact_list::ContactField;
 use crate::message_wire::Message;
 
 /// A section of the Activity tab.
@@ -106,8 +107,20 @@ pub struct Conversation {
     pub unread: bool,
     /// The newest message, with its delivery status (the list's status icon).
     pub last_message: Option<Message>,
+    /// The agent the conversation is assigned to: it is in their personal inbox and
+    /// in nobody else's. `null` when unassigned.
+    #[serde(default)]
+    pub assignee: Option<Assignee>,
     #[serde(deserialize_with = "crate::wire_time::instant")]
     pub updated_at: DateTime<Utc>,
+}
+
+/// A user a conversation is (or may be) assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignee {
+    pub id: i64,
+    pub name: String,
 }
 
 /// One section of the Activity tab: a page of its conversations and how many match.
@@ -154,6 +167,10 @@ pub struct ConversationDetail {
     /// Whether the caller may work it (reply, change, opt out): always, except for a
     /// limited user and a conversation outside their inboxes, which they may only read.
     pub workable: bool,
+    /// The contact's other list fields (beyond first name, last name and phone), so a
+    /// saved reply's merge fields can be filled; empty for an unsolicited contact.
+    #[serde(default)]
+    pub contact_fields: Vec<ContactField>,
 }
 
 /// How many of the newest messages a conversation's detail carries; the transcript
@@ -172,6 +189,11 @@ pub struct UpdateConversation {
     /// The whole tag list: at most 3 tags of at most 30 characters.
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Assign the conversation to this user (one of `GET /conversations/{id}/assignees`),
+    /// or `null` to unassign it.
+    #[serde(default, with = "crate::campaign_wire::double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub assigned_user_id: Option<Option<i64>>,
 }
 
 /// `POST /conversations/{id}/messages`: an agent's reply.
@@ -187,8 +209,15 @@ pub struct ReplyMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxCounts {
-    /// The caller's personal inbox.
+    /// The caller's personal inbox: what is assigned to them, and the unassigned
+    /// conversations of their campaigns and numbers.
     pub mine: i64,
+    /// Of those, the conversations assigned to the caller.
+    #[serde(default)]
+    pub assigned_to_me: i64,
+    /// Of those, the unassigned ones.
+    #[serde(default)]
+    pub unassigned: i64,
     /// Each office inbox the caller may open.
     pub offices: Vec<OfficeInboxCount>,
 }

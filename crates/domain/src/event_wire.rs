@@ -95,6 +95,9 @@ pub struct ConversationUpdatedEvent {
     pub operated_by: OperatedBy,
     pub needs_attention: bool,
     pub route: Route,
+    /// The user it is assigned to, if anyone.
+    #[serde(default)]
+    pub assigned_user_id: Option<i64>,
 }
 
 /// The data of `message.status`: where a message is now.
@@ -212,6 +215,7 @@ mod tests {
                 operated_by: OperatedBy::Agent,
                 needs_attention: true,
                 route: Route::Unsolicited,
+                assigned_user_id: Some(5),
             }),
             Event::CampaignUpdated(CampaignUpdatedEvent {
                 id: 3,
@@ -236,6 +240,7 @@ mod tests {
             operated_by: OperatedBy::Assistant,
             needs_attention: false,
             route: Route::Campaign,
+            assigned_user_id: None,
         });
         assert_eq!((updated.campaign_id(), updated.conversation_id()), (Some(4), Some(9)));
         let campaign = Event::CampaignUpdated(CampaignUpdatedEvent {

@@ -34,6 +34,7 @@ pub mod segments;
 mod sql_text;
 pub mod tags;
 pub mod template;
+pub mod template_wire;
 pub mod texting_hours;
 #[cfg(feature = "time-zones")]
 pub mod time_zone;

@@ -24,6 +24,7 @@ mod conversations;
 mod insight;
 mod opt_outs;
 mod organisation;
+mod templates;
 
 pub use conversations::{ConversationSearch, InboxChoice};
 pub use opt_outs::OptOutSearch;

@@ -12,7 +12,8 @@
 //! (the wizard and the Contact lists page); `conversation` the conversation list
 //! and panel of the Activity tab and the inbox; `audit` audit entries in words (the
 //! audit log and a campaign's history); `download` files the page fetches and saves
-//! (exports, transcripts).
+//! (exports, transcripts); `template_picker` the template library where text is
+//! written (the wizard, the composer, the assistant script editor).
 
 pub mod admin_table;
 pub mod audit;
@@ -30,4 +31,5 @@ pub mod phone;
 pub mod search_box;
 pub mod segment_counter;
 pub mod tab_list;
+pub mod template_picker;
 pub mod text_field;

@@ -18,7 +18,7 @@ use crate::feedback::AdminsOnly;
 /// Entries per request.
 const PER_PAGE: u32 = 50;
 /// The kinds the filter offers, with the words the page uses for them.
-const KINDS: [(&str, &str); 7] = [
+const KINDS: [(&str, &str); 8] = [
     ("opt_out", "Opt-outs"),
     ("campaign", "Campaigns"),
     ("conversation", "Conversations"),
@@ -26,6 +26,7 @@ const KINDS: [(&str, &str); 7] = [
     ("organisation", "Settings"),
     ("user", "Users"),
     ("api_key", "API keys"),
+    ("template", "Templates"),
 ];
 
 fn kind_label(entity_type: &str) -> String {

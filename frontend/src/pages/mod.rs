@@ -13,6 +13,7 @@ mod phone_numbers;
 mod settings;
 mod shell;
 mod suppression;
+mod templates;
 mod users;
 mod wizard;
 
@@ -29,5 +30,6 @@ pub use phone_numbers::{PhoneNumberPage, PhoneNumbersPage};
 pub use settings::SettingsPage;
 pub use shell::Shell;
 pub use suppression::SuppressionPage;
+pub use templates::TemplatesPage;
 pub use users::UsersPage;
 pub use wizard::{EditCampaignPage, NewCampaignPage};

@@ -19,6 +19,7 @@ const NAVIGATION: &[(&str, &str, Audience)] = &[
     ("/campaigns", "Campaigns", Audience::Everyone),
     ("/inbox", "Inbox", Audience::Messaging),
     ("/contact-lists", "Contact lists", Audience::Messaging),
+    ("/templates", "Templates", Audience::Messaging),
     ("/phone-numbers", "Phone numbers", Audience::Messaging),
     ("/users", "Users", Audience::Admins),
     ("/offices", "Offices", Audience::Admins),

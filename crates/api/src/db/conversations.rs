@@ -44,6 +44,7 @@ pub struct ConversationRow {
     pub last_message_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub assigned_user_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -150,6 +151,7 @@ pub struct ConversationChanges {
     pub last_message_id: Option<Option<i64>>,
     pub last_message_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+    pub assigned_user_id: Option<Option<i64>>,
 }
 
 pub fn update(conn: &mut DbConnection, id: i64, changes: &ConversationChanges) -> QueryResult<usize> {
@@ -273,10 +275,16 @@ pub fn count_in_section(
 /// Which inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InboxOwner {
-    /// A user's personal inbox: campaigns they are an agent of, and numbers whose
-    /// unsolicited settings name them.
+    /// A user's personal inbox: conversations assigned to them, and the unassigned ones
+    /// of campaigns they are an agent of and of numbers whose unsolicited settings name
+    /// them.
     User(i64),
-    /// An office inbox: numbers whose unsolicited settings name the office.
+    /// Of a user's personal inbox, what is assigned to them ("Mine").
+    Assigned(i64),
+    /// Of a user's personal inbox, what nobody is assigned to ("Unassigned").
+    Unassigned(i64),
+    /// An office inbox: numbers whose unsolicited settings name the office, while
+    /// nobody is assigned to them.
     Office(i64),
 }
 
@@ -319,31 +327,41 @@ pub fn is_in_inboxes_of(
 fn inbox_members<'a>(organisation_id: i64, owner: InboxOwner) -> Boxed<'a> {
     let query = conversations::table.filter(conversations::organisation_id.eq(organisation_id)).into_boxed();
     match owner {
+        // Assigned to the user, or unassigned and theirs by campaign or number.
         InboxOwner::User(user_id) => query.filter(
-            conversations::route
-                .eq(Route::Campaign)
-                .and(
-                    conversations::campaign_id.eq_any(
-                        campaign_agents::table
-                            .filter(campaign_agents::user_id.eq(user_id))
-                            .select(campaign_agents::campaign_id.nullable()),
-                    ),
-                )
-                .or(conversations::route.eq(Route::Unsolicited).and(
-                    conversations::phone_number_id.eq_any(
-                        unsolicited_recipients::table
-                            .filter(unsolicited_recipients::user_id.eq(user_id))
-                            .select(unsolicited_recipients::phone_number_id),
-                    ),
-                )),
+            conversations::assigned_user_id.eq(user_id).or(conversations::assigned_user_id.is_null().and(
+                conversations::route
+                    .eq(Route::Campaign)
+                    .and(
+                        conversations::campaign_id.eq_any(
+                            campaign_agents::table
+                                .filter(campaign_agents::user_id.eq(user_id))
+                                .select(campaign_agents::campaign_id.nullable()),
+                        ),
+                    )
+                    .or(conversations::route.eq(Route::Unsolicited).and(
+                        conversations::phone_number_id.eq_any(
+                            unsolicited_recipients::table
+                                .filter(unsolicited_recipients::user_id.eq(user_id))
+                                .select(unsolicited_recipients::phone_number_id),
+                        ),
+                    )),
+            )),
         ),
-        InboxOwner::Office(office_id) => query.filter(conversations::route.eq(Route::Unsolicited)).filter(
-            conversations::phone_number_id.eq_any(
-                unsolicited_recipients::table
-                    .filter(unsolicited_recipients::office_id.eq(office_id))
-                    .select(unsolicited_recipients::phone_number_id),
+        InboxOwner::Assigned(user_id) => query.filter(conversations::assigned_user_id.eq(user_id)),
+        InboxOwner::Unassigned(user_id) => {
+            inbox_members(organisation_id, InboxOwner::User(user_id)).filter(conversations::assigned_user_id.is_null())
+        }
+        InboxOwner::Office(office_id) => query
+            .filter(conversations::assigned_user_id.is_null())
+            .filter(conversations::route.eq(Route::Unsolicited))
+            .filter(
+                conversations::phone_number_id.eq_any(
+                    unsolicited_recipients::table
+                        .filter(unsolicited_recipients::office_id.eq(office_id))
+                        .select(unsolicited_recipients::phone_number_id),
+                ),
             ),
-        ),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod conversations;
 pub mod events;
 pub mod idempotency;
 pub mod login_throttle;
+pub mod message_templates;
 pub mod messages;
 pub mod offices;
 pub mod opt_outs;

@@ -276,6 +276,7 @@ diesel::table! {
         last_message_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        assigned_user_id -> Nullable<BigInt>,
     }
 }
 
@@ -358,6 +359,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    message_templates (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        office_id -> Nullable<BigInt>,
+        name -> Text,
+        name_key -> Text,
+        body -> Text,
+        tags -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offices -> organisations (organisation_id));
 diesel::joinable!(users -> offices (office_id));
 diesel::joinable!(api_keys -> users (user_id));
@@ -404,4 +420,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversation_reads,
     campaign_activity,
     events,
+    message_templates,
 );

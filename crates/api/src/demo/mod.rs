@@ -2,10 +2,12 @@
 //! users, reusable numbers, contact lists and campaigns in every state, so every tab
 //! and the calendar have something to show on first start. Not a service: it drives
 //! the services as staff would (`history` plays messages through delivery and inbound,
-//! `lists` imports the contact lists), and only the `seed-demo` command runs it.
+//! `lists` imports the contact lists, `templates` saves the template library), and only
+//! the `seed-demo` command runs it.
 
 pub mod history;
 mod lists;
+mod templates;
 
 use chrono::{DateTime, Duration, Utc};
 use tidings_domain::assistant::{AssistantRule, AssistantScript};
@@ -57,6 +59,8 @@ pub fn seed_demo(conn: &mut DbConnection, clock: &dyn Clock, password: &str) -> 
         .collect();
     let created = create_organisation(conn, clock, DEMO_ORGANISATION, &offices, &staff)?;
     seed_content(conn, clock.now(), &created)?;
+    let manager = AuthUser::acting_as(db::users::find_any(conn, created.user_ids[1])?)?;
+    templates::seed_templates(conn, clock, &manager, &created)?;
     Ok(Some(created))
 }
 

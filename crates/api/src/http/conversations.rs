@@ -3,9 +3,10 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
+use tidings_domain::campaign_wire::AuditEntry;
 use tidings_domain::conversation_wire::{
-    CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts, ReplyMessage,
-    Section, UpdateConversation,
+    Assignee, CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts,
+    ReplyMessage, Section, UpdateConversation,
 };
 use tidings_domain::message_wire::MessagePage;
 use tidings_domain::Problem;
@@ -16,6 +17,7 @@ use crate::error::ApiResult;
 use crate::http::json::JsonBody;
 use crate::http::listing::{InstantCursor, Listing};
 use crate::http::ItemList;
+use crate::services::assignment;
 use crate::services::conversations::{self, ConversationQuery, InboxQuery};
 use crate::state::AppState;
 
@@ -173,7 +175,7 @@ pub async fn reply_in_conversation(
         (status = 403, description = "No two-way messaging permission, or a limited user and a conversation outside their inboxes", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The operator cannot switch now", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid tags or needs attention on an assistant-operated conversation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid tags, needs attention on an assistant-operated conversation, or an assignee who cannot take it", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -217,6 +219,10 @@ pub struct InboxListQuery {
     /// `needs_attention` (default) or `participating`.
     #[param(inline)]
     pub tab: Option<InboxTab>,
+    /// Of the personal inbox: `mine` (assigned to you) or `unassigned`; both when
+    /// absent. Not with `office_id`.
+    #[param(inline)]
+    pub assigned: Option<AssignedView>,
     /// First name, last name or phone (part of any).
     pub q: Option<String>,
     /// Comma-separated conversation tags; any of them matches.
@@ -231,6 +237,16 @@ pub enum InboxTab {
     NeedsAttention,
     /// Conversations you replied in.
     Participating,
+}
+
+/// The personal inbox's assignment views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignedView {
+    /// Conversations assigned to you.
+    Mine,
+    /// Conversations of your campaigns and numbers that nobody is assigned to.
+    Unassigned,
 }
 
 /// An inbox request: which inbox and tab, its filter and the page.
@@ -279,9 +295,56 @@ pub async fn get_inbox(
 ) -> ApiResult<web::Json<ConversationPage>> {
     let Listing { filter: query, page, .. } = listing;
     let participating = query.tab == Some(InboxTab::Participating);
-    let inbox = InboxQuery { office_id: query.office_id, participating };
+    let assigned_to_me = query.assigned.map(|view| view == AssignedView::Mine);
+    let inbox = InboxQuery { office_id: query.office_id, assigned_to_me, participating };
     let search = ConversationQuery { q: query.q, tags: split_tags(query.tags) };
     state.db(move |conn| conversations::inbox(conn, &user, inbox, &search, &page)).await.map(web::Json)
+}
+
+/// The users a conversation may be assigned to: active, with the messaging permission,
+/// seeing its office.
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "Candidates by name", body = ItemList<Assignee>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "You may read but not work this conversation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/conversations/{id}/assignees")]
+pub async fn list_conversation_assignees(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ItemList<Assignee>>> {
+    let id = id.into_inner();
+    state.db(move |conn| assignment::assignees(conn, &user, id)).await.map(|items| web::Json(ItemList { items }))
+}
+
+/// A conversation's history: who assigned, changed or opted it out, and when, oldest
+/// first.
+#[utoipa::path(
+    tag = "conversations",
+    params(("id" = i64, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "The audit trail", body = ItemList<AuditEntry>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to you", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api/v1/conversations/{id}/audit")]
+pub async fn get_conversation_audit(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> ApiResult<web::Json<ItemList<AuditEntry>>> {
+    let id = id.into_inner();
+    state.db(move |conn| assignment::history(conn, &user, id)).await.map(|items| web::Json(ItemList { items }))
 }
 
 /// This resource's routes, in matching order.
@@ -293,6 +356,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(reply_in_conversation)
         .service(update_conversation)
         .service(opt_out_conversation)
+        .service(list_conversation_assignees)
+        .service(get_conversation_audit)
         .service(get_inbox_counts)
         .service(get_inbox);
 }

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod insight;
 pub mod json;
 pub mod listing;
+pub mod message_templates;
 pub mod messages;
 pub mod offices;
 pub mod ops;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     phone_numbers::routes(cfg);
     contact_lists::routes(cfg);
     messages::routes(cfg);
+    message_templates::routes(cfg);
     insight::routes(cfg);
     conversations::routes(cfg);
     transcripts::routes(cfg);

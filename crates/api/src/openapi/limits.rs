@@ -15,6 +15,7 @@ use tidings_domain::phone_number::{PHONE_NUMBER_DESCRIPTION_MAX, PHONE_NUMBER_NA
 use tidings_domain::segments::BODY_MAX_LENGTH;
 use tidings_domain::tags::{CAMPAIGN_TAG_MAX, CONVERSATION_TAG_MAX, TAG_MAX_CHARS};
 use tidings_domain::template::OPT_OUT_LANGUAGE_MAX;
+use tidings_domain::template_wire::{TEMPLATE_NAME_MAX, TEMPLATE_TAG_MAX};
 use tidings_domain::user::PASSWORD_MIN;
 use utoipa::openapi::schema::{ArrayItems, Object, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
@@ -97,6 +98,12 @@ const LIMITS: &[(&str, &str, Limit)] = &[
     ("AssistantScript", "max_fallbacks_before_handoff", Limit::Whole { min: 0, max: MAX_FALLBACKS_LIMIT as i64 }),
     ("AssistantRule", "phrases", Limit::Items { max: None, item: &PHRASE }),
     ("AssistantRule", "reply", MESSAGE),
+    ("CreateMessageTemplate", "name", text(TEMPLATE_NAME_MAX)),
+    ("UpdateMessageTemplate", "name", text(TEMPLATE_NAME_MAX)),
+    ("CreateMessageTemplate", "body", MESSAGE),
+    ("UpdateMessageTemplate", "body", MESSAGE),
+    ("CreateMessageTemplate", "tags", items(TEMPLATE_TAG_MAX, &TAG_TEXT)),
+    ("UpdateMessageTemplate", "tags", items(TEMPLATE_TAG_MAX, &TAG_TEXT)),
     ("CreateOffice", "name", text(OFFICE_NAME_MAX)),
     ("UpdateOffice", "name", text(OFFICE_NAME_MAX)),
     ("CreateUser", "name", NAME),

@@ -12,8 +12,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use tidings_domain::campaign::OperatedBy;
+use tidings_domain::contact_list::ContactField;
 use tidings_domain::conversation_wire::{
-    CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
+    Assignee, CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
     ConversationSection, ConversationTagCount, InboxCounts, OfficeInboxCount, Route, Section, UpdateConversation,
     DETAIL_TRANSCRIPT_LIMIT,
 };
@@ -35,10 +36,10 @@ use crate::services::campaigns::load_visible;
 use crate::services::messages::to_messages;
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::paging::{instant_cursor, page_end, PageRequest};
-use crate::services::{audit, inbound};
+use crate::services::{assignment, audit, inbound};
 
 /// The audit log's name for conversations.
-const ENTITY: &str = "conversation";
+pub(crate) const ENTITY: &str = "conversation";
 
 /// The search of conversation lists.
 #[derive(Debug, Clone, Default)]
@@ -141,6 +142,10 @@ fn views(conn: &mut DbConnection, viewer: &AuthUser, rows: Vec<ConversationRow>)
         db::campaigns::titles_of(conn, organisation_id, &campaign_ids)?.into_iter().collect();
     let phones: Vec<&str> = rows.iter().map(|r| r.contact_phone.as_str()).collect();
     let opted_out: HashSet<String> = db::opt_outs::live_among(conn, organisation_id, &phones)?;
+    let mut assigned: Vec<i64> = rows.iter().filter_map(|r| r.assigned_user_id).collect();
+    assigned.sort_unstable();
+    assigned.dedup();
+    let assignees: HashMap<i64, String> = db::users::names_of(conn, organisation_id, &assigned)?.into_iter().collect();
     rows.into_iter()
         .map(|row| {
             let operated_by = row.operated_by;
@@ -165,6 +170,10 @@ fn views(conn: &mut DbConnection, viewer: &AuthUser, rows: Vec<ConversationRow>)
                 tags: tags.remove(&row.id).unwrap_or_default(),
                 unread: unread.contains(&row.id),
                 last_message: last.remove(&row.id),
+                assignee: row.assigned_user_id.map(|id| Assignee {
+                    id,
+                    name: assignees.get(&id).cloned().unwrap_or_else(|| format!("User #{id}")),
+                }),
                 updated_at: utc(row.updated_at),
             })
         })
@@ -194,7 +203,7 @@ fn may_work(conn: &mut DbConnection, actor: &AuthUser, row: &ConversationRow) ->
 }
 
 /// A conversation the caller may see and work.
-fn load_to_work(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationRow> {
+pub(crate) fn load_to_work(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<ConversationRow> {
     let row = load(conn, actor, id)?;
     if !may_work(conn, actor, &row)? {
         return Err(ApiError::forbidden(
@@ -230,8 +239,24 @@ pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<C
     let messages = to_messages(conn, actor.organisation_id, transcript)?;
     let assistant_script = has_assistant_script(conn, &row)?;
     let workable = may_work(conn, actor, &row)?;
+    let contact_fields = contact_fields(conn, &row)?;
     let conversation = views(conn, actor, vec![row])?.remove(0);
-    Ok(ConversationDetail { conversation, messages, earlier_cursor, assistant_script, workable })
+    Ok(ConversationDetail { conversation, messages, earlier_cursor, assistant_script, workable, contact_fields })
+}
+
+/// The contact's list fields by name, for the composer's saved replies; none for a
+/// contact outside any list (an unsolicited text).
+fn contact_fields(conn: &mut DbConnection, row: &ConversationRow) -> ApiResult<Vec<ContactField>> {
+    let (Some(campaign_id), Some(contact_id)) = (row.campaign_id, row.contact_id) else { return Ok(Vec::new()) };
+    let Some(list_id) = db::campaigns::find_by_id(conn, campaign_id)?.and_then(|c| c.contact_list_id) else {
+        return Ok(Vec::new());
+    };
+    let Some(contact) = db::contact_lists::find_contact(conn, list_id, contact_id)? else { return Ok(Vec::new()) };
+    let list = db::contact_lists::find(conn, row.organisation_id, list_id)?;
+    let names: Vec<String> = serde_json::from_str(&list.field_names).unwrap_or_default();
+    let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
+    let values = values.into_iter().chain(std::iter::repeat(String::new()));
+    Ok(names.into_iter().zip(values).map(|(name, value)| ContactField { name, value }).collect())
 }
 
 /// Up to `page.limit` messages before the page's cursor (the newest when it has none),
@@ -347,12 +372,18 @@ pub fn update(
                 changes.opt_out_suggested = Some(false);
             }
         }
+        if let Some(assignee) = input.assigned_user_id {
+            assignment::assign(conn, actor, &row, assignee, &mut changes, stamp)?;
+        }
         db::conversations::update(conn, row.id, &changes)?;
         if let Some(tags) = &tags {
             let keyed: Vec<(String, String)> = tags.iter().map(|t| (t.clone(), tag_key(t))).collect();
             db::conversations::replace_tags(conn, row.id, &keyed)?;
         }
         inbound::announce_conversation(conn, row.id, stamp)?;
+        if input.operated_by.is_none() && input.needs_attention.is_none() && tags.is_none() {
+            return Ok(());
+        }
         audit::record(
             conn,
             actor,
@@ -399,6 +430,9 @@ pub fn opt_out(
 pub struct InboxQuery {
     /// An office inbox, or the caller's personal one when `None`.
     pub office_id: Option<i64>,
+    /// Of the personal inbox, only what is assigned to the caller (`Some(true)`) or
+    /// only what nobody is assigned to (`Some(false)`).
+    pub assigned_to_me: Option<bool>,
     /// The Participating tab (conversations the caller replied in) instead of Needs
     /// Attention.
     pub participating: bool,
@@ -414,10 +448,18 @@ pub fn inbox(
 ) -> ApiResult<ConversationPage> {
     actor.require_messaging()?;
     let filter = filter_of(query, page)?;
-    let owner = match inbox.office_id {
-        Some(office) if actor.sees_office(office) => InboxOwner::Office(office),
-        Some(_) => return Err(ApiError::not_found("The office")),
-        None => InboxOwner::User(actor.id),
+    let owner = match (inbox.office_id, inbox.assigned_to_me) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request_fields(
+                "An office inbox has no assignment views.",
+                vec![FieldError::new("assigned", "applies to your personal inbox only; leave out office_id")],
+            ))
+        }
+        (Some(office), None) if actor.sees_office(office) => InboxOwner::Office(office),
+        (Some(_), None) => return Err(ApiError::not_found("The office")),
+        (None, Some(true)) => InboxOwner::Assigned(actor.id),
+        (None, Some(false)) => InboxOwner::Unassigned(actor.id),
+        (None, None) => InboxOwner::User(actor.id),
     };
     let participant = inbox.participating.then_some(actor.id);
     let rows = db::conversations::inbox_page(
@@ -435,7 +477,11 @@ pub fn inbox(
 /// each office inbox they may open.
 pub fn inbox_counts(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<InboxCounts> {
     actor.require_messaging()?;
-    let mine = db::conversations::count_needing_attention(conn, actor.organisation_id, InboxOwner::User(actor.id))?;
+    let count =
+        |conn: &mut DbConnection, owner| db::conversations::count_needing_attention(conn, actor.organisation_id, owner);
+    let mine = count(conn, InboxOwner::User(actor.id))?;
+    let assigned_to_me = count(conn, InboxOwner::Assigned(actor.id))?;
+    let unassigned = count(conn, InboxOwner::Unassigned(actor.id))?;
     let mut offices = Vec::new();
     for office in db::offices::list(conn, actor.organisation_id)? {
         if !actor.sees_office(office.id) {
@@ -445,5 +491,5 @@ pub fn inbox_counts(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<Inbo
             db::conversations::count_needing_attention(conn, actor.organisation_id, InboxOwner::Office(office.id))?;
         offices.push(OfficeInboxCount { office_id: office.id, office_name: office.name, needs_attention });
     }
-    Ok(InboxCounts { mine, offices })
+    Ok(InboxCounts { mine, assigned_to_me, unassigned, offices })
 }

@@ -401,6 +401,7 @@ pub fn announce_conversation(conn: &mut DbConnection, conversation_id: i64, stam
         operated_by: row.operated_by,
         needs_attention: row.needs_attention,
         route: row.route,
+        assigned_user_id: row.assigned_user_id,
     });
     events::publish(conn, scope_of(&row), &event, stamp)
 }

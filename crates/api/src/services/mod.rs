@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod api_keys;
+pub mod assignment;
 pub mod audit;
 pub mod auth;
 pub mod campaign_contacts;
@@ -15,6 +16,7 @@ pub mod estimate;
 pub mod events;
 pub mod fanout;
 pub mod inbound;
+pub mod message_templates;
 pub mod messages;
 pub mod offices;
 pub mod opt_outs;

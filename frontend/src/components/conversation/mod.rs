@@ -17,6 +17,7 @@ use tidings_domain::campaign::OperatedBy;
 use tidings_domain::conversation_wire::{Conversation, ConversationDetail, Route, UpdateConversation};
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::message_wire::{Author, Direction, Message};
+use tidings_domain::template::MergeFields;
 
 use crate::api::{use_api, Api, ApiError, LatestRequest};
 use crate::auth::use_current_user;
@@ -216,6 +217,18 @@ fn Panel(
     let agent_operated = move || conversation.read().as_ref().is_some_and(|c| c.operated_by == OperatedBy::Agent);
     let needs_attention = move || conversation.read().as_ref().is_some_and(|c| c.needs_attention);
     let opted_out = move || conversation.read().as_ref().is_some_and(|c| c.contact.opted_out);
+    let composer_office = Signal::derive(move || conversation.read().as_ref().map(|c| c.office_id));
+    let contact_merge = Signal::derive(move || {
+        detail.read().as_ref().map_or_else(MergeFields::new, |d| {
+            let contact = &d.conversation.contact;
+            MergeFields::for_contact(
+                &contact.first_name,
+                &contact.last_name,
+                &contact.phone,
+                d.contact_fields.iter().map(|f| (f.name.as_str(), f.value.as_str())),
+            )
+        })
+    });
     // A limited user reads a conversation outside their inboxes but does not work it.
     let not_theirs = move || detail.read().as_ref().is_some_and(|d| !d.workable);
     let blocked = Signal::derive(move || {
@@ -373,7 +386,7 @@ fn Panel(
             <EarlierMessages id earlier/>
             <Transcript messages zone/>
             {simulator.then(|| view! { <SimulateReply conversation messages/> })}
-            <Composer id blocked warning=last_failure sent=after_reply/>
+            <Composer id blocked warning=last_failure sent=after_reply office_id=composer_office merge=contact_merge/>
         </section>
     }
 }

@@ -4,8 +4,10 @@
 
 use leptos::prelude::*;
 use tidings_domain::assistant::{validate_script, AssistantRule, MAX_FALLBACKS_LIMIT, SCRIPT_FIELD};
+use tidings_domain::template_wire::MessageTemplate;
 
 use super::draft::Draft;
+use crate::components::template_picker::{sent_as_written, TemplatePicker};
 
 /// One rule being edited. Phrases are written one per line; a stable key keeps each
 /// row's text boxes (and focus) in place while rules are added and removed.
@@ -105,7 +107,7 @@ pub fn AssistantScriptEditor(draft: Draft) -> impl IntoView {
             })/>
             <ol class="script-rules">
                 <For each=move || rows.get() key=|row| row.key let:row>
-                    <RuleEditor row rows reasons/>
+                    <RuleEditor row rows reasons office_id=draft.office_id/>
                 </For>
             </ol>
             <button type="button" class="button" on:click=add_rule>"Add a rule"</button>
@@ -120,6 +122,14 @@ pub fn AssistantScriptEditor(draft: Draft) -> impl IntoView {
                         draft.script.update(|s| s.fallback_reply = text);
                     }
                 ></textarea>
+                <TemplatePicker
+                    label="Use a template"
+                    office_id=draft.office_id
+                    fits=Callback::new(sent_as_written)
+                    pick=Callback::new(move |template: MessageTemplate| {
+                        draft.script.update(|s| s.fallback_reply = template.body);
+                    })
+                />
                 <Reasons reasons=Signal::derive(move || reasons(field("fallback_reply")))/>
             </div>
             <div class="form-field">
@@ -159,6 +169,7 @@ fn RuleEditor(
     row: RuleRow,
     rows: RwSignal<Vec<RuleRow>>,
     reasons: impl Fn(String) -> Vec<String> + Copy + Send + Sync + 'static,
+    office_id: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let position = move || rows.with(|rows| rows.iter().position(|r| r.key == row.key).unwrap_or(0));
     let (phrases_id, reply_id) = (format!("rule-{}-phrases", row.key), format!("rule-{}-reply", row.key));
@@ -182,6 +193,12 @@ fn RuleEditor(
                     prop:value=move || row.reply.get()
                     on:input=move |ev| row.reply.set(event_target_value(&ev))
                 ></textarea>
+                <TemplatePicker
+                    label="Use a template"
+                    office_id=office_id
+                    fits=Callback::new(sent_as_written)
+                    pick=Callback::new(move |template: MessageTemplate| row.reply.set(template.body))
+                />
                 <Reasons reasons=Signal::derive(move || reasons(format!("{SCRIPT_FIELD}.rules[{}].reply", position())))/>
             </div>
             <button

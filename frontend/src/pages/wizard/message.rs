@@ -1,5 +1,6 @@
-//! The Message step: the template with a merge-field picker, a live preview for a
-//! sample contact of the list, the segment counter and the opt-out language toggle.
+//! The Message step: the template (written, or taken from the template library) with a
+//! merge-field picker, a live preview for a sample contact of the list, the segment
+//! counter and the opt-out language toggle.
 
 use leptos::prelude::*;
 use tidings_domain::contact_list::Contact;
@@ -7,11 +8,13 @@ use tidings_domain::segments::segment_info;
 use tidings_domain::template::{
     preview_message, template_problems, MergeFields, BUILTIN_PLACEHOLDERS, OPT_OUT_LANGUAGE,
 };
+use tidings_domain::template_wire::MessageTemplate;
 
 use super::cost::CostEstimateLine;
 use super::draft::{Draft, FieldErrors};
 use crate::api::use_api;
 use crate::components::segment_counter::{highlighted, SegmentCounter};
+use crate::components::template_picker::TemplatePicker;
 
 /// How many of the list's contacts can be picked for the preview.
 const SAMPLE_CONTACTS: u32 = 5;
@@ -91,7 +94,15 @@ pub fn MessageStep(draft: Draft) -> impl IntoView {
             <div class="message-layout">
                 <div class="message-editor">
                     <div class="form-field">
-                        <label for="message-template">"Message"</label>
+                        <div class="label-row">
+                            <label for="message-template">"Message"</label>
+                            <TemplatePicker
+                                label="Use a template"
+                                office_id=draft.office_id
+                                fits=Callback::new(move |template: MessageTemplate| fits_list(&template, draft))
+                                pick=Callback::new(move |template: MessageTemplate| draft.message.set(template.body))
+                            />
+                        </div>
                         <textarea
                             id="message-template"
                             node_ref=textarea
@@ -209,6 +220,14 @@ fn SampleChooser(contacts: Vec<Contact>, sample_index: RwSignal<usize>) -> impl 
             </select>
         </div>
     }
+}
+
+/// Why a saved template does not fit the chosen list: the first merge field it uses
+/// that the list lacks.
+fn fits_list(template: &MessageTemplate, draft: Draft) -> Option<String> {
+    let fields = draft.contact_list.with_untracked(|l| l.as_ref().map(|l| l.field_names.clone()))?;
+    let problem = template_problems(&template.body, Some(&fields)).into_iter().next()?;
+    Some(format!("It {problem}."))
 }
 
 /// A contact's values for the template's merge fields.
