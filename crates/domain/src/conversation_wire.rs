@@ -262,3 +262,116 @@ mod tests {
         }
     }
 }
+
+/// Most conversations one bulk action names by id.
+pub const BULK_IDS_MAX: usize = 1000;
+/// Most conversations one bulk action reaches through a campaign's filter.
+pub const BULK_SELECTION_MAX: i64 = 5000;
+
+/// `POST /conversations/bulk`: one action on several conversations: those named by
+/// `conversation_ids`, or every conversation of a campaign that matches `campaign`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkConversationAction {
+    /// 1 to 1000 conversations; leave out to use `campaign`.
+    #[serde(default)]
+    pub conversation_ids: Vec<i64>,
+    /// Every conversation of a campaign matching a filter (at most 5000).
+    #[serde(default)]
+    pub campaign: Option<BulkCampaignSelection>,
+    pub action: BulkAction,
+}
+
+/// The conversations of a campaign a bulk action reaches: as the Activity tab filters
+/// them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkCampaignSelection {
+    pub campaign_id: i64,
+    /// One section; every section when left out.
+    #[serde(default)]
+    pub section: Option<Section>,
+    /// First name, last name or phone (part of any).
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Conversation tags; any of them matches.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// What a bulk action does to each conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BulkAction {
+    /// Adds a tag (a conversation keeps at most 3).
+    Tag { tag: String },
+    /// Assigns to a user, or unassigns with `null`.
+    Assign { user_id: Option<i64> },
+    /// Clears Needs Attention.
+    ClearNeedsAttention,
+    /// Puts the contact on the organisation's suppression list.
+    OptOut,
+}
+
+/// What a bulk action did to one conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BulkResult {
+    /// Changed.
+    Done,
+    /// Already so: nothing to change.
+    Unchanged,
+    /// Not changed, for the reason given.
+    Refused,
+}
+
+/// One conversation's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkOutcome {
+    pub conversation_id: i64,
+    pub result: BulkResult,
+    /// Why it was refused.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The answer of `POST /conversations/bulk`: the totals and each conversation's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkReport {
+    pub done: usize,
+    pub unchanged: usize,
+    pub refused: usize,
+    pub items: Vec<BulkOutcome>,
+}
+
+impl BulkReport {
+    /// The report of these outcomes.
+    pub fn of(items: Vec<BulkOutcome>) -> Self {
+        let count = |wanted: BulkResult| items.iter().filter(|o| o.result == wanted).count();
+        Self {
+            done: count(BulkResult::Done),
+            unchanged: count(BulkResult::Unchanged),
+            refused: count(BulkResult::Refused),
+            items,
+        }
+    }
+
+    /// "Tagged 3 conversations; 1 already was; 1 refused." as the page reports it.
+    pub fn summary(&self, done_verb: &str) -> String {
+        let noun = |n: usize| if n == 1 { "conversation" } else { "conversations" };
+        let mut parts = vec![format!("{done_verb} {} {}", self.done, noun(self.done))];
+        if self.unchanged > 0 {
+            parts.push(format!("{} already so", self.unchanged));
+        }
+        if self.refused > 0 {
+            parts.push(format!("{} refused", self.refused));
+        }
+        format!("{}.", parts.join("; "))
+    }
+}

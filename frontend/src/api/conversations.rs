@@ -3,11 +3,11 @@
 
 use gloo_net::http::Request;
 use serde::de::IgnoredAny;
+use tidings_domain::campaign_wire::AuditEntry;
 use tidings_domain::conversation_wire::{
-    CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts, ReplyMessage,
-    Section, SimulatedInbound, UpdateConversation,
+    Assignee, CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts,
+    ReplyMessage, Section, SimulatedInbound, UpdateConversation,
 };
-
 use tidings_domain::message_wire::MessagePage;
 
 use super::{read_json, Api, ApiError, Body, ItemList, API_BASE};
@@ -39,6 +39,9 @@ impl ConversationSearch {
 pub struct InboxChoice {
     /// An office's inbox; the user's own when `None`.
     pub office_id: Option<i64>,
+    /// Of the user's own inbox, only what is assigned to them (`Some(true)`, "Mine") or
+    /// only what nobody is assigned to (`Some(false)`, "Unassigned").
+    pub assigned: Option<bool>,
     /// The Participating tab (conversations the user replied in) instead of Needs attention.
     pub participating: bool,
 }
@@ -99,6 +102,20 @@ impl Api {
         read_json(self.send_body(request, Body::json(change)?).await?).await
     }
 
+    /// `GET /conversations/{id}/assignees`: who the conversation may be assigned to.
+    pub async fn assignees(&self, id: i64) -> Result<Vec<Assignee>, ApiError> {
+        let request = Request::get(&format!("{API_BASE}/conversations/{id}/assignees"));
+        let list: ItemList<Assignee> = read_json(self.send(request).await?).await?;
+        Ok(list.items)
+    }
+
+    /// `GET /conversations/{id}/audit`: the conversation's history, oldest first.
+    pub async fn conversation_audit(&self, id: i64) -> Result<Vec<AuditEntry>, ApiError> {
+        let request = Request::get(&format!("{API_BASE}/conversations/{id}/audit"));
+        let list: ItemList<AuditEntry> = read_json(self.send(request).await?).await?;
+        Ok(list.items)
+    }
+
     /// `POST /conversations/{id}/opt-out`: puts the contact on the suppression list.
     pub async fn opt_out_conversation(&self, id: i64) -> Result<ConversationDetail, ApiError> {
         read_json(self.send(Request::post(&format!("{API_BASE}/conversations/{id}/opt-out"))).await?).await
@@ -119,6 +136,9 @@ impl Api {
         let mut params = search.params();
         if let Some(office_id) = choice.office_id {
             params.push(("office_id", office_id.to_string()));
+        }
+        if let Some(mine) = choice.assigned {
+            params.push(("assigned", if mine { "mine" } else { "unassigned" }.to_owned()));
         }
         params.push(("tab", if choice.participating { "participating" } else { "needs_attention" }.to_owned()));
         if let Some(cursor) = cursor {

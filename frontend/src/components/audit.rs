@@ -1,7 +1,11 @@
-//! Audit entries in words, for the organisation's audit log, a campaign's history and an
-//! opt-out's history: who acted, what they did, and the details that say something.
+//! Audit entries in words, for the organisation's audit log, a campaign's or a
+//! conversation's history and an opt-out's history: who acted, what they did, and the
+//! details that say something.
 
+use leptos::prelude::*;
 use tidings_domain::campaign_wire::AuditEntry;
+
+use crate::components::local_time::local_time;
 
 /// Strings longer than this are cut short: a message body or a whole settings change
 /// would swamp the line.
@@ -47,6 +51,18 @@ fn value_text(value: &serde_json::Value) -> String {
         serde_json::Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
         serde_json::Value::Object(fields) => fields_text(fields, ", "),
         other => other.to_string(),
+    }
+}
+
+/// "7 Dec 2026 09:00 EST — Launched by Morgan Manager: provisioned number: false".
+pub fn history_line(entry: &AuditEntry, zone: &str) -> impl IntoView {
+    let details = details_text(&entry.details);
+    let details = if details.is_empty() { String::new() } else { format!(": {details}") };
+    view! {
+        <li>
+            {local_time(Some(entry.at), zone)}
+            {format!(" — {} by {}{details}", action_text(&entry.action), actor_name(entry))}
+        </li>
     }
 }
 

@@ -1,8 +1,10 @@
 //! `/inbox`: the conversations waiting for the signed-in user — their own inbox
 //! (campaigns they are an agent of, numbers whose unsolicited message settings name
 //! them) or an office's — in the tabs Needs attention and Participating (those they
-//! replied in), beside the open conversation. Everything lives in the query string
-//! (`?office=3&tab=participating&conversation=9`), so a reload keeps the place.
+//! replied in), beside the open conversation. Their own inbox has two views besides:
+//! Mine (assigned to them) and Unassigned. Everything lives in the query string
+//! (`?office=3&tab=participating&conversation=9`, `?view=mine`), so a reload keeps the
+//! place.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,6 +35,11 @@ fn inbox_href(choice: InboxChoice, conversation: Option<i64>) -> String {
     if let Some(office) = choice.office_id {
         params.push(format!("office={office}"));
     }
+    match choice.assigned {
+        Some(true) => params.push("view=mine".to_owned()),
+        Some(false) => params.push("view=unassigned".to_owned()),
+        None => {}
+    }
     if choice.participating {
         params.push("tab=participating".to_owned());
     }
@@ -57,12 +64,16 @@ pub fn InboxPage() -> impl IntoView {
     let row_zone = StoredValue::new(zone.clone());
     let choice = Memo::new(move |_| {
         let query = query.read();
-        InboxChoice {
-            office_id: query.get("office").and_then(|v| v.parse().ok()),
-            participating: query.get("tab").as_deref() == Some("participating"),
+        let office_id = query.get("office").and_then(|v| v.parse().ok());
+        let assigned = match query.get("view").as_deref() {
+            Some("mine") => Some(true),
+            Some("unassigned") => Some(false),
+            _ => None,
         }
+        .filter(|_| office_id.is_none());
+        InboxChoice { office_id, assigned, participating: query.get("tab").as_deref() == Some("participating") }
     });
-    let office = Memo::new(move |_| choice.get().office_id);
+    let office = Memo::new(move |_| (choice.get().office_id, choice.get().assigned));
     let selected = Memo::new(move |_| query.read().get("conversation").and_then(|v| v.parse::<i64>().ok()));
     let search = RwSignal::new(String::new());
     let tags = RwSignal::new(Vec::<String>::new());
@@ -123,18 +134,21 @@ pub fn InboxPage() -> impl IntoView {
     let go = move |next: InboxChoice| {
         navigate(&inbox_href(next, None), NavigateOptions::default());
     };
-    let href = Callback::new(move |id: i64| inbox_href(choice.get_untracked(), Some(id)));
+    // Tracked: a row kept across a switch of inbox or view links within the new one.
+    let href = Callback::new(move |id: i64| inbox_href(choice.get(), Some(id)));
     // How many need attention in each inbox the picker offers (`None`: the user's own),
     // reloaded with the list.
     let counts = LocalResource::new(move || {
         reloads.track();
         async move { api.inbox_counts().await.ok() }
     });
-    let counts_of = move |office: Option<i64>| {
+    let counts_of = move |office: Option<i64>, assigned: Option<bool>| {
         let counts = counts.get().flatten()?;
-        match office {
-            None => Some(counts.mine),
-            Some(id) => counts.offices.iter().find(|o| o.office_id == id).map(|o| o.needs_attention),
+        match (office, assigned) {
+            (None, None) => Some(counts.mine),
+            (None, Some(true)) => Some(counts.assigned_to_me),
+            (None, Some(false)) => Some(counts.unassigned),
+            (Some(id), _) => counts.offices.iter().find(|o| o.office_id == id).map(|o| o.needs_attention),
         }
     };
     // Made here, not in the closure that rebuilds the tabs: a signal made there would be
@@ -187,11 +201,23 @@ pub fn InboxPage() -> impl IntoView {
                 <label class="inbox-choice">
                     "Inbox "
                     <select on:change=move |ev| {
-                        let office_id = event_target_value(&ev).parse::<i64>().ok();
-                        go(InboxChoice { office_id, participating: choice.get_untracked().participating });
+                        let value = event_target_value(&ev);
+                        let office_id = value.parse::<i64>().ok();
+                        let assigned = match value.as_str() {
+                            "mine" => Some(true),
+                            "unassigned" => Some(false),
+                            _ => None,
+                        };
+                        go(InboxChoice { office_id, assigned, participating: choice.get_untracked().participating });
                     }>
-                        <option value="" selected=move || choice.get().office_id.is_none()>
-                            {move || with_count("My inbox".to_owned(), counts_of(None))}
+                        <option value="" selected=move || choice.get().office_id.is_none() && choice.get().assigned.is_none()>
+                            {move || with_count("My inbox".to_owned(), counts_of(None, None))}
+                        </option>
+                        <option value="mine" selected=move || choice.get().assigned == Some(true)>
+                            {move || with_count("Mine: assigned to me".to_owned(), counts_of(None, Some(true)))}
+                        </option>
+                        <option value="unassigned" selected=move || choice.get().assigned == Some(false)>
+                            {move || with_count("Unassigned".to_owned(), counts_of(None, Some(false)))}
                         </option>
                         {move || {
                             let mut listed: Vec<(i64, String)> = own_office.clone().into_iter().collect();
@@ -204,7 +230,7 @@ pub fn InboxPage() -> impl IntoView {
                                 .into_iter()
                                 .map(|(id, name)| view! {
                                     <option value=id.to_string() selected=move || choice.get().office_id == Some(id)>
-                                        {with_count(format!("{name} office"), counts_of(Some(id)))}
+                                        {with_count(format!("{name} office"), counts_of(Some(id), None))}
                                     </option>
                                 })
                                 .collect_view()
@@ -215,13 +241,13 @@ pub fn InboxPage() -> impl IntoView {
             {move || {
                 // The tabs keep the chosen inbox (rebuilt only when it changes, so the
                 // focused tab survives switching); the open conversation stays behind.
-                let office_id = office.get();
+                let (office_id, assigned) = office.get();
                 let tabs = [(false, "Needs attention"), (true, "Participating")]
                     .into_iter()
                     .map(|(participating, label)| TabItem {
                         label,
                         id: format!("inbox-tab-{}", if participating { "participating" } else { "needs-attention" }),
-                        href: inbox_href(InboxChoice { office_id, participating }, None),
+                        href: inbox_href(InboxChoice { office_id, assigned, participating }, None),
                     })
                     .collect::<Vec<_>>();
                 view! { <TabList label="Inbox" tabs selected=selected_tab panel_id=INBOX_PANEL_ID/> }

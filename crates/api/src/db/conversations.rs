@@ -248,6 +248,23 @@ fn section_filtered<'a>(query: Boxed<'a>, section: Section) -> Boxed<'a> {
     }
 }
 
+/// The ids of a campaign's conversations matching `filter` (in `section`, or every
+/// section), the latest activity first, at most `filter.limit`: a bulk action's
+/// selection.
+pub fn ids_of_campaign(
+    conn: &mut DbConnection,
+    campaign_id: i64,
+    section: Option<Section>,
+    filter: &ConversationFilter,
+) -> QueryResult<Vec<i64>> {
+    let query = filtered(conversations::table.filter(conversations::campaign_id.eq(campaign_id)).into_boxed(), filter);
+    let query = match section {
+        Some(section) => section_filtered(query, section),
+        None => query,
+    };
+    by_activity(query).select(conversations::id).limit(filter.limit).load(conn)
+}
+
 /// One page of a campaign's conversations in a section, the latest activity first.
 pub fn page_of_campaign(
     conn: &mut DbConnection,

@@ -5,8 +5,8 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use tidings_domain::campaign_wire::AuditEntry;
 use tidings_domain::conversation_wire::{
-    Assignee, CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts,
-    ReplyMessage, Section, UpdateConversation,
+    Assignee, BulkConversationAction, BulkReport, CampaignConversations, ConversationDetail, ConversationPage,
+    ConversationTagCount, InboxCounts, ReplyMessage, Section, UpdateConversation,
 };
 use tidings_domain::message_wire::MessagePage;
 use tidings_domain::Problem;
@@ -17,8 +17,8 @@ use crate::error::ApiResult;
 use crate::http::json::JsonBody;
 use crate::http::listing::{InstantCursor, Listing};
 use crate::http::ItemList;
-use crate::services::assignment;
 use crate::services::conversations::{self, ConversationQuery, InboxQuery};
+use crate::services::{assignment, bulk};
 use crate::state::AppState;
 
 fn split_tags(tags: Option<String>) -> Vec<String> {
@@ -347,9 +347,37 @@ pub async fn get_conversation_audit(
     state.db(move |conn| assignment::history(conn, &user, id)).await.map(|items| web::Json(ItemList { items }))
 }
 
+/// One action on many conversations: tag, assign, clear Needs Attention or opt out
+/// those named (at most 1000) or every conversation of a campaign matching a filter (at
+/// most 5000). Each goes through the same change as its own request, in its own
+/// transaction; the answer reports each conversation's outcome, refusals with their
+/// reason (another office's, an ended campaign, a full tag list).
+#[utoipa::path(
+    tag = "conversations",
+    request_body = BulkConversationAction,
+    responses(
+        (status = 200, description = "What was done to each conversation", body = BulkReport),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The campaign of the selection is not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No selection or two, too many conversations, or an invalid tag", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/conversations/bulk")]
+pub async fn bulk_conversation_action(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<BulkConversationAction>,
+) -> ApiResult<web::Json<BulkReport>> {
+    let (input, now) = (body.into_inner(), state.clock.now());
+    state.db(move |conn| bulk::run(conn, &user, input, now)).await.map(web::Json)
+}
+
 /// This resource's routes, in matching order.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list_campaign_conversations)
+    cfg.service(bulk_conversation_action)
+        .service(list_campaign_conversations)
         .service(list_campaign_conversation_tags)
         .service(get_conversation)
         .service(list_conversation_messages)

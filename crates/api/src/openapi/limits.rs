@@ -8,6 +8,7 @@
 use tidings_domain::assistant::{MAX_FALLBACKS_LIMIT, PHRASE_MAX_CHARS};
 use tidings_domain::campaign::CAMPAIGN_TITLE_MAX;
 use tidings_domain::contact_list::CONTACT_LIST_NAME_MAX;
+use tidings_domain::conversation_wire::BULK_IDS_MAX;
 use tidings_domain::keywords::AUTOMATIC_REPLY_MAX_SEGMENTS;
 use tidings_domain::office::OFFICE_NAME_MAX;
 use tidings_domain::opt_out_wire::OPT_OUT_REASON_MAX;
@@ -87,6 +88,7 @@ const LIMITS: &[(&str, &str, Limit)] = &[
     ("CreateCampaign", "agent_ids", Limit::Items { max: None, item: &ID }),
     ("UpdateCampaign", "agent_ids", Limit::Items { max: None, item: &ID }),
     ("UpdateConversation", "tags", items(CONVERSATION_TAG_MAX, &TAG_TEXT)),
+    ("BulkConversationAction", "conversation_ids", items(BULK_IDS_MAX, &ID)),
     ("ReplyMessage", "body", MESSAGE),
     ("SimulatedInbound", "body", MESSAGE),
     ("SimulatedInbound", "from", REQUIRED),

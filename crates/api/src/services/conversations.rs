@@ -336,6 +336,19 @@ pub fn update(
     input: UpdateConversation,
     now: DateTime<Utc>,
 ) -> ApiResult<ConversationDetail> {
+    change(conn, actor, id, input, now)?;
+    detail(conn, actor, id)
+}
+
+/// The change of `PATCH /conversations/{id}`, in its own transaction (also what each
+/// conversation of a bulk action goes through).
+pub(crate) fn change(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    input: UpdateConversation,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     let mut errors: Vec<FieldError> = Vec::new();
     let tags = input.tags.as_ref().map(|tags| normalise_tags(tags, Some(CONVERSATION_TAG_MAX), &mut errors));
     if !errors.is_empty() {
@@ -393,8 +406,7 @@ pub fn update(
             &json!({ "operated_by": input.operated_by, "needs_attention": input.needs_attention, "tags": tags }),
             stamp,
         )
-    })?;
-    detail(conn, actor, id)
+    })
 }
 
 /// `POST /conversations/{id}/opt-out`: staff put the contact on the suppression list.
@@ -404,6 +416,17 @@ pub fn opt_out(
     id: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<ConversationDetail> {
+    suppress_contact(conn, actor, id, now)?;
+    detail(conn, actor, id)
+}
+
+/// The change of `POST /conversations/{id}/opt-out`, in its own transaction.
+pub(crate) fn suppress_contact(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     let stamp = now.naive_utc();
     write_transaction(conn, |conn| {
         let row = load_to_work(conn, actor, id)?;
@@ -421,8 +444,7 @@ pub fn opt_out(
         )?;
         inbound::announce_conversation(conn, row.id, stamp)?;
         Ok::<_, ApiError>(())
-    })?;
-    detail(conn, actor, id)
+    })
 }
 
 /// Which inbox and tab `GET /inbox` shows.

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod assignment;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod campaign_contacts;
 pub mod campaigns;
 pub mod contact_lists;

@@ -124,7 +124,7 @@ fn conversation_row(
     });
     view! {
         <li class="conversation-row" class:selected=move || selected.get() == Some(id) class:unread=unread_now>
-            <A href=href.run(id) scroll=false attr:aria-current=move || (selected.get() == Some(id)).then_some("true")>
+            <A href=move || href.run(id) scroll=false attr:aria-current=move || (selected.get() == Some(id)).then_some("true")>
                 <span class="row-top">
                     <span class="contact-name">{name}</span>
                     <span class="row-status">{when} {icon}</span>
@@ -132,6 +132,9 @@ fn conversation_row(
                 {campaign}
                 <span class="muted contact-phone">{phone_text(&conversation.contact.phone)}</span>
                 <span class="preview">{preview}</span>
+                {conversation.assignee.as_ref().map(|a| view! {
+                    <span class="muted row-assignee">{format!("Assigned to {}", a.name)}</span>
+                })}
                 {(!conversation.tags.is_empty()).then(|| view! {
                     <span class="chips">
                         {conversation.tags.iter().map(|t| view! { <span class="chip">{t.clone()}</span> }).collect_view()}

@@ -3,6 +3,7 @@
 //! Attention toggles, Opt Out, the conversation's tags and, in simulator mode, a
 //! "Simulate reply" control. The panel follows live updates.
 
+mod assignment;
 mod composer;
 mod emoji;
 mod history;
@@ -30,6 +31,7 @@ pub use list::{section_label, ConversationList, ListState};
 pub use status_icon::status_icon;
 
 use crate::components::phone::display_phone;
+use assignment::{AssignmentControl, ConversationHistory};
 use composer::Composer;
 use simulate::SimulateReply;
 use tag_editor::TagEditor;
@@ -344,6 +346,14 @@ fn Panel(
                 </button>
                 <p class="muted control-reason" id=assistant_off_id>{assistant_off}</p>
             </div>
+            <AssignmentControl
+                id
+                assignee=Signal::derive(move || conversation.read().as_ref().and_then(|c| c.assignee.clone()))
+                disabled=Signal::derive(move || busy.get() || read_only() || not_theirs())
+                assign=Callback::new(move |to: Option<i64>| {
+                    apply.run(Change::Update(UpdateConversation { assigned_user_id: Some(to), ..Default::default() }));
+                })
+            />
             {move || (read_only() && !not_theirs()).then(|| view! {
                 <p class="notice notice-warning" role="status">
                     "This campaign has ended: the conversation is read-only. The contact can still be opted out."
@@ -382,6 +392,11 @@ fn Panel(
                 save=Callback::new(move |tags: Vec<String>| {
                     apply.run(Change::Update(UpdateConversation { tags: Some(tags), ..Default::default() }));
                 })
+            />
+            <ConversationHistory
+                id
+                zone=zone.clone()
+                changes=Signal::derive(move || conversation.read().as_ref().map_or(0, |c| c.updated_at.timestamp_micros()))
             />
             <EarlierMessages id earlier/>
             <Transcript messages zone/>

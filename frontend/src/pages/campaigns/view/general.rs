@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use tidings_domain::campaign::CampaignState;
-use tidings_domain::campaign_wire::{AuditEntry, Campaign};
+use tidings_domain::campaign_wire::Campaign;
 
 use crate::api::use_api;
-use crate::components::audit::{action_text, actor_name, details_text};
+use crate::components::audit::history_line;
 use crate::components::local_time::local_time;
 use crate::feedback::{ErrorPanel, Loading};
 
@@ -155,17 +155,5 @@ fn CampaignHistory(campaign_id: i64, zone: String) -> impl IntoView {
                 .into_any(),
             }}
         </section>
-    }
-}
-
-/// "7 Dec 2026 09:00 EST — Launched by Morgan Manager: provisioned number: false".
-fn history_line(entry: &AuditEntry, zone: &str) -> impl IntoView {
-    let details = details_text(&entry.details);
-    let details = if details.is_empty() { String::new() } else { format!(": {details}") };
-    view! {
-        <li>
-            {local_time(Some(entry.at), zone)}
-            {format!(" — {} by {}{details}", action_text(&entry.action), actor_name(entry))}
-        </li>
     }
 }
