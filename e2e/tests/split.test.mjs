@@ -10,10 +10,12 @@ import { baseUrl, demoPassword, submitSignIn, withPage } from "../support/browse
 /**
  * Budgets for wasm + js, compressed as sent (brotli here). Issue 17 asks 200 KB and
  * 600 KB; the main module alone, mostly the framework's own code, measured 296 KB and
- * the walk 792 KB (BENCHMARKS.md), so these guard against growth from there.
+ * the walk 792 KB (BENCHMARKS.md), so these guard against growth from there. Issue
+ * 18's screens (templates, assignment, bulk actions, one-to-one texts) took the walk
+ * to 872 KB; the first page did not grow.
  */
 const FIRST_PAGE_BUDGET = 320_000;
-const WALK_BUDGET = 850_000;
+const WALK_BUDGET = 920_000;
 
 /** Every module file the page fetched, how it crossed the wire, and every host asked. */
 function watchModules(page) {

@@ -59,7 +59,8 @@ test("the wizard's message step takes a template that fits the chosen list", asy
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("heading", { name: "Contact list" }).waitFor();
     await page.getByRole("button", { name: "Choose an existing list" }).click();
-    await page.locator(".list-choice input[type=radio]").first().check();
+    // A demo list, whose columns include Program (other tests add lists without it).
+    await page.locator(".list-choice", { hasText: "Fall 2026 applicants" }).locator("input[type=radio]").check();
     await page.getByRole("navigation", { name: "Campaign creation steps" }).getByRole("button", { name: "Message" }).click();
     await page.getByRole("heading", { name: "Message", level: 2 }).waitFor();
 

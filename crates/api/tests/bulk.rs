@@ -83,6 +83,13 @@ async fn one_request_tags_assigns_clears_and_opts_out_many_conversations() {
     assert_eq!(totals(&report), (3, 0, 0), "{report}");
     let (_, mine) = app.get("/api/v1/inbox?assigned=mine", &agent).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 3);
+    // The agent's whole Mine view, as its filter selects it: unassigned again.
+    let (_, report) =
+        bulk(&app, &agent, json!({"inbox": {"assigned_to_me": true}, "action": {"kind": "assign", "user_id": null}}))
+            .await;
+    assert_eq!(totals(&report), (3, 0, 0), "{report}");
+    let (_, mine) = app.get("/api/v1/inbox?assigned=mine", &agent).await;
+    assert_eq!(mine["items"], json!([]));
 
     // Clear Needs Attention on everything the campaign's filter matches.
     let selection = json!({"campaign_id": campaign, "section": "needs_attention"});

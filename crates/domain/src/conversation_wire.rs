@@ -269,7 +269,8 @@ pub const BULK_IDS_MAX: usize = 1000;
 pub const BULK_SELECTION_MAX: i64 = 5000;
 
 /// `POST /conversations/bulk`: one action on several conversations: those named by
-/// `conversation_ids`, or every conversation of a campaign that matches `campaign`.
+/// `conversation_ids`, every conversation of a campaign that matches `campaign`, or
+/// every conversation of an inbox that matches `inbox`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -280,7 +281,33 @@ pub struct BulkConversationAction {
     /// Every conversation of a campaign matching a filter (at most 5000).
     #[serde(default)]
     pub campaign: Option<BulkCampaignSelection>,
+    /// Every conversation of one of your inboxes matching a filter (at most 5000).
+    #[serde(default)]
+    pub inbox: Option<BulkInboxSelection>,
     pub action: BulkAction,
+}
+
+/// The conversations of an inbox a bulk action reaches: as `GET /inbox` lists them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkInboxSelection {
+    /// An office inbox; your personal inbox when left out.
+    #[serde(default)]
+    pub office_id: Option<i64>,
+    /// Of your personal inbox: only what is assigned to you (`true`) or to nobody
+    /// (`false`).
+    #[serde(default)]
+    pub assigned_to_me: Option<bool>,
+    /// The Participating tab instead of Needs Attention.
+    #[serde(default)]
+    pub participating: bool,
+    /// First name, last name or phone (part of any).
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Conversation tags; any of them matches.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// The conversations of a campaign a bulk action reaches: as the Activity tab filters
@@ -374,4 +401,24 @@ impl BulkReport {
         }
         format!("{}.", parts.join("; "))
     }
+}
+
+/// `POST /conversations`: a staff member texts a contact one to one from a reusable
+/// number, opening a conversation (or continuing the open one with that contact).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StartConversation {
+    /// A reusable number of an office you see.
+    pub phone_number_id: i64,
+    /// The contact's phone, as written; read in the number's office's country when it
+    /// has no country code.
+    pub to: String,
+    /// The contact's name, when known (from a contact list or a campaign).
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// The text, 1 to 1600 characters.
+    pub body: String,
 }

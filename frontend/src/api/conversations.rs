@@ -5,8 +5,8 @@ use gloo_net::http::Request;
 use serde::de::IgnoredAny;
 use tidings_domain::campaign_wire::AuditEntry;
 use tidings_domain::conversation_wire::{
-    Assignee, CampaignConversations, ConversationDetail, ConversationPage, ConversationTagCount, InboxCounts,
-    ReplyMessage, Section, SimulatedInbound, UpdateConversation,
+    Assignee, BulkConversationAction, BulkReport, CampaignConversations, ConversationDetail, ConversationPage,
+    ConversationTagCount, InboxCounts, ReplyMessage, Section, SimulatedInbound, UpdateConversation,
 };
 use tidings_domain::message_wire::MessagePage;
 
@@ -100,6 +100,13 @@ impl Api {
     ) -> Result<ConversationDetail, ApiError> {
         let request = Request::patch(&format!("{API_BASE}/conversations/{id}"));
         read_json(self.send_body(request, Body::json(change)?).await?).await
+    }
+
+    /// `POST /conversations/bulk`: one action on many conversations, reported per
+    /// conversation.
+    pub async fn bulk_conversations(&self, body: &BulkConversationAction) -> Result<BulkReport, ApiError> {
+        let request = Request::post(&format!("{API_BASE}/conversations/bulk"));
+        read_json(self.send_body(request, Body::json(body)?).await?).await
     }
 
     /// `GET /conversations/{id}/assignees`: who the conversation may be assigned to.

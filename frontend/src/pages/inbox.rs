@@ -10,11 +10,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use tidings_domain::conversation_wire::Conversation;
+use tidings_domain::conversation_wire::{Conversation, BULK_IDS_MAX};
 
 use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice, LatestRequest};
 use crate::auth::use_current_user;
-use crate::components::conversation::{ConversationList, ConversationPanel, ListState};
+use crate::components::conversation::{BulkBar, BulkSelection, ConversationList, ConversationPanel, ListState};
 use crate::components::filters::{Filters, SearchLabels};
 use crate::components::tab_list::{TabItem, TabList};
 use crate::feedback::{ErrorPanel, Loading};
@@ -81,6 +81,7 @@ pub fn InboxPage() -> impl IntoView {
     let items = RwSignal::new(None::<(Vec<Conversation>, Option<String>)>);
     let load_error = RwSignal::new(None::<ApiError>);
     let latest_request = LatestRequest::new();
+    let picking = BulkSelection::new();
 
     Effect::new(move |_| {
         let choice = choice.get();
@@ -163,7 +164,8 @@ pub fn InboxPage() -> impl IntoView {
     let rows =
         Signal::derive(move || items.with(|shown| shown.as_ref().map(|(list, _)| list.clone()).unwrap_or_default()));
     let next = Memo::new(move |_| items.with(|shown| shown.as_ref().and_then(|(_, next)| next.clone())));
-    let list = move || match shown.get() {
+    let list = move || {
+        match shown.get() {
         ListState::Failed => view! {
             <ErrorPanel
                 title="The inbox could not be loaded"
@@ -184,7 +186,7 @@ pub fn InboxPage() -> impl IntoView {
         }
         .into_any(),
         ListState::Listed => view! {
-            <ConversationList items=rows href selected label="Inbox conversations" zone=row_zone show_campaign=true/>
+            <ConversationList items=rows href selected label="Inbox conversations" zone=row_zone show_campaign=true picking/>
             {move || next.get().map(|cursor| view! {
                 <button type="button" class="button button-small" on:click=move |_| load_more(cursor.clone())>
                     "Load more"
@@ -192,7 +194,40 @@ pub fn InboxPage() -> impl IntoView {
             })}
         }
         .into_any(),
+    }
     };
+
+    // Bulk actions: the rows picked; "Select all that match" picks every page of the
+    // inbox's filter (up to the API's 1000 ids a request).
+    Effect::watch(move || (choice.get(), search.get(), tags.get()), move |_, _, _| picking.clear(), false);
+    let select_all = Callback::new(move |()| {
+        let wanted = ConversationSearch { q: search.get_untracked(), tags: tags.get_untracked() };
+        let which = choice.get_untracked();
+        spawn_local(async move {
+            let mut ids = std::collections::BTreeSet::new();
+            let mut cursor = None;
+            loop {
+                match api.inbox(which, &wanted, cursor).await {
+                    Ok(page) => {
+                        ids.extend(page.items.iter().map(|c| c.id));
+                        cursor = page.next_cursor;
+                    }
+                    Err(error) => {
+                        load_error.try_set(Some(error));
+                        return;
+                    }
+                }
+                if cursor.is_none() || ids.len() >= BULK_IDS_MAX {
+                    break;
+                }
+            }
+            picking.picked.try_set(ids.into_iter().take(BULK_IDS_MAX).collect());
+        });
+    });
+    let after_bulk = Callback::new(move |()| {
+        reload();
+        refresh_counts();
+    });
 
     view! {
         <section class="page inbox-page">
@@ -261,6 +296,7 @@ pub fn InboxPage() -> impl IntoView {
                 }
             >
                 <div class="activity-list">
+                    <BulkBar selection=picking all_matching=Signal::derive(|| None) select_all done=after_bulk/>
                     <div class="toolbar">
                         <Filters search tags search_box=INBOX_SEARCH/>
                     </div>

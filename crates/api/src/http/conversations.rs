@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tidings_domain::campaign_wire::AuditEntry;
 use tidings_domain::conversation_wire::{
     Assignee, BulkConversationAction, BulkReport, CampaignConversations, ConversationDetail, ConversationPage,
-    ConversationTagCount, InboxCounts, ReplyMessage, Section, UpdateConversation,
+    ConversationTagCount, InboxCounts, ReplyMessage, Section, StartConversation, UpdateConversation,
 };
 use tidings_domain::message_wire::MessagePage;
 use tidings_domain::Problem;
@@ -17,8 +17,9 @@ use crate::error::ApiResult;
 use crate::http::json::JsonBody;
 use crate::http::listing::{InstantCursor, Listing};
 use crate::http::ItemList;
-use crate::services::conversations::{self, ConversationQuery, InboxQuery};
-use crate::services::{assignment, bulk};
+use crate::services::conversations::{self, ConversationQuery};
+use crate::services::inbox::{self, InboxQuery};
+use crate::services::{assignment, bulk, direct_texts};
 use crate::state::AppState;
 
 fn split_tags(tags: Option<String>) -> Vec<String> {
@@ -272,7 +273,7 @@ type TranscriptListing = Listing<TranscriptQuery, 100, 500>;
 )]
 #[get("/api/v1/inbox/counts")]
 pub async fn get_inbox_counts(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<InboxCounts>> {
-    state.db(move |conn| conversations::inbox_counts(conn, &user)).await.map(web::Json)
+    state.db(move |conn| inbox::counts(conn, &user)).await.map(web::Json)
 }
 
 /// An inbox: the personal one (campaigns you are an agent of, numbers whose unsolicited
@@ -298,7 +299,7 @@ pub async fn get_inbox(
     let assigned_to_me = query.assigned.map(|view| view == AssignedView::Mine);
     let inbox = InboxQuery { office_id: query.office_id, assigned_to_me, participating };
     let search = ConversationQuery { q: query.q, tags: split_tags(query.tags) };
-    state.db(move |conn| conversations::inbox(conn, &user, inbox, &search, &page)).await.map(web::Json)
+    state.db(move |conn| inbox::page(conn, &user, inbox, &search, &page)).await.map(web::Json)
 }
 
 /// The users a conversation may be assigned to: active, with the messaging permission,
@@ -374,9 +375,39 @@ pub async fn bulk_conversation_action(
     state.db(move |conn| bulk::run(conn, &user, input, now)).await.map(web::Json)
 }
 
+/// Text a contact one to one from a reusable number (administrative and standard
+/// users). The contact's open conversation on that number continues, or a new one opens;
+/// it is assigned to the sender (unless someone has it already), so it is in their
+/// inbox. The message waits for the contact's texting hours, as every message that opens
+/// a conversation does.
+#[utoipa::path(
+    tag = "conversations",
+    request_body = StartConversation,
+    responses(
+        (status = 201, description = "A new conversation, its message queued", body = ConversationDetail),
+        (status = 200, description = "The contact's open conversation on the number, the message queued in it", body = ConversationDetail),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A limited user, or no two-way messaging permission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contact is on the suppression list", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad phone, body or name, or a number you may not text from", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/conversations")]
+pub async fn start_conversation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<StartConversation>,
+) -> ApiResult<HttpResponse> {
+    let (input, now) = (body.into_inner(), state.clock.now());
+    let (detail, opened) = state.db(move |conn| direct_texts::start(conn, &user, input, now)).await?;
+    Ok(if opened { HttpResponse::Created().json(detail) } else { HttpResponse::Ok().json(detail) })
+}
+
 /// This resource's routes, in matching order.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(bulk_conversation_action)
+        .service(start_conversation)
         .service(list_campaign_conversations)
         .service(list_campaign_conversation_tags)
         .service(get_conversation)

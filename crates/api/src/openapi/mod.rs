@@ -92,6 +92,7 @@ mod links;
         http::conversations::list_conversation_assignees,
         http::conversations::get_conversation_audit,
         http::conversations::bulk_conversation_action,
+        http::conversations::start_conversation,
         http::conversations::get_inbox_counts,
         http::conversations::get_inbox,
         http::opt_outs::list_opt_outs,

@@ -10,7 +10,6 @@ use tidings_domain::conversation_wire::{
     BULK_SELECTION_MAX,
 };
 use tidings_domain::tags::{add_tag, same_tag, tag_key, validate_tag, CONVERSATION_TAG_MAX};
-use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
 use crate::db::conversations::ConversationFilter;
@@ -18,7 +17,8 @@ use crate::db::text_search::NameOrPhone;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
-use crate::services::conversations::{change, load_to_work, suppress_contact};
+use crate::services::conversations::{change, load_to_work, suppress_contact, ConversationQuery};
+use crate::services::inbox::{self, InboxQuery};
 
 /// `POST /conversations/bulk`.
 pub fn run(
@@ -50,41 +50,52 @@ pub fn run(
     Ok(BulkReport::of(outcomes))
 }
 
-/// The conversations named, or those of the campaign's filter, each once.
+/// The conversations named, or those of the campaign's or the inbox's filter, each once.
 fn selection(conn: &mut DbConnection, actor: &AuthUser, input: &BulkConversationAction) -> ApiResult<Vec<i64>> {
-    match (&input.campaign, input.conversation_ids.is_empty()) {
-        (Some(_), false) => Err(ApiError::validation(vec![FieldError::new(
-            "conversation_ids",
-            "name the conversations or a campaign's selection, not both",
-        )])),
-        (None, true) => Err(ApiError::invalid("conversation_ids", "name at least one conversation")),
-        (None, false) => {
-            if input.conversation_ids.len() > BULK_IDS_MAX {
-                return Err(ApiError::invalid("conversation_ids", format!("must be at most {BULK_IDS_MAX}")));
-            }
-            let mut ids = input.conversation_ids.clone();
-            ids.sort_unstable();
-            ids.dedup();
-            Ok(ids)
-        }
-        (Some(campaign), true) => {
-            let visible = load_visible(conn, actor, campaign.campaign_id)?;
-            let filter = ConversationFilter {
-                search: NameOrPhone::parse(campaign.q.as_deref()),
-                tag_keys: campaign.tags.iter().map(|t| tag_key(t)).collect(),
-                before: None,
-                limit: BULK_SELECTION_MAX + 1,
-            };
-            let ids = db::conversations::ids_of_campaign(conn, visible.id, campaign.section, &filter)?;
-            if i64::try_from(ids.len()).unwrap_or(i64::MAX) > BULK_SELECTION_MAX {
-                return Err(ApiError::invalid(
-                    "campaign",
-                    format!("matches more than {BULK_SELECTION_MAX} conversations; narrow the filter"),
-                ));
-            }
-            Ok(ids)
-        }
+    let named = !input.conversation_ids.is_empty();
+    let chosen = usize::from(named) + usize::from(input.campaign.is_some()) + usize::from(input.inbox.is_some());
+    if chosen != 1 {
+        let reason = if chosen == 0 {
+            "name at least one conversation, or a campaign's or an inbox's selection"
+        } else {
+            "name the conversations, a campaign's selection or an inbox's, only one of them"
+        };
+        return Err(ApiError::invalid("conversation_ids", reason));
     }
+    let ids = if let Some(campaign) = &input.campaign {
+        let visible = load_visible(conn, actor, campaign.campaign_id)?;
+        let filter = ConversationFilter {
+            search: NameOrPhone::parse(campaign.q.as_deref()),
+            tag_keys: campaign.tags.iter().map(|t| tag_key(t)).collect(),
+            before: None,
+            limit: BULK_SELECTION_MAX + 1,
+        };
+        db::conversations::ids_of_campaign(conn, visible.id, campaign.section, &filter)?
+    } else if let Some(selection) = &input.inbox {
+        let which = InboxQuery {
+            office_id: selection.office_id,
+            assigned_to_me: selection.assigned_to_me,
+            participating: selection.participating,
+        };
+        let query = ConversationQuery { q: selection.q.clone(), tags: selection.tags.clone() };
+        inbox::ids(conn, actor, &which, &query, BULK_SELECTION_MAX + 1)?
+    } else {
+        if input.conversation_ids.len() > BULK_IDS_MAX {
+            return Err(ApiError::invalid("conversation_ids", format!("must be at most {BULK_IDS_MAX}")));
+        }
+        let mut ids = input.conversation_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        return Ok(ids);
+    };
+    if i64::try_from(ids.len()).unwrap_or(i64::MAX) > BULK_SELECTION_MAX {
+        let field = if input.campaign.is_some() { "campaign" } else { "inbox" };
+        return Err(ApiError::invalid(
+            field,
+            format!("matches more than {BULK_SELECTION_MAX} conversations; narrow the filter"),
+        ));
+    }
+    Ok(ids)
 }
 
 /// Applies the action to one conversation: `Unchanged` when it is so already.

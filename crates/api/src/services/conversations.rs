@@ -14,9 +14,8 @@ use serde_json::json;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::contact_list::ContactField;
 use tidings_domain::conversation_wire::{
-    Assignee, CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationPage,
-    ConversationSection, ConversationTagCount, InboxCounts, OfficeInboxCount, Route, Section, UpdateConversation,
-    DETAIL_TRANSCRIPT_LIMIT,
+    Assignee, CampaignConversations, Conversation, ConversationContact, ConversationDetail, ConversationSection,
+    ConversationTagCount, Route, Section, UpdateConversation, DETAIL_TRANSCRIPT_LIMIT,
 };
 use tidings_domain::message_wire::{Author, MessagePage};
 use tidings_domain::opt_out_wire::OptOutSource;
@@ -27,7 +26,7 @@ use tidings_domain::{FieldError, Role};
 
 use crate::auth::{AuthUser, Credential};
 use crate::db::connection::write_transaction;
-use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow, InboxOwner};
+use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow};
 use crate::db::messages::MessageRow;
 use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
@@ -48,7 +47,7 @@ pub struct ConversationQuery {
     pub tags: Vec<String>,
 }
 
-fn filter_of(query: &ConversationQuery, page: &PageRequest) -> ApiResult<ConversationFilter> {
+pub(crate) fn filter_of(query: &ConversationQuery, page: &PageRequest) -> ApiResult<ConversationFilter> {
     Ok(ConversationFilter {
         search: NameOrPhone::parse(query.q.as_deref()),
         tag_keys: query.tags.iter().map(|t| tag_key(t)).collect(),
@@ -102,7 +101,7 @@ pub fn campaign_tags(
         .collect())
 }
 
-fn page_of_rows(
+pub(crate) fn page_of_rows(
     conn: &mut DbConnection,
     viewer: &AuthUser,
     mut rows: Vec<ConversationRow>,
@@ -445,73 +444,4 @@ pub(crate) fn suppress_contact(
         inbound::announce_conversation(conn, row.id, stamp)?;
         Ok::<_, ApiError>(())
     })
-}
-
-/// Which inbox and tab `GET /inbox` shows.
-#[derive(Debug, Clone, Copy)]
-pub struct InboxQuery {
-    /// An office inbox, or the caller's personal one when `None`.
-    pub office_id: Option<i64>,
-    /// Of the personal inbox, only what is assigned to the caller (`Some(true)`) or
-    /// only what nobody is assigned to (`Some(false)`).
-    pub assigned_to_me: Option<bool>,
-    /// The Participating tab (conversations the caller replied in) instead of Needs
-    /// Attention.
-    pub participating: bool,
-}
-
-/// `GET /inbox`.
-pub fn inbox(
-    conn: &mut DbConnection,
-    actor: &AuthUser,
-    inbox: InboxQuery,
-    query: &ConversationQuery,
-    page: &PageRequest,
-) -> ApiResult<ConversationPage> {
-    actor.require_messaging()?;
-    let filter = filter_of(query, page)?;
-    let owner = match (inbox.office_id, inbox.assigned_to_me) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::bad_request_fields(
-                "An office inbox has no assignment views.",
-                vec![FieldError::new("assigned", "applies to your personal inbox only; leave out office_id")],
-            ))
-        }
-        (Some(office), None) if actor.sees_office(office) => InboxOwner::Office(office),
-        (Some(_), None) => return Err(ApiError::not_found("The office")),
-        (None, Some(true)) => InboxOwner::Assigned(actor.id),
-        (None, Some(false)) => InboxOwner::Unassigned(actor.id),
-        (None, None) => InboxOwner::User(actor.id),
-    };
-    let participant = inbox.participating.then_some(actor.id);
-    let rows = db::conversations::inbox_page(
-        conn,
-        actor.organisation_id,
-        owner,
-        participant,
-        &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
-    )?;
-    let (items, next_cursor) = page_of_rows(conn, actor, rows, filter.limit)?;
-    Ok(ConversationPage { items, next_cursor })
-}
-
-/// `GET /inbox/counts`: conversations needing attention in the caller's inbox and in
-/// each office inbox they may open.
-pub fn inbox_counts(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<InboxCounts> {
-    actor.require_messaging()?;
-    let count =
-        |conn: &mut DbConnection, owner| db::conversations::count_needing_attention(conn, actor.organisation_id, owner);
-    let mine = count(conn, InboxOwner::User(actor.id))?;
-    let assigned_to_me = count(conn, InboxOwner::Assigned(actor.id))?;
-    let unassigned = count(conn, InboxOwner::Unassigned(actor.id))?;
-    let mut offices = Vec::new();
-    for office in db::offices::list(conn, actor.organisation_id)? {
-        if !actor.sees_office(office.id) {
-            continue;
-        }
-        let needs_attention =
-            db::conversations::count_needing_attention(conn, actor.organisation_id, InboxOwner::Office(office.id))?;
-        offices.push(OfficeInboxCount { office_id: office.id, office_name: office.name, needs_attention });
-    }
-    Ok(InboxCounts { mine, assigned_to_me, unassigned, offices })
 }

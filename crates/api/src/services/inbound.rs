@@ -305,7 +305,7 @@ impl From<DieselError> for FileError {
 }
 
 /// A conversation for a sender outside any active campaign conversation on `number`.
-fn open_unsolicited(
+pub(crate) fn open_unsolicited(
     conn: &mut DbConnection,
     number: &PhoneNumberRow,
     from: &str,

@@ -13,6 +13,7 @@ use leptos_router::components::A;
 use tidings_domain::conversation_wire::{Conversation, Section};
 use tidings_domain::delivery::MessageStatus;
 
+use super::bulk::BulkSelection;
 use super::contact_name;
 use super::status_icon::status_icon;
 use crate::components::phone::phone_text;
@@ -81,11 +82,14 @@ pub fn ConversationList(
     /// Whether each row names its campaign (the inbox mixes campaigns).
     #[prop(optional)]
     show_campaign: bool,
+    /// The bulk actions' selection: each row gets a checkbox.
+    #[prop(optional)]
+    picking: Option<BulkSelection>,
 ) -> impl IntoView {
     view! {
         <ul class="conversation-list" aria-label=label>
             <For each=move || items.get() key=row_key let:conversation>
-                {conversation_row(conversation, href, selected, zone, show_campaign)}
+                {conversation_row(conversation, href, selected, zone, show_campaign, picking)}
             </For>
         </ul>
     }
@@ -99,6 +103,7 @@ fn conversation_row(
     selected: Memo<Option<i64>>,
     zone: StoredValue<String>,
     show_campaign: bool,
+    picking: Option<BulkSelection>,
 ) -> impl IntoView {
     let id = conversation.id;
     // Unread until opened here: the server marks it read as it sends the conversation,
@@ -122,8 +127,26 @@ fn conversation_row(
         let title = conversation.campaign_title.clone().unwrap_or_else(|| "Unsolicited".to_owned());
         view! { <span class="row-campaign">{title}</span> }
     });
+    let checkbox = picking.map(|picking| {
+        let label = format!("Select {name}");
+        view! {
+            <input
+                type="checkbox"
+                class="row-select"
+                aria-label=label
+                prop:checked=move || picking.everything.get() || picking.picked.read().contains(&id)
+                on:change=move |ev| picking.toggle(id, event_target_checked(&ev))
+            />
+        }
+    });
     view! {
-        <li class="conversation-row" class:selected=move || selected.get() == Some(id) class:unread=unread_now>
+        <li
+            class="conversation-row"
+            class:selected=move || selected.get() == Some(id)
+            class:unread=unread_now
+            class:pickable=picking.is_some()
+        >
+            {checkbox}
             <A href=move || href.run(id) scroll=false attr:aria-current=move || (selected.get() == Some(id)).then_some("true")>
                 <span class="row-top">
                     <span class="contact-name">{name}</span>

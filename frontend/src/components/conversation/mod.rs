@@ -4,6 +4,7 @@
 //! "Simulate reply" control. The panel follows live updates.
 
 mod assignment;
+mod bulk;
 mod composer;
 mod emoji;
 mod history;
@@ -27,6 +28,7 @@ use crate::components::local_time::local_time;
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
 
+pub use bulk::{BulkBar, BulkSelection};
 pub use list::{section_label, ConversationList, ListState};
 pub use status_icon::status_icon;
 

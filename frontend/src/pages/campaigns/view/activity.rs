@@ -8,12 +8,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use tidings_domain::campaign_wire::Campaign;
-use tidings_domain::conversation_wire::{ConversationSection, Section};
+use tidings_domain::conversation_wire::{BulkCampaignSelection, ConversationSection, Section};
 use tidings_domain::event_wire::EventKind;
 
 use super::super::icons;
 use crate::api::{use_api, ApiError, ConversationSearch, LatestRequest};
-use crate::components::conversation::{section_label, ConversationList, ConversationPanel, ListState};
+use crate::components::conversation::{
+    section_label, BulkBar, BulkSelection, ConversationList, ConversationPanel, ListState,
+};
 use crate::components::download::{DownloadButton, TextTask};
 use crate::components::filters::{Filters, SearchLabels};
 use crate::feedback::{ErrorPanel, Loading};
@@ -45,6 +47,7 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     // Answers can arrive out of order when the search changes quickly; only the latest
     // request's answer is shown.
     let latest_request = LatestRequest::new();
+    let picking = BulkSelection::new();
 
     Effect::new(move |_| {
         let wanted = ConversationSearch { q: search.get(), tags: tags.get() };
@@ -150,7 +153,7 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
             .map(|which| {
                 view! {
                     <Show when=move || shown.read().contains(&which)>
-                        {section_block(which, sections, href, selected, row_zone, Callback::new(move |cursor| load_more(which, cursor)))}
+                        {section_block(which, sections, href, selected, row_zone, Callback::new(move |cursor| load_more(which, cursor)), picking)}
                     </Show>
                 }
             })
@@ -159,9 +162,29 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     }
     };
 
+    // Bulk actions: the rows picked, or every conversation the search and tags match.
+    Effect::watch(move || (search.get(), tags.get()), move |_, _, _| picking.clear(), false);
+    let all_matching = Signal::derive(move || {
+        let total: i64 = sections.read().as_ref().map_or(0, |all| all.iter().map(|s| s.total).sum());
+        let q = search.get();
+        let selection = BulkCampaignSelection {
+            campaign_id,
+            section: None,
+            q: (!q.trim().is_empty()).then_some(q),
+            tags: tags.get(),
+        };
+        Some((selection, total))
+    });
+    let after_bulk = Callback::new(move |()| {
+        refresh_counts();
+        reload();
+        reload_tags();
+    });
+
     view! {
         <div class="conversation-workspace">
             <div class="activity-list">
+                <BulkBar selection=picking all_matching select_all=Callback::new(move |()| picking.everything.set(true)) done=after_bulk/>
                 <div class="toolbar">
                     <Filters search tags search_box=CONVERSATION_SEARCH tag_options/>
                     <DownloadButton
@@ -209,6 +232,7 @@ fn section_block(
     selected: Memo<Option<i64>>,
     zone: StoredValue<String>,
     load_more: Callback<String>,
+    picking: BulkSelection,
 ) -> impl IntoView {
     // A fn, not a closure: the answer borrows from its argument.
     fn find(all: &Option<Vec<ConversationSection>>, which: Section) -> Option<&ConversationSection> {
@@ -225,7 +249,7 @@ fn section_block(
     view! {
         <section class=format!("conversation-section section-{}", which.as_str())>
             <h3>{heading}</h3>
-            <ConversationList items href selected label=label zone/>
+            <ConversationList items href selected label=label zone picking/>
             {move || cursor.get().map(|cursor| view! {
                 <button type="button" class="button button-small" on:click=move |_| load_more.run(cursor.clone())>
                     "Load more"

@@ -1,0 +1,104 @@
+//! The inboxes: a user's personal inbox (what is assigned to them, and the unassigned
+//! conversations of their campaigns and numbers), its Mine and Unassigned views, and
+//! the office inboxes; their pages, their Needs Attention counts, and the ids a bulk
+//! action selects from one.
+
+use tidings_domain::conversation_wire::{ConversationPage, InboxCounts, OfficeInboxCount};
+use tidings_domain::FieldError;
+
+use crate::auth::AuthUser;
+use crate::db::conversations::{ConversationFilter, InboxOwner};
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::services::conversations::{filter_of, page_of_rows, ConversationQuery};
+use crate::services::paging::PageRequest;
+
+/// Which inbox and tab `GET /inbox` shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InboxQuery {
+    /// An office inbox, or the caller's personal one when `None`.
+    pub office_id: Option<i64>,
+    /// Of the personal inbox, only what is assigned to the caller (`Some(true)`) or
+    /// only what nobody is assigned to (`Some(false)`).
+    pub assigned_to_me: Option<bool>,
+    /// The Participating tab (conversations the caller replied in) instead of Needs
+    /// Attention.
+    pub participating: bool,
+}
+
+/// `GET /inbox`.
+pub fn page(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    inbox: InboxQuery,
+    query: &ConversationQuery,
+    page: &PageRequest,
+) -> ApiResult<ConversationPage> {
+    actor.require_messaging()?;
+    let filter = filter_of(query, page)?;
+    let (owner, participant) = owner_of(actor, &inbox)?;
+    let rows = db::conversations::inbox_page(
+        conn,
+        actor.organisation_id,
+        owner,
+        participant,
+        &ConversationFilter { limit: filter.limit + 1, ..filter.clone() },
+    )?;
+    let (items, next_cursor) = page_of_rows(conn, actor, rows, filter.limit)?;
+    Ok(ConversationPage { items, next_cursor })
+}
+
+/// The ids of an inbox's conversations matching `query`, at most `limit`: a bulk
+/// action's selection.
+pub fn ids(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    inbox: &InboxQuery,
+    query: &ConversationQuery,
+    limit: i64,
+) -> ApiResult<Vec<i64>> {
+    actor.require_messaging()?;
+    let filter = ConversationFilter { limit, ..filter_of(query, &PageRequest::first(limit))? };
+    let (owner, participant) = owner_of(actor, inbox)?;
+    let rows = db::conversations::inbox_page(conn, actor.organisation_id, owner, participant, &filter)?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// Which inbox a request means, and whose replies its Participating tab follows.
+fn owner_of(actor: &AuthUser, inbox: &InboxQuery) -> ApiResult<(InboxOwner, Option<i64>)> {
+    let owner = match (inbox.office_id, inbox.assigned_to_me) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request_fields(
+                "An office inbox has no assignment views.",
+                vec![FieldError::new("assigned", "applies to your personal inbox only; leave out office_id")],
+            ))
+        }
+        (Some(office), None) if actor.sees_office(office) => InboxOwner::Office(office),
+        (Some(_), None) => return Err(ApiError::not_found("The office")),
+        (None, Some(true)) => InboxOwner::Assigned(actor.id),
+        (None, Some(false)) => InboxOwner::Unassigned(actor.id),
+        (None, None) => InboxOwner::User(actor.id),
+    };
+    Ok((owner, inbox.participating.then_some(actor.id)))
+}
+
+/// `GET /inbox/counts`: conversations needing attention in the caller's inbox and in
+/// each office inbox they may open.
+pub fn counts(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<InboxCounts> {
+    actor.require_messaging()?;
+    let count =
+        |conn: &mut DbConnection, owner| db::conversations::count_needing_attention(conn, actor.organisation_id, owner);
+    let mine = count(conn, InboxOwner::User(actor.id))?;
+    let assigned_to_me = count(conn, InboxOwner::Assigned(actor.id))?;
+    let unassigned = count(conn, InboxOwner::Unassigned(actor.id))?;
+    let mut offices = Vec::new();
+    for office in db::offices::list(conn, actor.organisation_id)? {
+        if !actor.sees_office(office.id) {
+            continue;
+        }
+        let needs_attention =
+            db::conversations::count_needing_attention(conn, actor.organisation_id, InboxOwner::Office(office.id))?;
+        offices.push(OfficeInboxCount { office_id: office.id, office_name: office.name, needs_attention });
+    }
+    Ok(InboxCounts { mine, assigned_to_me, unassigned, offices })
+}
