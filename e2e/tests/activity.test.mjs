@@ -220,7 +220,8 @@ test("the operator toggle moves a conversation between the Virtual Assistant and
     await page.getByRole("switch", { name: "Needs Attention" }).waitFor();
     const stored = await callApi(page, `/api/v1/conversations/${answered.id}`);
     assert.equal(stored.conversation.operated_by, "agent");
-    // While it needs attention the assistant cannot take it over, and the panel says so.
+    // While it needs attention the assistant cannot take it over: switching asks to
+    // clear it first; Cancel leaves it with people, "Clear and hand over" does both.
     const attention = page.getByRole("switch", { name: "Needs Attention" });
     const checked = (value) =>
       page.waitForFunction((v) => document.querySelector(".switch")?.getAttribute("aria-checked") === v, value);
@@ -228,15 +229,19 @@ test("the operator toggle moves a conversation between the Virtual Assistant and
       await attention.click();
       await checked("true");
     }
-    await page.locator(".control-reason", { hasText: "Clear Needs Attention first" }).waitFor();
-    assert.equal(await page.getByRole("button", { name: "Virtual Assistant-operated" }).isDisabled(), true);
-    await attention.click();
-    await checked("false");
-    await page.locator(".control-reason", { hasText: "Clear Needs Attention first" }).waitFor({ state: "detached" });
+    const handover = page.getByRole("alertdialog", { name: "Hand over to the Virtual Assistant" });
+    await page.getByRole("button", { name: "Virtual Assistant-operated" }).click();
+    await handover.getByText("This conversation needs attention.").waitFor();
+    await handover.getByRole("button", { name: "Cancel" }).click();
+    await handover.waitFor({ state: "detached" });
+    assert.equal((await callApi(page, `/api/v1/conversations/${answered.id}`)).conversation.operated_by, "agent");
 
     await page.getByRole("button", { name: "Virtual Assistant-operated" }).click();
+    await handover.getByRole("button", { name: "Clear and hand over" }).click();
     await section(page, "Virtual Assistant-operated").locator(".conversation-row", { hasText: name }).waitFor();
     await page.getByRole("switch", { name: "Needs Attention" }).waitFor({ state: "detached" });
+    const handed = (await callApi(page, `/api/v1/conversations/${answered.id}`)).conversation;
+    assert.deepEqual([handed.operated_by, handed.needs_attention], ["assistant", false]);
   });
 });
 

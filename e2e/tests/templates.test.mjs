@@ -126,3 +126,26 @@ test("the composer answers with a saved reply, by the picker or by typing /", as
     assert.equal(await reply.inputValue(), `Thank you, ${first}!`);
   });
 });
+
+test("an agent campaign's optional script takes a template without merge fields", async () => {
+  await withPage("templates-script", async (page) => {
+    await signIn(page, manager);
+    await page.goto(`${baseUrl}/campaigns/new`);
+    await page.getByRole("button", { name: "Start from scratch" }).click();
+    await page.getByLabel("Title", { exact: true }).fill("Agents with a script");
+    await page.getByRole("navigation", { name: "Campaign creation steps" }).getByRole("button", { name: "Operator" }).click();
+    await page.getByRole("heading", { name: "Operator", level: 2 }).waitFor();
+    await page.getByLabel("Give it a Virtual Assistant script too").check();
+    const fallback = page.getByLabel("Fallback reply");
+    await fallback.waitFor();
+    // The fallback's picker: the one after the fallback box.
+    await page.locator(".form-field", { has: fallback }).getByRole("button", { name: "Use a template" }).click();
+    const dialog = page.getByRole("dialog", { name: "Templates" });
+    const reminder = dialog.locator(".template-choice", { hasText: "Application reminder" });
+    await reminder.locator(".field-errors", { hasText: "the assistant sends its replies as written" }).waitFor();
+    assert.equal(await reminder.getByRole("button").isDisabled(), true);
+    await dialog.getByRole("button", { name: "Use Aid deadline" }).click();
+    await dialog.waitFor({ state: "detached" });
+    assert.match(await fallback.inputValue(), /^The financial aid deadline is March 1\./);
+  });
+});

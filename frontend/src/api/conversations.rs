@@ -6,7 +6,7 @@ use serde::de::IgnoredAny;
 use tidings_domain::campaign_wire::AuditEntry;
 use tidings_domain::conversation_wire::{
     Assignee, BulkConversationAction, BulkReport, CampaignConversations, ConversationDetail, ConversationPage,
-    ConversationTagCount, InboxCounts, ReplyMessage, Section, SimulatedInbound, UpdateConversation,
+    ConversationTagCount, InboxCounts, ReplyMessage, Section, SimulatedInbound, StartConversation, UpdateConversation,
 };
 use tidings_domain::message_wire::MessagePage;
 
@@ -106,6 +106,12 @@ impl Api {
     /// conversation.
     pub async fn bulk_conversations(&self, body: &BulkConversationAction) -> Result<BulkReport, ApiError> {
         let request = Request::post(&format!("{API_BASE}/conversations/bulk"));
+        read_json(self.send_body(request, Body::json(body)?).await?).await
+    }
+
+    /// `POST /conversations`: texts a contact one to one from a reusable number.
+    pub async fn start_conversation(&self, body: &StartConversation) -> Result<ConversationDetail, ApiError> {
+        let request = Request::post(&format!("{API_BASE}/conversations"));
         read_json(self.send_body(request, Body::json(body)?).await?).await
     }
 

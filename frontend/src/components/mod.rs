@@ -13,7 +13,8 @@
 //! and panel of the Activity tab and the inbox; `audit` audit entries in words (the
 //! audit log and a campaign's history); `download` files the page fetches and saves
 //! (exports, transcripts); `template_picker` the template library where text is
-//! written (the wizard, the composer, the assistant script editor).
+//! written (the wizard, the composer, the assistant script editor); `new_text` a
+//! one-to-one text (the inbox, a contact list's rows, a campaign's Contacts tab).
 
 pub mod admin_table;
 pub mod audit;
@@ -25,6 +26,7 @@ pub mod download;
 pub mod filters;
 pub mod inbox_count;
 pub mod local_time;
+pub mod new_text;
 pub mod office_choice;
 pub mod paged;
 pub mod phone;

@@ -9,6 +9,7 @@ use tidings_domain::template_wire::{template_matches, MessageTemplate};
 
 use crate::api::use_api;
 use crate::components::dialog::Dialog;
+use crate::components::search_box::SearchBox;
 use crate::feedback::Loading;
 
 /// The templates of `all` whose name matches what was typed (a leading `/` ignored).
@@ -83,17 +84,7 @@ fn TemplateChoices(
     let templates = LocalResource::new(move || async move { api.templates(office_id).await });
     let search = RwSignal::new(String::new());
     view! {
-        <div class="form-field">
-            <label for="template-search">"Find a template by name"</label>
-            <input
-                id="template-search"
-                type="search"
-                autocomplete="off"
-                autofocus
-                prop:value=move || search.get()
-                on:input=move |ev| search.set(event_target_value(&ev))
-            />
-        </div>
+        <SearchBox id="template-search" label="Find a template by name" class="form-field search-box" search/>
         {move || match templates.get() {
             None => view! { <Loading label="Loading templates…"/> }.into_any(),
             Some(Err(error)) => view! { <p class="alert" role="alert">{error.user_message()}</p> }.into_any(),

@@ -16,6 +16,7 @@ use crate::api::{use_api, ApiError, ConversationSearch, InboxChoice, LatestReque
 use crate::auth::use_current_user;
 use crate::components::conversation::{BulkBar, BulkSelection, ConversationList, ConversationPanel, ListState};
 use crate::components::filters::{Filters, SearchLabels};
+use crate::components::new_text::{may_text, NewTextDialog, TextTo};
 use crate::components::tab_list::{TabItem, TabList};
 use crate::feedback::{ErrorPanel, Loading};
 use crate::live::on_live;
@@ -82,6 +83,7 @@ pub fn InboxPage() -> impl IntoView {
     let load_error = RwSignal::new(None::<ApiError>);
     let latest_request = LatestRequest::new();
     let picking = BulkSelection::new();
+    let texting = RwSignal::new(false);
 
     Effect::new(move |_| {
         let choice = choice.get();
@@ -233,6 +235,12 @@ pub fn InboxPage() -> impl IntoView {
         <section class="page inbox-page">
             <div class="page-head">
                 <h1>"Inbox"</h1>
+                <div class="page-head-actions">
+                {may_text().then(|| view! {
+                    <button type="button" class="button button-primary" on:click=move |_| texting.set(true)>
+                        "New text"
+                    </button>
+                })}
                 <label class="inbox-choice">
                     "Inbox "
                     <select on:change=move |ev| {
@@ -272,6 +280,7 @@ pub fn InboxPage() -> impl IntoView {
                         }}
                     </select>
                 </label>
+                </div>
             </div>
             {move || {
                 // The tabs keep the chosen inbox (rebuilt only when it changes, so the
@@ -296,10 +305,10 @@ pub fn InboxPage() -> impl IntoView {
                 }
             >
                 <div class="activity-list">
-                    <BulkBar selection=picking all_matching=Signal::derive(|| None) select_all done=after_bulk/>
                     <div class="toolbar">
                         <Filters search tags search_box=INBOX_SEARCH/>
                     </div>
+                    <BulkBar selection=picking all_matching=Signal::derive(|| None) select_all done=after_bulk/>
                     <div class="conversation-scroll">{list}</div>
                 </div>
                 <div class="activity-conversation">
@@ -315,6 +324,9 @@ pub fn InboxPage() -> impl IntoView {
                     }}
                 </div>
             </div>
+            {move || texting.get().then(|| view! {
+                <NewTextDialog to=TextTo::default() on_close=Callback::new(move |()| texting.set(false))/>
+            })}
         </section>
     }
 }

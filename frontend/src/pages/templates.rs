@@ -20,6 +20,7 @@ use crate::auth::use_current_user;
 use crate::components::admin_table::AdminTable;
 use crate::components::dialog::{ConfirmDialog, Dialog, Task};
 use crate::components::office_choice::sees_all_offices;
+use crate::components::search_box::SearchBox;
 use crate::components::segment_counter::SegmentCounter;
 use crate::components::template_picker::cost_label;
 use crate::components::text_field::{SelectField, TextField};
@@ -62,16 +63,7 @@ pub fn TemplatesPage() -> impl IntoView {
                 <kbd>"/"</kbd> " and part of a name to use one."
             </p>
             <NoticeBar notice/>
-            <div class="form-field search-field">
-                <label for="templates-search">"Search templates"</label>
-                <input
-                    id="templates-search"
-                    type="search"
-                    autocomplete="off"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                />
-            </div>
+            <SearchBox id="templates-search" label="Search templates" class="form-field search-box" search/>
             <section class="panel">
                 {move || match library.get() {
                     None => view! { <Loading label="Loading templates…"/> }.into_any(),

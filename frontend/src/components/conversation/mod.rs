@@ -258,8 +258,6 @@ fn Panel(
             None
         } else if !assistant_script() {
             Some("No Virtual Assistant script: this campaign has none, so agents answer.")
-        } else if needs_attention() {
-            Some("Clear Needs Attention first: the Virtual Assistant cannot take over a conversation that waits for a person.")
         } else {
             None
         }
@@ -270,6 +268,16 @@ fn Panel(
     let simulator = use_current_user().is_some_and(|me| me.simulator);
     let set_operator = move |operated_by: OperatedBy| {
         apply.run(Change::Update(UpdateConversation { operated_by: Some(operated_by), ..Default::default() }));
+    };
+    // The assistant cannot take over a conversation that waits for a person: switching
+    // then asks to clear Needs Attention first, and does both at once.
+    let confirming_handover = RwSignal::new(false);
+    let to_assistant = move || {
+        if needs_attention() {
+            confirming_handover.set(true);
+        } else {
+            set_operator(OperatedBy::Assistant);
+        }
     };
     let heading_id = format!("conversation-{id}-heading");
     let assistant_off_id = format!("conversation-{id}-assistant-off");
@@ -314,7 +322,7 @@ fn Panel(
                         class="toggle"
                         aria-pressed=move || (!agent_operated()).to_string()
                         disabled=move || busy.get() || read_only() || assistant_off().is_some()
-                        on:click=move |_| set_operator(OperatedBy::Assistant)
+                        on:click=move |_| to_assistant()
                     >
                         "Virtual Assistant-operated"
                     </button>
@@ -361,6 +369,30 @@ fn Panel(
                     "This campaign has ended: the conversation is read-only. The contact can still be opted out."
                 </p>
             })}
+            <Show when=move || confirming_handover.get() && needs_attention()>
+                <div class="inline-confirm" role="alertdialog" aria-label="Hand over to the Virtual Assistant" aria-modal="false">
+                    <p>
+                        "This conversation needs attention. The Virtual Assistant takes over only what no person "
+                        "is waiting on: clear Needs Attention and hand it over?"
+                    </p>
+                    <button
+                        type="button"
+                        class="button button-primary"
+                        on:click=move |_| {
+                            confirming_handover.set(false);
+                            let change = UpdateConversation {
+                                operated_by: Some(OperatedBy::Assistant),
+                                needs_attention: Some(false),
+                                ..Default::default()
+                            };
+                            apply.run(Change::Update(change));
+                        }
+                    >
+                        "Clear and hand over"
+                    </button>
+                    <button type="button" class="button" on:click=move |_| confirming_handover.set(false)>"Cancel"</button>
+                </div>
+            </Show>
             <Show when=move || confirming_opt_out.get()>
                 <div class="inline-confirm" role="alertdialog" aria-label="Opt out this contact" aria-modal="false">
                     <p>

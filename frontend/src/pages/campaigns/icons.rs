@@ -91,3 +91,8 @@ pub fn message() -> impl IntoView {
 pub fn download() -> impl IntoView {
     line_icon("", "M12 4v11M7 10l5 5 5-5M5 20h14", "")
 }
+
+/// A paper plane: texts the contact one to one.
+pub fn reply() -> impl IntoView {
+    line_icon("", "M4 12l16-8-6 16-2.5-6.5z", "M11.5 13.5L20 4")
+}

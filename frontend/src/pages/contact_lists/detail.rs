@@ -10,6 +10,7 @@ use super::{delete_consequence, delete_list_task, display_zone, may_manage};
 use crate::api::use_api;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::local_time::local_time;
+use crate::components::new_text::{may_text, NewTextDialog, TextTo};
 use crate::components::paged::{PageEnd, Paged};
 use crate::components::phone::phone_text;
 use crate::components::search_box::SearchBox;
@@ -64,6 +65,9 @@ fn ListView(list: ContactList) -> impl IntoView {
     let contacts = Paged::<Contact>::new();
     let deleting = RwSignal::new(false);
     let id = list.id;
+    // One-to-one texts from a row, for those who may start conversations.
+    let texting = may_text();
+    let texting_to = RwSignal::new(None::<TextTo>);
 
     let load = move |from_start: bool| {
         let search = search.get_untracked();
@@ -114,6 +118,7 @@ fn ListView(list: ContactList) -> impl IntoView {
                             <th scope="col">"Phone"</th>
                             {fields.get_value().into_iter().map(|name| view! { <th scope="col">{name}</th> }).collect_view()}
                             <th scope="col">"Opted out"</th>
+                            {texting.then(|| view! { <th scope="col">"Actions"</th> })}
                         </tr>
                     </thead>
                     <tbody>
@@ -137,6 +142,30 @@ fn ListView(list: ContactList) -> impl IntoView {
                                     })
                                     .collect_view()}
                                 <td>{contact.opted_out.then_some("Opted out")}</td>
+                                {texting.then(|| {
+                                    let name = format!("{} {}", contact.first_name, contact.last_name);
+                                    let to = TextTo {
+                                        phone: contact.phone.clone(),
+                                        first_name: contact.first_name.clone(),
+                                        last_name: contact.last_name.clone(),
+                                        number_id: None,
+                                    };
+                                    let opted_out = contact.opted_out;
+                                    view! {
+                                        <td class="actions-cell">
+                                            <button
+                                                type="button"
+                                                class="button button-small"
+                                                aria-label=format!("Text {}", name.trim())
+                                                title=if opted_out { "Opted out: not texted" } else { "Text this contact one to one" }
+                                                disabled=opted_out
+                                                on:click=move |_| texting_to.set(Some(to.clone()))
+                                            >
+                                                "Text"
+                                            </button>
+                                        </td>
+                                    }
+                                })}
                             </tr>
                         </For>
                     </tbody>
@@ -157,6 +186,9 @@ fn ListView(list: ContactList) -> impl IntoView {
                 retry=Callback::new(move |()| load(contacts.items.read_untracked().is_empty()))
             />
         </section>
+        {move || texting_to.get().map(|to| view! {
+            <NewTextDialog to on_close=Callback::new(move |()| texting_to.set(None))/>
+        })}
         <Show when=move || deleting.get()>
             <ConfirmDialog
                 heading=heading.clone()

@@ -38,6 +38,9 @@ pub struct Draft {
     pub append_opt_out: RwSignal<bool>,
     pub agent_ids: RwSignal<Vec<i64>>,
     pub script: RwSignal<AssistantScript>,
+    /// An agent-operated campaign carries a script too, so an agent can hand a
+    /// conversation to the Virtual Assistant.
+    pub agent_script: RwSignal<bool>,
     /// The date chosen on the Scheduled calendar, for the schedule's date field.
     pub launch_on: RwSignal<Option<NaiveDate>>,
     /// The fields the API refused in the last save, shown next to those fields.
@@ -68,6 +71,7 @@ impl Draft {
             append_opt_out: RwSignal::new(true),
             agent_ids: RwSignal::new(Vec::new()),
             script: RwSignal::new(AssistantScript::default()),
+            agent_script: RwSignal::new(false),
             launch_on: RwSignal::new(launch_on),
             errors: RwSignal::new(Vec::new()),
             failure: RwSignal::new(None),
@@ -116,15 +120,18 @@ impl Draft {
         draft.agent_ids.set(campaign.agents.iter().map(|agent| agent.id).collect());
         if let Some(script) = &campaign.assistant_script {
             draft.script.set(script.clone());
+            draft.agent_script.set(campaign.operated_by == OperatedBy::Agent);
         }
         draft
     }
 
-    /// The script to send: only for an assistant-operated campaign, and only once it has
-    /// a rule, since the API checks any script it is sent and a draft may be unfinished.
+    /// The script to send: for an assistant-operated campaign, or an agent-operated one
+    /// that carries one, and only once it has a rule, since the API checks any script it
+    /// is sent and a draft may be unfinished.
     fn script_to_send(&self) -> Option<AssistantScript> {
         let script = self.script.get_untracked();
-        (self.operated_by.get_untracked() == OperatedBy::Assistant && !script.rules.is_empty()).then_some(script)
+        let wanted = self.operated_by.get_untracked() == OperatedBy::Assistant || self.agent_script.get_untracked();
+        (wanted && !script.rules.is_empty()).then_some(script)
     }
 
     /// `POST /campaigns` for a first save.
@@ -158,7 +165,14 @@ impl Draft {
             message_template: create.message_template,
             append_opt_out: create.append_opt_out,
             agent_ids: create.agent_ids,
-            assistant_script: create.assistant_script.map(Some),
+            // An agent-operated campaign whose script was turned off loses it.
+            assistant_script: match create.assistant_script {
+                Some(script) => Some(Some(script)),
+                None if create.operated_by == Some(OperatedBy::Agent) && !self.agent_script.get_untracked() => {
+                    Some(None)
+                }
+                None => None,
+            },
             tags: create.tags,
             time_zone: create.time_zone,
             texting_hours: Some(create.texting_hours),

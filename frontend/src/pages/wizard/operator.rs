@@ -1,5 +1,6 @@
-//! The Operator step: the agents who answer an agent-operated campaign, or the
-//! Virtual Assistant's script.
+//! The Operator step: the agents who answer an agent-operated campaign (with, if
+//! wanted, a script so an agent can hand a conversation to the Virtual Assistant), or
+//! the Virtual Assistant's script.
 
 use leptos::prelude::*;
 use tidings_domain::campaign::OperatedBy;
@@ -16,7 +17,25 @@ pub fn OperatorStep(draft: Draft) -> impl IntoView {
         <section class="panel wizard-panel" aria-labelledby="step-heading">
             <h2 id="step-heading">"Operator"</h2>
             {move || match draft.operated_by.get() {
-                OperatedBy::Agent => view! { <AgentPicker draft/> }.into_any(),
+                OperatedBy::Agent => view! {
+                    <AgentPicker draft/>
+                    <div class="form-field checkbox">
+                        <input
+                            id="agent-script"
+                            type="checkbox"
+                            prop:checked=move || draft.agent_script.get()
+                            on:change=move |ev| draft.agent_script.set(event_target_checked(&ev))
+                        />
+                        <label for="agent-script">"Give it a Virtual Assistant script too"</label>
+                    </div>
+                    <p class="hint">
+                        "Agents can then hand a conversation to the Virtual Assistant from the Activity tab."
+                    </p>
+                    <Show when=move || draft.agent_script.get()>
+                        <AssistantScriptEditor draft/>
+                    </Show>
+                }
+                .into_any(),
                 OperatedBy::Assistant => view! { <AssistantScriptEditor draft/> }.into_any(),
             }}
             <p class="hint">

@@ -184,7 +184,6 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
     view! {
         <div class="conversation-workspace">
             <div class="activity-list">
-                <BulkBar selection=picking all_matching select_all=Callback::new(move |()| picking.everything.set(true)) done=after_bulk/>
                 <div class="toolbar">
                     <Filters search tags search_box=CONVERSATION_SEARCH tag_options/>
                     <DownloadButton
@@ -200,6 +199,7 @@ pub fn ActivityTab(campaign: Campaign) -> impl IntoView {
                         {icons::download()}
                     </DownloadButton>
                 </div>
+                <BulkBar selection=picking all_matching select_all=Callback::new(move |()| picking.everything.set(true)) done=after_bulk/>
                 <div class="conversation-scroll">{list}</div>
             </div>
             <div class="activity-conversation">

@@ -14,6 +14,7 @@ use tidings_domain::campaign_wire::Campaign;
 use super::super::icons;
 use crate::api::use_api;
 use crate::components::download::{DownloadButton, TextTask};
+use crate::components::new_text::{may_text, NewTextDialog, TextTo};
 use crate::components::search_box::SearchBox;
 use crate::feedback::{ErrorPanel, Loading};
 use dialogs::{OptOutDialog, SmsPreviewDialog};
@@ -27,6 +28,12 @@ pub fn ContactsTab(campaign: Campaign) -> impl IntoView {
     let api = use_api();
     let id = campaign.id;
     let zone = StoredValue::new(campaign.time_zone.clone());
+    // A one-to-one text from here goes from the campaign's number when it is reusable.
+    let number_id = campaign
+        .phone_number
+        .as_ref()
+        .filter(|n| n.kind == tidings_domain::campaign::PhoneNumberKind::Reusable)
+        .and_then(|n| n.id);
     let search = RwSignal::new(String::new());
     let first_page = LocalResource::new(move || {
         let search = search.get();
@@ -54,7 +61,7 @@ pub fn ContactsTab(campaign: Campaign) -> impl IntoView {
             <Transition fallback=|| view! { <Loading label="Loading contacts…"/> } set_pending=pending.write_only()>
                 {move || Suspend::new(async move {
                     match first_page.await {
-                        Ok((search, page)) => view! { <ContactTable campaign_id=id zone search page/> }.into_any(),
+                        Ok((search, page)) => view! { <ContactTable campaign_id=id zone search page number_id/> }.into_any(),
                         Err(error) => view! {
                             <ErrorPanel
                                 title="The contacts could not be loaded"
@@ -99,6 +106,7 @@ fn ContactTable(
     zone: StoredValue<String>,
     search: String,
     page: CampaignContactPage,
+    number_id: Option<i64>,
 ) -> impl IntoView {
     let api = use_api();
     let CampaignContactPage { field_names, items, next_cursor } = page;
@@ -138,6 +146,17 @@ fn ContactTable(
         opting_out.set(None);
     });
     let preview = Callback::new(move |contact| previewing.set(Some(contact)));
+    let texting_to = RwSignal::new(None::<TextTo>);
+    let text = may_text().then(|| {
+        Callback::new(move |contact: CampaignContact| {
+            texting_to.set(Some(TextTo {
+                phone: contact.phone,
+                first_name: contact.first_name,
+                last_name: contact.last_name,
+                number_id,
+            }));
+        })
+    });
     let opt_out = Callback::new(move |contact| {
         notice.set(None);
         opting_out.set(Some(contact));
@@ -164,7 +183,7 @@ fn ContactTable(
                     {move || {
                         rows.get()
                             .into_iter()
-                            .map(|contact| view! { <ContactRow contact zone preview opt_out/> })
+                            .map(|contact| view! { <ContactRow contact zone preview opt_out text/> })
                             .collect_view()
                     }}
                     {move || rows.read().is_empty().then(|| view! {
@@ -195,6 +214,9 @@ fn ContactTable(
                 message
                 retry=Callback::new(move |()| load_more())
             />
+        })}
+        {move || texting_to.get().map(|to| view! {
+            <NewTextDialog to on_close=Callback::new(move |()| texting_to.set(None))/>
         })}
         {move || previewing.get().map(|contact| view! {
             <SmsPreviewDialog campaign_id contact on_close=Callback::new(move |()| previewing.set(None))/>

@@ -55,6 +55,8 @@ pub fn ContactRow(
     zone: StoredValue<String>,
     preview: Callback<CampaignContact>,
     opt_out: Callback<CampaignContact>,
+    /// Opens a one-to-one text to the contact; absent for users who may not start one.
+    text: Option<Callback<CampaignContact>>,
 ) -> impl IntoView {
     let name = full_name(&contact);
     // The delivery icon tells what happened to the message; an opt-out since then is a
@@ -75,6 +77,21 @@ pub fn ContactRow(
         },
     };
     let for_preview = contact.clone();
+    let text_button = text.map(|text| {
+        let for_text = contact.clone();
+        view! {
+            <button
+                type="button"
+                class="icon-button"
+                aria-label=format!("Text {name} one to one")
+                title=if opted_out { "Opted out: not texted" } else { "Text one to one" }
+                disabled=opted_out
+                on:click=move |_| text.run(for_text.clone())
+            >
+                {icons::reply()}
+            </button>
+        }
+    });
     let for_opt_out = contact.clone();
 
     view! {
@@ -106,6 +123,7 @@ pub fn ContactRow(
                 >
                     {icons::message()}
                 </button>
+                {text_button}
             </td>
         </tr>
     }
