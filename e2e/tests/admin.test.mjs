@@ -85,7 +85,7 @@ test("a CSV upload becomes a list whose contacts and fields can be browsed, then
     await page.reload();
     await page.getByRole("heading", { name: "E2E scientists", level: 1 }).waitFor();
     const headings = await page.locator(".contacts-table thead th").allTextContents();
-    assert.deepEqual(headings.map((h) => h.trim()), ["Row", "First name", "Last name", "Phone", "Student ID", "Opted out"]);
+    assert.deepEqual(headings.map((h) => h.trim()), ["Row", "First name", "Last name", "Phone", "Student ID", "Opted out", "Actions"]);
     const contacts = page.locator(".contacts-table tbody tr");
     await page.getByText("Showing 100 of 105 contacts.").waitFor();
     assert.equal(await contacts.count(), 100);

@@ -12,7 +12,7 @@ import { baseUrl, demoPassword, submitSignIn, withPage } from "../support/browse
  * 600 KB; the main module alone, mostly the framework's own code, measured 296 KB and
  * the walk 792 KB (BENCHMARKS.md), so these guard against growth from there. Issue
  * 18's screens (templates, assignment, bulk actions, one-to-one texts) took the walk
- * to 872 KB; the first page did not grow.
+ * to 885 KB; the first page did not grow.
  */
 const FIRST_PAGE_BUDGET = 320_000;
 const WALK_BUDGET = 920_000;
