@@ -142,6 +142,7 @@ async fn a_bulk_action_without_a_clear_selection_or_with_a_bad_tag_is_refused() 
             "conversation_ids",
         ),
         (json!({"conversation_ids": [1], "action": {"kind": "tag", "tag": "x".repeat(31)}}), "action.tag"),
+        (json!({"conversation_ids": [3, 0], "action": {"kind": "opt_out"}}), "conversation_ids[1]"),
     ];
     for (body, field) in cases {
         let (status, problem) = bulk(&app, &manager, body).await;

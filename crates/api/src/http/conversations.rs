@@ -221,7 +221,8 @@ pub struct InboxListQuery {
     #[param(inline)]
     pub tab: Option<InboxTab>,
     /// Of the personal inbox: `mine` (assigned to you) or `unassigned`; both when
-    /// absent. Not with `office_id`.
+    /// absent. An office inbox holds only unassigned conversations: with `office_id`,
+    /// `unassigned` is the whole inbox and `mine` is empty.
     #[param(inline)]
     pub assigned: Option<AssignedView>,
     /// First name, last name or phone (part of any).
@@ -360,8 +361,8 @@ pub async fn get_conversation_audit(
         (status = 200, description = "What was done to each conversation", body = BulkReport),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "No two-way messaging permission", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The campaign of the selection is not visible to you", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No selection or two, too many conversations, or an invalid tag", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The campaign or office inbox of the selection is not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No selection or two, too many conversations, an id below 1, or an invalid tag", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -83,6 +83,12 @@ fn selection(conn: &mut DbConnection, actor: &AuthUser, input: &BulkConversation
         if input.conversation_ids.len() > BULK_IDS_MAX {
             return Err(ApiError::invalid("conversation_ids", format!("must be at most {BULK_IDS_MAX}")));
         }
+        if let Some(at) = input.conversation_ids.iter().position(|id| *id < 1) {
+            return Err(ApiError::invalid(
+                format!("conversation_ids[{at}]"),
+                "must be a conversation's id (1 or more)",
+            ));
+        }
         let mut ids = input.conversation_ids.clone();
         ids.sort_unstable();
         ids.dedup();

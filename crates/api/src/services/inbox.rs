@@ -4,7 +4,6 @@
 //! action selects from one.
 
 use tidings_domain::conversation_wire::{ConversationPage, InboxCounts, OfficeInboxCount};
-use tidings_domain::FieldError;
 
 use crate::auth::AuthUser;
 use crate::db::conversations::{ConversationFilter, InboxOwner};
@@ -36,7 +35,9 @@ pub fn page(
 ) -> ApiResult<ConversationPage> {
     actor.require_messaging()?;
     let filter = filter_of(query, page)?;
-    let (owner, participant) = owner_of(actor, &inbox)?;
+    let Some((owner, participant)) = owner_of(actor, &inbox)? else {
+        return Ok(ConversationPage { items: Vec::new(), next_cursor: None });
+    };
     let rows = db::conversations::inbox_page(
         conn,
         actor.organisation_id,
@@ -59,27 +60,24 @@ pub fn ids(
 ) -> ApiResult<Vec<i64>> {
     actor.require_messaging()?;
     let filter = ConversationFilter { limit, ..filter_of(query, &PageRequest::first(limit))? };
-    let (owner, participant) = owner_of(actor, inbox)?;
+    let Some((owner, participant)) = owner_of(actor, inbox)? else { return Ok(Vec::new()) };
     let rows = db::conversations::inbox_page(conn, actor.organisation_id, owner, participant, &filter)?;
     Ok(rows.into_iter().map(|row| row.id).collect())
 }
 
-/// Which inbox a request means, and whose replies its Participating tab follows.
-fn owner_of(actor: &AuthUser, inbox: &InboxQuery) -> ApiResult<(InboxOwner, Option<i64>)> {
+/// Which inbox a request means, and whose replies its Participating tab follows;
+/// `None` for a view that cannot hold anything: an office inbox holds only what nobody
+/// is assigned to, so its "Unassigned" view is the whole inbox and its "Mine" is empty.
+fn owner_of(actor: &AuthUser, inbox: &InboxQuery) -> ApiResult<Option<(InboxOwner, Option<i64>)>> {
     let owner = match (inbox.office_id, inbox.assigned_to_me) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::bad_request_fields(
-                "An office inbox has no assignment views.",
-                vec![FieldError::new("assigned", "applies to your personal inbox only; leave out office_id")],
-            ))
-        }
-        (Some(office), None) if actor.sees_office(office) => InboxOwner::Office(office),
-        (Some(_), None) => return Err(ApiError::not_found("The office")),
+        (Some(office), _) if !actor.sees_office(office) => return Err(ApiError::not_found("The office")),
+        (Some(_), Some(true)) => return Ok(None),
+        (Some(office), _) => InboxOwner::Office(office),
         (None, Some(true)) => InboxOwner::Assigned(actor.id),
         (None, Some(false)) => InboxOwner::Unassigned(actor.id),
         (None, None) => InboxOwner::User(actor.id),
     };
-    Ok((owner, inbox.participating.then_some(actor.id)))
+    Ok(Some((owner, inbox.participating.then_some(actor.id))))
 }
 
 /// `GET /inbox/counts`: conversations needing attention in the caller's inbox and in
