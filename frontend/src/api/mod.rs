@@ -246,10 +246,16 @@ impl Api {
         Ok(list.items)
     }
 
-    /// `GET /phone-numbers`: an office's active numbers of one kind.
-    pub async fn phone_numbers(&self, office_id: i64, kind: PhoneNumberKind) -> Result<Vec<PhoneNumber>, ApiError> {
-        let request = Request::get(&format!("{API_BASE}/phone-numbers"))
-            .query([("office_id", office_id.to_string()), ("kind", kind.as_str().to_owned())]);
+    /// `GET /phone-numbers`: active numbers of one kind, of an office or (`None`) of
+    /// every office the user sees.
+    pub async fn phone_numbers(
+        &self,
+        office_id: Option<i64>,
+        kind: PhoneNumberKind,
+    ) -> Result<Vec<PhoneNumber>, ApiError> {
+        let mut params = vec![("kind", kind.as_str().to_owned())];
+        params.extend(office_id.map(|office| ("office_id", office.to_string())));
+        let request = Request::get(&format!("{API_BASE}/phone-numbers")).query(params);
         let list: ItemList<PhoneNumber> = read_json(self.send(request).await?).await?;
         Ok(list.items)
     }

@@ -9,15 +9,13 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use tidings_domain::campaign::PhoneNumberKind;
 use tidings_domain::conversation_wire::StartConversation;
-use tidings_domain::phone_number::PhoneNumberStatus;
 use tidings_domain::segments::segment_info;
 use tidings_domain::template::{render, MergeFields};
 use tidings_domain::template_wire::MessageTemplate;
 
-use crate::api::{use_api, ApiError};
+use crate::api::use_api;
 use crate::auth::use_current_user;
 use crate::components::dialog::Dialog;
-use crate::components::office_choice::sees_all_offices;
 use crate::components::phone::display_phone;
 use crate::components::segment_counter::SegmentCounter;
 use crate::components::template_picker::TemplatePicker;
@@ -45,25 +43,8 @@ pub fn may_text() -> bool {
 pub fn NewTextDialog(to: TextTo, on_close: Callback<()>) -> impl IntoView {
     let api = use_api();
     let navigate = use_navigate();
-    let me = use_current_user();
-    let (own_office, all_offices) = me.as_ref().map_or((0, false), |me| (me.office.id, sees_all_offices(me)));
-    // The reusable numbers of the offices the user sees that still text.
-    let numbers = LocalResource::new(move || async move {
-        let mut offices = vec![own_office];
-        if all_offices {
-            offices = api.offices().await?.into_iter().map(|o| o.id).collect();
-        }
-        let mut found = Vec::new();
-        for office in offices {
-            found.extend(
-                api.phone_numbers(office, PhoneNumberKind::Reusable)
-                    .await?
-                    .into_iter()
-                    .filter(|n| n.status == PhoneNumberStatus::Active),
-            );
-        }
-        Ok::<_, ApiError>(found)
-    });
+    // The active reusable numbers of the offices the user sees (the API's own rule).
+    let numbers = LocalResource::new(move || async move { api.phone_numbers(None, PhoneNumberKind::Reusable).await });
     let from = RwSignal::new(to.number_id.map(|id| id.to_string()).unwrap_or_default());
     // The first number once they load, unless one was given.
     Effect::new(move |_| {

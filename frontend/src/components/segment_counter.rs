@@ -4,15 +4,20 @@
 use leptos::prelude::*;
 use tidings_domain::segments::{Encoding, SegmentInfo};
 
+/// "1 segment", "3 segments".
+pub fn segments_label(segments: usize) -> String {
+    match segments {
+        1 => "1 segment".to_owned(),
+        n => format!("{n} segments"),
+    }
+}
+
 /// The counter line, and the UCS-2 characters listed when there are any.
 #[component]
 pub fn SegmentCounter(#[prop(into)] info: Signal<SegmentInfo>) -> impl IntoView {
     let summary = move || {
         let info = info.get();
-        let segments = match info.segments {
-            1 => "1 segment".to_owned(),
-            n => format!("{n} segments"),
-        };
+        let segments = segments_label(info.segments);
         format!(
             "{segments} · {} · {} of {} characters left in this segment",
             info.encoding.label(),

@@ -10,6 +10,7 @@ use tidings_domain::template_wire::{template_matches, MessageTemplate};
 use crate::api::use_api;
 use crate::components::dialog::Dialog;
 use crate::components::search_box::SearchBox;
+use crate::components::segment_counter::segments_label;
 use crate::feedback::Loading;
 
 /// The templates of `all` whose name matches what was typed (a leading `/` ignored).
@@ -19,11 +20,7 @@ pub fn matching(all: &[MessageTemplate], typed: &str) -> Vec<MessageTemplate> {
 
 /// "1 segment · GSM-7": what a template costs as written.
 pub fn cost_label(template: &MessageTemplate) -> String {
-    let segments = match template.segments.segments {
-        1 => "1 segment".to_owned(),
-        n => format!("{n} segments"),
-    };
-    format!("{segments} · {}", template.segments.encoding.label())
+    format!("{} · {}", segments_label(template.segments.segments), template.segments.encoding.label())
 }
 
 /// Why a template cannot be an assistant's reply: the assistant sends its replies as

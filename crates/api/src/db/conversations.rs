@@ -152,13 +152,10 @@ pub struct ConversationChanges {
     pub last_message_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
     pub assigned_user_id: Option<Option<i64>>,
-}
-
-/// Names the contact of a conversation (one opened by a text to a number, not a list's).
-pub fn set_names(conn: &mut DbConnection, id: i64, first_name: &str, last_name: &str) -> QueryResult<usize> {
-    diesel::update(conversations::table.find(id))
-        .set((conversations::first_name.eq(first_name), conversations::last_name.eq(last_name)))
-        .execute(conn)
+    /// The contact's name, for a conversation opened by a text to a number (a list's
+    /// contacts come with theirs).
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
 }
 
 pub fn update(conn: &mut DbConnection, id: i64, changes: &ConversationChanges) -> QueryResult<usize> {

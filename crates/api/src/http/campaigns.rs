@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
-use crate::http::query::Query;
+use crate::http::query::{comma_list, Query};
 use crate::http::ItemList;
 use crate::services::campaigns::{self, ListQuery};
 use crate::state::AppState;
@@ -63,10 +63,7 @@ pub async fn list_campaigns(
     let list = ListQuery {
         state: query.state,
         q: query.q,
-        tags: query
-            .tags
-            .map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
-            .unwrap_or_default(),
+        tags: comma_list(query.tags),
         office_id: query.office_id,
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(25),

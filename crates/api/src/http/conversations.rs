@@ -16,15 +16,12 @@ use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
 use crate::http::listing::{InstantCursor, Listing};
+use crate::http::query::comma_list;
 use crate::http::ItemList;
 use crate::services::conversations::{self, ConversationQuery};
 use crate::services::inbox::{self, InboxQuery};
 use crate::services::{assignment, bulk, direct_texts};
 use crate::state::AppState;
-
-fn split_tags(tags: Option<String>) -> Vec<String> {
-    tags.map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +60,7 @@ pub async fn list_campaign_conversations(
 ) -> ApiResult<web::Json<CampaignConversations>> {
     let Listing { filter, page, .. } = listing;
     let section = filter.section;
-    let search = ConversationQuery { q: filter.q, tags: split_tags(filter.tags) };
+    let search = ConversationQuery { q: filter.q, tags: comma_list(filter.tags) };
     let id = id.into_inner();
     state.db(move |conn| conversations::of_campaign(conn, &user, id, section, &search, &page)).await.map(web::Json)
 }
@@ -299,7 +296,7 @@ pub async fn get_inbox(
     let participating = query.tab == Some(InboxTab::Participating);
     let assigned_to_me = query.assigned.map(|view| view == AssignedView::Mine);
     let inbox = InboxQuery { office_id: query.office_id, assigned_to_me, participating };
-    let search = ConversationQuery { q: query.q, tags: split_tags(query.tags) };
+    let search = ConversationQuery { q: query.q, tags: comma_list(query.tags) };
     state.db(move |conn| inbox::page(conn, &user, inbox, &search, &page)).await.map(web::Json)
 }
 

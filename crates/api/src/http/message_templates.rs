@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
 use crate::http::json::JsonBody;
-use crate::http::query::Query;
+use crate::http::query::{comma_list, Query};
 use crate::http::ItemList;
 use crate::services::message_templates::{self, TemplateFilter};
 use crate::state::AppState;
@@ -47,14 +47,7 @@ pub async fn list_templates(
     query: Query<TemplateListQuery>,
 ) -> ApiResult<web::Json<ItemList<MessageTemplate>>> {
     let query = query.into_inner();
-    let filter = TemplateFilter {
-        q: query.q,
-        tags: query
-            .tags
-            .map(|t| t.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
-            .unwrap_or_default(),
-        office_id: query.office_id,
-    };
+    let filter = TemplateFilter { q: query.q, tags: comma_list(query.tags), office_id: query.office_id };
     state.db(move |conn| message_templates::list(conn, &user, filter)).await.map(|items| web::Json(ItemList { items }))
 }
 

@@ -38,6 +38,11 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     }
 }
 
+/// A comma-separated list parameter (`tags=a,b`): its items trimmed, blanks dropped.
+pub fn comma_list(value: Option<String>) -> Vec<String> {
+    value.map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+}
+
 /// Reads `query` into `T`; a parameter that cannot be read is named in the 400.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> ApiResult<T> {
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));

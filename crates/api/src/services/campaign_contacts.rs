@@ -6,7 +6,6 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use tidings_domain::campaign_contact_wire::{CampaignContact, CampaignContactPage, DeliveryState};
-use tidings_domain::contact_list::ContactField;
 use tidings_domain::delivery::MessageStatus;
 use tidings_domain::opt_out_wire::OptOutSource;
 use tidings_domain::template::{preview_message, MergeFields, MessagePreview};
@@ -21,6 +20,7 @@ use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
+use crate::services::contact_lists::named_fields;
 use crate::services::csv_cells::csv_lines;
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::paging::{page_end, PageRequest};
@@ -140,11 +140,7 @@ fn to_contact(
     let values: Vec<String> = serde_json::from_str(&row.fields).unwrap_or_default();
     CampaignContact {
         id: row.id,
-        fields: field_names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| ContactField { name: name.clone(), value: values.get(i).cloned().unwrap_or_default() })
-            .collect(),
+        fields: named_fields(field_names, values),
         created_at: utc(row.created_at),
         delivery,
         opted_out: row.opt_out_id.is_some(),

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 use tidings_domain::campaign::OperatedBy;
 use tidings_domain::contact_list::ContactField;
@@ -25,13 +25,16 @@ use tidings_domain::tags::{normalise_tags, tag_key, CONVERSATION_TAG_MAX};
 use tidings_domain::{FieldError, Role};
 
 use crate::auth::{AuthUser, Credential};
+use crate::db::campaigns::CampaignRow;
 use crate::db::connection::write_transaction;
 use crate::db::conversations::{ConversationChanges, ConversationFilter, ConversationRow};
 use crate::db::messages::MessageRow;
+use crate::db::phone_numbers::PhoneNumberRow;
 use crate::db::text_search::NameOrPhone;
 use crate::db::{self, utc, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::services::campaigns::load_visible;
+use crate::services::contact_lists::{field_names_of, named_fields};
 use crate::services::messages::to_messages;
 use crate::services::opt_outs::{self, Suppressor};
 use crate::services::paging::{instant_cursor, page_end, PageRequest};
@@ -236,26 +239,28 @@ pub fn detail(conn: &mut DbConnection, actor: &AuthUser, id: i64) -> ApiResult<C
         db::conversations::mark_read(conn, actor.id, row.id, newest.id)?;
     }
     let messages = to_messages(conn, actor.organisation_id, transcript)?;
-    let assistant_script = has_assistant_script(conn, &row)?;
+    let campaign = row.campaign_id.map(|id| db::campaigns::find_by_id(conn, id)).transpose()?.flatten();
+    let assistant_script = campaign.as_ref().is_some_and(|c| c.assistant_script.is_some());
     let workable = may_work(conn, actor, &row)?;
-    let contact_fields = contact_fields(conn, &row)?;
+    let contact_fields = contact_fields(conn, &row, campaign.as_ref())?;
     let conversation = views(conn, actor, vec![row])?.remove(0);
     Ok(ConversationDetail { conversation, messages, earlier_cursor, assistant_script, workable, contact_fields })
 }
 
 /// The contact's list fields by name, for the composer's saved replies; none for a
 /// contact outside any list (an unsolicited text).
-fn contact_fields(conn: &mut DbConnection, row: &ConversationRow) -> ApiResult<Vec<ContactField>> {
-    let (Some(campaign_id), Some(contact_id)) = (row.campaign_id, row.contact_id) else { return Ok(Vec::new()) };
-    let Some(list_id) = db::campaigns::find_by_id(conn, campaign_id)?.and_then(|c| c.contact_list_id) else {
+fn contact_fields(
+    conn: &mut DbConnection,
+    row: &ConversationRow,
+    campaign: Option<&CampaignRow>,
+) -> ApiResult<Vec<ContactField>> {
+    let (Some(list_id), Some(contact_id)) = (campaign.and_then(|c| c.contact_list_id), row.contact_id) else {
         return Ok(Vec::new());
     };
     let Some(contact) = db::contact_lists::find_contact(conn, list_id, contact_id)? else { return Ok(Vec::new()) };
     let list = db::contact_lists::find(conn, row.organisation_id, list_id)?;
-    let names: Vec<String> = serde_json::from_str(&list.field_names).unwrap_or_default();
     let values: Vec<String> = serde_json::from_str(&contact.fields).unwrap_or_default();
-    let values = values.into_iter().chain(std::iter::repeat(String::new()));
-    Ok(names.into_iter().zip(values).map(|(name, value)| ContactField { name, value }).collect())
+    Ok(named_fields(&field_names_of(&list)?, values))
 }
 
 /// Up to `page.limit` messages before the page's cursor (the newest when it has none),
@@ -308,23 +313,34 @@ pub fn reply(
         if number.status != PhoneNumberStatus::Active {
             return Err(ApiError::conflict("The conversation's number was released; it takes no more replies."));
         }
-        let message_id = inbound::queue_reply(conn, &row, &number, Author::Agent, Some(actor.id), body, stamp)?;
-        db::conversations::add_participant(conn, row.id, actor.id)?;
-        db::conversations::update(
-            conn,
-            row.id,
-            &ConversationChanges {
-                needs_attention: Some(false),
-                last_message_id: Some(Some(message_id)),
-                last_message_at: Some(Some(stamp)),
-                updated_at: Some(stamp),
-                ..ConversationChanges::default()
-            },
-        )?;
-        inbound::announce_conversation(conn, row.id, stamp)?;
-        Ok::<_, ApiError>(())
+        queue_agent_message(conn, actor, &row, &number, body, ConversationChanges::default(), stamp)
     })?;
     detail(conn, actor, id)
+}
+
+/// Queues a staff member's message in `row` (a reply, or a one-to-one text) and
+/// records it on the conversation with `changes`: the author now participates, no
+/// person is awaited any more, and the lists sort it by this message.
+pub(crate) fn queue_agent_message(
+    conn: &mut DbConnection,
+    actor: &AuthUser,
+    row: &ConversationRow,
+    number: &PhoneNumberRow,
+    body: &str,
+    changes: ConversationChanges,
+    stamp: NaiveDateTime,
+) -> ApiResult<()> {
+    let message_id = inbound::queue_reply(conn, row, number, Author::Agent, Some(actor.id), body, stamp)?;
+    db::conversations::add_participant(conn, row.id, actor.id)?;
+    let changes = ConversationChanges {
+        needs_attention: Some(false),
+        last_message_id: Some(Some(message_id)),
+        last_message_at: Some(Some(stamp)),
+        updated_at: Some(stamp),
+        ..changes
+    };
+    db::conversations::update(conn, row.id, &changes)?;
+    inbound::announce_conversation(conn, row.id, stamp)
 }
 
 /// `PATCH /conversations/{id}`: operator, needs attention, tags.

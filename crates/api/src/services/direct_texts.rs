@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use tidings_domain::campaign::PhoneNumberKind;
 use tidings_domain::conversation_wire::{ConversationDetail, Route, StartConversation};
-use tidings_domain::message_wire::Author;
 use tidings_domain::phone_number::PhoneNumberStatus;
 use tidings_domain::segments::validate_message_body;
 use tidings_domain::FieldError;
@@ -20,7 +19,7 @@ use crate::db::conversations::ConversationChanges;
 use crate::db::phone_numbers::PhoneNumberRow;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::services::conversations::{detail, ENTITY};
+use crate::services::conversations::{detail, queue_agent_message, ENTITY};
 use crate::services::phones::{self, DefaultRegion};
 use crate::services::{audit, inbound};
 
@@ -81,25 +80,15 @@ pub fn start(
             Some(open) => (open, false),
             None => (inbound::open_unsolicited(conn, &number, &to, stamp)?, true),
         };
-        let message_id =
-            inbound::queue_reply(conn, &conversation, &number, Author::Agent, Some(actor.id), &input.body, stamp)?;
-        db::conversations::add_participant(conn, conversation.id, actor.id)?;
-        let mut changes = ConversationChanges {
-            needs_attention: Some(false),
-            last_message_id: Some(Some(message_id)),
-            last_message_at: Some(Some(stamp)),
-            updated_at: Some(stamp),
-            ..ConversationChanges::default()
-        };
+        let mut changes = ConversationChanges::default();
         // In the sender's inbox: theirs until they hand it on.
         if conversation.assigned_user_id.is_none() {
             changes.assigned_user_id = Some(Some(actor.id));
         }
-        db::conversations::update(conn, conversation.id, &changes)?;
         if conversation.route == Route::Unsolicited && conversation.first_name.is_empty() && !first_name.is_empty() {
-            db::conversations::set_names(conn, conversation.id, &first_name, &last_name)?;
+            (changes.first_name, changes.last_name) = (Some(first_name.clone()), Some(last_name.clone()));
         }
-        inbound::announce_conversation(conn, conversation.id, stamp)?;
+        queue_agent_message(conn, actor, &conversation, &number, &input.body, changes, stamp)?;
         let details = json!({ "to": to, "number": number.e164, "opened": opened });
         audit::record(conn, actor, ENTITY, conversation.id, "texted", &details, stamp)?;
         Ok::<_, ApiError>((conversation.id, opened))

@@ -86,9 +86,10 @@ pub fn counts(conn: &mut DbConnection, actor: &AuthUser) -> ApiResult<InboxCount
     actor.require_messaging()?;
     let count =
         |conn: &mut DbConnection, owner| db::conversations::count_needing_attention(conn, actor.organisation_id, owner);
-    let mine = count(conn, InboxOwner::User(actor.id))?;
+    // The personal inbox is exactly its two views, which do not overlap.
     let assigned_to_me = count(conn, InboxOwner::Assigned(actor.id))?;
     let unassigned = count(conn, InboxOwner::Unassigned(actor.id))?;
+    let mine = assigned_to_me + unassigned;
     let mut offices = Vec::new();
     for office in db::offices::list(conn, actor.organisation_id)? {
         if !actor.sees_office(office.id) {

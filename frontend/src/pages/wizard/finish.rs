@@ -351,7 +351,8 @@ fn Review(draft: Draft, offices: Vec<Office>) -> impl IntoView {
             let (Some(office), Some(NumberChoice::Reusable { id })) = (office, number) else {
                 return None;
             };
-            let numbers = api.phone_numbers(office, tidings_domain::campaign::PhoneNumberKind::Reusable).await.ok()?;
+            let numbers =
+                api.phone_numbers(Some(office), tidings_domain::campaign::PhoneNumberKind::Reusable).await.ok()?;
             numbers
                 .into_iter()
                 .find(|n| n.id == id)

@@ -17,7 +17,7 @@ pub fn NumberStep(draft: Draft) -> impl IntoView {
         let office = draft.office_id.get();
         async move {
             match office {
-                Some(office) => api.phone_numbers(office, PhoneNumberKind::Reusable).await,
+                Some(office) => api.phone_numbers(Some(office), PhoneNumberKind::Reusable).await,
                 None => Ok(Vec::new()),
             }
         }

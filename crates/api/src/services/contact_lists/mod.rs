@@ -54,7 +54,7 @@ pub(crate) fn find_visible(conn: &mut DbConnection, actor: &AuthUser, id: i64) -
     }
 }
 
-fn field_names_of(row: &ContactListRow) -> ApiResult<Vec<String>> {
+pub(crate) fn field_names_of(row: &ContactListRow) -> ApiResult<Vec<String>> {
     serde_json::from_str(&row.field_names)
         .map_err(|e| ApiError::internal(format!("contact list {} has unreadable field names: {e}", row.id)))
 }
@@ -155,14 +155,20 @@ pub fn contacts(
     Ok(ContactPage { items, next_cursor })
 }
 
+/// A contact's extra fields by name: the list's field names paired with the values
+/// stored in the same order (a value the row lacks is blank).
+pub(crate) fn named_fields(field_names: &[String], values: Vec<String>) -> Vec<ContactField> {
+    let mut values = values.into_iter();
+    field_names
+        .iter()
+        .map(|name| ContactField { name: name.clone(), value: values.next().unwrap_or_default() })
+        .collect()
+}
+
 fn to_contact(row: ContactRow, field_names: &[String], opted_out: &HashSet<String>) -> ApiResult<Contact> {
     let values: Vec<String> = serde_json::from_str(&row.fields)
         .map_err(|e| ApiError::internal(format!("contact {} has unreadable fields: {e}", row.id)))?;
-    let mut values = values.into_iter();
-    let fields = field_names
-        .iter()
-        .map(|name| ContactField { name: name.clone(), value: values.next().unwrap_or_default() })
-        .collect();
+    let fields = named_fields(field_names, values);
     Ok(Contact {
         opted_out: opted_out.contains(&row.phone),
         id: row.id,
