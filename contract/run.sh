@@ -49,10 +49,21 @@ api_key=$(curl -fsS -H 'Content-Type: application/json' -H "Authorization: Beare
     python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 
 cd "$here"
+# Every check runs but two, which `--checks all` would otherwise name (so the config
+# file cannot turn them off):
+# - ensure_resource_availability ("Created resource not found"): a stateful scenario
+#   that Hypothesis runs again sends the very same create with the very same
+#   Idempotency-Key, and the API answers it as it must, with the first answer again
+#   (`Idempotent-Replayed: true`), naming a record an earlier run may have deleted.
+# - use_after_free ("Deleted resource still available"): several DELETEs end a record
+#   without erasing it, as their descriptions say: DELETE /users/{id} deactivates the
+#   user (read back with `active: false`), DELETE /opt-outs/{id} lifts the opt-out, and
+#   DELETE /api-keys/{id} revokes the key.
 run() {
     "$schemathesis" run "$root/openapi/openapi.json" --url "$base" \
         --header "Authorization: Bearer $api_key" \
         --checks all \
+        --exclude-checks ensure_resource_availability,use_after_free \
         --seed "${CONTRACT_SEED:-20261207}" \
         --max-examples "${CONTRACT_MAX_EXAMPLES:-15}" \
         "$@"
